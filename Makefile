@@ -1,0 +1,41 @@
+# Two commands set everything up on a machine with only python3 and make:
+#   make run   - create .venv, install pipetui, open the TUI on the default database
+#   make test  - create/update .venv with the test extras, lint, type-check, run the suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+ARGS   ?=
+
+.PHONY: run test lint typecheck pytest bench screenshots clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# The stamps are rebuilt whenever pyproject.toml changes, so a pulled dependency
+# change installs itself on the next `make run` / `make test`.
+$(VENV)/.run-stamp: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.test-stamp: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.run-stamp
+
+run: $(VENV)/.run-stamp
+	$(BIN)/pipetui $(ARGS)
+
+lint: $(VENV)/.test-stamp
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+typecheck: $(VENV)/.test-stamp
+	$(BIN)/mypy
+
+pytest: $(VENV)/.test-stamp
+	$(BIN)/pytest
+
+test: lint typecheck pytest
+
+clean:
+	rm -rf $(VENV) build dist .mypy_cache .ruff_cache

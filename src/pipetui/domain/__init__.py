@@ -1,0 +1,1 @@
+"""The domain: plain values and pure rules. No Textual, no SQL, no I/O."""

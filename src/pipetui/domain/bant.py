@@ -1,0 +1,176 @@
+"""BANT qualification: which leads deserve the seller's time (DESIGN.md §1).
+
+The criteria are data (`BANT`), so another framework (MEDDIC, CHAMP) is another
+`Framework` value, not another code path. Scoring: yes 2, partial 1, no/unknown 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+from pipetui.domain.errors import ValidationError
+from pipetui.domain.money import Money
+
+
+class Answer(StrEnum):
+    """How far one criterion is met."""
+
+    UNKNOWN = "unknown"
+    NO = "no"
+    PARTIAL = "partial"
+    YES = "yes"
+
+    @property
+    def points(self) -> int:
+        """yes = 2, partial = 1, no or unknown = 0."""
+        return {"yes": 2, "partial": 1}.get(self.value, 0)
+
+
+class Detail(StrEnum):
+    """The kind of detail a criterion records beside its answer."""
+
+    AMOUNT = "amount"
+    WHO = "who"
+    NOTE = "note"
+    DATE = "date"
+
+
+class Verdict(StrEnum):
+    """The outcome of qualification."""
+
+    QUALIFIED = "qualified"
+    IN_PROGRESS = "in progress"
+    DISQUALIFIED = "disqualified"
+    NOT_ASSESSED = "not assessed"
+
+
+@dataclass(frozen=True, slots=True)
+class Criterion:
+    """One question of a framework and the details it records."""
+
+    key: str
+    label: str
+    details: tuple[Detail, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Framework:
+    """A qualification framework as data: its name and its criteria in order."""
+
+    name: str
+    criteria: tuple[Criterion, ...]
+
+    def criterion(self, key: str) -> Criterion:
+        """The criterion called `key`, else a clear error."""
+        for criterion in self.criteria:
+            if criterion.key == key:
+                return criterion
+        raise ValidationError("criterion", f"unknown criterion {key!r}")
+
+
+BANT = Framework(
+    "bant",
+    (
+        Criterion("budget", "Budget", (Detail.AMOUNT, Detail.NOTE)),
+        Criterion("authority", "Authority", (Detail.WHO, Detail.NOTE)),
+        Criterion("need", "Need", (Detail.NOTE,)),
+        Criterion("timeline", "Timeline", (Detail.DATE,)),
+    ),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """The settings that turn a score into a verdict (config file `[bant]`)."""
+
+    qualified_score: int = 6
+    disqualify_on: tuple[str, ...] = ("budget", "authority")
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionAnswer:
+    """The answer to one criterion with its details."""
+
+    status: Answer = Answer.UNKNOWN
+    amount: Money | None = None
+    who: str | None = None
+    note: str | None = None
+    target_date: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """Score and verdict of a set of answers, with the reason for the verdict."""
+
+    score: int
+    max_score: int
+    verdict: Verdict
+    reason: str
+    answers: Mapping[str, CriterionAnswer] = field(default_factory=dict)
+
+    @property
+    def percent(self) -> int:
+        """The score as a whole percentage, 0–100 (rounded down)."""
+        return self.score * 100 // self.max_score if self.max_score else 0
+
+
+def parse_answer(text: str, *, field: str) -> Answer:
+    """An answer typed as unknown/no/partial/yes, any case."""
+    try:
+        return Answer(text.strip().casefold())
+    except ValueError as error:
+        raise ValidationError(
+            field, f"unknown status {text!r} (use unknown, no, partial or yes)"
+        ) from error
+
+
+def assess(
+    answers: Mapping[str, CriterionAnswer],
+    thresholds: Thresholds = Thresholds(),
+    framework: Framework = BANT,
+) -> Assessment:
+    """Score the answers and decide the verdict (DESIGN.md §1).
+
+    Disqualified when a criterion in `disqualify_on` is "no"; qualified when every
+    criterion is at least partial and the score reaches the threshold; otherwise
+    in progress. With no answer given at all the deal is "not assessed".
+    """
+    max_score = 2 * len(framework.criteria)
+    statuses = {c.key: answers.get(c.key, CriterionAnswer()).status for c in framework.criteria}
+    score = sum(status.points for status in statuses.values())
+    labels = {c.key: c.label for c in framework.criteria}
+    if all(status is Answer.UNKNOWN for status in statuses.values()):
+        return Assessment(score, max_score, Verdict.NOT_ASSESSED, "No answers yet", answers)
+    for key in thresholds.disqualify_on:
+        if statuses.get(key) is Answer.NO:
+            return Assessment(
+                score, max_score, Verdict.DISQUALIFIED, f"{labels[key]} is no", answers
+            )
+    weak = [labels[key] for key, status in statuses.items() if status.points == 0]
+    if not weak and score >= thresholds.qualified_score:
+        return Assessment(score, max_score, Verdict.QUALIFIED, "All criteria met", answers)
+    if weak:
+        reason = f"{', '.join(weak)} {'is' if len(weak) == 1 else 'are'} not yet met"
+    else:
+        reason = f"Score {score}/{max_score} is below {thresholds.qualified_score}"
+    return Assessment(score, max_score, Verdict.IN_PROGRESS, reason, answers)
+
+
+def check_thresholds(
+    qualified_score: object, disqualify_on: object, framework: Framework = BANT
+) -> Thresholds:
+    """Validate thresholds read from the config file, naming the bad key."""
+    max_score = 2 * len(framework.criteria)
+    if not isinstance(qualified_score, int) or not 0 <= qualified_score <= max_score:
+        raise ValidationError("bant.qualified_score", f"must be a whole number 0–{max_score}")
+    keys = {c.key for c in framework.criteria}
+    if not isinstance(disqualify_on, list) or not all(
+        isinstance(k, str) and k in keys for k in disqualify_on
+    ):
+        raise ValidationError(
+            "bant.disqualify_on", f"must be a list of criteria from {sorted(keys)}"
+        )
+    return Thresholds(qualified_score, tuple(disqualify_on))

@@ -1,0 +1,40 @@
+"""Cleaning user text on the way in, so it can never act as terminal control.
+
+Every script is kept exactly; only control characters go: C0 (but tab and
+newline), DEL, C1, and the bidirectional overrides/isolates that can make text
+display in an order other than the one stored.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
+_CONTROL = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI_CONTROLS}]")
+_SINGLE_LINE_CONTROL = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI_CONTROLS}]")
+
+
+def clean_text(value: str, *, single_line: bool = False) -> str:
+    """Strip control characters and surrounding whitespace.
+
+    ``single_line`` also removes tab and newline (for names and titles) by turning
+    them into spaces, so a pasted title never breaks a card's layout.
+    """
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    if single_line:
+        value = re.sub(r"[\t\n]+", " ", value)
+        value = _SINGLE_LINE_CONTROL.sub("", value)
+    else:
+        value = _CONTROL.sub("", value)
+    return value.strip()
+
+
+def search_key(*parts: str | None) -> str:
+    """A case- and width-insensitive key for searching text in any script.
+
+    NFKC then casefold: "ÉCOLE" finds "école", "Straße" finds "STRASSE", and
+    Hebrew/Arabic (caseless) are kept as they are.
+    """
+    joined = " ".join(p for p in parts if p)
+    return unicodedata.normalize("NFKC", joined).casefold()

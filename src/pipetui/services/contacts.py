@@ -1,0 +1,124 @@
+"""Use cases for contacts: add, find, list, show and edit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from pipetui.domain.contact import Contact, check_email, check_name, optional_text
+from pipetui.domain.errors import ValidationError
+from pipetui.domain.journey import JourneyStage
+from pipetui.services import clock
+from pipetui.store import contacts as store
+from pipetui.store import touchpoints as touchpoint_store
+from pipetui.store.database import Database
+
+_FIELDS = ("email", "phone", "company", "role", "source", "notes")
+
+
+@dataclass(frozen=True, slots=True)
+class ContactRef:
+    """The contact a NAME_OR_ID resolved to, and whether it was just created."""
+
+    contact: Contact
+    created: bool
+
+
+def _clean(fields: dict[str, str | None]) -> dict[str, Any]:
+    cleaned: dict[str, Any] = {}
+    for key, value in fields.items():
+        if key == "email":
+            cleaned[key] = check_email(value)
+        elif key == "notes":
+            cleaned[key] = optional_text(value, single_line=False)
+        elif key in _FIELDS:
+            cleaned[key] = optional_text(value)
+        else:
+            raise ValidationError(key, "not a contact field")
+    return cleaned
+
+
+def add_contact(db: Database, *, name: str, **fields: str | None) -> Contact:
+    """A new contact; every text field is kept exactly, minus control characters."""
+    values = {"name": check_name(name), **_clean(fields)}
+    with db.write() as conn:
+        contact_id = store.insert_contact(conn, now=clock.now(), **values)
+        return store.get_contact(conn, contact_id)
+
+
+def resolve_contact(conn: Connection, name_or_id: str, *, create: bool = False) -> ContactRef:
+    """A contact by id ("42", "#42") or by exact name (any case).
+
+    With `create`, an unknown name becomes a new contact (as typing a new person's
+    name on a deal does in other CRMs); several contacts of that name is an error.
+    """
+    text = name_or_id.strip().removeprefix("#")
+    if text.isdigit():
+        return ContactRef(store.get_contact(conn, int(text)), False)
+    name = check_name(name_or_id, field="contact")
+    found = store.find_by_name(conn, name)
+    if len(found) == 1:
+        return ContactRef(found[0], False)
+    if len(found) > 1:
+        ids = ", ".join(str(c.id) for c in found)
+        raise ValidationError("contact", f"several contacts are called {name!r}; use an id ({ids})")
+    if not create:
+        raise ValidationError("contact", f"no contact called {name!r}")
+    contact_id = store.insert_contact(conn, now=clock.now(), name=name)
+    return ContactRef(store.get_contact(conn, contact_id), True)
+
+
+def get_contact(db: Database, name_or_id: str) -> Contact:
+    """A contact by id or exact name."""
+    with db.read() as conn:
+        return resolve_contact(conn, name_or_id).contact
+
+
+def list_contacts(
+    db: Database, *, search: str | None = None, limit: int | None = None
+) -> list[Contact]:
+    """Contacts by name, optionally matching `search` in any script and case."""
+    with db.read() as conn:
+        return store.list_contacts(conn, search=search, limit=limit)
+
+
+def edit_contact(
+    db: Database,
+    name_or_id: str,
+    *,
+    name: str | None = None,
+    journey_stage: str | None = None,
+    **fields: str | None,
+) -> Contact:
+    """Change some fields; an empty string clears an optional field.
+
+    `journey_stage` set by hand sticks until set to "auto", which goes back to
+    following the latest touchpoint.
+    """
+    changes = _clean({k: v for k, v in fields.items() if v is not None})
+    if name is not None:
+        changes["name"] = check_name(name)
+    with db.write() as conn:
+        contact = resolve_contact(conn, name_or_id).contact
+        if changes:
+            store.update_contact(conn, contact=contact, now=clock.now(), **changes)
+        if journey_stage is not None:
+            _set_stage(conn, contact.id, journey_stage)
+        return store.get_contact(conn, contact.id)
+
+
+def _set_stage(conn: Connection, contact_id: int, text: str) -> None:
+    wanted = text.strip().casefold()
+    if wanted == "auto":
+        latest = touchpoint_store.latest(conn, contact_id)
+        stage = latest.journey_stage if latest else None
+        store.set_journey_stage(conn, contact_id=contact_id, stage=stage, manual=False)
+        return
+    try:
+        stage = JourneyStage(wanted)
+    except ValueError as error:
+        names = ", ".join(s.value for s in JourneyStage)
+        raise ValidationError("journey-stage", f"unknown stage {text!r} ({names}, auto)") from error
+    store.set_journey_stage(conn, contact_id=contact_id, stage=stage, manual=True)

@@ -1,0 +1,259 @@
+"""Use cases for deals: add, list, show, move, close, reopen, edit, delete.
+
+Each runs in one write transaction; every stage move and status change writes its
+history row in that same transaction (see `pipetui.store.deals`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from pipetui.domain.bant import Assessment, CriterionAnswer, assess
+from pipetui.domain.deal import DealStatus, DealView, StageChange, check_title
+from pipetui.domain.errors import ValidationError
+from pipetui.domain.followup import FollowUp
+from pipetui.domain.journey import Touchpoint
+from pipetui.domain.money import Money
+from pipetui.domain.pipeline import Stage
+from pipetui.domain.text import clean_text, search_key
+from pipetui.services import clock
+from pipetui.services.contacts import resolve_contact
+from pipetui.services.pipelines import resolve_pipeline, resolve_stage
+from pipetui.services.settings import Settings
+from pipetui.store import deals as store
+from pipetui.store import followups as followup_store
+from pipetui.store import pipelines as pipeline_store
+from pipetui.store import qualification as qualification_store
+from pipetui.store import touchpoints as touchpoint_store
+from pipetui.store.database import Database
+
+
+@dataclass(frozen=True, slots=True)
+class DealDetail:
+    """Everything `deal show` and the deal screen display."""
+
+    view: DealView
+    history: list[StageChange]
+    stage_names: dict[int, str]
+    touchpoints: list[Touchpoint]
+    followups: list[FollowUp]
+    answers: dict[str, CriterionAnswer]
+    assessment: Assessment
+
+
+@dataclass(frozen=True, slots=True)
+class AddedDeal:
+    """The new deal, and the contact created for it if its name was new."""
+
+    view: DealView
+    created_contact: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DealFilter:
+    """Which deals `deal list` shows."""
+
+    statuses: tuple[DealStatus, ...] = (DealStatus.OPEN,)
+    pipeline: str | None = None
+    stage: str | None = None
+    limit: int | None = None
+
+
+def add_deal(
+    db: Database,
+    *,
+    title: str,
+    value: Money,
+    pipeline: str | None = None,
+    stage: str | None = None,
+    contact: str | None = None,
+    source: str | None = None,
+    close_date: date | None = None,
+    probability: int | None = None,
+) -> AddedDeal:
+    """Create an open deal at the top of its stage (the first stage by default)."""
+    clean_title = check_title(title)
+    now = clock.now()
+    with db.write() as conn:
+        owner = resolve_pipeline(conn, pipeline)
+        target = resolve_stage(conn, owner.id, stage)
+        ref = resolve_contact(conn, contact, create=True) if contact else None
+        deal_id = store.insert_deal(
+            conn,
+            title=clean_title,
+            search_key=search_key(clean_title),
+            pipeline_id=owner.id,
+            stage_id=target.id,
+            value=value,
+            now=now,
+            probability=probability,
+            close_date=close_date,
+            source=clean_text(source, single_line=True) or None if source else None,
+            contact_id=ref.contact.id if ref else None,
+        )
+        return AddedDeal(
+            store.get_view(conn, deal_id), ref.contact.name if ref and ref.created else None
+        )
+
+
+def list_deals(db: Database, deal_filter: DealFilter = DealFilter()) -> list[DealView]:
+    """Deals in board order, open ones unless the filter says otherwise."""
+    with db.read() as conn:
+        pipeline_id = stage_id = None
+        if deal_filter.pipeline is not None or deal_filter.stage is not None:
+            owner = resolve_pipeline(conn, deal_filter.pipeline)
+            pipeline_id = owner.id
+            if deal_filter.stage is not None:
+                stage_id = resolve_stage(conn, owner.id, deal_filter.stage).id
+        return store.list_views(
+            conn,
+            pipeline_id=pipeline_id,
+            statuses=deal_filter.statuses,
+            stage_id=stage_id,
+            limit=deal_filter.limit,
+        )
+
+
+def show_deal(db: Database, deal_id: int, settings: Settings | None = None) -> DealDetail:
+    """A deal with its history, touchpoints, follow-ups and qualification."""
+    thresholds = (settings or Settings()).bant
+    with db.read() as conn:
+        view = store.get_view(conn, deal_id)
+        changes = store.history(conn, deal_id)
+        stage_ids = {c.to_stage_id for c in changes} | {
+            c.from_stage_id for c in changes if c.from_stage_id
+        }
+        names = {sid: pipeline_store.get_stage(conn, sid).name for sid in stage_ids}
+        answers = qualification_store.answers(conn, deal_id)
+        return DealDetail(
+            view=view,
+            history=changes,
+            stage_names=names,
+            touchpoints=touchpoint_store.for_deal(conn, deal_id),
+            followups=followup_store.list_followups(conn, deal_id=deal_id, include_done=True),
+            answers=answers,
+            assessment=assess(answers, thresholds),
+        )
+
+
+def move_deal(db: Database, deal_id: int, *, stage: str) -> DealView:
+    """Move an open deal to another stage of its pipeline, recording the move."""
+    with db.write() as conn:
+        deal = store.get_deal(conn, deal_id)
+        target = resolve_stage(conn, deal.pipeline_id, stage)
+        _move(conn, deal_id, target)
+        return store.get_view(conn, deal_id)
+
+
+def step_deal(db: Database, deal_id: int, *, steps: int) -> DealView:
+    """Move an open deal to the next (+1) or previous (-1) stage."""
+    with db.write() as conn:
+        deal = store.get_deal(conn, deal_id)
+        ordered = pipeline_store.stages(conn, deal.pipeline_id)
+        index = next(i for i, s in enumerate(ordered) if s.id == deal.stage_id) + steps
+        if not 0 <= index < len(ordered):
+            edge = "last" if steps > 0 else "first"
+            raise ValidationError("stage", f"the deal is already in the {edge} stage")
+        _move(conn, deal_id, ordered[index])
+        return store.get_view(conn, deal_id)
+
+
+def _move(conn: Any, deal_id: int, target: Stage) -> None:
+    deal = store.get_deal(conn, deal_id)
+    if deal.status is not DealStatus.OPEN:
+        raise ValidationError("deal", f"deal {deal_id} is {deal.status}; reopen it to move it")
+    if deal.stage_id == target.id:
+        raise ValidationError("stage", f"deal {deal_id} is already in {target.name}")
+    store.move_to_stage(conn, deal=deal, stage_id=target.id, now=clock.now())
+
+
+def win_deal(db: Database, deal_id: int) -> DealView:
+    """Mark an open deal won; it keeps the stage where it closed."""
+    with db.write() as conn:
+        deal = store.get_deal(conn, deal_id)
+        if deal.status is not DealStatus.OPEN:
+            raise ValidationError("deal", f"deal {deal_id} is already {deal.status}")
+        store.set_status(conn, deal=deal, status=DealStatus.WON, now=clock.now())
+        return store.get_view(conn, deal_id)
+
+
+def lose_deal(
+    db: Database, deal_id: int, *, reason: str, revisit: date | None = None
+) -> tuple[DealView, FollowUp | None]:
+    """Mark an open deal lost with a reason; `revisit` adds a follow-up to try again."""
+    clean_reason = clean_text(reason, single_line=True)
+    if not clean_reason:
+        raise ValidationError("reason", "say why the deal was lost")
+    now = clock.now()
+    with db.write() as conn:
+        deal = store.get_deal(conn, deal_id)
+        if deal.status is not DealStatus.OPEN:
+            raise ValidationError("deal", f"deal {deal_id} is already {deal.status}")
+        store.set_status(conn, deal=deal, status=DealStatus.LOST, now=now, lost_reason=clean_reason)
+        followup = None
+        if revisit is not None:
+            followup_id = followup_store.insert_followup(
+                conn, title=f"Revisit: {deal.title}", due=revisit, now=now, deal_id=deal_id
+            )
+            followup = followup_store.get_followup(conn, followup_id)
+        return store.get_view(conn, deal_id), followup
+
+
+def reopen_deal(db: Database, deal_id: int) -> DealView:
+    """Reopen a closed deal in the stage where it closed."""
+    with db.write() as conn:
+        deal = store.get_deal(conn, deal_id)
+        if deal.status is DealStatus.OPEN:
+            raise ValidationError("deal", f"deal {deal_id} is already open")
+        store.set_status(conn, deal=deal, status=DealStatus.OPEN, now=clock.now())
+        return store.get_view(conn, deal_id)
+
+
+_UNSET: Any = object()
+
+
+def edit_deal(
+    db: Database,
+    deal_id: int,
+    *,
+    title: str | None = None,
+    value: Money | None = None,
+    contact: str | None = None,
+    source: str | None = _UNSET,
+    close_date: date | None = _UNSET,
+    probability: int | None = _UNSET,
+) -> DealView:
+    """Change a deal's own fields. Pass None to clear an optional field; leave an
+    argument out to keep it. An empty `contact` unlinks the contact."""
+    changes: dict[str, Any] = {}
+    if title is not None:
+        clean_title = check_title(title)
+        changes.update(title=clean_title, search_key=search_key(clean_title))
+    if value is not None:
+        changes.update(value_minor=value.minor, currency=value.currency)
+    if source is not _UNSET:
+        changes["source"] = clean_text(source, single_line=True) or None if source else None
+    if close_date is not _UNSET:
+        changes["close_date"] = close_date
+    if probability is not _UNSET:
+        changes["probability"] = probability
+    with db.write() as conn:
+        store.get_deal(conn, deal_id)
+        if contact is not None:
+            changes["contact_id"] = (
+                resolve_contact(conn, contact, create=True).contact.id if contact.strip() else None
+            )
+        if not changes:
+            raise ValidationError("deal", "nothing to change (give at least one field)")
+        store.update_fields(conn, deal_id=deal_id, now=clock.now(), **changes)
+        return store.get_view(conn, deal_id)
+
+
+def delete_deal(db: Database, deal_id: int) -> DealView:
+    """Delete a deal with its history, follow-ups and answers; return what it was."""
+    with db.write() as conn:
+        view = store.get_view(conn, deal_id)
+        store.delete_deal(conn, deal_id=deal_id)
+        return view

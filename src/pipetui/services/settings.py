@@ -1,0 +1,91 @@
+"""Settings from a TOML file. A missing file means defaults; a malformed one is a
+`SettingsError` naming the key and line, never a traceback."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipetui.domain.bant import Thresholds, check_thresholds
+from pipetui.domain.errors import ValidationError
+from pipetui.domain.money import check_currency
+
+EXAMPLE = """\
+# pipetui settings
+default_currency = "USD"   # ISO 4217 code used when an amount names none
+theme = "textual-dark"     # any Textual theme name
+
+[bant]
+qualified_score = 6                        # of 8: score needed to be "qualified"
+disqualify_on = ["budget", "authority"]    # a "no" here disqualifies
+"""
+
+
+class SettingsError(ValueError):
+    """The settings file cannot be used; the message names the file, key and line."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Every user setting, with its default."""
+
+    default_currency: str = "USD"
+    theme: str = "textual-dark"
+    bant: Thresholds = field(default_factory=Thresholds)
+
+
+_KNOWN = {"default_currency", "theme", "bant"}
+_KNOWN_BANT = {"qualified_score", "disqualify_on"}
+
+
+def load_settings(path: Path) -> Settings:
+    """Read `path`; defaults when it does not exist."""
+    if not path.exists():
+        return Settings()
+    text = path.read_text(encoding="utf-8", errors="replace")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise SettingsError(f"{path}: not valid TOML: {error}") from None
+    try:
+        return _settings(data)
+    except ValidationError as error:
+        line = _line_of(text, error.field)
+        where = f" (line {line})" if line else ""
+        raise SettingsError(f"{path}: {error.field}{where}: {error.message}") from None
+
+
+def _settings(data: dict[str, Any]) -> Settings:
+    for key in data:
+        if key not in _KNOWN:
+            raise ValidationError(key, "unknown setting")
+    currency = data.get("default_currency", "USD")
+    if not isinstance(currency, str):
+        raise ValidationError("default_currency", 'must be a string such as "USD"')
+    theme = data.get("theme", "textual-dark")
+    if not isinstance(theme, str) or not theme:
+        raise ValidationError("theme", "must be a theme name")
+    bant = data.get("bant", {})
+    if not isinstance(bant, dict):
+        raise ValidationError("bant", "must be a table: [bant]")
+    for key in bant:
+        if key not in _KNOWN_BANT:
+            raise ValidationError(f"bant.{key}", "unknown setting")
+    defaults = Thresholds()
+    thresholds = check_thresholds(
+        bant.get("qualified_score", defaults.qualified_score),
+        bant.get("disqualify_on", list(defaults.disqualify_on)),
+    )
+    return Settings(check_currency(currency, field="default_currency"), theme, thresholds)
+
+
+def _line_of(text: str, dotted_key: str) -> int | None:
+    key = dotted_key.rsplit(".", 1)[-1]
+    pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+    for number, line in enumerate(text.splitlines(), start=1):
+        if pattern.match(line):
+            return number
+    return None

@@ -1,0 +1,133 @@
+"""Queries and writes for contacts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy.engine import Connection, Row
+
+from pipetui.domain.contact import Contact
+from pipetui.domain.errors import NotFoundError
+from pipetui.domain.journey import JourneyStage
+from pipetui.domain.text import search_key
+from pipetui.store.tables import ContactRow
+
+_COLUMNS = (
+    ContactRow.id,
+    ContactRow.name,
+    ContactRow.created_at,
+    ContactRow.email,
+    ContactRow.phone,
+    ContactRow.company,
+    ContactRow.role,
+    ContactRow.source,
+    ContactRow.notes,
+    ContactRow.tags,
+    ContactRow.journey_stage,
+    ContactRow.journey_stage_manual,
+    ContactRow.external_id,
+)
+SEARCHED = ("name", "email", "company", "phone")
+
+
+def _contact(row: Row[Any]) -> Contact:
+    return Contact(
+        id=row.id,
+        name=row.name,
+        created_at=row.created_at,
+        email=row.email,
+        phone=row.phone,
+        company=row.company,
+        role=row.role,
+        source=row.source,
+        notes=row.notes,
+        tags=tuple(t for t in (row.tags or "").split(",") if t),
+        journey_stage=JourneyStage(row.journey_stage) if row.journey_stage else None,
+        journey_stage_manual=row.journey_stage_manual,
+        external_id=row.external_id,
+    )
+
+
+def contact_keys(values: dict[str, Any]) -> dict[str, Any]:
+    """The derived sort and search columns for a contact's text fields."""
+    return {
+        "sort_name": search_key(values["name"]),
+        "search_key": search_key(*(values.get(name) for name in SEARCHED)),
+    }
+
+
+def get_contact(conn: Connection, contact_id: int) -> Contact:
+    """The contact with this id, else NotFoundError naming the field `contact`."""
+    row = conn.execute(select(*_COLUMNS).where(ContactRow.id == contact_id)).first()
+    if row is None:
+        raise NotFoundError("contact", f"no contact with id {contact_id}")
+    return _contact(row)
+
+
+def find_by_name(conn: Connection, name: str) -> list[Contact]:
+    """Contacts whose name equals `name` ignoring case (in any script)."""
+    rows = conn.execute(select(*_COLUMNS).where(ContactRow.sort_name == search_key(name)))
+    return [_contact(row) for row in rows]
+
+
+def find_by_email(conn: Connection, email: str) -> list[Contact]:
+    """Contacts with this email, ignoring case."""
+    rows = conn.execute(select(*_COLUMNS).where(func.lower(ContactRow.email) == email.lower()))
+    return [_contact(row) for row in rows]
+
+
+def list_contacts(
+    conn: Connection, *, search: str | None = None, limit: int | None = None, offset: int = 0
+) -> list[Contact]:
+    """Contacts by name; `search` matches name, email, company or phone in any case."""
+    query = select(*_COLUMNS)
+    if search:
+        words = search_key(search).split()
+        query = query.where(*(ContactRow.search_key.contains(w, autoescape=True) for w in words))  # type: ignore[attr-defined]
+    query = query.order_by(ContactRow.sort_name, ContactRow.id).offset(offset)
+    if limit is not None:
+        query = query.limit(limit)
+    return [_contact(row) for row in conn.execute(query)]
+
+
+def insert_contact(conn: Connection, *, now: datetime, **values: Any) -> int:
+    """Insert a contact from cleaned values; return its id."""
+    result = conn.execute(
+        insert(ContactRow).values(created_at=now, updated_at=now, **values, **contact_keys(values))
+    )
+    assert result.inserted_primary_key is not None
+    return int(result.inserted_primary_key[0])
+
+
+def update_contact(conn: Connection, *, contact: Contact, now: datetime, **changes: Any) -> None:
+    """Change some fields of a contact, keeping its search columns in step."""
+    merged = {
+        "name": contact.name,
+        "email": contact.email,
+        "company": contact.company,
+        "phone": contact.phone,
+        **changes,
+    }
+    conn.execute(
+        update(ContactRow)
+        .where(ContactRow.id == contact.id)
+        .values(updated_at=now, **changes, **contact_keys(merged))
+    )
+
+
+def set_journey_stage(
+    conn: Connection, *, contact_id: int, stage: JourneyStage | None, manual: bool
+) -> None:
+    """Record a contact's current journey stage and whether it was set by hand."""
+    conn.execute(
+        update(ContactRow)
+        .where(ContactRow.id == contact_id)
+        .values(journey_stage=stage.value if stage else None, journey_stage_manual=manual)
+    )
+
+
+def any_matching(conn: Connection, *conditions: Any) -> bool:
+    """Whether some contact matches all `conditions` (for duplicate checks)."""
+    return conn.execute(select(ContactRow.id).where(or_(*conditions)).limit(1)).first() is not None

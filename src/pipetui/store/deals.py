@@ -1,0 +1,306 @@
+"""Queries and writes for deals and their stage history.
+
+Every stage move and status change writes its history row here, inside the
+caller's transaction, so the change and its record land together or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Select, func, insert, select, update
+from sqlalchemy import delete as sql_delete
+from sqlalchemy.engine import Connection, Row
+
+from pipetui.domain.deal import Deal, DealStatus, DealView, StageChange
+from pipetui.domain.errors import NotFoundError
+from pipetui.domain.money import Money
+from pipetui.store.tables import ContactRow, DealRow, PipelineRow, StageHistoryRow, StageRow
+
+_DEAL_COLUMNS = (
+    DealRow.id,
+    DealRow.title,
+    DealRow.pipeline_id,
+    DealRow.stage_id,
+    DealRow.status,
+    DealRow.value_minor,
+    DealRow.currency,
+    DealRow.created_at,
+    DealRow.updated_at,
+    DealRow.stage_entered_at,
+    DealRow.probability,
+    DealRow.close_date,
+    DealRow.source,
+    DealRow.lost_reason,
+    DealRow.contact_id,
+    DealRow.closed_at,
+    DealRow.external_id,
+)
+
+
+def _deal(row: Row[Any]) -> Deal:
+    return Deal(
+        id=row.id,
+        title=row.title,
+        pipeline_id=row.pipeline_id,
+        stage_id=row.stage_id,
+        status=DealStatus(row.status),
+        value=Money(row.value_minor, row.currency),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        stage_entered_at=row.stage_entered_at,
+        probability=row.probability,
+        close_date=row.close_date,
+        source=row.source,
+        lost_reason=row.lost_reason,
+        contact_id=row.contact_id,
+        closed_at=row.closed_at,
+        external_id=row.external_id,
+    )
+
+
+def _view_query() -> Select[Any]:
+    return (
+        select(
+            *_DEAL_COLUMNS,
+            PipelineRow.name.label("pipeline_name"),  # type: ignore[attr-defined]
+            StageRow.name.label("stage_name"),  # type: ignore[attr-defined]
+            StageRow.position.label("stage_position"),  # type: ignore[attr-defined]
+            StageRow.probability.label("stage_probability"),  # type: ignore[attr-defined]
+            StageRow.rotting_days,
+            ContactRow.name.label("contact_name"),  # type: ignore[attr-defined]
+            ContactRow.company,
+        )
+        .join(StageRow, StageRow.id == DealRow.stage_id)
+        .join(PipelineRow, PipelineRow.id == DealRow.pipeline_id)
+        .outerjoin(ContactRow, ContactRow.id == DealRow.contact_id)
+    )
+
+
+def _view(row: Row[Any]) -> DealView:
+    return DealView(
+        deal=_deal(row),
+        pipeline_name=row.pipeline_name,
+        stage_name=row.stage_name,
+        stage_position=row.stage_position,
+        stage_probability=row.stage_probability,
+        rotting_days=row.rotting_days,
+        contact_name=row.contact_name,
+        company=row.company,
+    )
+
+
+def get_deal(conn: Connection, deal_id: int) -> Deal:
+    """The deal with this id, else NotFoundError naming the field `deal`."""
+    row = conn.execute(select(*_DEAL_COLUMNS).where(DealRow.id == deal_id)).first()
+    if row is None:
+        raise NotFoundError("deal", f"no deal with id {deal_id}")
+    return _deal(row)
+
+
+def get_view(conn: Connection, deal_id: int) -> DealView:
+    """The deal with its pipeline, stage and contact names."""
+    row = conn.execute(_view_query().where(DealRow.id == deal_id)).first()
+    if row is None:
+        raise NotFoundError("deal", f"no deal with id {deal_id}")
+    return _view(row)
+
+
+def list_views(
+    conn: Connection,
+    *,
+    pipeline_id: int | None = None,
+    statuses: Sequence[DealStatus] = (DealStatus.OPEN,),
+    stage_id: int | None = None,
+    limit: int | None = None,
+) -> list[DealView]:
+    """Deals in board order (pipeline, stage position, rank)."""
+    query = _view_query().where(DealRow.status.in_([s.value for s in statuses]))  # type: ignore[attr-defined]
+    if pipeline_id is not None:
+        query = query.where(DealRow.pipeline_id == pipeline_id)
+    if stage_id is not None:
+        query = query.where(DealRow.stage_id == stage_id)
+    query = query.order_by(PipelineRow.position, StageRow.position, DealRow.rank, DealRow.id)
+    if limit is not None:
+        query = query.limit(limit)
+    return [_view(row) for row in conn.execute(query)]
+
+
+def top_rank(conn: Connection, stage_id: int) -> int:
+    """A rank that puts a deal on top of its stage's column."""
+    lowest = conn.execute(select(func.min(DealRow.rank)).where(DealRow.stage_id == stage_id))
+    value = lowest.scalar()
+    return 0 if value is None else int(value) - 1
+
+
+def insert_deal(
+    conn: Connection,
+    *,
+    title: str,
+    search_key: str,
+    pipeline_id: int,
+    stage_id: int,
+    value: Money,
+    now: datetime,
+    status: DealStatus = DealStatus.OPEN,
+    probability: int | None = None,
+    close_date: date | None = None,
+    source: str | None = None,
+    contact_id: int | None = None,
+    lost_reason: str | None = None,
+    closed_at: datetime | None = None,
+    created_at: datetime | None = None,
+    external_id: str | None = None,
+) -> int:
+    """Insert a deal and the history row of its entry into its first stage."""
+    created = created_at or now
+    result = conn.execute(
+        insert(DealRow).values(
+            title=title,
+            search_key=search_key,
+            pipeline_id=pipeline_id,
+            stage_id=stage_id,
+            status=status.value,
+            rank=top_rank(conn, stage_id),
+            value_minor=value.minor,
+            currency=value.currency,
+            probability=probability,
+            close_date=close_date,
+            source=source,
+            lost_reason=lost_reason,
+            contact_id=contact_id,
+            external_id=external_id,
+            created_at=created,
+            updated_at=now,
+            stage_entered_at=created,
+            closed_at=closed_at,
+        )
+    )
+    assert result.inserted_primary_key is not None
+    deal_id = int(result.inserted_primary_key[0])
+    record_change(
+        conn,
+        StageChange(deal_id=deal_id, at=created, to_stage_id=stage_id, to_status=DealStatus.OPEN),
+    )
+    if status is not DealStatus.OPEN:
+        record_change(
+            conn,
+            StageChange(
+                deal_id=deal_id,
+                at=closed_at or now,
+                from_stage_id=stage_id,
+                to_stage_id=stage_id,
+                from_status=DealStatus.OPEN,
+                to_status=status,
+            ),
+        )
+    return deal_id
+
+
+def record_change(conn: Connection, change: StageChange) -> None:
+    """Append one row to a deal's stage history."""
+    conn.execute(
+        insert(StageHistoryRow).values(
+            deal_id=change.deal_id,
+            at=change.at,
+            from_stage_id=change.from_stage_id,
+            to_stage_id=change.to_stage_id,
+            from_status=change.from_status.value if change.from_status else None,
+            to_status=change.to_status.value,
+            imported=change.imported,
+        )
+    )
+
+
+def move_to_stage(conn: Connection, *, deal: Deal, stage_id: int, now: datetime) -> None:
+    """Put a deal on top of another stage's column and record the move."""
+    conn.execute(
+        update(DealRow)
+        .where(DealRow.id == deal.id)
+        .values(
+            stage_id=stage_id, rank=top_rank(conn, stage_id), stage_entered_at=now, updated_at=now
+        )
+    )
+    record_change(
+        conn,
+        StageChange(
+            deal_id=deal.id,
+            at=now,
+            from_stage_id=deal.stage_id,
+            to_stage_id=stage_id,
+            from_status=deal.status,
+            to_status=deal.status,
+        ),
+    )
+
+
+def set_status(
+    conn: Connection,
+    *,
+    deal: Deal,
+    status: DealStatus,
+    now: datetime,
+    lost_reason: str | None = None,
+) -> None:
+    """Close (won/lost) or reopen a deal and record the status change."""
+    closed_at = None if status is DealStatus.OPEN else now
+    conn.execute(
+        update(DealRow)
+        .where(DealRow.id == deal.id)
+        .values(status=status.value, closed_at=closed_at, lost_reason=lost_reason, updated_at=now)
+    )
+    record_change(
+        conn,
+        StageChange(
+            deal_id=deal.id,
+            at=now,
+            from_stage_id=deal.stage_id,
+            to_stage_id=deal.stage_id,
+            from_status=deal.status,
+            to_status=status,
+        ),
+    )
+
+
+def update_fields(conn: Connection, *, deal_id: int, now: datetime, **values: Any) -> None:
+    """Change a deal's own fields (not stage or status: those have history)."""
+    conn.execute(update(DealRow).where(DealRow.id == deal_id).values(updated_at=now, **values))
+
+
+def delete_deal(conn: Connection, *, deal_id: int) -> None:
+    """Delete a deal; its history, answers and follow-ups go with it (cascade)."""
+    conn.execute(sql_delete(DealRow).where(DealRow.id == deal_id))
+
+
+def history(conn: Connection, deal_id: int) -> list[StageChange]:
+    """A deal's stage history, oldest first."""
+    rows = conn.execute(
+        select(StageHistoryRow)
+        .where(StageHistoryRow.deal_id == deal_id)
+        .order_by(StageHistoryRow.at, StageHistoryRow.id)  # type: ignore[arg-type]
+    )
+    return [
+        StageChange(
+            deal_id=row.deal_id,
+            at=row.at,
+            from_stage_id=row.from_stage_id,
+            to_stage_id=row.to_stage_id,
+            from_status=DealStatus(row.from_status) if row.from_status else None,
+            to_status=DealStatus(row.to_status),
+            imported=row.imported,
+        )
+        for row in rows
+    ]
+
+
+def count_deals(conn: Connection) -> int:
+    """How many deals the database holds (any pipeline, any status)."""
+    return int(conn.execute(select(func.count()).select_from(DealRow)).scalar() or 0)
+
+
+def deals_in_stage(conn: Connection, stage_id: int) -> int:
+    """How many deals (any status) sit in a stage."""
+    query = select(func.count()).select_from(DealRow).where(DealRow.stage_id == stage_id)
+    return int(conn.execute(query).scalar() or 0)

@@ -1,0 +1,76 @@
+"""Queries and writes for follow-ups."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.engine import Connection, Row
+
+from pipetui.domain.errors import NotFoundError
+from pipetui.domain.followup import FollowUp
+from pipetui.store.tables import FollowUpRow
+
+
+def _followup(row: Row[Any]) -> FollowUp:
+    return FollowUp(
+        id=row.id,
+        title=row.title,
+        due=row.due,
+        created_at=row.created_at,
+        deal_id=row.deal_id,
+        contact_id=row.contact_id,
+        done_at=row.done_at,
+    )
+
+
+def insert_followup(
+    conn: Connection,
+    *,
+    title: str,
+    due: date,
+    now: datetime,
+    deal_id: int | None = None,
+    contact_id: int | None = None,
+) -> int:
+    """Insert a follow-up; return its id."""
+    result = conn.execute(
+        insert(FollowUpRow).values(
+            title=title, due=due, created_at=now, deal_id=deal_id, contact_id=contact_id
+        )
+    )
+    assert result.inserted_primary_key is not None
+    return int(result.inserted_primary_key[0])
+
+
+def get_followup(conn: Connection, followup_id: int) -> FollowUp:
+    """The follow-up with this id, else NotFoundError."""
+    row = conn.execute(select(FollowUpRow).where(FollowUpRow.id == followup_id)).first()
+    if row is None:
+        raise NotFoundError("followup", f"no follow-up with id {followup_id}")
+    return _followup(row)
+
+
+def mark_done(conn: Connection, *, followup_id: int, now: datetime | None) -> None:
+    """Mark a follow-up done (or not done again with `now=None`)."""
+    conn.execute(update(FollowUpRow).where(FollowUpRow.id == followup_id).values(done_at=now))
+
+
+def list_followups(
+    conn: Connection,
+    *,
+    include_done: bool = False,
+    deal_id: int | None = None,
+    contact_id: int | None = None,
+) -> list[FollowUp]:
+    """Follow-ups by due date, open ones only unless `include_done`."""
+    query = select(FollowUpRow)
+    if not include_done:
+        query = query.where(FollowUpRow.done_at.is_(None))  # type: ignore[union-attr]
+    if deal_id is not None:
+        query = query.where(FollowUpRow.deal_id == deal_id)
+    if contact_id is not None:
+        query = query.where(FollowUpRow.contact_id == contact_id)
+    query = query.order_by(FollowUpRow.due, FollowUpRow.id)  # type: ignore[arg-type]
+    return [_followup(row) for row in conn.execute(query)]

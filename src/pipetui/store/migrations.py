@@ -1,0 +1,101 @@
+"""Schema versioning: a small migrator instead of Alembic.
+
+Why not Alembic: pipetui ships its schema inside the app and migrates the user's
+file on start; Alembic would add a second configuration system, script
+directory and ~0.1 s of imports for what is a list of functions here. What we
+keep from it: batch-free portable DDL (every step uses SQLAlchemy, so the same
+steps run on PostgreSQL), transactional DDL, and "create_all then stamp" for a
+new database.
+
+The version lives in the portable `pipetui_schema` table, not SQLite's
+``user_version``, so PostgreSQL gets the same path. The rules:
+
+- A new database: create every table, stamp `LATEST`, seed the default
+  pipeline, all in one transaction.
+- An older database: back it up online first (SQLite backup API), then run
+  every pending step and the new stamp in ONE transaction. If any step fails,
+  the transaction rolls back and the file is exactly as before.
+- A newer database (from a newer pipetui) is refused before anything is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import Engine, inspect, select
+from sqlalchemy.engine import Connection
+
+from pipetui.store import tables
+from pipetui.store.seed import seed_default_pipeline
+
+Step = Callable[[Connection], None]
+
+LATEST = 1
+# version -> the step that brings a database from version-1 to version.
+STEPS: Mapping[int, Step] = {}
+
+
+class SchemaError(RuntimeError):
+    """The database cannot be used by this pipetui; the message says why and what to do."""
+
+
+@dataclass(frozen=True, slots=True)
+class MigrationReport:
+    """What `prepare_schema` did: created, migrated from a version, or nothing."""
+
+    created: bool
+    from_version: int
+    to_version: int
+    backup: Path | None = None
+
+
+def read_version(connection: Connection) -> int | None:
+    """The schema version, 0 for an empty database, None if it is not pipetui's."""
+    names = set(inspect(connection).get_table_names())
+    if not names:
+        return 0
+    if tables.SchemaVersionRow.__tablename__ not in names:
+        return None
+    version = connection.execute(select(tables.SchemaVersionRow.version)).scalar()
+    return int(version) if version is not None else None
+
+
+def prepare_schema(
+    engine: Engine,
+    read_engine: Engine,
+    *,
+    backup: Callable[[int], Path | None],
+    now: datetime,
+    steps: Mapping[int, Step] = STEPS,
+    latest: int = LATEST,
+) -> MigrationReport:
+    """Bring the database to `latest`, or refuse it untouched (see module doc)."""
+    with read_engine.connect() as connection:
+        version = read_version(connection)
+        connection.rollback()
+    if version is None:
+        raise SchemaError(
+            f"{engine.url.render_as_string()} has tables but is not a pipetui database"
+        )
+    if version > latest:
+        raise SchemaError(
+            f"this database uses schema version {version}, newer than this pipetui "
+            f"understands ({latest}); upgrade pipetui to open it (the file was not changed)"
+        )
+    if version == latest:
+        return MigrationReport(False, version, version)
+    if version == 0:
+        with engine.begin() as connection:
+            tables.METADATA.create_all(connection)
+            connection.execute(tables.SchemaVersionRow.__table__.insert().values(version=latest))
+            seed_default_pipeline(connection, now=now)
+        return MigrationReport(True, 0, latest)
+    backup_path = backup(version)
+    with engine.begin() as connection:
+        for target in range(version + 1, latest + 1):
+            steps[target](connection)
+        connection.execute(tables.SchemaVersionRow.__table__.update().values(version=latest))
+    return MigrationReport(False, version, latest, backup_path)

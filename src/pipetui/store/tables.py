@@ -1,0 +1,189 @@
+"""SQLModel tables for everything in DESIGN.md §1, indexed for the board, the
+funnel aggregation and per-contact timelines.
+
+Times are timezone-aware UTC (SQLModel stores them as UTC). Money is `<name>_minor` (integer minor units) beside a
+three-letter `currency`. Text that people search keeps a `search_key`
+(NFKC-casefolded) so search is case-insensitive in every script on any engine.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class SchemaVersionRow(SQLModel, table=True):
+    """One row: the schema version this database is at (portable, not PRAGMA)."""
+
+    __tablename__ = "pipetui_schema"
+    id: int = Field(default=1, primary_key=True)
+    version: int
+
+
+class PipelineRow(SQLModel, table=True):
+    """A pipeline; names are unique case-insensitively (checked by the service)."""
+
+    __tablename__ = "pipeline"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    position: int = 0
+    created_at: datetime
+
+
+class StageRow(SQLModel, table=True):
+    """A stage of a pipeline. A removed stage stays for its history (`removed`)."""
+
+    __tablename__ = "stage"
+    __table_args__ = (Index("ix_stage_pipeline_position", "pipeline_id", "removed", "position"),)
+    id: int | None = Field(default=None, primary_key=True)
+    pipeline_id: int = Field(foreign_key="pipeline.id", ondelete="RESTRICT")
+    name: str = Field(max_length=200)
+    position: int
+    probability: int
+    rotting_days: int | None = None
+    removed: bool = False
+
+
+class ContactRow(SQLModel, table=True):
+    """A person. `journey_stage_manual` says the stage was set by hand."""
+
+    __tablename__ = "contact"
+    __table_args__ = (
+        Index("ix_contact_sort_name", "sort_name", "id"),
+        Index("ix_contact_email", "email"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=300)
+    sort_name: str = Field(max_length=300)
+    search_key: str
+    email: str | None = None
+    phone: str | None = None
+    company: str | None = None
+    role: str | None = None
+    source: str | None = None
+    notes: str | None = None
+    tags: str | None = None
+    journey_stage: str | None = None
+    journey_stage_manual: bool = False
+    external_id: str | None = Field(default=None, unique=True)
+    created_at: datetime
+    updated_at: datetime
+
+
+class DealRow(SQLModel, table=True):
+    """A deal. `rank` orders cards within a stage (smaller first);
+    `stage_entered_at` is kept beside the history so cards need no join."""
+
+    __tablename__ = "deal"
+    __table_args__ = (
+        Index("ix_deal_board", "stage_id", "status", "rank", "id"),
+        Index("ix_deal_pipeline_status", "pipeline_id", "status", "created_at"),
+        Index("ix_deal_contact", "contact_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=500)
+    search_key: str
+    pipeline_id: int = Field(foreign_key="pipeline.id", ondelete="RESTRICT")
+    stage_id: int = Field(foreign_key="stage.id", ondelete="RESTRICT")
+    status: str = Field(max_length=10)
+    rank: int = Field(sa_column=Column(BigInteger, nullable=False))
+    value_minor: int = Field(sa_column=Column(BigInteger, nullable=False))
+    currency: str = Field(max_length=3)
+    probability: int | None = None
+    close_date: date | None = None
+    source: str | None = None
+    lost_reason: str | None = None
+    contact_id: int | None = Field(default=None, foreign_key="contact.id", ondelete="SET NULL")
+    external_id: str | None = Field(default=None, unique=True)
+    created_at: datetime
+    updated_at: datetime
+    stage_entered_at: datetime
+    closed_at: datetime | None = None
+
+
+class StageHistoryRow(SQLModel, table=True):
+    """Every stage move and status change of a deal, written with the change."""
+
+    __tablename__ = "stage_history"
+    __table_args__ = (
+        Index("ix_history_deal_at", "deal_id", "at"),
+        Index("ix_history_to_stage", "to_stage_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    deal_id: int = Field(foreign_key="deal.id", ondelete="CASCADE")
+    at: datetime
+    from_stage_id: int | None = Field(default=None, foreign_key="stage.id")
+    to_stage_id: int = Field(foreign_key="stage.id")
+    from_status: str | None = None
+    to_status: str
+    imported: bool = False
+
+
+class TouchpointKindRow(SQLModel, table=True):
+    """A kind of touchpoint the user added, mapped to a journey stage."""
+
+    __tablename__ = "touchpoint_kind"
+    kind: str = Field(primary_key=True, max_length=100)
+    journey_stage: str
+
+
+class TouchpointRow(SQLModel, table=True):
+    """One interaction on a contact's journey."""
+
+    __tablename__ = "touchpoint"
+    __table_args__ = (
+        Index("ix_touchpoint_contact_at", "contact_id", "at"),
+        Index("ix_touchpoint_deal", "deal_id"),
+        Index("ix_touchpoint_at", "at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    contact_id: int = Field(foreign_key="contact.id", ondelete="CASCADE")
+    deal_id: int | None = Field(default=None, foreign_key="deal.id", ondelete="SET NULL")
+    kind: str = Field(max_length=100)
+    journey_stage: str
+    channel: str | None = None
+    direction: str | None = None
+    at: datetime
+    summary: str | None = None
+    score: int | None = None
+
+
+class FollowUpRow(SQLModel, table=True):
+    """A dated next step on a deal or a contact."""
+
+    __tablename__ = "followup"
+    __table_args__ = (
+        Index("ix_followup_open_due", "done_at", "due"),
+        Index("ix_followup_deal", "deal_id"),
+        Index("ix_followup_contact", "contact_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    deal_id: int | None = Field(default=None, foreign_key="deal.id", ondelete="CASCADE")
+    contact_id: int | None = Field(default=None, foreign_key="contact.id", ondelete="CASCADE")
+    title: str
+    due: date
+    created_at: datetime
+    done_at: datetime | None = None
+
+
+class QualificationRow(SQLModel, table=True):
+    """One criterion's answer for a deal, in any framework (BANT by default)."""
+
+    __tablename__ = "qualification"
+    __table_args__ = (UniqueConstraint("deal_id", "framework", "criterion"),)
+    id: int | None = Field(default=None, primary_key=True)
+    deal_id: int = Field(foreign_key="deal.id", ondelete="CASCADE")
+    framework: str = Field(max_length=30)
+    criterion: str = Field(max_length=30)
+    status: str = Field(max_length=10)
+    amount_minor: int | None = Field(default=None, sa_column=Column(BigInteger))
+    currency: str | None = None
+    who: str | None = None
+    note: str | None = None
+    target_date: date | None = None
+    updated_at: datetime
+
+
+METADATA = SQLModel.metadata

@@ -1,0 +1,92 @@
+"""Queries and writes for touchpoints and the user's own touchpoint kinds."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.engine import Connection, Row
+
+from pipetui.domain.journey import Direction, JourneyStage, Touchpoint
+from pipetui.store.tables import TouchpointKindRow, TouchpointRow
+
+
+def _touchpoint(row: Row[Any]) -> Touchpoint:
+    return Touchpoint(
+        id=row.id,
+        contact_id=row.contact_id,
+        kind=row.kind,
+        journey_stage=JourneyStage(row.journey_stage),
+        at=row.at,
+        channel=row.channel,
+        direction=Direction(row.direction) if row.direction else None,
+        summary=row.summary,
+        deal_id=row.deal_id,
+        score=row.score,
+    )
+
+
+def custom_kinds(conn: Connection) -> dict[str, JourneyStage]:
+    """The kinds the user added, with their journey stages."""
+    rows = conn.execute(select(TouchpointKindRow.kind, TouchpointKindRow.journey_stage))
+    return {row.kind: JourneyStage(row.journey_stage) for row in rows}
+
+
+def insert_touchpoint(
+    conn: Connection,
+    *,
+    contact_id: int,
+    kind: str,
+    journey_stage: JourneyStage,
+    at: datetime,
+    channel: str | None = None,
+    direction: Direction | None = None,
+    summary: str | None = None,
+    deal_id: int | None = None,
+    score: int | None = None,
+) -> int:
+    """Insert one touchpoint; return its id."""
+    result = conn.execute(
+        insert(TouchpointRow).values(
+            contact_id=contact_id,
+            kind=kind,
+            journey_stage=journey_stage.value,
+            at=at,
+            channel=channel,
+            direction=direction.value if direction else None,
+            summary=summary,
+            deal_id=deal_id,
+            score=score,
+        )
+    )
+    assert result.inserted_primary_key is not None
+    return int(result.inserted_primary_key[0])
+
+
+def for_contact(conn: Connection, contact_id: int, *, limit: int | None = None) -> list[Touchpoint]:
+    """A contact's touchpoints, newest first."""
+    query = (
+        select(TouchpointRow)
+        .where(TouchpointRow.contact_id == contact_id)
+        .order_by(TouchpointRow.at.desc(), TouchpointRow.id.desc())  # type: ignore[attr-defined, union-attr]
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    return [_touchpoint(row) for row in conn.execute(query)]
+
+
+def for_deal(conn: Connection, deal_id: int) -> list[Touchpoint]:
+    """A deal's touchpoints, newest first."""
+    query = (
+        select(TouchpointRow)
+        .where(TouchpointRow.deal_id == deal_id)
+        .order_by(TouchpointRow.at.desc(), TouchpointRow.id.desc())  # type: ignore[attr-defined, union-attr]
+    )
+    return [_touchpoint(row) for row in conn.execute(query)]
+
+
+def latest(conn: Connection, contact_id: int) -> Touchpoint | None:
+    """A contact's latest touchpoint."""
+    found = for_contact(conn, contact_id, limit=1)
+    return found[0] if found else None
