@@ -164,7 +164,11 @@ def check_thresholds(
 ) -> Thresholds:
     """Validate thresholds read from the config file, naming the bad key."""
     max_score = 2 * len(framework.criteria)
-    if not isinstance(qualified_score, int) or not 0 <= qualified_score <= max_score:
+    if (
+        isinstance(qualified_score, bool)  # TOML `true` is not a score of 1
+        or not isinstance(qualified_score, int)
+        or not 0 <= qualified_score <= max_score
+    ):
         raise ValidationError("bant.qualified_score", f"must be a whole number 0–{max_score}")
     keys = {c.key for c in framework.criteria}
     if not isinstance(disqualify_on, list) or not all(

@@ -27,7 +27,11 @@ def parse_datetime(text: str, *, field: str = "at") -> datetime:
         moment = datetime.fromisoformat(text.strip())
     except ValueError as error:
         raise ValidationError(field, f"not a date-time: {text!r} (use YYYY-MM-DDTHH:MM)") from error
-    return to_utc(moment)
+    try:
+        return to_utc(moment)
+    except (OverflowError, OSError, ValueError) as error:
+        # "0001-01-01T00:00+01:00" is a valid ISO text whose UTC moment is before year 1.
+        raise ValidationError(field, f"out of range: {text!r}") from error
 
 
 def to_utc(moment: datetime) -> datetime:

@@ -65,7 +65,8 @@ def resolve_kind(
 ) -> tuple[str, JourneyStage]:
     """The kind identifier and its journey stage, from built-ins or the user's own kinds."""
     kind = kind_id(text)
-    table = {**TOUCHPOINT_KINDS, **(extra or {})}
+    own = {kind_id(key): stage for key, stage in (extra or {}).items()}
+    table = {**TOUCHPOINT_KINDS, **own}
     if kind not in table:
         raise ValidationError(field, f"unknown kind {text!r} (e.g. call, meeting, quote requested)")
     return kind, table[kind]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from pipetui.domain.errors import ValidationError
 
@@ -90,9 +90,13 @@ def check_currency(code: str, *, field: str = "currency") -> str:
     return normal
 
 
-@dataclass(frozen=True, order=True, slots=True)
+@dataclass(frozen=True, slots=True)
 class Money:
-    """An amount in minor units of one currency: Money(120050, "USD") is $1,200.50."""
+    """An amount in minor units of one currency: Money(120050, "USD") is $1,200.50.
+
+    Amounts in different currencies neither add nor compare: there is no rate
+    here, so any answer would silently mix them.
+    """
 
     minor: int
     currency: str
@@ -102,10 +106,29 @@ class Money:
         """Nothing, in `currency`."""
         return cls(0, currency)
 
-    def __add__(self, other: Money) -> Money:
+    def _same_currency(self, other: Money, verb: str) -> None:
         if other.currency != self.currency:
-            raise ValueError(f"cannot add {other.currency} to {self.currency}")
+            raise ValueError(f"cannot {verb} {other.currency} and {self.currency}")
+
+    def __add__(self, other: Money) -> Money:
+        self._same_currency(other, "add")
         return Money(self.minor + other.minor, self.currency)
+
+    def __lt__(self, other: Money) -> bool:
+        self._same_currency(other, "compare")
+        return self.minor < other.minor
+
+    def __le__(self, other: Money) -> bool:
+        self._same_currency(other, "compare")
+        return self.minor <= other.minor
+
+    def __gt__(self, other: Money) -> bool:
+        self._same_currency(other, "compare")
+        return self.minor > other.minor
+
+    def __ge__(self, other: Money) -> bool:
+        self._same_currency(other, "compare")
+        return self.minor >= other.minor
 
     def decimal(self) -> Decimal:
         """The exact amount in major units."""
@@ -132,12 +155,15 @@ class Money:
         major = abs(self.minor) // 10 ** exponent(self.currency)
         symbol = SYMBOLS.get(self.currency, self.currency + " ")
         sign = "-" if self.minor < 0 else ""
-        for limit, suffix in ((10**9, "B"), (10**6, "M"), (10**3, "k")):
-            if major >= limit:
-                scaled = Decimal(major) / limit
-                text = f"{scaled:.1f}".rstrip("0").rstrip(".")
-                return f"{sign}{symbol}{text}{suffix}"
-        return f"{sign}{symbol}{major}"
+        text, suffix = str(major), ""
+        if major >= 1000:
+            for limit, unit in ((10**3, "k"), (10**6, "M"), (10**9, "B")):
+                # Round, then move up a unit if that made 1000: 999,999 is "1M", not "1000k".
+                scaled = (Decimal(major) / limit).quantize(Decimal("0.1"))
+                text, suffix = str(scaled).removesuffix(".0"), unit
+                if scaled < 1000:
+                    break
+        return f"{sign}{symbol}{text}{suffix}"
 
     def __str__(self) -> str:
         return self.format()
@@ -187,17 +213,27 @@ def parse_money(text: str, default_currency: str, *, field: str = "value") -> Mo
 
 
 def money_from_decimal(amount: str | Decimal, currency: str, *, field: str = "value") -> Money:
-    """Money from a machine decimal ("1200.50") as written by `Money.amount_str`."""
+    """Money from a machine decimal ("1200.50") as written by `Money.amount_str`.
+
+    Exact or refused: an amount with more decimals than the currency has is
+    never rounded, however many digits it carries.
+    """
+    code = check_currency(currency, field="currency")
     try:
         value = Decimal(amount)
     except InvalidOperation as error:
         raise ValidationError(field, f"not a decimal amount: {amount!r}") from error
     if not value.is_finite() or value < 0:
         raise ValidationError(field, f"not a non-negative amount: {amount!r}")
-    scaled = value.scaleb(exponent(currency))
-    if scaled != scaled.to_integral_value():
-        raise ValidationError(field, f"{currency} has {exponent(currency)} decimal places")
-    return Money(int(scaled.to_integral_value(ROUND_HALF_EVEN)), currency)
+    places = exponent(code)
+    if value >= Decimal(_MAX_MINOR).scaleb(-places):
+        raise ValidationError(field, f"amount too large: {amount!r}")
+    # Below the limit the quantized value has at most 19 digits, so it is exact;
+    # comparing Decimals is exact too, whatever the context's precision.
+    quantized = value.quantize(Decimal(1).scaleb(-places))
+    if quantized != value:
+        raise ValidationError(field, f"{code} has {places} decimal places: {amount!r}")
+    return Money(int(quantized.scaleb(places)), code)
 
 
 class MoneyTotals(Mapping[str, Money]):

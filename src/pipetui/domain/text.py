@@ -21,7 +21,8 @@ def clean_text(value: str, *, single_line: bool = False) -> str:
     ``single_line`` also removes tab and newline (for names and titles) by turning
     them into spaces, so a pasted title never breaks a card's layout.
     """
-    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    # CR LF, CR and the Unicode line/paragraph separators are all line breaks.
+    value = re.sub("\r\n|[\r\u2028\u2029]", "\n", value)
     if single_line:
         value = re.sub(r"[\t\n]+", " ", value)
         value = _SINGLE_LINE_CONTROL.sub("", value)

@@ -9,7 +9,7 @@ from sqlalchemy.engine import Connection
 
 from pipetui.domain.contact import Contact, check_email, check_name, optional_text
 from pipetui.domain.errors import ValidationError
-from pipetui.domain.journey import JourneyStage
+from pipetui.domain.journey import JourneyStage, Touchpoint
 from pipetui.services import clock
 from pipetui.store import contacts as store
 from pipetui.store import touchpoints as touchpoint_store
@@ -122,3 +122,10 @@ def _set_stage(conn: Connection, contact_id: int, text: str) -> None:
         names = ", ".join(s.value for s in JourneyStage)
         raise ValidationError("journey-stage", f"unknown stage {text!r} ({names}, auto)") from error
     store.set_journey_stage(conn, contact_id=contact_id, stage=stage, manual=True)
+
+
+def contact_with_touchpoints(db: Database, name_or_id: str) -> tuple[Contact, list[Touchpoint]]:
+    """A contact and their touchpoints, newest first."""
+    with db.read() as conn:
+        contact = resolve_contact(conn, name_or_id).contact
+        return contact, touchpoint_store.for_contact(conn, contact.id)

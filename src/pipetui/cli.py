@@ -1,0 +1,92 @@
+"""The `pipetui` command: argument parsing, error reporting, and the TUI launch.
+
+Textual is imported only when the TUI starts (no subcommand), so scripts that
+call the CLI never pay for it. Bad input exits 2 with one line on stderr naming
+the field; nothing is written (every use case runs in one transaction).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from pipetui import __version__
+
+EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full parser: global options and every subcommand."""
+    from pipetui.commands import contact, deal, followup, maintenance, pipeline
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db",
+        metavar="PATH_OR_URL",
+        default=argparse.SUPPRESS,
+        help="database file or SQLAlchemy URL (default: $PIPETUI_DB, else the user data dir)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="pipetui",
+        description="A sales-pipeline manager that lives in the terminal. "
+        "Without a command, opens the board.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"pipetui {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in (deal, contact, followup, pipeline, maintenance):
+        module.register(commands, common)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command (or the TUI) and return the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return _dispatch(parser, args)
+    except KeyboardInterrupt:
+        return 130
+
+
+def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+    from pipetui.domain.errors import ValidationError
+    from pipetui.services.settings import SettingsError
+    from pipetui.services.workspace import open_workspace
+    from pipetui.store.migrations import SchemaError
+
+    db_option = getattr(args, "db", None)
+    try:
+        workspace = open_workspace(db_option)
+    except SettingsError as error:
+        return _fail(str(error), EXIT_BAD_INPUT)
+    except SchemaError as error:
+        return _fail(str(error), EXIT_FAILURE)
+    except (FileNotFoundError, PermissionError, OperationalError) as error:
+        return _fail(f"db: cannot open {db_option or 'the database'}: {error}", EXIT_FAILURE)
+    try:
+        if args.command is None:
+            from pipetui.ui.app import run_app
+
+            run_app(workspace)
+            return EXIT_OK
+        code: int = args.func(args, workspace)
+        return code
+    except ValidationError as error:
+        return _fail(str(error), EXIT_BAD_INPUT)
+    except (OSError, SQLAlchemyError) as error:
+        return _fail(f"nothing was changed: {error}", EXIT_FAILURE)
+    finally:
+        workspace.close()
+
+
+def _fail(message: str, code: int) -> int:
+    sys.stderr.write(f"pipetui: error: {message}\n")
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

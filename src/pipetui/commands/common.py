@@ -1,0 +1,29 @@
+"""Argument types and helpers shared by the subcommands."""
+
+from __future__ import annotations
+
+import argparse
+
+from pipetui.domain.errors import ValidationError
+
+
+def deal_id(text: str) -> int:
+    """A deal id: a positive whole number, "#12" accepted."""
+    return _id(text, "deal")
+
+
+def followup_id(text: str) -> int:
+    """A follow-up id."""
+    return _id(text, "followup")
+
+
+def _id(text: str, field: str) -> int:
+    cleaned = text.strip().removeprefix("#")
+    if not cleaned.isdigit() or int(cleaned) < 1:
+        raise ValidationError(field, f"not an id: {text!r}")
+    return int(cleaned)
+
+
+def add_json(parser: argparse.ArgumentParser) -> None:
+    """The `--json` switch every list/show/add command has."""
+    parser.add_argument("--json", action="store_true", help="print JSON instead of text")

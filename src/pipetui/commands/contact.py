@@ -1,0 +1,153 @@
+"""`pipetui contact add|list|show|edit` and `pipetui touch`."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from pipetui.commands.common import add_json, deal_id
+from pipetui.commands.output import print_json, print_table, say
+from pipetui.domain.contact import Contact
+from pipetui.domain.journey import kind_label
+from pipetui.services import contacts as service
+from pipetui.services import inputs
+from pipetui.services.serialize import contact_json, touchpoint_json
+from pipetui.services.touchpoints import log_touchpoint, parse_direction
+from pipetui.services.workspace import Workspace
+
+_TEXT_FIELDS = ("email", "phone", "company", "role", "source", "notes")
+
+
+def register(commands: Any, common: argparse.ArgumentParser) -> None:
+    """Add the `contact` and `touch` commands."""
+    contact = commands.add_parser("contact", help="add, list and edit contacts", parents=[common])
+    sub = contact.add_subparsers(dest="action", metavar="ACTION", required=True)
+
+    add = sub.add_parser("add", help="add a contact", parents=[common])
+    add.add_argument("name", metavar="NAME")
+    for name in _TEXT_FIELDS:
+        add.add_argument(f"--{name}", metavar="TEXT")
+    add_json(add)
+    add.set_defaults(func=run_add)
+
+    listing = sub.add_parser("list", help="list contacts", parents=[common])
+    listing.add_argument("--search", metavar="TEXT", help="match name, email, company, phone")
+    listing.add_argument("--limit", type=int, metavar="N")
+    add_json(listing)
+    listing.set_defaults(func=run_list)
+
+    show = sub.add_parser("show", help="a contact and their touchpoints", parents=[common])
+    show.add_argument("contact", metavar="NAME_OR_ID")
+    add_json(show)
+    show.set_defaults(func=run_show)
+
+    edit = sub.add_parser("edit", help="change a contact", parents=[common])
+    edit.add_argument("contact", metavar="NAME_OR_ID")
+    edit.add_argument("--name", metavar="TEXT")
+    for name in _TEXT_FIELDS:
+        edit.add_argument(f"--{name}", metavar="TEXT", help='"" clears it')
+    edit.add_argument(
+        "--journey-stage", metavar="STAGE", help='set by hand, or "auto" to follow touchpoints'
+    )
+    add_json(edit)
+    edit.set_defaults(func=run_edit)
+
+    touch = commands.add_parser("touch", help="log a touchpoint with a contact", parents=[common])
+    touch.add_argument("contact", metavar="CONTACT", help="name or id")
+    touch.add_argument("--kind", required=True, metavar="KIND", help="e.g. call, meeting, demo")
+    touch.add_argument("--summary", metavar="TEXT")
+    touch.add_argument("--channel", metavar="TEXT", help="e.g. phone, email, WhatsApp")
+    touch.add_argument("--direction", metavar="in|out")
+    touch.add_argument("--at", metavar="DATETIME", help="ISO 8601, default now")
+    touch.add_argument("--deal", metavar="ID")
+    touch.add_argument("--score", metavar="0-10", help="e.g. an NPS answer")
+    add_json(touch)
+    touch.set_defaults(func=run_touch)
+
+
+def _report(args: argparse.Namespace, contact: Contact, verb: str) -> int:
+    if args.json:
+        print_json(contact_json(contact))
+    else:
+        say(f"{verb} contact #{contact.id} {contact.name!r}")
+    return 0
+
+
+def run_add(args: argparse.Namespace, ws: Workspace) -> int:
+    """Add a contact."""
+    fields = {name: getattr(args, name) for name in _TEXT_FIELDS}
+    return _report(args, service.add_contact(ws.db, name=args.name, **fields), "Added")
+
+
+def run_list(args: argparse.Namespace, ws: Workspace) -> int:
+    """List contacts."""
+    found = service.list_contacts(ws.db, search=args.search, limit=args.limit)
+    if args.json:
+        print_json([contact_json(c) for c in found])
+        return 0
+    print_table(
+        ["ID", "Name", "Company", "Email", "Phone", "Journey"],
+        [
+            [
+                c.id,
+                c.name,
+                c.company,
+                c.email,
+                c.phone,
+                c.journey_stage.value if c.journey_stage else None,
+            ]
+            for c in found
+        ],
+    )
+    return 0
+
+
+def run_show(args: argparse.Namespace, ws: Workspace) -> int:
+    """Show a contact and their touchpoints, newest first."""
+    contact, touchpoints = service.contact_with_touchpoints(ws.db, args.contact)
+    if args.json:
+        print_json(
+            {**contact_json(contact), "touchpoints": [touchpoint_json(t) for t in touchpoints]}
+        )
+        return 0
+    data = contact_json(contact)
+    for key in ("id", "name", "company", "role", "email", "phone", "source", "journey_stage"):
+        say(f"{key.replace('_', ' '):>14}: {data[key] if data[key] is not None else '—'}")
+    say("Touchpoints:")
+    for t in touchpoints:
+        say(
+            f"  {t.at.astimezone():%Y-%m-%d %H:%M}  {kind_label(t.kind)}  {t.summary or ''}".rstrip()
+        )
+    return 0
+
+
+def run_edit(args: argparse.Namespace, ws: Workspace) -> int:
+    """Change a contact's fields."""
+    fields = {name: getattr(args, name) for name in _TEXT_FIELDS}
+    contact = service.edit_contact(
+        ws.db, args.contact, name=args.name, journey_stage=args.journey_stage, **fields
+    )
+    return _report(args, contact, "Edited")
+
+
+def run_touch(args: argparse.Namespace, ws: Workspace) -> int:
+    """Log a touchpoint."""
+    touchpoint = log_touchpoint(
+        ws.db,
+        contact=args.contact,
+        kind=args.kind,
+        summary=args.summary,
+        channel=args.channel,
+        direction=parse_direction(args.direction),
+        at=inputs.optional_datetime(args.at, field="at"),
+        deal_id=deal_id(args.deal) if args.deal else None,
+        score=inputs.whole_number(args.score, field="score"),
+    )
+    if args.json:
+        print_json(touchpoint_json(touchpoint))
+    else:
+        say(
+            f"Logged {kind_label(touchpoint.kind)} #{touchpoint.id} "
+            f"({touchpoint.journey_stage.value}) for contact #{touchpoint.contact_id}"
+        )
+    return 0

@@ -1,0 +1,265 @@
+"""`pipetui deal add|list|show|move|won|lost|reopen|edit|delete`."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from pipetui.commands.common import add_json, deal_id
+from pipetui.commands.output import print_json, print_table, say
+from pipetui.domain.dates import days_between
+from pipetui.domain.deal import DealStatus, DealView
+from pipetui.domain.errors import ValidationError
+from pipetui.services import clock, inputs
+from pipetui.services import deals as service
+from pipetui.services.serialize import deal_json, detail_json, followup_json
+from pipetui.services.workspace import Workspace
+
+_STATUSES = {
+    "open": (DealStatus.OPEN,),
+    "won": (DealStatus.WON,),
+    "lost": (DealStatus.LOST,),
+    "all": tuple(DealStatus),
+}
+
+
+def register(commands: Any, common: argparse.ArgumentParser) -> None:
+    """Add the `deal` command and its subcommands."""
+    deal = commands.add_parser("deal", help="add, list, move and close deals", parents=[common])
+    sub = deal.add_subparsers(dest="action", metavar="ACTION", required=True)
+
+    add = sub.add_parser("add", help="create a deal", parents=[common])
+    add.add_argument("title", metavar="TITLE")
+    _value_options(add)
+    add.add_argument("--pipeline", metavar="NAME", help="pipeline (default: the first)")
+    add.add_argument("--stage", metavar="NAME", help="stage (default: the first)")
+    add.add_argument("--contact", metavar="NAME_OR_ID", help="contact; a new name creates one")
+    add.add_argument("--source", metavar="TEXT", help="lead source, e.g. Referral")
+    add.add_argument("--close-date", metavar="YYYY-MM-DD", help="expected close date")
+    add.add_argument("--probability", metavar="0-100", help="override the stage's probability")
+    add_json(add)
+    add.set_defaults(func=run_add)
+
+    listing = sub.add_parser("list", help="list open deals (or --all / --status)", parents=[common])
+    listing.add_argument("--status", choices=sorted(_STATUSES), default="open")
+    listing.add_argument("--all", action="store_true", help="same as --status all")
+    listing.add_argument("--pipeline", metavar="NAME")
+    listing.add_argument("--stage", metavar="NAME")
+    listing.add_argument("--limit", type=int, metavar="N")
+    add_json(listing)
+    listing.set_defaults(func=run_list)
+
+    show = sub.add_parser("show", help="a deal with its history", parents=[common])
+    show.add_argument("id", metavar="ID")
+    add_json(show)
+    show.set_defaults(func=run_show)
+
+    move = sub.add_parser("move", help="move a deal to another stage", parents=[common])
+    move.add_argument("id", metavar="ID")
+    move.add_argument("stage", metavar="STAGE")
+    add_json(move)
+    move.set_defaults(func=run_move)
+
+    won = sub.add_parser("won", help="mark a deal won", parents=[common])
+    won.add_argument("id", metavar="ID")
+    add_json(won)
+    won.set_defaults(func=run_won)
+
+    lost = sub.add_parser("lost", help="mark a deal lost", parents=[common])
+    lost.add_argument("id", metavar="ID")
+    lost.add_argument("--reason", metavar="TEXT", required=True, help="why it was lost")
+    lost.add_argument("--revisit", metavar="YYYY-MM-DD", help="add a follow-up to try again")
+    add_json(lost)
+    lost.set_defaults(func=run_lost)
+
+    reopen = sub.add_parser("reopen", help="reopen a won or lost deal", parents=[common])
+    reopen.add_argument("id", metavar="ID")
+    add_json(reopen)
+    reopen.set_defaults(func=run_reopen)
+
+    edit = sub.add_parser("edit", help="change a deal's fields", parents=[common])
+    edit.add_argument("id", metavar="ID")
+    edit.add_argument("--title", metavar="TEXT")
+    _value_options(edit)
+    edit.add_argument("--contact", metavar="NAME_OR_ID", help='"" unlinks the contact')
+    edit.add_argument("--source", metavar="TEXT", help='"" clears it')
+    edit.add_argument("--close-date", metavar="YYYY-MM-DD", help='"" clears it')
+    edit.add_argument("--probability", metavar="0-100", help='"" goes back to the stage\'s')
+    add_json(edit)
+    edit.set_defaults(func=run_edit)
+
+    delete = sub.add_parser("delete", help="delete a deal and its history", parents=[common])
+    delete.add_argument("id", metavar="ID")
+    add_json(delete)
+    delete.set_defaults(func=run_delete)
+
+
+def _value_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--value", metavar="AMOUNT", help='e.g. "1,200.50", "₪1,200", "99 EUR"')
+    parser.add_argument("--currency", metavar="CODE", help="ISO 4217 code (default from settings)")
+
+
+def _report(args: argparse.Namespace, view: DealView, verb: str) -> int:
+    if args.json:
+        print_json(deal_json(view, clock.now()))
+    else:
+        deal = view.deal
+        say(
+            f"{verb} deal #{deal.id} {deal.title!r}: {view.pipeline_name} › {view.stage_name}, "
+            f"{deal.status.value}, {deal.value.format()}"
+        )
+    return 0
+
+
+def run_add(args: argparse.Namespace, ws: Workspace) -> int:
+    """Create a deal from the options."""
+    added = service.add_deal(
+        ws.db,
+        title=args.title,
+        value=inputs.money(args.value, args.currency, ws.settings.default_currency),
+        pipeline=args.pipeline,
+        stage=args.stage,
+        contact=args.contact,
+        source=args.source,
+        close_date=inputs.optional_date(args.close_date, field="close-date"),
+        probability=inputs.probability(args.probability),
+    )
+    if added.created_contact and not args.json:
+        say(f"Added contact {added.created_contact!r}")
+    return _report(args, added.view, "Added")
+
+
+def run_list(args: argparse.Namespace, ws: Workspace) -> int:
+    """List deals as a table or JSON."""
+    statuses = _STATUSES["all" if args.all else args.status]
+    views = service.list_deals(
+        ws.db,
+        service.DealFilter(
+            statuses=statuses, pipeline=args.pipeline, stage=args.stage, limit=args.limit
+        ),
+    )
+    now = clock.now()
+    if args.json:
+        print_json([deal_json(v, now) for v in views])
+        return 0
+    print_table(
+        ["ID", "Title", "Pipeline", "Stage", "Status", "Value", "Contact", "Days"],
+        [
+            [
+                v.deal.id,
+                v.deal.title,
+                v.pipeline_name,
+                v.stage_name,
+                v.deal.status.value,
+                v.deal.value.format(),
+                v.contact_name,
+                days_between(v.deal.stage_entered_at, now),
+            ]
+            for v in views
+        ],
+    )
+    return 0
+
+
+def run_show(args: argparse.Namespace, ws: Workspace) -> int:
+    """Show one deal with its history."""
+    detail = service.show_deal(ws.db, deal_id(args.id), ws.settings)
+    now = clock.now()
+    if args.json:
+        print_json(detail_json(detail, now))
+        return 0
+    data = detail_json(detail, now)
+    for key in (
+        "id",
+        "title",
+        "pipeline",
+        "stage",
+        "status",
+        "probability",
+        "close_date",
+        "source",
+        "lost_reason",
+        "company",
+        "created_at",
+        "days_in_stage",
+    ):
+        say(f"{key.replace('_', ' '):>14}: {data[key] if data[key] is not None else '—'}")
+    say(f"{'value':>14}: {detail.view.deal.value.format()}")
+    say(f"{'contact':>14}: {detail.view.contact_name or '—'}")
+    assessment = detail.assessment
+    say(f"{'BANT':>14}: {assessment.verdict.value} ({assessment.percent} %): {assessment.reason}")
+    say("History:")
+    for change in data["history"]:
+        say(f"  {change['at']}  {history_line(change)}")
+    return 0
+
+
+def run_move(args: argparse.Namespace, ws: Workspace) -> int:
+    """Move a deal to the named stage."""
+    return _report(args, service.move_deal(ws.db, deal_id(args.id), stage=args.stage), "Moved")
+
+
+def run_won(args: argparse.Namespace, ws: Workspace) -> int:
+    """Mark a deal won."""
+    return _report(args, service.win_deal(ws.db, deal_id(args.id)), "Won")
+
+
+def run_lost(args: argparse.Namespace, ws: Workspace) -> int:
+    """Mark a deal lost, optionally with a revisit follow-up."""
+    view, followup = service.lose_deal(
+        ws.db,
+        deal_id(args.id),
+        reason=args.reason,
+        revisit=inputs.optional_date(args.revisit, field="revisit"),
+    )
+    if args.json:
+        print_json(
+            {
+                **deal_json(view, clock.now()),
+                "followup": followup_json(followup) if followup else None,
+            }
+        )
+        return 0
+    _report(args, view, "Lost")
+    if followup:
+        say(f"Follow-up #{followup.id} on {followup.due.isoformat()}: {followup.title}")
+    return 0
+
+
+def run_reopen(args: argparse.Namespace, ws: Workspace) -> int:
+    """Reopen a closed deal."""
+    return _report(args, service.reopen_deal(ws.db, deal_id(args.id)), "Reopened")
+
+
+def run_edit(args: argparse.Namespace, ws: Workspace) -> int:
+    """Change the given fields of a deal; "" clears an optional one."""
+    changes: dict[str, Any] = {}
+    if args.title is not None:
+        changes["title"] = args.title
+    if args.value is not None or args.currency is not None:
+        if args.value is None:
+            raise ValidationError("value", "give --value with --currency")
+        changes["value"] = inputs.money(args.value, args.currency, ws.settings.default_currency)
+    if args.contact is not None:
+        changes["contact"] = args.contact
+    if args.source is not None:
+        changes["source"] = args.source or None
+    if args.close_date is not None:
+        changes["close_date"] = inputs.optional_date(args.close_date, field="close-date")
+    if args.probability is not None:
+        changes["probability"] = inputs.probability(args.probability)
+    return _report(args, service.edit_deal(ws.db, deal_id(args.id), **changes), "Edited")
+
+
+def run_delete(args: argparse.Namespace, ws: Workspace) -> int:
+    """Delete a deal."""
+    return _report(args, service.delete_deal(ws.db, deal_id(args.id)), "Deleted")
+
+
+def history_line(change: dict[str, Any]) -> str:
+    """One stage-history row in words: "Proposal → Negotiation", "won", "reopened"."""
+    if change["from_stage"] is None:
+        return f"entered {change['to_stage']}"
+    if change["from_status"] != change["to_status"]:
+        return "reopened" if change["to_status"] == "open" else change["to_status"]
+    return f"{change['from_stage']} → {change['to_stage']}"

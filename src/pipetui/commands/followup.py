@@ -1,0 +1,95 @@
+"""`pipetui followup add|done|list`."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from pipetui.commands.common import add_json, deal_id, followup_id
+from pipetui.commands.output import print_json, print_table, say
+from pipetui.domain.dates import parse_date
+from pipetui.services import clock
+from pipetui.services import followups as service
+from pipetui.services.serialize import followup_json
+from pipetui.services.workspace import Workspace
+
+
+def register(commands: Any, common: argparse.ArgumentParser) -> None:
+    """Add the `followup` command."""
+    followup = commands.add_parser("followup", help="dated next steps", parents=[common])
+    sub = followup.add_subparsers(dest="action", metavar="ACTION", required=True)
+
+    add = sub.add_parser("add", help="add a follow-up to a deal or contact", parents=[common])
+    target = add.add_mutually_exclusive_group(required=True)
+    target.add_argument("--deal", metavar="ID")
+    target.add_argument("--contact", metavar="NAME_OR_ID")
+    add.add_argument("--due", required=True, metavar="YYYY-MM-DD")
+    add.add_argument("--title", required=True, metavar="TEXT")
+    add_json(add)
+    add.set_defaults(func=run_add)
+
+    done = sub.add_parser("done", help="mark a follow-up done", parents=[common])
+    done.add_argument("id", metavar="ID")
+    add_json(done)
+    done.set_defaults(func=run_done)
+
+    listing = sub.add_parser("list", help="open follow-ups by due date", parents=[common])
+    listing.add_argument("--all", action="store_true", help="include done ones")
+    add_json(listing)
+    listing.set_defaults(func=run_list)
+
+
+def run_add(args: argparse.Namespace, ws: Workspace) -> int:
+    """Add a follow-up."""
+    followup = service.add_followup(
+        ws.db,
+        title=args.title,
+        due=parse_date(args.due, field="due"),
+        deal_id=deal_id(args.deal) if args.deal else None,
+        contact=args.contact,
+    )
+    if args.json:
+        print_json(followup_json(followup))
+    else:
+        say(f"Added follow-up #{followup.id} due {followup.due.isoformat()}: {followup.title}")
+    return 0
+
+
+def run_done(args: argparse.Namespace, ws: Workspace) -> int:
+    """Mark a follow-up done."""
+    followup = service.complete_followup(ws.db, followup_id(args.id))
+    if args.json:
+        print_json(followup_json(followup))
+    else:
+        say(f"Done: follow-up #{followup.id} {followup.title}")
+    return 0
+
+
+def run_list(args: argparse.Namespace, ws: Workspace) -> int:
+    """List follow-ups; overdue ones are marked."""
+    found = service.list_followups(ws.db, include_done=args.all)
+    if args.json:
+        print_json([followup_json(f) for f in found])
+        return 0
+    today = clock.today()
+    print_table(
+        ["ID", "Due", "", "Title", "Deal", "Contact"],
+        [
+            [
+                f.id,
+                f.due.isoformat(),
+                "done"
+                if f.done_at
+                else "overdue"
+                if f.is_overdue(today)
+                else "today"
+                if f.due == today
+                else "",
+                f.title,
+                f.deal_id,
+                f.contact_id,
+            ]
+            for f in found
+        ],
+    )
+    return 0

@@ -1,0 +1,1 @@
+"""The Textual interface. Only imported when the TUI starts."""
