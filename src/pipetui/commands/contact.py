@@ -115,9 +115,8 @@ def run_show(args: argparse.Namespace, ws: Workspace) -> int:
         say(f"{key.replace('_', ' '):>14}: {data[key] if data[key] is not None else '—'}")
     say("Touchpoints:")
     for t in touchpoints:
-        say(
-            f"  {t.at.astimezone():%Y-%m-%d %H:%M}  {kind_label(t.kind)}  {t.summary or ''}".rstrip()
-        )
+        when = f"{t.at.astimezone():%Y-%m-%d %H:%M}"
+        say(f"  {when}  {kind_label(t.kind)}  {t.summary or ''}".rstrip())
     return 0
 
 

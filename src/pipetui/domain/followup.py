@@ -25,7 +25,7 @@ class FollowUp:
         return self.done_at is None and self.due < today
 
 
-def check_target(deal_id: int | None, contact_id: int | None) -> None:
+def check_target(deal_id: object | None, contact_id: object | None) -> None:
     """A follow-up belongs to exactly one deal or one contact."""
     if (deal_id is None) == (contact_id is None):
         raise ValidationError("target", "give exactly one of --deal or --contact")

@@ -12,27 +12,27 @@ from pipetui.domain.contact import Contact
 from pipetui.domain.errors import NotFoundError
 from pipetui.domain.journey import JourneyStage
 from pipetui.domain.text import search_key
-from pipetui.store.tables import ContactRow
+from pipetui.store.tables import CONTACT
 
 _COLUMNS = (
-    ContactRow.id,
-    ContactRow.name,
-    ContactRow.created_at,
-    ContactRow.email,
-    ContactRow.phone,
-    ContactRow.company,
-    ContactRow.role,
-    ContactRow.source,
-    ContactRow.notes,
-    ContactRow.tags,
-    ContactRow.journey_stage,
-    ContactRow.journey_stage_manual,
-    ContactRow.external_id,
+    CONTACT.c.id,
+    CONTACT.c.name,
+    CONTACT.c.created_at,
+    CONTACT.c.email,
+    CONTACT.c.phone,
+    CONTACT.c.company,
+    CONTACT.c.role,
+    CONTACT.c.source,
+    CONTACT.c.notes,
+    CONTACT.c.tags,
+    CONTACT.c.journey_stage,
+    CONTACT.c.journey_stage_manual,
+    CONTACT.c.external_id,
 )
 SEARCHED = ("name", "email", "company", "phone")
 
 
-def _contact(row: Row[Any]) -> Contact:
+def _contact(row: Row[*tuple[Any, ...]]) -> Contact:
     return Contact(
         id=row.id,
         name=row.name,
@@ -60,7 +60,7 @@ def contact_keys(values: dict[str, Any]) -> dict[str, Any]:
 
 def get_contact(conn: Connection, contact_id: int) -> Contact:
     """The contact with this id, else NotFoundError naming the field `contact`."""
-    row = conn.execute(select(*_COLUMNS).where(ContactRow.id == contact_id)).first()
+    row = conn.execute(select(*_COLUMNS).where(CONTACT.c.id == contact_id)).first()
     if row is None:
         raise NotFoundError("contact", f"no contact with id {contact_id}")
     return _contact(row)
@@ -68,13 +68,13 @@ def get_contact(conn: Connection, contact_id: int) -> Contact:
 
 def find_by_name(conn: Connection, name: str) -> list[Contact]:
     """Contacts whose name equals `name` ignoring case (in any script)."""
-    rows = conn.execute(select(*_COLUMNS).where(ContactRow.sort_name == search_key(name)))
+    rows = conn.execute(select(*_COLUMNS).where(CONTACT.c.sort_name == search_key(name)))
     return [_contact(row) for row in rows]
 
 
 def find_by_email(conn: Connection, email: str) -> list[Contact]:
     """Contacts with this email, ignoring case."""
-    rows = conn.execute(select(*_COLUMNS).where(func.lower(ContactRow.email) == email.lower()))
+    rows = conn.execute(select(*_COLUMNS).where(func.lower(CONTACT.c.email) == email.lower()))
     return [_contact(row) for row in rows]
 
 
@@ -85,8 +85,8 @@ def list_contacts(
     query = select(*_COLUMNS)
     if search:
         words = search_key(search).split()
-        query = query.where(*(ContactRow.search_key.contains(w, autoescape=True) for w in words))  # type: ignore[attr-defined]
-    query = query.order_by(ContactRow.sort_name, ContactRow.id).offset(offset)
+        query = query.where(*(CONTACT.c.search_key.contains(w, autoescape=True) for w in words))
+    query = query.order_by(CONTACT.c.sort_name, CONTACT.c.id).offset(offset)
     if limit is not None:
         query = query.limit(limit)
     return [_contact(row) for row in conn.execute(query)]
@@ -95,7 +95,7 @@ def list_contacts(
 def insert_contact(conn: Connection, *, now: datetime, **values: Any) -> int:
     """Insert a contact from cleaned values; return its id."""
     result = conn.execute(
-        insert(ContactRow).values(created_at=now, updated_at=now, **values, **contact_keys(values))
+        insert(CONTACT).values(created_at=now, updated_at=now, **values, **contact_keys(values))
     )
     assert result.inserted_primary_key is not None
     return int(result.inserted_primary_key[0])
@@ -111,8 +111,8 @@ def update_contact(conn: Connection, *, contact: Contact, now: datetime, **chang
         **changes,
     }
     conn.execute(
-        update(ContactRow)
-        .where(ContactRow.id == contact.id)
+        update(CONTACT)
+        .where(CONTACT.c.id == contact.id)
         .values(updated_at=now, **changes, **contact_keys(merged))
     )
 
@@ -122,12 +122,12 @@ def set_journey_stage(
 ) -> None:
     """Record a contact's current journey stage and whether it was set by hand."""
     conn.execute(
-        update(ContactRow)
-        .where(ContactRow.id == contact_id)
+        update(CONTACT)
+        .where(CONTACT.c.id == contact_id)
         .values(journey_stage=stage.value if stage else None, journey_stage_manual=manual)
     )
 
 
 def any_matching(conn: Connection, *conditions: Any) -> bool:
     """Whether some contact matches all `conditions` (for duplicate checks)."""
-    return conn.execute(select(ContactRow.id).where(or_(*conditions)).limit(1)).first() is not None
+    return conn.execute(select(CONTACT.c.id).where(or_(*conditions)).limit(1)).first() is not None

@@ -17,30 +17,30 @@ from sqlalchemy.engine import Connection, Row
 from pipetui.domain.deal import Deal, DealStatus, DealView, StageChange
 from pipetui.domain.errors import NotFoundError
 from pipetui.domain.money import Money
-from pipetui.store.tables import ContactRow, DealRow, PipelineRow, StageHistoryRow, StageRow
+from pipetui.store.tables import CONTACT, DEAL, PIPELINE, STAGE, STAGE_HISTORY
 
 _DEAL_COLUMNS = (
-    DealRow.id,
-    DealRow.title,
-    DealRow.pipeline_id,
-    DealRow.stage_id,
-    DealRow.status,
-    DealRow.value_minor,
-    DealRow.currency,
-    DealRow.created_at,
-    DealRow.updated_at,
-    DealRow.stage_entered_at,
-    DealRow.probability,
-    DealRow.close_date,
-    DealRow.source,
-    DealRow.lost_reason,
-    DealRow.contact_id,
-    DealRow.closed_at,
-    DealRow.external_id,
+    DEAL.c.id,
+    DEAL.c.title,
+    DEAL.c.pipeline_id,
+    DEAL.c.stage_id,
+    DEAL.c.status,
+    DEAL.c.value_minor,
+    DEAL.c.currency,
+    DEAL.c.created_at,
+    DEAL.c.updated_at,
+    DEAL.c.stage_entered_at,
+    DEAL.c.probability,
+    DEAL.c.close_date,
+    DEAL.c.source,
+    DEAL.c.lost_reason,
+    DEAL.c.contact_id,
+    DEAL.c.closed_at,
+    DEAL.c.external_id,
 )
 
 
-def _deal(row: Row[Any]) -> Deal:
+def _deal(row: Row[*tuple[Any, ...]]) -> Deal:
     return Deal(
         id=row.id,
         title=row.title,
@@ -65,21 +65,21 @@ def _view_query() -> Select[Any]:
     return (
         select(
             *_DEAL_COLUMNS,
-            PipelineRow.name.label("pipeline_name"),  # type: ignore[attr-defined]
-            StageRow.name.label("stage_name"),  # type: ignore[attr-defined]
-            StageRow.position.label("stage_position"),  # type: ignore[attr-defined]
-            StageRow.probability.label("stage_probability"),  # type: ignore[attr-defined]
-            StageRow.rotting_days,
-            ContactRow.name.label("contact_name"),  # type: ignore[attr-defined]
-            ContactRow.company,
+            PIPELINE.c.name.label("pipeline_name"),
+            STAGE.c.name.label("stage_name"),
+            STAGE.c.position.label("stage_position"),
+            STAGE.c.probability.label("stage_probability"),
+            STAGE.c.rotting_days,
+            CONTACT.c.name.label("contact_name"),
+            CONTACT.c.company,
         )
-        .join(StageRow, StageRow.id == DealRow.stage_id)
-        .join(PipelineRow, PipelineRow.id == DealRow.pipeline_id)
-        .outerjoin(ContactRow, ContactRow.id == DealRow.contact_id)
+        .join(STAGE, STAGE.c.id == DEAL.c.stage_id)
+        .join(PIPELINE, PIPELINE.c.id == DEAL.c.pipeline_id)
+        .outerjoin(CONTACT, CONTACT.c.id == DEAL.c.contact_id)
     )
 
 
-def _view(row: Row[Any]) -> DealView:
+def _view(row: Row[*tuple[Any, ...]]) -> DealView:
     return DealView(
         deal=_deal(row),
         pipeline_name=row.pipeline_name,
@@ -94,7 +94,7 @@ def _view(row: Row[Any]) -> DealView:
 
 def get_deal(conn: Connection, deal_id: int) -> Deal:
     """The deal with this id, else NotFoundError naming the field `deal`."""
-    row = conn.execute(select(*_DEAL_COLUMNS).where(DealRow.id == deal_id)).first()
+    row = conn.execute(select(*_DEAL_COLUMNS).where(DEAL.c.id == deal_id)).first()
     if row is None:
         raise NotFoundError("deal", f"no deal with id {deal_id}")
     return _deal(row)
@@ -102,7 +102,7 @@ def get_deal(conn: Connection, deal_id: int) -> Deal:
 
 def get_view(conn: Connection, deal_id: int) -> DealView:
     """The deal with its pipeline, stage and contact names."""
-    row = conn.execute(_view_query().where(DealRow.id == deal_id)).first()
+    row = conn.execute(_view_query().where(DEAL.c.id == deal_id)).first()
     if row is None:
         raise NotFoundError("deal", f"no deal with id {deal_id}")
     return _view(row)
@@ -117,12 +117,12 @@ def list_views(
     limit: int | None = None,
 ) -> list[DealView]:
     """Deals in board order (pipeline, stage position, rank)."""
-    query = _view_query().where(DealRow.status.in_([s.value for s in statuses]))  # type: ignore[attr-defined]
+    query = _view_query().where(DEAL.c.status.in_([s.value for s in statuses]))
     if pipeline_id is not None:
-        query = query.where(DealRow.pipeline_id == pipeline_id)
+        query = query.where(DEAL.c.pipeline_id == pipeline_id)
     if stage_id is not None:
-        query = query.where(DealRow.stage_id == stage_id)
-    query = query.order_by(PipelineRow.position, StageRow.position, DealRow.rank, DealRow.id)
+        query = query.where(DEAL.c.stage_id == stage_id)
+    query = query.order_by(PIPELINE.c.position, STAGE.c.position, DEAL.c.rank, DEAL.c.id)
     if limit is not None:
         query = query.limit(limit)
     return [_view(row) for row in conn.execute(query)]
@@ -130,7 +130,7 @@ def list_views(
 
 def top_rank(conn: Connection, stage_id: int) -> int:
     """A rank that puts a deal on top of its stage's column."""
-    lowest = conn.execute(select(func.min(DealRow.rank)).where(DealRow.stage_id == stage_id))
+    lowest = conn.execute(select(func.min(DEAL.c.rank)).where(DEAL.c.stage_id == stage_id))
     value = lowest.scalar()
     return 0 if value is None else int(value) - 1
 
@@ -157,7 +157,7 @@ def insert_deal(
     """Insert a deal and the history row of its entry into its first stage."""
     created = created_at or now
     result = conn.execute(
-        insert(DealRow).values(
+        insert(DEAL).values(
             title=title,
             search_key=search_key,
             pipeline_id=pipeline_id,
@@ -202,7 +202,7 @@ def insert_deal(
 def record_change(conn: Connection, change: StageChange) -> None:
     """Append one row to a deal's stage history."""
     conn.execute(
-        insert(StageHistoryRow).values(
+        insert(STAGE_HISTORY).values(
             deal_id=change.deal_id,
             at=change.at,
             from_stage_id=change.from_stage_id,
@@ -217,8 +217,8 @@ def record_change(conn: Connection, change: StageChange) -> None:
 def move_to_stage(conn: Connection, *, deal: Deal, stage_id: int, now: datetime) -> None:
     """Put a deal on top of another stage's column and record the move."""
     conn.execute(
-        update(DealRow)
-        .where(DealRow.id == deal.id)
+        update(DEAL)
+        .where(DEAL.c.id == deal.id)
         .values(
             stage_id=stage_id, rank=top_rank(conn, stage_id), stage_entered_at=now, updated_at=now
         )
@@ -247,8 +247,8 @@ def set_status(
     """Close (won/lost) or reopen a deal and record the status change."""
     closed_at = None if status is DealStatus.OPEN else now
     conn.execute(
-        update(DealRow)
-        .where(DealRow.id == deal.id)
+        update(DEAL)
+        .where(DEAL.c.id == deal.id)
         .values(status=status.value, closed_at=closed_at, lost_reason=lost_reason, updated_at=now)
     )
     record_change(
@@ -266,20 +266,20 @@ def set_status(
 
 def update_fields(conn: Connection, *, deal_id: int, now: datetime, **values: Any) -> None:
     """Change a deal's own fields (not stage or status: those have history)."""
-    conn.execute(update(DealRow).where(DealRow.id == deal_id).values(updated_at=now, **values))
+    conn.execute(update(DEAL).where(DEAL.c.id == deal_id).values(updated_at=now, **values))
 
 
 def delete_deal(conn: Connection, *, deal_id: int) -> None:
     """Delete a deal; its history, answers and follow-ups go with it (cascade)."""
-    conn.execute(sql_delete(DealRow).where(DealRow.id == deal_id))
+    conn.execute(sql_delete(DEAL).where(DEAL.c.id == deal_id))
 
 
 def history(conn: Connection, deal_id: int) -> list[StageChange]:
     """A deal's stage history, oldest first."""
     rows = conn.execute(
-        select(StageHistoryRow)
-        .where(StageHistoryRow.deal_id == deal_id)
-        .order_by(StageHistoryRow.at, StageHistoryRow.id)  # type: ignore[arg-type]
+        select(STAGE_HISTORY)
+        .where(STAGE_HISTORY.c.deal_id == deal_id)
+        .order_by(STAGE_HISTORY.c.at, STAGE_HISTORY.c.id)
     )
     return [
         StageChange(
@@ -297,10 +297,10 @@ def history(conn: Connection, deal_id: int) -> list[StageChange]:
 
 def count_deals(conn: Connection) -> int:
     """How many deals the database holds (any pipeline, any status)."""
-    return int(conn.execute(select(func.count()).select_from(DealRow)).scalar() or 0)
+    return int(conn.execute(select(func.count()).select_from(DEAL)).scalar() or 0)
 
 
 def deals_in_stage(conn: Connection, stage_id: int) -> int:
     """How many deals (any status) sit in a stage."""
-    query = select(func.count()).select_from(DealRow).where(DealRow.stage_id == stage_id)
+    query = select(func.count()).select_from(DEAL).where(DEAL.c.stage_id == stage_id)
     return int(conn.execute(query).scalar() or 0)

@@ -91,7 +91,8 @@ def enable_wal(engine: Engine) -> None:
     try:
         cursor = raw.cursor()
         cursor.execute("PRAGMA journal_mode")
-        if str(cursor.fetchone()[0]).lower() != "wal":
+        row = cursor.fetchone()
+        if row is None or str(row[0]).lower() != "wal":
             cursor.execute("PRAGMA journal_mode = WAL")
         cursor.close()
     finally:

@@ -10,10 +10,10 @@ from sqlalchemy.engine import Connection, Row
 
 from pipetui.domain.errors import NotFoundError
 from pipetui.domain.followup import FollowUp
-from pipetui.store.tables import FollowUpRow
+from pipetui.store.tables import FOLLOWUP
 
 
-def _followup(row: Row[Any]) -> FollowUp:
+def _followup(row: Row[*tuple[Any, ...]]) -> FollowUp:
     return FollowUp(
         id=row.id,
         title=row.title,
@@ -36,7 +36,7 @@ def insert_followup(
 ) -> int:
     """Insert a follow-up; return its id."""
     result = conn.execute(
-        insert(FollowUpRow).values(
+        insert(FOLLOWUP).values(
             title=title, due=due, created_at=now, deal_id=deal_id, contact_id=contact_id
         )
     )
@@ -46,7 +46,7 @@ def insert_followup(
 
 def get_followup(conn: Connection, followup_id: int) -> FollowUp:
     """The follow-up with this id, else NotFoundError."""
-    row = conn.execute(select(FollowUpRow).where(FollowUpRow.id == followup_id)).first()
+    row = conn.execute(select(FOLLOWUP).where(FOLLOWUP.c.id == followup_id)).first()
     if row is None:
         raise NotFoundError("followup", f"no follow-up with id {followup_id}")
     return _followup(row)
@@ -54,7 +54,7 @@ def get_followup(conn: Connection, followup_id: int) -> FollowUp:
 
 def mark_done(conn: Connection, *, followup_id: int, now: datetime | None) -> None:
     """Mark a follow-up done (or not done again with `now=None`)."""
-    conn.execute(update(FollowUpRow).where(FollowUpRow.id == followup_id).values(done_at=now))
+    conn.execute(update(FOLLOWUP).where(FOLLOWUP.c.id == followup_id).values(done_at=now))
 
 
 def list_followups(
@@ -65,12 +65,12 @@ def list_followups(
     contact_id: int | None = None,
 ) -> list[FollowUp]:
     """Follow-ups by due date, open ones only unless `include_done`."""
-    query = select(FollowUpRow)
+    query = select(FOLLOWUP)
     if not include_done:
-        query = query.where(FollowUpRow.done_at.is_(None))  # type: ignore[union-attr]
+        query = query.where(FOLLOWUP.c.done_at.is_(None))
     if deal_id is not None:
-        query = query.where(FollowUpRow.deal_id == deal_id)
+        query = query.where(FOLLOWUP.c.deal_id == deal_id)
     if contact_id is not None:
-        query = query.where(FollowUpRow.contact_id == contact_id)
-    query = query.order_by(FollowUpRow.due, FollowUpRow.id)  # type: ignore[arg-type]
+        query = query.where(FOLLOWUP.c.contact_id == contact_id)
+    query = query.order_by(FOLLOWUP.c.due, FOLLOWUP.c.id)
     return [_followup(row) for row in conn.execute(query)]

@@ -57,9 +57,9 @@ def read_version(connection: Connection) -> int | None:
     names = set(inspect(connection).get_table_names())
     if not names:
         return 0
-    if tables.SchemaVersionRow.__tablename__ not in names:
+    if tables.SCHEMA_VERSION.name not in names:
         return None
-    version = connection.execute(select(tables.SchemaVersionRow.version)).scalar()
+    version = connection.execute(select(tables.SCHEMA_VERSION.c.version)).scalar()
     return int(version) if version is not None else None
 
 
@@ -90,12 +90,12 @@ def prepare_schema(
     if version == 0:
         with engine.begin() as connection:
             tables.METADATA.create_all(connection)
-            connection.execute(tables.SchemaVersionRow.__table__.insert().values(version=latest))
+            connection.execute(tables.SCHEMA_VERSION.insert().values(version=latest))
             seed_default_pipeline(connection, now=now)
         return MigrationReport(True, 0, latest)
     backup_path = backup(version)
     with engine.begin() as connection:
         for target in range(version + 1, latest + 1):
             steps[target](connection)
-        connection.execute(tables.SchemaVersionRow.__table__.update().values(version=latest))
+        connection.execute(tables.SCHEMA_VERSION.update().values(version=latest))
     return MigrationReport(False, version, latest, backup_path)

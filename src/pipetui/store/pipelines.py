@@ -9,22 +9,22 @@ from sqlalchemy.engine import Connection
 
 from pipetui.domain.errors import NotFoundError
 from pipetui.domain.pipeline import Pipeline, Stage
-from pipetui.store.tables import PipelineRow, StageRow
+from pipetui.store.tables import PIPELINE, STAGE
 
 _STAGE_COLUMNS = (
-    StageRow.id,
-    StageRow.pipeline_id,
-    StageRow.name,
-    StageRow.position,
-    StageRow.probability,
-    StageRow.rotting_days,
+    STAGE.c.id,
+    STAGE.c.pipeline_id,
+    STAGE.c.name,
+    STAGE.c.position,
+    STAGE.c.probability,
+    STAGE.c.rotting_days,
 )
 
 
 def pipelines(conn: Connection) -> list[Pipeline]:
     """Every pipeline in display order."""
     rows = conn.execute(
-        select(PipelineRow.id, PipelineRow.name).order_by(PipelineRow.position, PipelineRow.id)
+        select(PIPELINE.c.id, PIPELINE.c.name).order_by(PIPELINE.c.position, PIPELINE.c.id)
     )
     return [Pipeline(row.id, row.name) for row in rows]
 
@@ -32,7 +32,7 @@ def pipelines(conn: Connection) -> list[Pipeline]:
 def get_pipeline(conn: Connection, pipeline_id: int) -> Pipeline:
     """The pipeline with this id, else NotFoundError."""
     row = conn.execute(
-        select(PipelineRow.id, PipelineRow.name).where(PipelineRow.id == pipeline_id)
+        select(PIPELINE.c.id, PIPELINE.c.name).where(PIPELINE.c.id == pipeline_id)
     ).first()
     if row is None:
         raise NotFoundError("pipeline", f"no pipeline with id {pipeline_id}")
@@ -43,15 +43,15 @@ def stages(conn: Connection, pipeline_id: int) -> list[Stage]:
     """The open stages of a pipeline in position order."""
     rows = conn.execute(
         select(*_STAGE_COLUMNS)
-        .where(StageRow.pipeline_id == pipeline_id, StageRow.removed.is_(False))  # type: ignore[attr-defined]
-        .order_by(StageRow.position)
+        .where(STAGE.c.pipeline_id == pipeline_id, STAGE.c.removed.is_(False))
+        .order_by(STAGE.c.position)
     )
     return [Stage(*row) for row in rows]
 
 
 def get_stage(conn: Connection, stage_id: int) -> Stage:
     """A stage by id, removed or not (history may point at a removed one)."""
-    row = conn.execute(select(*_STAGE_COLUMNS).where(StageRow.id == stage_id)).first()
+    row = conn.execute(select(*_STAGE_COLUMNS).where(STAGE.c.id == stage_id)).first()
     if row is None:
         raise NotFoundError("stage", f"no stage with id {stage_id}")
     return Stage(*row)
@@ -59,15 +59,15 @@ def get_stage(conn: Connection, stage_id: int) -> Stage:
 
 def insert_pipeline(conn: Connection, *, name: str, now: datetime) -> int:
     """Add a pipeline at the end of the list; return its id."""
-    last = conn.execute(select(func.max(PipelineRow.position))).scalar() or 0
-    result = conn.execute(insert(PipelineRow).values(name=name, position=last + 1, created_at=now))
+    last = conn.execute(select(func.max(PIPELINE.c.position))).scalar() or 0
+    result = conn.execute(insert(PIPELINE).values(name=name, position=last + 1, created_at=now))
     assert result.inserted_primary_key is not None
     return int(result.inserted_primary_key[0])
 
 
 def rename_pipeline(conn: Connection, *, pipeline_id: int, name: str) -> None:
     """Give a pipeline a new name."""
-    conn.execute(update(PipelineRow).where(PipelineRow.id == pipeline_id).values(name=name))
+    conn.execute(update(PIPELINE).where(PIPELINE.c.id == pipeline_id).values(name=name))
 
 
 def insert_stage(
@@ -81,16 +81,16 @@ def insert_stage(
 ) -> int:
     """Insert a stage at `position`, shifting the later ones down; return its id."""
     conn.execute(
-        update(StageRow)
+        update(STAGE)
         .where(
-            StageRow.pipeline_id == pipeline_id,
-            StageRow.removed.is_(False),  # type: ignore[attr-defined]
-            StageRow.position >= position,
+            STAGE.c.pipeline_id == pipeline_id,
+            STAGE.c.removed.is_(False),
+            STAGE.c.position >= position,
         )
-        .values(position=StageRow.position + 1)
+        .values(position=STAGE.c.position + 1)
     )
     result = conn.execute(
-        insert(StageRow).values(
+        insert(STAGE).values(
             pipeline_id=pipeline_id,
             name=name,
             position=position,
@@ -105,10 +105,10 @@ def insert_stage(
 
 def update_stage(conn: Connection, *, stage_id: int, **values: object) -> None:
     """Change a stage's name, probability or rotting limit."""
-    conn.execute(update(StageRow).where(StageRow.id == stage_id).values(**values))
+    conn.execute(update(STAGE).where(STAGE.c.id == stage_id).values(**values))
 
 
 def set_positions(conn: Connection, *, order: list[int]) -> None:
     """Renumber stages 1..n in the order of `order` (stage ids)."""
     for position, stage_id in enumerate(order, start=1):
-        conn.execute(update(StageRow).where(StageRow.id == stage_id).values(position=position))
+        conn.execute(update(STAGE).where(STAGE.c.id == stage_id).values(position=position))

@@ -9,14 +9,14 @@ from sqlalchemy.engine import Connection
 
 from pipetui.domain.bant import Answer, CriterionAnswer
 from pipetui.domain.money import Money
-from pipetui.store.tables import QualificationRow
+from pipetui.store.tables import QUALIFICATION
 
 
 def answers(conn: Connection, deal_id: int, framework: str = "bant") -> dict[str, CriterionAnswer]:
     """The saved answers of a deal, by criterion key."""
     rows = conn.execute(
-        select(QualificationRow).where(
-            QualificationRow.deal_id == deal_id, QualificationRow.framework == framework
+        select(QUALIFICATION).where(
+            QUALIFICATION.c.deal_id == deal_id, QUALIFICATION.c.framework == framework
         )
     )
     return {
@@ -44,14 +44,14 @@ def save_answers(
     """Replace the given criteria's answers for a deal."""
     for criterion, answer in answers.items():
         conn.execute(
-            delete(QualificationRow).where(
-                QualificationRow.deal_id == deal_id,
-                QualificationRow.framework == framework,
-                QualificationRow.criterion == criterion,
+            delete(QUALIFICATION).where(
+                QUALIFICATION.c.deal_id == deal_id,
+                QUALIFICATION.c.framework == framework,
+                QUALIFICATION.c.criterion == criterion,
             )
         )
         conn.execute(
-            insert(QualificationRow).values(
+            insert(QUALIFICATION).values(
                 deal_id=deal_id,
                 framework=framework,
                 criterion=criterion,

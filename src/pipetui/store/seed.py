@@ -8,17 +8,17 @@ from sqlalchemy import insert
 from sqlalchemy.engine import Connection
 
 from pipetui.domain.pipeline import DEFAULT_PIPELINE, DEFAULT_STAGES
-from pipetui.store.tables import PipelineRow, StageRow
+from pipetui.store.tables import PIPELINE, STAGE
 
 
 def seed_default_pipeline(connection: Connection, *, now: datetime) -> int:
     """Create pipeline "Sales" with its six stages; return its id."""
     pipeline_id = connection.execute(
-        insert(PipelineRow).values(name=DEFAULT_PIPELINE, position=1, created_at=now)
+        insert(PIPELINE).values(name=DEFAULT_PIPELINE, position=1, created_at=now)
     ).inserted_primary_key
     assert pipeline_id is not None
     connection.execute(
-        insert(StageRow),
+        insert(STAGE),
         [
             {
                 "pipeline_id": pipeline_id[0],

@@ -1,16 +1,17 @@
 """SQLModel tables for everything in DESIGN.md §1, indexed for the board, the
 funnel aggregation and per-contact timelines.
 
-Times are timezone-aware UTC (SQLModel stores them as UTC). Money is `<name>_minor` (integer minor units) beside a
-three-letter `currency`. Text that people search keeps a `search_key`
-(NFKC-casefolded) so search is case-insensitive in every script on any engine.
+Times are timezone-aware UTC (SQLModel stores them as UTC). Money is
+`<name>_minor` (integer minor units) beside a three-letter `currency`. Text
+that people search keeps a `search_key` (NFKC-casefolded) so search is
+case-insensitive in every script on any engine.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Column, Index, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, Table, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -187,3 +188,22 @@ class QualificationRow(SQLModel, table=True):
 
 
 METADATA = SQLModel.metadata
+
+
+def _table(model: type[SQLModel]) -> Table:
+    """The Core table of a model: typed columns (`TABLE.c.name`) for queries."""
+    table = model.__table__  # type: ignore[attr-defined]
+    assert isinstance(table, Table)
+    return table
+
+
+SCHEMA_VERSION = _table(SchemaVersionRow)
+PIPELINE = _table(PipelineRow)
+STAGE = _table(StageRow)
+CONTACT = _table(ContactRow)
+DEAL = _table(DealRow)
+STAGE_HISTORY = _table(StageHistoryRow)
+TOUCHPOINT_KIND = _table(TouchpointKindRow)
+TOUCHPOINT = _table(TouchpointRow)
+FOLLOWUP = _table(FollowUpRow)
+QUALIFICATION = _table(QualificationRow)

@@ -9,10 +9,10 @@ from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection, Row
 
 from pipetui.domain.journey import Direction, JourneyStage, Touchpoint
-from pipetui.store.tables import TouchpointKindRow, TouchpointRow
+from pipetui.store.tables import TOUCHPOINT, TOUCHPOINT_KIND
 
 
-def _touchpoint(row: Row[Any]) -> Touchpoint:
+def _touchpoint(row: Row[*tuple[Any, ...]]) -> Touchpoint:
     return Touchpoint(
         id=row.id,
         contact_id=row.contact_id,
@@ -29,7 +29,7 @@ def _touchpoint(row: Row[Any]) -> Touchpoint:
 
 def custom_kinds(conn: Connection) -> dict[str, JourneyStage]:
     """The kinds the user added, with their journey stages."""
-    rows = conn.execute(select(TouchpointKindRow.kind, TouchpointKindRow.journey_stage))
+    rows = conn.execute(select(TOUCHPOINT_KIND.c.kind, TOUCHPOINT_KIND.c.journey_stage))
     return {row.kind: JourneyStage(row.journey_stage) for row in rows}
 
 
@@ -48,7 +48,7 @@ def insert_touchpoint(
 ) -> int:
     """Insert one touchpoint; return its id."""
     result = conn.execute(
-        insert(TouchpointRow).values(
+        insert(TOUCHPOINT).values(
             contact_id=contact_id,
             kind=kind,
             journey_stage=journey_stage.value,
@@ -67,9 +67,9 @@ def insert_touchpoint(
 def for_contact(conn: Connection, contact_id: int, *, limit: int | None = None) -> list[Touchpoint]:
     """A contact's touchpoints, newest first."""
     query = (
-        select(TouchpointRow)
-        .where(TouchpointRow.contact_id == contact_id)
-        .order_by(TouchpointRow.at.desc(), TouchpointRow.id.desc())  # type: ignore[attr-defined, union-attr]
+        select(TOUCHPOINT)
+        .where(TOUCHPOINT.c.contact_id == contact_id)
+        .order_by(TOUCHPOINT.c.at.desc(), TOUCHPOINT.c.id.desc())
     )
     if limit is not None:
         query = query.limit(limit)
@@ -79,9 +79,9 @@ def for_contact(conn: Connection, contact_id: int, *, limit: int | None = None) 
 def for_deal(conn: Connection, deal_id: int) -> list[Touchpoint]:
     """A deal's touchpoints, newest first."""
     query = (
-        select(TouchpointRow)
-        .where(TouchpointRow.deal_id == deal_id)
-        .order_by(TouchpointRow.at.desc(), TouchpointRow.id.desc())  # type: ignore[attr-defined, union-attr]
+        select(TOUCHPOINT)
+        .where(TOUCHPOINT.c.deal_id == deal_id)
+        .order_by(TOUCHPOINT.c.at.desc(), TOUCHPOINT.c.id.desc())
     )
     return [_touchpoint(row) for row in conn.execute(query)]
 
