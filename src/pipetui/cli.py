@@ -51,7 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
-    from sqlalchemy.exc import OperationalError, SQLAlchemyError
+    from sqlalchemy.exc import SQLAlchemyError
 
     from pipetui.domain.errors import ValidationError
     from pipetui.services.settings import SettingsError
@@ -65,7 +65,13 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         return _fail(str(error), EXIT_BAD_INPUT)
     except SchemaError as error:
         return _fail(str(error), EXIT_FAILURE)
-    except (FileNotFoundError, PermissionError, OperationalError) as error:
+    except SQLAlchemyError as error:  # also a file that is not a database
+        return _fail(
+            f"db: cannot open {db_option or 'the database'}: {_describe(error)}", EXIT_FAILURE
+        )
+    except OSError as error:
+        if error.filename is not None:  # e.g. an unreadable settings file
+            return _fail(f"cannot open {error.filename}: {error.strerror}", EXIT_FAILURE)
         return _fail(f"db: cannot open {db_option or 'the database'}: {error}", EXIT_FAILURE)
     try:
         if args.command is None:
@@ -78,9 +84,17 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     except ValidationError as error:
         return _fail(str(error), EXIT_BAD_INPUT)
     except (OSError, SQLAlchemyError) as error:
-        return _fail(f"nothing was changed: {error}", EXIT_FAILURE)
+        return _fail(f"nothing was changed: {_describe(error)}", EXIT_FAILURE)
     finally:
         workspace.close()
+
+
+def _describe(error: BaseException) -> str:
+    """An error on one line: the driver's own words for a database error, without
+    SQLAlchemy's statement dump and "(Background on this error at: ...)" line."""
+    original = getattr(error, "orig", None)
+    text = str(original if original is not None else error)
+    return " ".join(text.split()) or type(error).__name__
 
 
 def _fail(message: str, code: int) -> int:

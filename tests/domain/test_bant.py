@@ -56,23 +56,26 @@ def test_every_combination_of_answers_matches_the_design(combo: tuple[str, ...])
     assert result.percent == result.score * 100 // 8
 
 
-def test_the_verdict_at_each_boundary() -> None:
-    # Score 6 with every criterion at least partial: qualified.
-    assert verdict(budget="yes", authority="yes", need="partial", timeline="partial").verdict == (
-        Verdict.QUALIFIED
-    )
-    # Score 5, all at least partial: one point short.
-    assert verdict(budget="yes", authority="partial", need="partial", timeline="partial").verdict == (
-        Verdict.IN_PROGRESS
-    )
-    # Score 6 but Timeline unknown: not every criterion is met.
-    assert verdict(budget="yes", authority="yes", need="yes", timeline="unknown").verdict == (
-        Verdict.IN_PROGRESS
-    )
-    # Need "no" is a weakness, not a reason to drop the lead.
-    assert verdict(budget="yes", authority="yes", need="no", timeline="yes").verdict == (
-        Verdict.IN_PROGRESS
-    )
+@pytest.mark.parametrize(
+    ("budget", "authority", "need", "timeline", "expected"),
+    [
+        # Score 6 with every criterion at least partial: qualified.
+        ("yes", "yes", "partial", "partial", Verdict.QUALIFIED),
+        # Score 5, all at least partial: one point short.
+        ("yes", "partial", "partial", "partial", Verdict.IN_PROGRESS),
+        # Score 6 but Timeline unknown: not every criterion is met.
+        ("yes", "yes", "yes", "unknown", Verdict.IN_PROGRESS),
+        # Need "no" is a weakness, not a reason to drop the lead.
+        ("yes", "yes", "no", "yes", Verdict.IN_PROGRESS),
+        # One known "no" that does not disqualify: assessed, in progress.
+        ("unknown", "unknown", "unknown", "no", Verdict.IN_PROGRESS),
+    ],
+)
+def test_the_verdict_at_each_boundary(
+    budget: str, authority: str, need: str, timeline: str, expected: Verdict
+) -> None:
+    result = verdict(budget=budget, authority=authority, need=need, timeline=timeline)
+    assert result.verdict is expected
 
 
 @pytest.mark.parametrize("lacking", ["budget", "authority"])
@@ -96,9 +99,7 @@ def test_all_yes_is_qualified_at_100_percent() -> None:
 
 
 def test_in_progress_reasons_name_what_is_missing() -> None:
-    assert verdict(budget="yes", authority="yes", need="yes").reason == (
-        "Timeline is not yet met"
-    )
+    assert verdict(budget="yes", authority="yes", need="yes").reason == ("Timeline is not yet met")
     assert verdict(budget="yes", authority="yes").reason == "Need, Timeline are not yet met"
     low = verdict(budget="partial", authority="partial", need="partial", timeline="partial")
     assert low.reason == "Score 4/8 is below 6"

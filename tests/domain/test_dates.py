@@ -36,7 +36,9 @@ def test_a_date_is_written_yyyy_mm_dd() -> None:
     assert parse_date(" 2026-02-28 ") == date(2026, 2, 28)
 
 
-@pytest.mark.parametrize("bad", ["", "tomorrow", "2026-13-01", "2026-02-30", "20/11/2026", "2026-1"])
+@pytest.mark.parametrize(
+    "bad", ["", "tomorrow", "2026-13-01", "2026-02-30", "20/11/2026", "2026-1"]
+)
 def test_a_bad_date_is_refused_naming_the_field(bad: str) -> None:
     with pytest.raises(ValidationError) as caught:
         parse_date(bad, field="close_date")

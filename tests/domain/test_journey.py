@@ -28,9 +28,7 @@ DESIGN_TABLE = {
     "loyalty": "repeat_purchase renewal upsell",
     "advocacy": "review referral_given testimonial",
 }
-KIND_TO_STAGE = {
-    kind: stage for stage, kinds in DESIGN_TABLE.items() for kind in kinds.split()
-}
+KIND_TO_STAGE = {kind: stage for stage, kinds in DESIGN_TABLE.items() for kind in kinds.split()}
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
 
@@ -57,7 +55,13 @@ def test_each_kind_maps_to_its_stage(kind: str, stage: str) -> None:
 
 @pytest.mark.parametrize(
     "typed",
-    ["Quote Requested", "quote requested", "QUOTE_REQUESTED", "  quote   requested ", "Quote-Requested"],
+    [
+        "Quote Requested",
+        "quote requested",
+        "QUOTE_REQUESTED",
+        "  quote   requested ",
+        "Quote-Requested",
+    ],
 )
 def test_kinds_are_typed_any_way(typed: str) -> None:
     assert resolve_kind(typed) == ("quote_requested", JourneyStage.INTENT)

@@ -33,10 +33,17 @@ SCRIPTS = [
     "👍🏽 🇮🇱 ❤️",  # skin tone, flag, variation selector
 ]
 
-texts = st.text(
-    alphabet=st.one_of(st.characters(), st.sampled_from(DANGEROUS), st.sampled_from("\t\n ")),
-    max_size=40,
-)
+# Characters at the edges of the rules, so each turns up in most runs.
+EDGES = "\t\n\r \x1b\x7f\x80\x85\x9f\u202a\u202e\u2066\u2069\u2028\u2029\u200d\u061c"
+texts = st.lists(
+    st.one_of(
+        st.sampled_from(EDGES),
+        st.sampled_from(DANGEROUS),
+        st.sampled_from(SCRIPTS),
+        st.text(max_size=4),
+    ),
+    max_size=12,
+).map("".join)
 
 
 def is_control(char: str) -> bool:

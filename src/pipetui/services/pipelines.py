@@ -17,6 +17,7 @@ from pipetui.domain.pipeline import (
 )
 from pipetui.domain.text import clean_text
 from pipetui.services import clock
+from pipetui.store import deals as deal_store
 from pipetui.store import pipelines as store
 from pipetui.store.database import Database
 
@@ -165,3 +166,50 @@ def set_stage(
         if changes:
             store.update_stage(conn, stage_id=target.id, **changes)
         return store.get_stage(conn, target.id)
+
+
+def rename_pipeline(db: Database, *, pipeline: str | None, new_name: str) -> Pipeline:
+    """Give a pipeline a new name, unique among pipelines."""
+    cleaned = _stage_name(new_name)
+    with db.write() as conn:
+        target = resolve_pipeline(conn, pipeline)
+        for other in store.pipelines(conn):
+            if other.id != target.id and other.name.casefold() == cleaned.casefold():
+                raise ValidationError("name", f"a pipeline called {cleaned!r} exists")
+        store.rename_pipeline(conn, pipeline_id=target.id, name=cleaned)
+        return store.get_pipeline(conn, target.id)
+
+
+def remove_stage(
+    db: Database, *, pipeline: str | None, stage: str, move_to: str | None = None
+) -> list[Stage]:
+    """Remove a stage. Its deals (any status) move to `move_to` first, each move
+    recorded in their history; a stage with deals and no `move_to` is refused."""
+    now = clock.now()
+    with db.write() as conn:
+        owner = resolve_pipeline(conn, pipeline)
+        target = resolve_stage(conn, owner.id, stage)
+        remaining = [s for s in store.stages(conn, owner.id) if s.id != target.id]
+        if not remaining:
+            raise ValidationError("stage", "a pipeline keeps at least one stage")
+        deal_ids = deal_store.ids_in_stage(conn, target.id)
+        if deal_ids:
+            if move_to is None:
+                raise ValidationError(
+                    "move-to", f"{target.name} has {len(deal_ids)} deals; say where they go"
+                )
+            destination = resolve_stage(conn, owner.id, move_to)
+            if destination.id == target.id:
+                raise ValidationError("move-to", "choose another stage than the one removed")
+            for deal_id in deal_ids:
+                deal = deal_store.get_deal(conn, deal_id)
+                deal_store.move_to_stage(conn, deal=deal, stage_id=destination.id, now=now)
+        store.update_stage(conn, stage_id=target.id, removed=True)
+        store.set_positions(conn, order=[s.id for s in remaining])
+        return store.stages(conn, owner.id)
+
+
+def deals_in_stage(db: Database, stage_id: int) -> int:
+    """How many deals (any status) a stage holds."""
+    with db.read() as conn:
+        return deal_store.deals_in_stage(conn, stage_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -27,6 +28,8 @@ class Database:
         self.engine = engine
         self.read_engine = read_engine
         self.migration: MigrationReport | None = None
+        self._watcher: sqlite3.Connection | None = None
+        self._watcher_lock = threading.Lock()
 
     @property
     def path(self) -> Path | None:
@@ -71,8 +74,24 @@ class Database:
             raise
         return destination
 
+    def data_version(self) -> int | None:
+        """A number that changes when another connection commits (SQLite's
+        ``PRAGMA data_version``), so a window can notice other pipetui processes
+        writing without polling any table. None for other engines."""
+        path = self.path
+        if path is None:
+            return None
+        with self._watcher_lock:
+            if self._watcher is None:
+                self._watcher = sqlite3.connect(path, check_same_thread=False)
+            row = self._watcher.execute("PRAGMA data_version").fetchone()
+        return int(row[0]) if row else None
+
     def dispose(self) -> None:
         """Close every pooled connection."""
+        if self._watcher is not None:
+            self._watcher.close()
+            self._watcher = None
         self.engine.dispose()
 
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, func, insert, select, update
+from sqlalchemy import Select, func, insert, or_, select, update
 from sqlalchemy import delete as sql_delete
 from sqlalchemy.engine import Connection, Row
 
@@ -304,3 +304,22 @@ def deals_in_stage(conn: Connection, stage_id: int) -> int:
     """How many deals (any status) sit in a stage."""
     query = select(func.count()).select_from(DEAL).where(DEAL.c.stage_id == stage_id)
     return int(conn.execute(query).scalar() or 0)
+
+
+def ids_in_stage(conn: Connection, stage_id: int) -> list[int]:
+    """Ids of every deal (any status) in a stage."""
+    return [int(i) for (i,) in conn.execute(select(DEAL.c.id).where(DEAL.c.stage_id == stage_id))]
+
+
+def search_views(conn: Connection, words: Sequence[str], *, limit: int) -> list[DealView]:
+    """Deals whose title (or contact's name/company) contains every word."""
+    query = _view_query()
+    for word in words:
+        query = query.where(
+            or_(
+                DEAL.c.search_key.contains(word, autoescape=True),
+                CONTACT.c.search_key.contains(word, autoescape=True),
+            )
+        )
+    query = query.order_by(DEAL.c.updated_at.desc()).limit(limit)
+    return [_view(row) for row in conn.execute(query)]

@@ -16,6 +16,8 @@ This is the only place with SQLite-specific SQL; everything else stays portable.
 from __future__ import annotations
 
 import os
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -84,16 +86,31 @@ def _on_sqlite_begin(connection: Connection) -> None:
 
 
 def enable_wal(engine: Engine) -> None:
-    """Switch an SQLite file to WAL; persistent, so done once after the schema check."""
+    """Switch an SQLite file to WAL; persistent, so done once after the schema check.
+
+    When several processes open a new file at once, they all try the switch
+    together; SQLite then fails all but one with "database is locked" at once,
+    without waiting (its deadlock avoidance skips the busy timeout). So a busy
+    switch is retried until the file is in WAL, by us or by the other process.
+    """
     if sqlite_path(engine.url.render_as_string(hide_password=False)) is None:
         return
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
     raw = engine.raw_connection()  # outside any transaction: WAL cannot change inside one
     try:
         cursor = raw.cursor()
-        cursor.execute("PRAGMA journal_mode")
-        row = cursor.fetchone()
-        if row is None or str(row[0]).lower() != "wal":
-            cursor.execute("PRAGMA journal_mode = WAL")
+        while True:
+            try:
+                cursor.execute("PRAGMA journal_mode")
+                row = cursor.fetchone()
+                if row is None or str(row[0]).lower() != "wal":
+                    cursor.execute("PRAGMA journal_mode = WAL")
+                break
+            except sqlite3.OperationalError as error:
+                busy = getattr(error, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_BUSY
+                if not busy or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.005)
         cursor.close()
     finally:
         raw.close()

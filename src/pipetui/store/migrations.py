@@ -27,6 +27,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, inspect, select
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DatabaseError
 
 from pipetui.store import tables
 from pipetui.store.seed import seed_default_pipeline
@@ -72,10 +73,49 @@ def prepare_schema(
     steps: Mapping[int, Step] = STEPS,
     latest: int = LATEST,
 ) -> MigrationReport:
-    """Bring the database to `latest`, or refuse it untouched (see module doc)."""
-    with read_engine.connect() as connection:
-        version = read_version(connection)
-        connection.rollback()
+    """Bring the database to `latest`, or refuse it untouched (see module doc).
+
+    The version is read twice: first in a read transaction (so a database that
+    needs nothing, or that must be refused, is never locked for writing), then
+    again under the write lock, because another process may have created or
+    migrated the same file in between (two pipetui processes started at once).
+    """
+    try:
+        with read_engine.connect() as connection:
+            version = read_version(connection)
+            connection.rollback()
+    except DatabaseError as error:
+        # A plain DatabaseError is about the file's contents (SQLite: "file is not
+        # a database", "disk image is malformed"); locks and I/O are OperationalError.
+        if type(error) is not DatabaseError:
+            raise
+        raise SchemaError(
+            f"{engine.url.render_as_string()} is not a database pipetui can read "
+            f"({error.orig}); the file was not changed"
+        ) from error
+    _check_usable(engine, version, latest)
+    if version == latest:
+        return MigrationReport(False, version, version)
+    backup_path = backup(version) if version else None
+    with engine.begin() as connection:
+        current = read_version(connection)
+        _check_usable(engine, current, latest)
+        assert current is not None
+        if current == latest:
+            return MigrationReport(False, current, current, backup_path)
+        if current == 0:
+            tables.METADATA.create_all(connection)
+            connection.execute(tables.SCHEMA_VERSION.insert().values(version=latest))
+            seed_default_pipeline(connection, now=now)
+            return MigrationReport(True, 0, latest)
+        for target in range(current + 1, latest + 1):
+            steps[target](connection)
+        connection.execute(tables.SCHEMA_VERSION.update().values(version=latest))
+    return MigrationReport(False, current, latest, backup_path)
+
+
+def _check_usable(engine: Engine, version: int | None, latest: int) -> None:
+    """Raise SchemaError for a database that is not pipetui's or is newer than `latest`."""
     if version is None:
         raise SchemaError(
             f"{engine.url.render_as_string()} has tables but is not a pipetui database"
@@ -85,17 +125,3 @@ def prepare_schema(
             f"this database uses schema version {version}, newer than this pipetui "
             f"understands ({latest}); upgrade pipetui to open it (the file was not changed)"
         )
-    if version == latest:
-        return MigrationReport(False, version, version)
-    if version == 0:
-        with engine.begin() as connection:
-            tables.METADATA.create_all(connection)
-            connection.execute(tables.SCHEMA_VERSION.insert().values(version=latest))
-            seed_default_pipeline(connection, now=now)
-        return MigrationReport(True, 0, latest)
-    backup_path = backup(version)
-    with engine.begin() as connection:
-        for target in range(version + 1, latest + 1):
-            steps[target](connection)
-        connection.execute(tables.SCHEMA_VERSION.update().values(version=latest))
-    return MigrationReport(False, version, latest, backup_path)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, insert, select
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Row
 
 from pipetui.domain.bant import Answer, CriterionAnswer
 from pipetui.domain.money import Money
@@ -19,18 +20,20 @@ def answers(conn: Connection, deal_id: int, framework: str = "bant") -> dict[str
             QUALIFICATION.c.deal_id == deal_id, QUALIFICATION.c.framework == framework
         )
     )
-    return {
-        row.criterion: CriterionAnswer(
-            status=Answer(row.status),
-            amount=Money(row.amount_minor, row.currency)
-            if row.amount_minor is not None and row.currency
-            else None,
-            who=row.who,
-            note=row.note,
-            target_date=row.target_date,
-        )
-        for row in rows
-    }
+    return {row.criterion: _answer(row) for row in rows}
+
+
+def _answer(row: Row[*tuple[Any, ...]]) -> CriterionAnswer:
+    amount = None
+    if row.amount_minor is not None and row.currency:
+        amount = Money(row.amount_minor, row.currency)
+    return CriterionAnswer(
+        status=Answer(row.status),
+        amount=amount,
+        who=row.who,
+        note=row.note,
+        target_date=row.target_date,
+    )
 
 
 def save_answers(
@@ -64,3 +67,20 @@ def save_answers(
                 updated_at=now,
             )
         )
+
+
+def answers_for(
+    conn: Connection, deal_ids: list[int], framework: str = "bant"
+) -> dict[int, dict[str, CriterionAnswer]]:
+    """Saved answers of several deals (one query), by deal id then criterion."""
+    if not deal_ids:
+        return {}
+    rows = conn.execute(
+        select(QUALIFICATION).where(
+            QUALIFICATION.c.deal_id.in_(deal_ids), QUALIFICATION.c.framework == framework
+        )
+    )
+    found: dict[int, dict[str, CriterionAnswer]] = {}
+    for row in rows:
+        found.setdefault(row.deal_id, {})[row.criterion] = _answer(row)
+    return found

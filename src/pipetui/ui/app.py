@@ -1,32 +1,96 @@
-"""The Textual application (placeholder until the board lands)."""
+"""The Textual application: opens the board (or the welcome), keeps the undo
+stack, and notices other processes writing to the database."""
 
 from __future__ import annotations
 
-from textual.app import App, ComposeResult
-from textual.widgets import Footer, Header, Static
+from textual import work
+from textual.app import App
+from textual.binding import Binding
 
-from pipetui.services.pipelines import list_pipelines
+from pipetui.domain.errors import ValidationError
+from pipetui.services import undo as undo_service
+from pipetui.services.undo import PipelineUndoEntry, UndoEntry
 from pipetui.services.workspace import Workspace
+from pipetui.ui.commands import BoardCommands
+from pipetui.ui.messages import DatabaseChanged
+from pipetui.ui.screens.board import BoardScreen
+from pipetui.ui.screens.help import HelpScreen
+
+WATCH_SECONDS = 1.0
 
 
 class PipetuiApp(App[None]):
-    """pipetui's TUI."""
+    """pipetui's TUI: the board first, everything by keyboard."""
 
     TITLE = "pipetui"
-    BINDINGS = [("q", "quit", "Quit")]
+    CSS_PATH = "pipetui.tcss"
+    COMMANDS = App.COMMANDS | {BoardCommands}
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("question_mark", "help", "Keys", id="help", key_display="?"),
+        Binding("u", "undo", "Undo", id="undo"),
+    ]
 
-    def __init__(self, workspace: Workspace) -> None:
+    def __init__(self, workspace: Workspace, *, watch: bool = True) -> None:
         super().__init__()
         self.workspace = workspace
+        self.undo_stack: list[UndoEntry | PipelineUndoEntry] = []
+        self.seen_version: int | None = None
+        self._watch = watch
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        items = list_pipelines(self.workspace.db)
-        text = "\n".join(
-            f"{item.pipeline.name}: " + " → ".join(s.name for s in item.stages) for item in items
-        )
-        yield Static(text, markup=False)
-        yield Footer()
+    def on_mount(self) -> None:
+        """Apply the theme from the settings, then show the board or the welcome."""
+        if self.workspace.settings.theme in self.available_themes:
+            self.theme = self.workspace.settings.theme
+        self.push_screen(BoardScreen(self.workspace))
+        if self._watch:
+            self.set_interval(WATCH_SECONDS, self._check_for_changes)
+
+    # -- other processes --------------------------------------------------
+
+    def _check_for_changes(self) -> None:
+        self._read_version()
+
+    @work(thread=True, exclusive=True, group="watch")
+    def _read_version(self) -> None:
+        version = self.workspace.db.data_version()
+        if version is None:
+            return
+        if self.seen_version is not None and version != self.seen_version:
+            self.screen.post_message(DatabaseChanged())
+        self.seen_version = version
+
+    def note_own_write(self) -> None:
+        """After our own write: don't mistake it for another process's."""
+        self.seen_version = self.workspace.db.data_version()
+
+    # -- undo -------------------------------------------------------------
+
+    def push_undo(self, entry: UndoEntry | PipelineUndoEntry) -> None:
+        """Remember a change so `u` can take it back."""
+        self.undo_stack.append(entry)
+
+    def action_undo(self) -> None:
+        """Take back the last change (repeatable)."""
+        if not self.undo_stack:
+            self.notify("Nothing to undo")
+            return
+        self._undo(self.undo_stack.pop())
+
+    @work(thread=True, exclusive=True, group="write")
+    def _undo(self, entry: UndoEntry | PipelineUndoEntry) -> None:
+        try:
+            undo_service.undo(self.workspace.db, entry)
+        except ValidationError as error:
+            self.call_from_thread(self.notify, error.message, severity="warning")
+            return
+        self.note_own_write()
+        self.call_from_thread(self.notify, f"Undone: {entry.label}")
+        self.screen.post_message(DatabaseChanged())
+
+    def action_help(self) -> None:
+        """Show every key of the current screen and the app."""
+        self.push_screen(HelpScreen(self.screen))
 
 
 def run_app(workspace: Workspace) -> None:

@@ -1,0 +1,82 @@
+"""What the board shows: a column per open stage and a card per deal.
+
+These are plain values so the widgets never touch rows or sessions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from pipetui.domain.bant import Verdict
+from pipetui.domain.deal import DealStatus
+from pipetui.domain.money import Money, MoneyTotals
+from pipetui.domain.pipeline import Stage
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """One deal as a card: enough to draw it and to act on it."""
+
+    deal_id: int
+    title: str
+    status: DealStatus
+    value: Money
+    stage_id: int
+    days_in_stage: int
+    verdict: Verdict = Verdict.NOT_ASSESSED
+    contact_name: str | None = None
+    company: str | None = None
+    rotting: bool = False
+    rots_in_days: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnSummary:
+    """A column's header figures: open deals, their value and weighted value
+    per currency, and how many cards the current view shows."""
+
+    stage: Stage
+    open_count: int = 0
+    open_value: MoneyTotals = field(default_factory=MoneyTotals)
+    weighted_value: MoneyTotals = field(default_factory=MoneyTotals)
+    shown: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class BoardView:
+    """Which cards the board shows: closed ones too, and a text filter."""
+
+    show_closed: bool = False
+    search: str = ""
+    verdict: Verdict | None = None
+
+    @property
+    def statuses(self) -> tuple[DealStatus, ...]:
+        """The deal statuses the columns list."""
+        return tuple(DealStatus) if self.show_closed else (DealStatus.OPEN,)
+
+
+@dataclass(frozen=True, slots=True)
+class RotState:
+    """Whether a deal is rotting, and if not, in how many days it will."""
+
+    rotting: bool
+    rots_in_days: int | None
+
+
+def rot_state(
+    *,
+    rotting_days: int | None,
+    last_activity: datetime,
+    has_future_followup: bool,
+    now: datetime,
+) -> RotState:
+    """A deal rots when nothing happened for longer than its stage's limit and no
+    follow-up is planned. A planned follow-up keeps it fresh (DESIGN.md §1)."""
+    if rotting_days is None or has_future_followup:
+        return RotState(False, None)
+    idle = (now - last_activity).days
+    if idle > rotting_days:
+        return RotState(True, None)
+    return RotState(False, rotting_days - idle)

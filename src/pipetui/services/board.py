@@ -1,0 +1,165 @@
+"""The board's use cases: column headers from SQL aggregates and cards one page
+at a time, so 100,000 deals cost what a screenful does."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from pipetui.domain.bant import Thresholds, assess
+from pipetui.domain.board import BoardView, Card, ColumnSummary, rot_state
+from pipetui.domain.dates import days_between
+from pipetui.domain.deal import DealStatus
+from pipetui.domain.money import Money, MoneyTotals
+from pipetui.domain.pipeline import Pipeline, Stage
+from pipetui.domain.text import search_key
+from pipetui.services import clock
+from pipetui.store import board as store
+from pipetui.store import deals as deal_store
+from pipetui.store import pipelines as pipeline_store
+from pipetui.store import qualification as qualification_store
+from pipetui.store.database import Database
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnData:
+    """A column's header figures and the page of cards it asked for."""
+
+    summary: ColumnSummary
+    offset: int
+    cards: list[Card]
+
+
+@dataclass(frozen=True, slots=True)
+class BoardData:
+    """A pipeline's columns (all, or the ones asked for), with every pipeline
+    for the switcher."""
+
+    pipeline: Pipeline
+    pipelines: list[Pipeline]
+    stages: list[Stage]
+    columns: list[ColumnData]
+
+
+def _words(view: BoardView) -> list[str]:
+    return search_key(view.search).split()
+
+
+def load_board(
+    db: Database,
+    pipeline_id: int | None,
+    view: BoardView,
+    *,
+    thresholds: Thresholds,
+    windows: dict[int, tuple[int, int]] | None = None,
+    only: set[int] | None = None,
+    default_window: tuple[int, int] = (0, 40),
+) -> BoardData:
+    """Columns of a pipeline (the first when None or gone): header figures from
+    SQL aggregates and, per column, the page `windows` asks for.
+
+    `only` limits the work to some stages (a move touches two columns).
+    """
+    windows = windows or {}
+    with db.read() as conn:
+        known = pipeline_store.pipelines(conn)
+        pipeline = next((p for p in known if p.id == pipeline_id), known[0])
+        stages = pipeline_store.stages(conn, pipeline.id)
+        wanted = [s for s in stages if only is None or s.id in only]
+        summaries = _summaries(conn, pipeline.id, wanted, view)
+    columns = []
+    for summary in summaries:
+        offset, limit = windows.get(summary.stage.id, default_window)
+        cards = load_cards(
+            db, summary.stage, view, offset=offset, limit=limit, thresholds=thresholds
+        )
+        columns.append(ColumnData(summary, offset, cards))
+    return BoardData(pipeline, known, stages, columns)
+
+
+def _summaries(
+    conn: Connection, pipeline_id: int, stages: list[Stage], view: BoardView
+) -> list[ColumnSummary]:
+    ids = [s.id for s in stages]
+    counts: dict[int, int] = {}
+    values: dict[int, MoneyTotals] = {sid: MoneyTotals() for sid in ids}
+    weighted: dict[int, MoneyTotals] = {sid: MoneyTotals() for sid in ids}
+    for row in store.aggregates(conn, pipeline_id, ids):
+        counts[row.stage_id] = counts.get(row.stage_id, 0) + row.count
+        values[row.stage_id].add(Money(row.value_minor, row.currency))
+        weighted[row.stage_id].add(Money(round(row.weighted_minor_x100 / 100), row.currency))
+    words = _words(view)
+    plain = view.statuses == (DealStatus.OPEN,) and not words
+    return [
+        ColumnSummary(
+            stage=stage,
+            open_count=counts.get(stage.id, 0),
+            open_value=values[stage.id],
+            weighted_value=weighted[stage.id],
+            shown=counts.get(stage.id, 0)
+            if plain
+            else store.count(conn, stage.id, view.statuses, words),
+        )
+        for stage in stages
+    ]
+
+
+def load_cards(
+    db: Database,
+    stage: Stage,
+    view: BoardView,
+    *,
+    offset: int,
+    limit: int,
+    thresholds: Thresholds,
+) -> list[Card]:
+    """One page of a column's cards, with BANT verdicts and rotting marks."""
+    now = clock.now()
+    with db.read() as conn:
+        rows = store.page(
+            conn,
+            stage.id,
+            view.statuses,
+            offset=offset,
+            limit=limit,
+            today=clock.today(),
+            words=_words(view),
+        )
+        answers = qualification_store.answers_for(conn, [row.deal_id for row in rows])
+    cards = []
+    for row in rows:
+        last = max(row.stage_entered_at, row.last_touch) if row.last_touch else row.stage_entered_at
+        rot = rot_state(
+            rotting_days=stage.rotting_days,
+            last_activity=last,
+            has_future_followup=bool(row.has_future_followup),
+            now=now,
+        )
+        open_deal = row.status == DealStatus.OPEN.value
+        cards.append(
+            Card(
+                deal_id=row.deal_id,
+                title=row.title,
+                status=DealStatus(row.status),
+                value=Money(row.value_minor, row.currency),
+                stage_id=row.stage_id,
+                days_in_stage=days_between(row.stage_entered_at, now),
+                verdict=assess(answers.get(row.deal_id, {}), thresholds).verdict,
+                contact_name=row.contact_name,
+                company=row.company,
+                rotting=rot.rotting and open_deal,
+                rots_in_days=rot.rots_in_days if open_deal else None,
+            )
+        )
+    return cards
+
+
+def locate(db: Database, deal_id: int, view: BoardView) -> tuple[int, int, int] | None:
+    """(pipeline id, stage id, index in its column) of a deal under `view`."""
+    with db.read() as conn:
+        deal = deal_store.get_deal(conn, deal_id)
+        index = store.index_of(conn, deal_id, deal.stage_id, view.statuses, _words(view))
+        return None if index is None else (deal.pipeline_id, deal.stage_id, index)

@@ -1,0 +1,163 @@
+"""The board's queries: per-column aggregates in SQL, and one page of cards at a
+time (the index on stage, status, rank, id serves both the page and its count).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy.engine import Connection
+
+from pipetui.domain.deal import DealStatus
+from pipetui.store.tables import CONTACT, DEAL, FOLLOWUP, STAGE, TOUCHPOINT
+
+
+@dataclass(frozen=True, slots=True)
+class AggregateRow:
+    """Open deals of one stage in one currency."""
+
+    stage_id: int
+    currency: str
+    count: int
+    value_minor: int
+    weighted_minor_x100: int
+
+
+@dataclass(frozen=True, slots=True)
+class CardRow:
+    """The columns a card needs, straight from SQL."""
+
+    deal_id: int
+    title: str
+    status: str
+    value_minor: int
+    currency: str
+    stage_id: int
+    stage_entered_at: datetime
+    contact_name: str | None
+    company: str | None
+    last_touch: datetime | None
+    has_future_followup: bool
+
+
+def aggregates(
+    conn: Connection, pipeline_id: int, stage_ids: Sequence[int] | None = None
+) -> list[AggregateRow]:
+    """Count, value and weighted value (×100) of open deals per stage and currency."""
+    probability = func.coalesce(DEAL.c.probability, STAGE.c.probability)
+    query = (
+        select(
+            DEAL.c.stage_id,
+            DEAL.c.currency,
+            func.count(),
+            func.sum(DEAL.c.value_minor),
+            func.sum(DEAL.c.value_minor * probability),
+        )
+        .join(STAGE, STAGE.c.id == DEAL.c.stage_id)
+        .where(DEAL.c.pipeline_id == pipeline_id, DEAL.c.status == DealStatus.OPEN.value)
+        .group_by(DEAL.c.stage_id, DEAL.c.currency)
+    )
+    if stage_ids is not None:
+        query = query.where(DEAL.c.stage_id.in_(stage_ids))
+    return [
+        AggregateRow(int(a), str(b), int(c), int(d), int(e))
+        for a, b, c, d, e in conn.execute(query)
+    ]
+
+
+def _filters(
+    stage_id: int, statuses: Sequence[DealStatus], words: Sequence[str]
+) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [
+        DEAL.c.stage_id == stage_id,
+        DEAL.c.status.in_([s.value for s in statuses]),
+    ]
+    for word in words:
+        conditions.append(
+            or_(
+                DEAL.c.search_key.contains(word, autoescape=True),
+                CONTACT.c.search_key.contains(word, autoescape=True),
+            )
+        )
+    return conditions
+
+
+def count(
+    conn: Connection, stage_id: int, statuses: Sequence[DealStatus], words: Sequence[str] = ()
+) -> int:
+    """How many cards a column lists under the current view."""
+    query = select(func.count()).select_from(DEAL)
+    if words:
+        query = query.outerjoin(CONTACT, CONTACT.c.id == DEAL.c.contact_id)
+    return int(conn.execute(query.where(*_filters(stage_id, statuses, words))).scalar() or 0)
+
+
+def page(
+    conn: Connection,
+    stage_id: int,
+    statuses: Sequence[DealStatus],
+    *,
+    offset: int,
+    limit: int,
+    today: date,
+    words: Sequence[str] = (),
+) -> list[CardRow]:
+    """One page of a column's cards in board order (rank, id)."""
+    last_touch = (
+        select(func.max(TOUCHPOINT.c.at))
+        .where(
+            or_(
+                TOUCHPOINT.c.deal_id == DEAL.c.id,
+                and_(DEAL.c.contact_id.is_not(None), TOUCHPOINT.c.contact_id == DEAL.c.contact_id),
+            )
+        )
+        .scalar_subquery()
+    )
+    future_followup = exists().where(
+        FOLLOWUP.c.deal_id == DEAL.c.id, FOLLOWUP.c.done_at.is_(None), FOLLOWUP.c.due >= today
+    )
+    query = (
+        select(
+            DEAL.c.id,
+            DEAL.c.title,
+            DEAL.c.status,
+            DEAL.c.value_minor,
+            DEAL.c.currency,
+            DEAL.c.stage_id,
+            DEAL.c.stage_entered_at,
+            CONTACT.c.name,
+            CONTACT.c.company,
+            last_touch,
+            future_followup,
+        )
+        .outerjoin(CONTACT, CONTACT.c.id == DEAL.c.contact_id)
+        .where(*_filters(stage_id, statuses, words))
+        .order_by(DEAL.c.rank, DEAL.c.id)
+        .offset(offset)
+        .limit(limit)
+    )
+    return [CardRow(*row) for row in conn.execute(query)]
+
+
+def index_of(
+    conn: Connection,
+    deal_id: int,
+    stage_id: int,
+    statuses: Sequence[DealStatus],
+    words: Sequence[str] = (),
+) -> int | None:
+    """The position of a deal in its column under the current view, or None."""
+    target = conn.execute(select(DEAL.c.rank, DEAL.c.id).where(DEAL.c.id == deal_id)).first()
+    if target is None:
+        return None
+    query = select(func.count()).select_from(DEAL)
+    if words:
+        query = query.outerjoin(CONTACT, CONTACT.c.id == DEAL.c.contact_id)
+    rank, key = target
+    before = or_(DEAL.c.rank < rank, and_(DEAL.c.rank == rank, DEAL.c.id < key))
+    return int(
+        conn.execute(query.where(*_filters(stage_id, statuses, words), before)).scalar() or 0
+    )

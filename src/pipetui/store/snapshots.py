@@ -1,0 +1,128 @@
+"""Whole-row snapshots of a deal and everything that hangs off it, for undo.
+
+Restoring puts back the exact rows (same ids), so an undone move leaves no trace
+in the stage history and the funnel figures are as if it never happened.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Table, delete, func, insert, select, update
+from sqlalchemy.engine import Connection
+
+from pipetui.store.tables import (
+    DEAL,
+    FOLLOWUP,
+    PIPELINE,
+    QUALIFICATION,
+    STAGE,
+    STAGE_HISTORY,
+    TOUCHPOINT,
+)
+
+_CHILDREN: tuple[Table, ...] = (STAGE_HISTORY, QUALIFICATION, FOLLOWUP)
+
+
+@dataclass(frozen=True, slots=True)
+class DealRows:
+    """Every row of one deal: the deal, its history, answers, follow-ups, and the
+    ids of the touchpoints linked to it."""
+
+    deal_id: int
+    deal: dict[str, Any] | None
+    children: dict[str, list[dict[str, Any]]]
+    touchpoint_ids: list[int]
+
+
+def _rows(conn: Connection, table: Table, deal_id: int) -> list[dict[str, Any]]:
+    query = select(table).where(table.c.deal_id == deal_id).order_by(table.c.id)
+    return [dict(row._mapping) for row in conn.execute(query)]
+
+
+def capture(conn: Connection, deal_id: int) -> DealRows:
+    """All rows of a deal as they are now (deal None when it does not exist)."""
+    row = conn.execute(select(DEAL).where(DEAL.c.id == deal_id)).first()
+    touchpoints = conn.execute(select(TOUCHPOINT.c.id).where(TOUCHPOINT.c.deal_id == deal_id))
+    return DealRows(
+        deal_id=deal_id,
+        deal=dict(row._mapping) if row else None,
+        children={table.name: _rows(conn, table, deal_id) for table in _CHILDREN},
+        touchpoint_ids=[int(tid) for (tid,) in touchpoints],
+    )
+
+
+def restore(conn: Connection, rows: DealRows) -> None:
+    """Put a deal back exactly as captured (or remove it if it did not exist).
+
+    Touchpoints logged on the deal since stay linked to it: they happened.
+    """
+    linked_now = conn.execute(select(TOUCHPOINT.c.id).where(TOUCHPOINT.c.deal_id == rows.deal_id))
+    touchpoint_ids = sorted({*rows.touchpoint_ids, *(int(tid) for (tid,) in linked_now)})
+    conn.execute(delete(DEAL).where(DEAL.c.id == rows.deal_id))
+    if rows.deal is None:
+        return
+    conn.execute(insert(DEAL).values(**rows.deal))
+    for table in _CHILDREN:
+        if rows.children[table.name]:
+            conn.execute(insert(table), rows.children[table.name])
+    if touchpoint_ids:
+        conn.execute(
+            update(TOUCHPOINT)
+            .where(TOUCHPOINT.c.id.in_(touchpoint_ids))
+            .values(deal_id=rows.deal_id)
+        )
+
+
+def updated_at(conn: Connection, deal_id: int) -> datetime | None:
+    """When the deal last changed, or None if it does not exist."""
+    value = conn.execute(select(DEAL.c.updated_at).where(DEAL.c.id == deal_id)).scalar()
+    return value if isinstance(value, datetime) else None
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineRows:
+    """A pipeline's own rows and where its deals sit, for undoing stage edits."""
+
+    pipeline: dict[str, Any]
+    stages: list[dict[str, Any]]
+    deals: list[dict[str, Any]]
+    history_max_id: int
+
+
+def capture_pipeline(conn: Connection, pipeline_id: int) -> PipelineRows:
+    """The pipeline, all its stages (removed ones too) and its deals' placement."""
+    pipeline = conn.execute(select(PIPELINE).where(PIPELINE.c.id == pipeline_id)).one()
+    stages = conn.execute(select(STAGE).where(STAGE.c.pipeline_id == pipeline_id))
+    deals = conn.execute(
+        select(
+            DEAL.c.id, DEAL.c.stage_id, DEAL.c.rank, DEAL.c.stage_entered_at, DEAL.c.updated_at
+        ).where(DEAL.c.pipeline_id == pipeline_id)
+    )
+    return PipelineRows(
+        pipeline=dict(pipeline._mapping),
+        stages=[dict(row._mapping) for row in stages],
+        deals=[dict(row._mapping) for row in deals],
+        history_max_id=history_max_id(conn),
+    )
+
+
+def history_max_id(conn: Connection) -> int:
+    """The newest stage-history row id (0 when there is none)."""
+    return int(conn.execute(select(func.max(STAGE_HISTORY.c.id))).scalar() or 0)
+
+
+def restore_pipeline(conn: Connection, rows: PipelineRows) -> None:
+    """Put a pipeline's name, stages and deal placement back as captured, and drop
+    the history rows written since (the caller checked nothing else wrote any)."""
+    pipeline_id = rows.pipeline["id"]
+    conn.execute(update(PIPELINE).where(PIPELINE.c.id == pipeline_id).values(**rows.pipeline))
+    known = {stage["id"] for stage in rows.stages}
+    conn.execute(delete(STAGE_HISTORY).where(STAGE_HISTORY.c.id > rows.history_max_id))
+    for deal in rows.deals:
+        conn.execute(update(DEAL).where(DEAL.c.id == deal["id"]).values(**deal))
+    for stage in rows.stages:
+        conn.execute(update(STAGE).where(STAGE.c.id == stage["id"]).values(**stage))
+    conn.execute(delete(STAGE).where(STAGE.c.pipeline_id == pipeline_id, STAGE.c.id.not_in(known)))

@@ -1,0 +1,35 @@
+"""Messages that cross from workers and screens to the board."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+
+from pipetui.services.board import BoardData
+from pipetui.services.undo import UndoEntry
+
+
+@dataclass
+class BoardLoaded(Message):
+    """Fresh board data from a worker (all columns, or only `partial` ones)."""
+
+    data: BoardData
+    partial: bool = False
+    focus_deal: int | None = None
+    focus_index: int | None = None
+
+
+@dataclass
+class DealChanged(Message):
+    """A change went through: refresh `stage_ids`, focus `deal_id`, keep `undo`."""
+
+    stage_ids: set[int]
+    deal_id: int | None
+    undo: UndoEntry | None
+    note: str
+
+
+@dataclass
+class DatabaseChanged(Message):
+    """Another process (TUI or CLI) wrote to the database."""

@@ -1,0 +1,1 @@
+"""Screens: the board, forms as modal screens, help and welcome."""

@@ -1,0 +1,503 @@
+"""The board: one column per open stage of the current pipeline.
+
+The board's whole keyboard map is `BoardScreen.BINDINGS`: the footer, the help
+screen and the command palette all come from it. Every database call runs in a
+thread worker and comes back as a message; a change reloads only the columns it
+touched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from pipetui.domain.board import BoardView, Card
+from pipetui.domain.deal import DealStatus
+from pipetui.domain.errors import ValidationError
+from pipetui.services import board as board_service
+from pipetui.services import clock
+from pipetui.services import deals as deal_service
+from pipetui.services.pipelines import list_pipelines
+from pipetui.services.undo import undoable
+from pipetui.services.workspace import Workspace
+from pipetui.store import pipelines as pipeline_store
+from pipetui.ui.messages import BoardLoaded, DatabaseChanged, DealChanged
+from pipetui.ui.screens.deal_detail import DealDetailScreen
+from pipetui.ui.screens.deal_form import DealForm, DealFormResult
+from pipetui.ui.screens.lost_form import LostResult, lost_form
+from pipetui.ui.screens.pipeline_picker import PipelinePicker
+from pipetui.ui.screens.pipeline_settings import PipelineSettings
+from pipetui.ui.screens.welcome import WelcomeScreen
+from pipetui.ui.widgets.deal_list import DealList
+from pipetui.ui.widgets.stage_column import StageColumn
+
+
+def _b(
+    key: str, action: str, description: str, *, show: bool = False, display: str | None = None
+) -> Binding:
+    return Binding(key, action, description, show=show, key_display=display, id=f"board.{action}")
+
+
+class BoardScreen(Screen[None]):
+    """The kanban board of deals by stage, fully keyboard-driven."""
+
+    BINDINGS = [
+        _b("j,down", "cursor(1)", "Next card"),
+        _b("k,up", "cursor(-1)", "Previous card"),
+        _b("h,left", "column(-1)", "Column left"),
+        _b("l,right", "column(1)", "Column right"),
+        _b("pagedown", "page(1)", "Page down"),
+        _b("pageup", "page(-1)", "Page up"),
+        _b("g,home", "edge(0)", "Top of column", display="g"),
+        _b("G,end", "edge(1)", "Bottom of column", display="G"),
+        _b("L,shift+right", "step(1)", "Next stage", show=True, display="L"),
+        _b("H,shift+left", "step(-1)", "Previous stage", display="H"),
+        _b("enter", "open_deal", "Open", show=True),
+        _b("e", "edit_deal", "Edit", show=True),
+        _b("n", "new_deal", "New", show=True),
+        _b("w", "won", "Won", show=True),
+        _b("x", "lost", "Lost", show=True),
+        _b("r", "reopen", "Reopen"),
+        _b("delete", "delete_deal", "Delete deal", display="del"),
+        _b("c", "toggle_closed", "Closed deals"),
+        _b("p", "switch_pipeline", "Pipeline"),
+        _b("S", "pipeline_settings", "Stages"),
+        _b("slash", "filter", "Filter", show=True, display="/"),
+        _b("escape", "clear_filter", "Clear filter"),
+    ]
+
+    AUTO_FOCUS = None
+
+    def __init__(self, workspace: Workspace) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self.pipeline_id: int | None = None
+        self.view = BoardView()
+        self.columns: dict[int, StageColumn] = {}
+        self._stage_order: list[int] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="board-title", markup=False)
+        yield Input(placeholder="Filter by title, contact or company", id="filter")
+        yield Horizontal(id="columns")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Load the first pipeline's board; greet an empty database."""
+        self.load()
+        self._greet_if_empty()
+
+    @work(thread=True, group="read")
+    def _greet_if_empty(self) -> None:
+        if deal_service.database_is_empty(self.workspace.db):
+            self.app.call_from_thread(
+                self.app.push_screen, WelcomeScreen(self.workspace), lambda _: self.load()
+            )
+
+    # -- loading ----------------------------------------------------------
+
+    def load(self, *, only: set[int] | None = None, focus_deal: int | None = None) -> None:
+        """Reload the board (or only some columns) in a worker."""
+        windows = {sid: col.deal_list.window() for sid, col in self.columns.items()}
+        self._load(self.pipeline_id, self.view, windows, only, focus_deal)
+
+    @work(thread=True, exclusive=True, group="load")
+    def _load(
+        self,
+        pipeline_id: int | None,
+        view: BoardView,
+        windows: dict[int, tuple[int, int]],
+        only: set[int] | None,
+        focus_deal: int | None,
+    ) -> None:
+        db, thresholds = self.workspace.db, self.workspace.settings.bant
+        focus_index = None
+        if focus_deal is not None:
+            found = board_service.locate(db, focus_deal, view)
+            if found is not None:
+                _, stage_id, focus_index = found
+                windows[stage_id] = (max(0, focus_index - 5), windows.get(stage_id, (0, 40))[1])
+        data = board_service.load_board(
+            db, pipeline_id, view, thresholds=thresholds, windows=windows, only=only
+        )
+        self.post_message(BoardLoaded(data, only is not None, focus_deal, focus_index))
+
+    async def on_board_loaded(self, message: BoardLoaded) -> None:
+        """Show fresh data; rebuild the columns only if the stages changed."""
+        data = message.data
+        stage_ids = [s.id for s in data.stages]
+        if self.pipeline_id != data.pipeline.id or stage_ids != self._stage_order:
+            if message.partial:
+                self.load(focus_deal=message.focus_deal)
+                return
+            await self._rebuild(data)
+        self.pipeline_id = data.pipeline.id
+        for column_data in data.columns:
+            column = self.columns[column_data.summary.stage.id]
+            column.set_summary(column_data.summary)
+            column.deal_list.set_data(
+                column_data.summary.shown, column_data.offset, column_data.cards
+            )
+        self._show_title(data.pipeline.name)
+        if message.focus_deal is not None and message.focus_index is not None:
+            for column_data in data.columns:
+                if any(c.deal_id == message.focus_deal for c in column_data.cards):
+                    deal_list = self.columns[column_data.summary.stage.id].deal_list
+                    deal_list.focus()
+                    deal_list.go_to(message.focus_index)
+        filtering = isinstance(self.focused, Input) and self.focused.has_class("shown")
+        if not isinstance(self.focused, DealList) and not filtering and self.columns:
+            next(iter(self.columns.values())).deal_list.focus()
+
+    async def _rebuild(self, data: board_service.BoardData) -> None:
+        container = self.query_one("#columns", Horizontal)
+        await container.remove_children()
+        self.columns = {c.summary.stage.id: StageColumn(c.summary) for c in data.columns}
+        self._stage_order = [s.id for s in data.stages]
+        await container.mount_all(self.columns.values())
+        if not self.columns:
+            await container.mount(
+                Static("This pipeline has no stages. Press S to add some.", classes="empty")
+            )
+
+    def _show_title(self, pipeline: str) -> None:
+        parts = [pipeline]
+        if self.view.show_closed:
+            parts.append("with closed deals")
+        if self.view.search:
+            parts.append(f"filter: {self.view.search}")
+        self.query_one("#board-title", Static).update(" · ".join(parts), layout=False)
+
+    def on_deal_list_page_needed(self, message: DealList.PageNeeded) -> None:
+        """A column scrolled to cards it has not got: load that page."""
+        column = self.columns.get(message.deal_list.stage_id)
+        if column is not None:
+            self._load_page(column, self.view, message.offset, message.limit)
+
+    @work(thread=True, group="pages")
+    def _load_page(self, column: StageColumn, view: BoardView, offset: int, limit: int) -> None:
+        cards = board_service.load_cards(
+            self.workspace.db,
+            column.summary.stage,
+            view,
+            offset=offset,
+            limit=limit,
+            thresholds=self.workspace.settings.bant,
+        )
+        self.app.call_from_thread(column.deal_list.set_page, offset, cards)
+
+    def on_database_changed(self, _message: DatabaseChanged) -> None:
+        """Another process (or an undo) changed the data: reload what is shown."""
+        self.load()
+
+    # -- moving around ----------------------------------------------------
+
+    @property
+    def deal_list(self) -> DealList | None:
+        """The focused column's list."""
+        return self.focused if isinstance(self.focused, DealList) else None
+
+    @property
+    def card(self) -> Card | None:
+        """The focused card."""
+        return self.deal_list.current if self.deal_list else None
+
+    def action_cursor(self, delta: int) -> None:
+        """Move to the next/previous card in the column."""
+        if self.deal_list:
+            self.deal_list.move_cursor(delta)
+
+    def action_page(self, direction: int) -> None:
+        """Move a screenful of cards."""
+        if self.deal_list:
+            step = max(1, self.deal_list.size.height // 4)
+            self.deal_list.move_cursor(direction * step)
+
+    def action_edge(self, bottom: int) -> None:
+        """Go to the top (0) or bottom (1) of the column."""
+        if self.deal_list:
+            self.deal_list.go_to(self.deal_list.total - 1 if bottom else 0)
+
+    def action_column(self, delta: int) -> None:
+        """Focus the column to the left/right, keeping the row on screen."""
+        lists = [c.deal_list for c in self.columns.values()]
+        if not lists:
+            return
+        current = self.deal_list
+        index = lists.index(current) if current in lists else 0
+        target = lists[max(0, min(len(lists) - 1, index + delta))]
+        if target is current:
+            return
+        row = current.visible_row() if current else 0
+        target.focus()
+        target.go_to(int(target.scroll_offset.y) // 4 + row)
+
+    # -- changes ----------------------------------------------------------
+
+    def _change(self, label: str, change: Callable[[int], Any], *, follow: bool) -> None:
+        """Run `change(deal_id)` on the focused card's deal in a worker, undoably."""
+        card = self.card
+        if card is not None:
+            self._run_change(card.deal_id, card.stage_id, label, change, follow)
+
+    @work(thread=True, group="write")
+    def _run_change(
+        self,
+        deal_id: int,
+        stage_id: int,
+        label: str,
+        change: Callable[[int], Any],
+        follow: bool,
+    ) -> None:
+        db = self.workspace.db
+        try:
+            result, entry = undoable(db, deal_id, label, lambda: change(deal_id))
+        except ValidationError as error:
+            self.app.call_from_thread(self.notify, error.message, severity="warning")
+            return
+        self.app.note_own_write()  # type: ignore[attr-defined]
+        stage_ids = {stage_id}
+        if isinstance(result, tuple):
+            result = result[0]
+        if hasattr(result, "deal"):
+            stage_ids.add(result.deal.stage_id)
+        self.post_message(DealChanged(stage_ids, deal_id if follow else None, entry, label))
+
+    def on_deal_changed(self, message: DealChanged) -> None:
+        """Keep the undo entry, say what happened, refresh the touched columns."""
+        if message.undo is not None:
+            self.app.push_undo(message.undo)  # type: ignore[attr-defined]
+        self.notify(f"{message.note} · u to undo", timeout=3)
+        self.load(only=message.stage_ids, focus_deal=message.deal_id)
+
+    def action_step(self, steps: int) -> None:
+        """Move the focused deal to the next/previous stage."""
+        card = self.card
+        if card is None or card.status is not DealStatus.OPEN:
+            if card is not None:
+                self.notify("Reopen the deal (r) to move it", severity="warning")
+            return
+        direction = "forward" if steps > 0 else "back"
+        self._change(
+            f"moved {card.title!r} {direction}",
+            lambda deal_id: deal_service.step_deal(self.workspace.db, deal_id, steps=steps),
+            follow=True,
+        )
+
+    def action_won(self) -> None:
+        """Mark the focused deal won."""
+        if self.card:
+            self._change(
+                f"won {self.card.title!r}",
+                lambda deal_id: deal_service.win_deal(self.workspace.db, deal_id),
+                follow=self.view.show_closed,
+            )
+
+    def action_reopen(self) -> None:
+        """Reopen the focused closed deal."""
+        card = self.card
+        if card is not None and card.status is DealStatus.OPEN:
+            self.notify("This deal is open; press c to see closed deals", severity="warning")
+            return
+        self._change(
+            f"reopened {card.title!r}" if card else "reopened",
+            lambda deal_id: deal_service.reopen_deal(self.workspace.db, deal_id),
+            follow=True,
+        )
+
+    def action_delete_deal(self) -> None:
+        """Delete the focused deal (u brings it back)."""
+        if self.card:
+            self._change(
+                f"deleted {self.card.title!r}",
+                lambda deal_id: deal_service.delete_deal(self.workspace.db, deal_id),
+                follow=False,
+            )
+
+    def action_lost(self) -> None:
+        """Ask for a reason (and a revisit date), then mark the deal lost."""
+        card = self.card
+        if card is None:
+            return
+        if card.status is not DealStatus.OPEN:
+            self.notify(f"This deal is already {card.status.value}", severity="warning")
+            return
+
+        def done(result: LostResult | None) -> None:
+            if result is not None:
+                self._change(
+                    f"lost {card.title!r}",
+                    lambda deal_id: deal_service.lose_deal(
+                        self.workspace.db, deal_id, reason=result.reason, revisit=result.revisit
+                    ),
+                    follow=self.view.show_closed,
+                )
+
+        self.app.push_screen(lost_form(card.title), done)
+
+    # -- views ------------------------------------------------------------
+
+    def action_toggle_closed(self) -> None:
+        """Show or hide won and lost deals in their columns."""
+        self.view = BoardView(not self.view.show_closed, self.view.search, self.view.verdict)
+        self.load()
+
+    def action_filter(self) -> None:
+        """Type to filter cards by title, contact or company."""
+        field = self.query_one("#filter", Input)
+        field.add_class("shown")
+        field.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.view = BoardView(self.view.show_closed, event.value.strip(), self.view.verdict)
+        self.load()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self) -> None:
+        if self.columns:
+            next(iter(self.columns.values())).deal_list.focus()
+
+    def action_clear_filter(self) -> None:
+        """Clear the filter and go back to the cards."""
+        field = self.query_one("#filter", Input)
+        field.remove_class("shown")
+        if field.value:
+            field.value = ""
+        if self.columns:
+            next(iter(self.columns.values())).deal_list.focus()
+
+    # -- forms and other screens ------------------------------------------
+
+    def action_open_deal(self) -> None:
+        """Open the focused deal's details."""
+        if self.card:
+            self._open_detail(self.card.deal_id)
+
+    @work(thread=True, group="read")
+    def _open_detail(self, deal_id: int) -> None:
+        try:
+            detail = deal_service.show_deal(self.workspace.db, deal_id, self.workspace.settings)
+        except ValidationError as error:
+            self.app.call_from_thread(self.notify, error.message, severity="warning")
+            return
+        self.app.call_from_thread(self.app.push_screen, DealDetailScreen(detail, clock.now()))
+
+    def action_new_deal(self) -> None:
+        """A new deal in the focused column."""
+        column = self.columns.get(self.deal_list.stage_id) if self.deal_list else None
+        if column is None and self.columns:
+            column = next(iter(self.columns.values()))
+        if column is None:
+            self.notify("Add a stage first (S)", severity="warning")
+            return
+        stage = column.summary.stage
+
+        def save(result: DealFormResult | None) -> None:
+            if result is not None:
+                column.deal_list.focus()
+                self._add_deal(stage.id, result)
+
+        currency = self.workspace.settings.default_currency
+        self.app.push_screen(DealForm(f"New deal in {stage.name}", currency), save)
+
+    @work(thread=True, group="write")
+    def _add_deal(self, stage_id: int, result: Any) -> None:
+        db = self.workspace.db
+        try:
+            with db.read() as conn:
+                stage = pipeline_store.get_stage(conn, stage_id)
+                pipeline = pipeline_store.get_pipeline(conn, stage.pipeline_id)
+            added = deal_service.add_deal(
+                db,
+                title=result.title,
+                value=result.value,
+                pipeline=pipeline.name,
+                stage=stage.name,
+                contact=result.contact or None,
+                source=result.source,
+                close_date=result.close_date,
+                probability=result.probability,
+            )
+        except ValidationError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error")
+            return
+        deal_id = added.view.deal.id
+        _, entry = undoable(db, deal_id, f"added {result.title!r}", lambda: None)
+        self.app.note_own_write()  # type: ignore[attr-defined]
+        self.post_message(DealChanged({stage_id}, deal_id, entry, f"added {result.title!r}"))
+
+    def action_edit_deal(self) -> None:
+        """Edit the focused deal in the form."""
+        if self.card:
+            self._open_form(self.card.deal_id)
+
+    @work(thread=True, group="read")
+    def _open_form(self, deal_id: int) -> None:
+        db = self.workspace.db
+        try:
+            view = deal_service.show_deal(db, deal_id).view
+        except ValidationError as error:
+            self.app.call_from_thread(self.notify, error.message, severity="warning")
+            return
+
+        def save(result: DealFormResult | None) -> None:
+            if result is None:
+                return
+            self._run_change(
+                deal_id,
+                view.deal.stage_id,
+                f"edited {result.title!r}",
+                lambda deal_id: deal_service.edit_deal(
+                    db,
+                    deal_id,
+                    title=result.title,
+                    value=result.value,
+                    contact=result.contact,
+                    source=result.source,
+                    close_date=result.close_date,
+                    probability=result.probability,
+                ),
+                True,
+            )
+
+        form = DealForm(f"Edit deal #{deal_id}", self.workspace.settings.default_currency, view)
+        self.app.call_from_thread(self.app.push_screen, form, save)
+
+    def action_switch_pipeline(self) -> None:
+        """Pick another pipeline."""
+        self._pick_pipeline()
+
+    @work(thread=True, group="read")
+    def _pick_pipeline(self) -> None:
+        pipelines = [item.pipeline for item in list_pipelines(self.workspace.db)]
+        self.app.call_from_thread(
+            self.app.push_screen, PipelinePicker(pipelines, self.pipeline_id), self.show_pipeline
+        )
+
+    def show_pipeline(self, pipeline_id: int | None) -> None:
+        """Show another pipeline's board."""
+        if pipeline_id is not None and pipeline_id != self.pipeline_id:
+            self.pipeline_id = pipeline_id
+            self.load()
+
+    def jump_to_deal(self, deal_id: int, pipeline_id: int) -> None:
+        """Show a deal's pipeline and put the cursor on it (from the palette)."""
+        self.pipeline_id = pipeline_id
+        self.view = BoardView(True, "", None) if self.view.search else self.view
+        self.load(focus_deal=deal_id)
+
+    def action_pipeline_settings(self) -> None:
+        """Add, rename, reorder and remove stages."""
+
+        def done(_: object) -> None:
+            self.load()
+
+        self.app.push_screen(PipelineSettings(self.workspace, self.pipeline_id), done)

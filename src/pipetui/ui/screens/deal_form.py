@@ -1,0 +1,124 @@
+"""The deal form: a modal that checks every field before anything is saved.
+
+Parsing happens here with the same parsers the CLI uses (`services.inputs`), so
+a bad value, unknown currency, bad date or empty title is shown at its field and
+the form stays open; escape closes it with nothing saved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label
+
+from pipetui.domain.deal import DealView, check_title
+from pipetui.domain.errors import ValidationError
+from pipetui.domain.money import Money
+from pipetui.domain.text import clean_text
+from pipetui.services import inputs
+from pipetui.ui.widgets.field import Field
+
+
+@dataclass(frozen=True)
+class DealFormResult:
+    """Checked values, ready for `add_deal` / `edit_deal`."""
+
+    title: str
+    value: Money
+    contact: str
+    source: str | None
+    close_date: date | None
+    probability: int | None
+
+
+class DealForm(ModalScreen[DealFormResult | None]):
+    """Create a deal in a stage, or edit one."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="form.cancel"),
+        Binding("ctrl+s", "save", "Save", id="form.save"),
+    ]
+
+    def __init__(self, heading: str, default_currency: str, deal: DealView | None = None) -> None:
+        super().__init__(classes="form-screen")
+        self.heading = heading
+        self.default_currency = default_currency
+        d = deal.deal if deal else None
+        self.fields = {
+            "title": Field("Title", "title", d.title if d else ""),
+            "value": Field("Value", "value", d.value.amount_str() if d else "", "e.g. 1,200.50"),
+            "currency": Field(
+                "Currency", "currency", d.value.currency if d else default_currency, "ISO code"
+            ),
+            "contact": Field(
+                "Contact", "contact", (deal.contact_name or "") if deal else "", "name or #id"
+            ),
+            "source": Field("Lead source", "source", (d.source or "") if d else ""),
+            "close-date": Field(
+                "Expected close",
+                "close-date",
+                d.close_date.isoformat() if d and d.close_date else "",
+                "YYYY-MM-DD",
+            ),
+            "probability": Field(
+                "Probability % (empty: the stage's)",
+                "probability",
+                str(d.probability) if d and d.probability is not None else "",
+            ),
+        }
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="form"):
+            yield Label(
+                clean_text(self.heading, single_line=True), classes="form-title", markup=False
+            )
+            yield self.fields["title"]
+            with Horizontal(classes="field-row"):
+                yield self.fields["value"]
+                yield self.fields["currency"]
+            yield self.fields["contact"]
+            yield self.fields["source"]
+            with Horizontal(classes="field-row"):
+                yield self.fields["close-date"]
+                yield self.fields["probability"]
+            yield Label(
+                "ctrl+s or enter save · escape cancel · tab next field", classes="form-help"
+            )
+
+    def on_input_submitted(self, _event: Input.Submitted) -> None:
+        """Enter in any field saves."""
+        self.action_save()
+
+    def parse(self) -> DealFormResult:
+        """The checked values, or a ValidationError naming the field."""
+        f = {name: field.value for name, field in self.fields.items()}
+        return DealFormResult(
+            title=check_title(f["title"]),
+            value=inputs.money(f["value"], f["currency"].strip() or None, self.default_currency),
+            contact=f["contact"].strip(),
+            source=clean_text(f["source"], single_line=True) or None,
+            close_date=inputs.optional_date(f["close-date"], field="close-date"),
+            probability=inputs.probability(f["probability"]),
+        )
+
+    def action_save(self) -> None:
+        """Close with the values if every field is valid; else show the error at its field."""
+        for field in self.fields.values():
+            field.show_error(None)
+        try:
+            result = self.parse()
+        except ValidationError as error:
+            field = self.fields.get(error.field, self.fields["title"])
+            field.show_error(error.message)
+            field.input.focus()
+            return
+        self.dismiss(result)
+
+    def action_cancel(self) -> None:
+        """Close with nothing saved."""
+        self.dismiss(None)

@@ -1,0 +1,80 @@
+"""A small modal form: some fields, one checking function, inline errors.
+
+`check` turns the typed values into a result or raises ValidationError naming
+the field, which is then shown under that field; nothing is returned until every
+field is valid, and escape returns None.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label
+
+from pipetui.domain.errors import ValidationError
+from pipetui.domain.text import clean_text
+from pipetui.ui.widgets.field import Field
+
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One field: its name (as errors name it), label, starting value, hint."""
+
+    name: str
+    label: str
+    value: str = ""
+    placeholder: str = ""
+
+
+class PromptForm(ModalScreen[R | None], Generic[R]):
+    """Ask for a few values and return them checked."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="form.cancel"),
+        Binding("ctrl+s", "save", "Save", id="form.save"),
+    ]
+
+    def __init__(
+        self, title: str, specs: Sequence[Spec], check: Callable[[dict[str, str]], R]
+    ) -> None:
+        super().__init__(classes="form-screen")
+        self.heading = title
+        self.check = check
+        self.fields = {s.name: Field(s.label, s.name, s.value, s.placeholder) for s in specs}
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="form"):
+            yield Label(
+                clean_text(self.heading, single_line=True), classes="form-title", markup=False
+            )
+            yield from self.fields.values()
+            yield Label("enter save · escape cancel · tab next field", classes="form-help")
+
+    def on_input_submitted(self, _event: Input.Submitted) -> None:
+        """Enter in any field saves."""
+        self.action_save()
+
+    def action_save(self) -> None:
+        """Return the checked result, or show the error at its field."""
+        for field in self.fields.values():
+            field.show_error(None)
+        try:
+            result = self.check({name: f.value for name, f in self.fields.items()})
+        except ValidationError as error:
+            field = self.fields.get(error.field, next(iter(self.fields.values())))
+            field.show_error(error.message)
+            field.input.focus()
+            return
+        self.dismiss(result)
+
+    def action_cancel(self) -> None:
+        """Close with nothing saved."""
+        self.dismiss(None)

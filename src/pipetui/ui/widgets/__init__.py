@@ -1,0 +1,1 @@
+"""Widgets: they show data and post messages; no business rules, no SQL."""

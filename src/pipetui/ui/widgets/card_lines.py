@@ -1,0 +1,90 @@
+"""How a deal card is drawn, line by line, from plain values.
+
+User text goes into Segments as it is: it is never parsed as markup, so a title
+like ``[@click=app.quit]x[/]`` shows literally. Control characters were removed
+when the text was stored; `_plain` drops any that slipped through anyway.
+"""
+
+from __future__ import annotations
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual.strip import Strip
+
+from pipetui.domain.bant import Verdict
+from pipetui.domain.board import Card
+from pipetui.domain.deal import DealStatus
+from pipetui.domain.text import clean_text
+
+CARD_HEIGHT = 4  # three lines of text and a gap
+
+VERDICT_MARKS = {
+    Verdict.QUALIFIED: "●",
+    Verdict.IN_PROGRESS: "◐",
+    Verdict.DISQUALIFIED: "✕",
+    Verdict.NOT_ASSESSED: "○",
+}
+STATUS_MARKS = {DealStatus.WON: "✔ won", DealStatus.LOST: "✘ lost"}
+
+
+def _plain(text: str) -> str:
+    return clean_text(text, single_line=True)
+
+
+def _fit(text: str, width: int) -> str:
+    """Cut `text` to `width` cells, with an ellipsis when it was longer."""
+    if width <= 0:
+        return ""
+    if cell_len(text) <= width:
+        return text
+    return set_cell_size(text, width - 1) + "…"
+
+
+def card_line(card: Card, row: int, width: int, styles: dict[str, Style]) -> Strip:
+    """Line `row` (0–3) of `card`, `width` cells wide, styled from `styles`.
+
+    `styles` holds the base style ("card"), the left bar ("bar"), and the parts:
+    "title", "muted", "value", "rotting", "won", "lost" and one per verdict.
+    """
+    base = styles["card"]
+    if row >= CARD_HEIGHT - 1 or width < 3:
+        return Strip.blank(width, styles["gap"])
+    inner = width - 2
+    bar = Segment("▌ ", base + styles["bar"])
+    if row == 0:
+        mark = VERDICT_MARKS[card.verdict]
+        title = _fit(_plain(card.title), inner - 2)
+        segments = [
+            bar,
+            Segment(title, base + styles["title"]),
+            Segment(" " * (inner - cell_len(title) - 1), base),
+            Segment(mark, base + styles[card.verdict.value]),
+        ]
+    elif row == 1:
+        who = " · ".join(_plain(p) for p in (card.contact_name, card.company) if p) or "no contact"
+        segments = [bar, Segment(_fit(who, inner), base + styles["muted"])]
+    else:
+        segments = [bar, *_status_line(card, inner, base, styles)]
+    return Strip(segments).adjust_cell_length(width, base)
+
+
+def _status_line(card: Card, width: int, base: Style, styles: dict[str, Style]) -> list[Segment]:
+    value = card.value.short()
+    days = f" · {card.days_in_stage}d"
+    if card.status is not DealStatus.OPEN:
+        flag, flag_style = STATUS_MARKS[card.status], styles[card.status.value]
+    elif card.rotting:
+        flag, flag_style = "rotting", styles["rotting"]
+    elif card.rots_in_days is not None and card.rots_in_days <= 3:
+        flag, flag_style = f"rots in {card.rots_in_days}d", styles["muted"]
+    else:
+        flag, flag_style = "", base
+    left = value + days
+    gap = max(1, width - cell_len(left) - cell_len(flag))
+    return [
+        Segment(value, base + styles["value"]),
+        Segment(days, base + styles["muted"]),
+        Segment(" " * gap, base),
+        Segment(_fit(flag, max(0, width - cell_len(left) - 1)), base + flag_style),
+    ]
