@@ -20,6 +20,7 @@ import sys
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import pairwise
 from pathlib import Path
 
 from pipetui.domain.money import Money
@@ -161,7 +162,7 @@ def _run_workers(tmp_path: Path, db_path: Path, deal_id: int, mode: str) -> Run:
         applied=sum(r["applied"] for r in reports),
         errors=[e for r in reports for e in r["errors"]],
         final_value=final[0],
-        switches=sum(1 for x, y in zip(order, order[1:], strict=False) if x != y),
+        switches=sum(1 for x, y in pairwise(order) if x != y),
         windows=[(r["start"], r["end"]) for r in reports],
     )
 

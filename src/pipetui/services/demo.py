@@ -14,9 +14,10 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from itertools import repeat
 from typing import Any
 
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Connection
 
 from pipetui.domain.errors import ValidationError
@@ -28,51 +29,42 @@ from pipetui.services import demo_data as data
 from pipetui.store import pipelines as pipeline_store
 from pipetui.store.contacts import contact_keys
 from pipetui.store.database import Database
-from pipetui.store.tables import METADATA, ContactRow, DealRow
+from pipetui.store.tables import METADATA
 
 DAY = 86_400
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-# Above this many new rows (and more than the table holds), indexes are rebuilt
-# after loading: one sort per index instead of a million random B-tree inserts.
+# From this many new rows (when more than the table holds), indexes are dropped
+# and rebuilt: one sort per index instead of a million random B-tree inserts.
 _REBUILD_INDEXES_FROM = 50_000
-
-_CONTACT = ("id", "name", "sort_name", "search_key", "email", "phone", "company", "role",
-            "source", "notes", "tags", "journey_stage", "journey_stage_manual", "created_at",
-            "updated_at")  # fmt: skip
-_DEAL = ("id", "title", "search_key", "pipeline_id", "stage_id", "status", "rank",
-         "value_minor", "currency", "probability", "close_date", "source", "lost_reason",
-         "contact_id", "created_at", "updated_at", "stage_entered_at", "closed_at")  # fmt: skip
-_HISTORY = ("deal_id", "at", "from_stage_id", "to_stage_id", "from_status", "to_status",
-            "imported")  # fmt: skip
-_TOUCH = ("contact_id", "deal_id", "kind", "journey_stage", "channel", "direction", "at",
-          "summary", "score")  # fmt: skip
-_FOLLOWUP = ("deal_id", "contact_id", "title", "due", "created_at", "done_at")
-_ANSWER = ("deal_id", "framework", "criterion", "status", "amount_minor", "currency", "who",
-           "note", "target_date", "updated_at")  # fmt: skip
+# The columns of the row tuples built below, per table, parents first.
+_COLUMNS = {
+    "contact": "id name sort_name search_key email phone company role source notes tags "
+    "journey_stage journey_stage_manual created_at updated_at",
+    "deal": "id title search_key pipeline_id stage_id status rank value_minor currency "
+    "probability close_date source lost_reason contact_id created_at updated_at "
+    "stage_entered_at closed_at",
+    "stage_history": "deal_id at from_stage_id to_stage_id from_status to_status imported",
+    "touchpoint": "contact_id deal_id kind journey_stage channel direction summary at score",
+    "followup": "deal_id contact_id title due created_at done_at",
+    "qualification": "deal_id framework criterion status amount_minor currency who note "
+    "target_date updated_at",
+}
 _CRITERIA = ("budget", "authority", "need", "timeline")
-# Per-criterion statuses of the three verdicts, for the scaled data.
-_PROFILES = (
-    ("yes", "yes", "yes", "partial"),  # qualified
-    ("yes", "unknown", "partial", "unknown"),  # in progress
-    ("no", "partial", "yes", "yes"),  # disqualified
-)
-_PLAN = ((18, 7, 5), (9, 4, 2), (9, 3, 3))  # open, won, lost deals per demo pipeline
-_FOLLOWUP_DAYS = (-9, 0, 4, -2, 12, 1, -21, 7, 0, 30, -4, 2)  # due, from today
-_NPS = (10, 9, 9, 8, 7, 6, 3, 10, 9, 0)
+Pipe = tuple[int, list[Stage]]
 
 
 class DemoRefused(ValidationError):
     """Demo data mixed into someone's real deals would be hard to pick out again."""
 
     def __init__(self) -> None:
-        super().__init__("database", "is not empty; use --force to add the demo data to it anyway")
+        super().__init__("database", "is not empty; use --force to add the demo data anyway")
 
 
 @dataclass(frozen=True)
 class DemoSummary:
     """What `load_demo` added, so the CLI can report it and tests can check it.
 
-    `pipelines` counts the pipelines holding demo deals, whether or not new.
+    `pipelines` counts the pipelines holding demo deals, new or not.
     """
 
     pipelines: int
@@ -94,34 +86,30 @@ def load_demo(
     """
     if deals is not None and deals < 1:
         raise ValidationError("deals", f"must be at least 1, got {deals}")
-    rng = random.Random(seed)
+    rng, now = random.Random(seed), clock.now()
     with db.write() as conn:
-        if not force and _has_data(conn):
-            raise DemoRefused()
-        batch = _Batch(conn, clock.now(), clock.today())
+        tables = METADATA.tables
+        for name in ("deal", "contact"):
+            if not force and conn.execute(select(tables[name].c.id).limit(1)).first():
+                raise DemoRefused()
+        batch = _Batch(conn, now, clock.today())
         sales = _default_pipeline(conn)
         if deals is None:
-            _curated(batch, rng, [sales, *_extra_pipelines(conn, clock.now())])
+            _curated(batch, rng, [sales, *_extra_pipelines(conn, now)])
         else:
             _scaled(batch, rng, deals, sales)
         batch.write(conn)
+    rows = batch.rows
     return DemoSummary(
         len(batch.pipelines),
-        len(batch.deals),
-        len(batch.contacts),
-        len(batch.touchpoints),
-        len(batch.followups),
+        len(rows["deal"]),
+        len(rows["contact"]),
+        len(rows["touchpoint"]),
+        len(rows["followup"]),
     )
 
 
-def _has_data(conn: Connection) -> bool:
-    return any(
-        conn.execute(select(column).limit(1)).first() is not None
-        for column in (DealRow.id, ContactRow.id)
-    )
-
-
-def _default_pipeline(conn: Connection) -> tuple[int, list[Stage]]:
+def _default_pipeline(conn: Connection) -> Pipe:
     known = pipeline_store.pipelines(conn)
     if not known:
         raise ValidationError("pipeline", "the database has no pipeline")
@@ -136,7 +124,7 @@ def _open_stages(conn: Connection, pipeline_id: int, name: str) -> list[Stage]:
     return stages
 
 
-def _extra_pipelines(conn: Connection, now: datetime) -> list[tuple[int, list[Stage]]]:
+def _extra_pipelines(conn: Connection, now: datetime) -> list[Pipe]:
     """The demo's own pipelines, reused when a forced second run finds them."""
     known = {p.name.casefold(): p.id for p in pipeline_store.pipelines(conn)}
     found = []
@@ -157,19 +145,15 @@ def _extra_pipelines(conn: Connection, now: datetime) -> list[tuple[int, list[St
     return found
 
 
-def _sqlite_stamp() -> Callable[[int], str]:
+def _sqlite_stamp(now: int) -> Callable[[int], str]:
     """SQLite keeps times as text in SQLAlchemy's layout (UTC, with microseconds);
-    writing that text directly spares a conversion per row on a million rows."""
-    days: dict[int, str] = {}
-
-    def stamp(seconds: int) -> str:
-        day, rest = divmod(seconds, DAY)
-        text = days.get(day)
-        if text is None:
-            text = days[day] = (_EPOCH + timedelta(days=day)).strftime("%Y-%m-%d")
-        return f"{text} {rest // 3600:02d}:{rest // 60 % 60:02d}:{rest % 60:02d}.000000"
-
-    return stamp
+    writing that text directly, glued from precomputed parts, costs a tenth of a
+    datetime conversion per row. Covers the 1,000 days up to `now`."""
+    first = now // DAY - 1000
+    days = [(_EPOCH + timedelta(days=first + n)).strftime("%Y-%m-%d ") for n in range(1002)]
+    minutes = [f"{m // 60:02d}:{m % 60:02d}:" for m in range(1440)]
+    seconds = [f"{s:02d}.000000" for s in range(60)]
+    return lambda t: days[t // DAY - first] + minutes[t % DAY // 60] + seconds[t % 60]
 
 
 def _spread(rng: random.Random, start: int, end: int, count: int) -> list[int]:
@@ -181,124 +165,124 @@ def _spread(rng: random.Random, start: int, end: int, count: int) -> list[int]:
 
 
 class _Batch:
-    """Every row to write, as tuples in column order; times are epoch seconds."""
+    """Every row to write, as tuples in `_COLUMNS` order; times are epoch seconds."""
 
     def __init__(self, conn: Connection, now: datetime, today: date) -> None:
-        self.now = int(now.timestamp())
-        self.today = today
+        self.now, self.today = int(now.timestamp()), today
         sqlite = conn.dialect.name == "sqlite"
         self.stamp: Callable[[int], Any] = (
-            _sqlite_stamp() if sqlite else lambda s: _EPOCH + timedelta(seconds=s)
+            _sqlite_stamp(self.now) if sqlite else lambda s: _EPOCH + timedelta(seconds=s)
         )
         self.day: Callable[[date], Any] = date.isoformat if sqlite else lambda d: d
-        self.next_contact = int(conn.execute(select(func.max(ContactRow.id))).scalar() or 0) + 1
-        self.next_deal = int(conn.execute(select(func.max(DealRow.id))).scalar() or 0) + 1
-        self.rank = int(conn.execute(select(func.min(DealRow.rank))).scalar() or 0) - 1
+        contact, deal = METADATA.tables["contact"], METADATA.tables["deal"]
+        self.next_contact = int(conn.execute(select(func.max(contact.c.id))).scalar() or 0) + 1
+        self.next_deal = int(conn.execute(select(func.max(deal.c.id))).scalar() or 0) + 1
+        self.rank = int(conn.execute(select(func.min(deal.c.rank))).scalar() or 0) - 1
         self.pipelines: set[int] = set()
-        self.contacts: list[tuple[Any, ...]] = []
-        self.deals: list[tuple[Any, ...]] = []
-        self.history: list[tuple[Any, ...]] = []
-        self.touchpoints: list[tuple[Any, ...]] = []
-        self.followups: list[tuple[Any, ...]] = []
-        self.answers: list[tuple[Any, ...]] = []
+        self.rows: dict[str, list[tuple[Any, ...]]] = {name: [] for name in _COLUMNS}
         self.latest: dict[int, tuple[int, str]] = {}  # contact id -> (time, journey stage)
         self.earliest: dict[int, int] = {}  # contact id -> time of the first touchpoint
 
     def deal(
         self,
-        pipeline_id: int,
-        stages: Sequence[Stage],
+        pipe: Pipe,
         story: Sequence[int | str],
         times: Sequence[int],
-        **fields: Any,
+        *,
+        title: str,
+        contact_id: int,
+        value: int,
+        currency: str = "USD",
+        source: str | None = None,
+        lost_reason: str | None = None,
+        probability: int | None = None,
+        close_date: date | None = None,
     ) -> int:
-        """Add a deal and its history. `story` starts with the index of its first
-        stage, then holds a stage index per move or a status per status change."""
+        """Add a deal and its history; return its id. `story` starts with the index
+        of its first stage, then holds a stage index per move or a status per close
+        or reopen, one for each of `times`."""
         deal_id, self.next_deal = self.next_deal, self.next_deal + 1
-        stage_id, status, entered = stages[int(story[0])].id, "open", times[0]
-        self.history.append((deal_id, self.stamp(times[0]), None, stage_id, None, "open", False))
+        stages, stamp, history = pipe[1], self.stamp, self.rows["stage_history"]
+        stage, status, entered = stages[int(story[0])].id, "open", times[0]
+        history.append((deal_id, stamp(times[0]), None, stage, None, "open", False))
         for step, at in zip(story[1:], times[1:], strict=True):
-            to_stage, to_status = (stages[step].id, status) if isinstance(step, int) else (
-                stage_id, step)  # fmt: skip
-            self.history.append(
-                (deal_id, self.stamp(at), stage_id, to_stage, status, to_status, False)
-            )
-            entered = at if to_stage != stage_id else entered
-            stage_id, status = to_stage, to_status
-        close = fields.pop("close_date", None)
-        self.deals.append((
-            deal_id, fields["title"], search_key(fields["title"]), pipeline_id, stage_id, status,
-            self.rank, fields["value"], fields["currency"], fields.get("probability"),
-            self.day(close) if close else None, fields["source"],
-            fields.get("lost_reason") if status == "lost" else None, fields["contact_id"],
-            self.stamp(times[0]), self.stamp(times[-1]), self.stamp(entered),
-            self.stamp(times[-1]) if status != "open" else None,
-        ))  # fmt: skip
+            to_stage = stages[step].id if isinstance(step, int) else stage
+            to_status = status if isinstance(step, int) else step
+            history.append((deal_id, stamp(at), stage, to_stage, status, to_status, False))
+            entered = at if isinstance(step, int) else entered
+            stage, status = to_stage, to_status
+        self.rows["deal"].append(
+            (deal_id, title, search_key(title), pipe[0], stage, status, self.rank, value, currency,
+             probability, None if close_date is None else self.day(close_date), source,
+             lost_reason if status == "lost" else None, contact_id, stamp(times[0]),
+             stamp(times[-1]), stamp(entered), None if status == "open" else stamp(times[-1]))
+        )  # fmt: skip
         self.rank -= 1
-        self.pipelines.add(pipeline_id)
+        self.pipelines.add(pipe[0])
         return deal_id
 
-    def touch(self, contact_id: int, deal_id: int | None, kind: str, at: int, **extra: Any) -> None:
-        """Add a touchpoint, keeping track of each contact's latest journey stage."""
+    def touch(
+        self,
+        contact_id: int,
+        deal_id: int | None,
+        kind: str,
+        at: int,
+        summary: str | None = None,
+        score: int | None = None,
+    ) -> None:
+        """Add a touchpoint, keeping track of each contact's first and latest."""
         at = min(at, self.now)
         stage = TOUCHPOINT_KINDS[kind].value
-        channel, direction = data.KIND_CHANNEL[kind]
-        summary = extra.get("summary", data.SUMMARIES[kind])
-        self.touchpoints.append((contact_id, deal_id, kind, stage, channel, direction,
-                                 self.stamp(at), summary, extra.get("score")))  # fmt: skip
+        self.rows["touchpoint"].append(
+            (contact_id, deal_id, kind, stage, *data.KIND_CHANNEL[kind],
+             summary or data.SUMMARIES[kind], self.stamp(at), score)
+        )  # fmt: skip
         if at >= self.latest.get(contact_id, (0, ""))[0]:
             self.latest[contact_id] = (at, stage)
         self.earliest[contact_id] = min(at, self.earliest.get(contact_id, at))
 
     def followup(
-        self, title: str, due: date, created: int, *, deal: int | None = None,
-        contact: int | None = None, done: int | None = None,
-    ) -> None:  # fmt: skip
-        """Add a follow-up on a deal or a contact."""
-        self.followups.append((deal, contact, title, self.day(due), self.stamp(created),
-                               None if done is None else self.stamp(min(done, self.now))))  # fmt: skip
+        self,
+        title: str,
+        due: date,
+        created: int,
+        *,
+        deal: int | None = None,
+        contact: int | None = None,
+        done: int | None = None,
+    ) -> None:
+        """Add a follow-up on a deal or a contact, done at `done` if given."""
+        finished = None if done is None else self.stamp(min(done, self.now))
+        self.rows["followup"].append(
+            (deal, contact, title, self.day(due), self.stamp(created), finished)
+        )
 
-    def answer(self, deal_id: int, statuses: Sequence[str], at: int, **details: Any) -> None:
-        """Add BANT answers; details (amount, who, notes, date) only where not unknown/no."""
-        amount, currency = details.get("amount"), details.get("currency")
-        when, stamp = details.get("target_date"), self.stamp(at)
-        for criterion, status in zip(_CRITERIA, statuses, strict=True):
-            known = status in ("yes", "partial")
-            row = (
-                {
-                    "budget": (amount, currency, None, details.get("budget_note")),
-                    "authority": (None, None, details.get("who"), details.get("authority_note")),
-                    "need": (None, None, None, details.get("need")),
-                    "timeline": (None, None, None, None),
-                }[criterion]
-                if known
-                else (None,) * 4
-            )
-            target = self.day(when) if known and when and criterion == "timeline" else None
-            self.answers.append((deal_id, "bant", criterion, status, *row, target, stamp))  # fmt: skip
+    def answer(
+        self, deal_id: int, statuses: Sequence[str], at: int, details: Sequence[Any] = ()
+    ) -> None:
+        """Add BANT answers. `details` per criterion: (amount, currency, who, note,
+        target date), kept only where the answer is yes or partial."""
+        for n, (criterion, status) in enumerate(zip(_CRITERIA, statuses, strict=True)):
+            known = details and status in ("yes", "partial")
+            amount, currency, who, note, target = details[n] if known else (None,) * 5
+            target = None if target is None else self.day(target)
+            row = (amount, currency, who, note, target, self.stamp(at))
+            self.rows["qualification"].append((deal_id, "bant", criterion, status, *row))
 
     def contact(self, contact_id: int, values: dict[str, Any], created: int) -> None:
         """Add a contact; its journey stage is that of its latest touchpoint."""
         at, stage = self.latest.get(contact_id, (created, None))
-        keys = contact_keys(values)
-        self.contacts.append((
-            contact_id, values["name"], keys["sort_name"], keys["search_key"],
-            *(values.get(name) for name in ("email", "phone", "company", "role", "source",
-                                            "notes", "tags")),
-            stage, False, self.stamp(min(created, at)), self.stamp(max(created, at)),
-        ))  # fmt: skip
+        keys, fields = contact_keys(values), ("email", "phone", "company", "role", "source")
+        self.rows["contact"].append(
+            (contact_id, values["name"], keys["sort_name"], keys["search_key"],
+             *(values.get(name) for name in (*fields, "notes", "tags")), stage, False,
+             self.stamp(min(created, at)), self.stamp(max(created, at)))
+        )  # fmt: skip
 
     def write(self, conn: Connection) -> None:
         """One executemany per table, parents before children."""
-        for name, columns, rows in (
-            ("contact", _CONTACT, self.contacts),
-            ("deal", _DEAL, self.deals),
-            ("stage_history", _HISTORY, self.history),
-            ("touchpoint", _TOUCH, self.touchpoints),
-            ("followup", _FOLLOWUP, self.followups),
-            ("qualification", _ANSWER, self.answers),
-        ):
-            _insert(conn, METADATA.tables[name], columns, rows)
+        for name, rows in self.rows.items():
+            _insert(conn, name, _COLUMNS[name].split(), rows)
         if conn.dialect.name == "postgresql":  # explicit ids leave the sequences behind
             for name in ("contact", "deal"):
                 conn.exec_driver_sql(
@@ -307,82 +291,68 @@ class _Batch:
                 )
 
 
-def _insert(conn: Connection, table: Table, columns: Sequence[str], rows: list[Any]) -> None:
+def _insert(conn: Connection, name: str, columns: list[str], rows: list[Any]) -> None:
     """SQLite gets the driver's executemany directly (about 3x faster than Core on
-    a million rows); other engines get a Core executemany with the same rows."""
-    if not rows:
-        return
-    big = len(rows) >= _REBUILD_INDEXES_FROM
-    existing = conn.execute(select(func.count()).select_from(table)).scalar() if big else 0
-    indexes = (
-        sorted(table.indexes, key=lambda i: str(i.name))
-        if len(rows) > (existing or 0) and big
-        else []
-    )
+    a million rows); other engines get a Core executemany of the same rows."""
+    table = METADATA.tables[name]
+    indexes: list[Any] = []
+    if len(rows) >= _REBUILD_INDEXES_FROM:
+        held = conn.execute(select(func.count()).select_from(table)).scalar() or 0
+        indexes = sorted(table.indexes, key=lambda i: str(i.name)) if len(rows) > held else []
     for index in indexes:
         index.drop(conn)
-    if conn.dialect.name == "sqlite":
+    if rows and conn.dialect.name == "sqlite":
         marks = ", ".join("?" * len(columns))
-        conn.exec_driver_sql(
-            f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})", rows
-        )
-    else:
+        conn.exec_driver_sql(f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({marks})", rows)
+    elif rows:
         conn.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
     for index in indexes:
         index.create(conn)
 
 
-_AWARE = {"Referral": "referral_heard", "Website": "website_visit", "LinkedIn": "ad_seen",
-          "Conference": "event_met"}  # fmt: skip
-
-
-def _curated(batch: _Batch, rng: random.Random, pipelines: list[tuple[int, list[Stage]]]) -> None:
+def _curated(batch: _Batch, rng: random.Random, pipes: list[Pipe]) -> None:
     """About 60 deals for 40 people, shaped like a solo seller's last nine months."""
-    people = data.CONTACTS
-    ids = [batch.next_contact + n for n in range(len(people))]
+    people, first = data.CONTACTS, batch.next_contact
     batch.next_contact += len(people)
     order = list(range(len(people)))
     rng.shuffle(order)
-    buyers, leads = order[:-6], order[-6:]  # six people are still only leads
-    total = sum(sum(plan) for plan in _PLAN)
+    buyers, leads = order[: -data.LEADS], order[-data.LEADS :]
+    total = sum(sum(plan) for plan in data.PLAN)
     owners = buyers + [rng.choice(buyers) for _ in range(total - len(buyers))]
     rng.shuffle(owners)
     first_deal: dict[int, int] = {}
-    for index, (pipeline, plan) in enumerate(zip(pipelines, _PLAN, strict=True)):
+    for index, (pipe, plan) in enumerate(zip(pipes, data.PLAN, strict=True)):
         offerings = list(data.OFFERINGS[index])
         rng.shuffle(offerings)
         statuses = ["open"] * plan[0] + ["won"] * plan[1] + ["lost"] * plan[2]
         for k, status in enumerate(statuses):
             who = owners.pop()
             title = f"{people[who].company} – {offerings[k % len(offerings)]}"
-            created = _curated_deal(batch, rng, pipeline, index, k, status, who, ids[who], title)
-            first_deal[ids[who]] = min(created, first_deal.get(ids[who], created))
+            created = _curated_deal(batch, rng, pipe, (index, k, status), who, first + who, title)
+            first_deal[who] = min(created, first_deal.get(who, created))
     for who in buyers:
-        kind = _AWARE.get(people[who].source)
-        if kind:
-            batch.touch(ids[who], None, kind, first_deal[ids[who]] - rng.randrange(DAY, 20 * DAY))
+        if kind := data.AWARE.get(people[who].source):
+            batch.touch(first + who, None, kind, first_deal[who] - rng.randrange(DAY, 20 * DAY))
     for n, who in enumerate(leads):
         at = batch.now - rng.randrange(10 * DAY, 200 * DAY)
-        batch.touch(ids[who], None, _AWARE.get(people[who].source, "ad_seen"), at)
+        batch.touch(first + who, None, data.AWARE.get(people[who].source, "ad_seen"), at)
         if n % 3:
             later = ("website_visit", "newsletter_signup", "enquiry")[n % 3]
-            batch.touch(ids[who], None, later, at + rng.randrange(DAY, 9 * DAY))
+            batch.touch(first + who, None, later, at + rng.randrange(DAY, 9 * DAY))
         if n < 3:
             due = batch.today + timedelta(days=(-3, 0, 5)[n])
-            batch.followup(data.LEAD_FOLLOWUP, due, at, contact=ids[who])
+            batch.followup(data.LEAD_FOLLOWUP, due, at, contact=first + who)
     for who, person in enumerate(people):
-        batch.contact(ids[who], person._asdict(), batch.earliest[ids[who]])
+        batch.contact(first + who, person._asdict(), batch.earliest[first + who])
 
 
 def _story(rng: random.Random, size: int, k: int, status: str) -> list[int | str]:
-    """Stage indices walked in order (some went back once), then status changes
+    """Stages walked in order (some deals went back once), then status changes
     (some were lost once and revived)."""
     if status == "open":
         position = k % size
-    elif status == "won":
-        position = max(0, size - 1 - (k % 3 == 0))
     else:
-        position = rng.randrange(size)
+        position = max(0, size - 1 - (k % 3 == 0)) if status == "won" else rng.randrange(size)
     story: list[int | str] = list(range(position + 1))
     if status == "open" and position >= 2 and k % 4 == 1:
         back = rng.randrange(1, position)
@@ -395,203 +365,194 @@ def _story(rng: random.Random, size: int, k: int, status: str) -> list[int | str
 def _curated_deal(
     batch: _Batch,
     rng: random.Random,
-    pipeline: tuple[int, list[Stage]],
-    index: int,
-    k: int,
-    status: str,
+    pipe: Pipe,
+    plan: tuple[int, int, str],
     who: int,
     contact_id: int,
     title: str,
 ) -> int:
-    """One deal with the touchpoints, follow-up and BANT answers its story implies;
-    returns when it was created."""
-    person, (pipeline_id, stages) = data.CONTACTS[who], pipeline
-    size = len(stages)
+    """One deal (the `k`th of its pipeline) with the touchpoints, follow-up and BANT
+    answers its story implies; return when it was created."""
+    (index, k, status), person, size = plan, data.CONTACTS[who], len(pipe[1])
     story = _story(rng, size, k, status)
     created = batch.now - rng.randrange(4 * DAY, 270 * DAY)
     share = rng.uniform(0.4, 0.98) if status == "open" else rng.uniform(0.3, 0.9)
     times = _spread(rng, created, created + int((batch.now - created) * share), len(story))
     low, high = data.VALUE_RANGES[index]
-    major, currency = rng.randrange(low // 500, high // 500 + 1) * 500, "USD"
-    if person.region == "il" and rng.random() < 0.75:
-        major, currency = major * 37 // 10_000 * 1000, "ILS"
-    elif person.region == "eu":
-        major, currency = major * 92 // 10_000 * 100, "EUR"
+    major = rng.randrange(low // 500, high // 500 + 1) * 500
+    currency = {"il": "ILS", "eu": "EUR"}.get(person.region, "USD")
+    currency = currency if rng.random() < 0.8 else "USD"
+    major = {"ILS": major * 37 // 10_000 * 1000, "EUR": major * 92 // 10_000 * 100}.get(
+        currency, major
+    )
     closed_day = (_EPOCH + timedelta(seconds=times[-1])).date()
-    close_date = closed_day if status != "open" else None
+    close_date = None if status == "open" else closed_day
     if status == "open" and rng.random() < 0.7:
         close_date = batch.today + timedelta(days=rng.randint(7, 120))
     reason = rng.choice(data.LOST_REASONS) if status == "lost" else ""
     deal_id = batch.deal(
-        pipeline_id, stages, story, times, title=title, value=major * 100, currency=currency,
-        source=person.source, contact_id=contact_id, lost_reason=reason or None,
+        pipe, story, times, title=title, contact_id=contact_id, value=major * 100,
+        currency=currency, source=person.source, lost_reason=reason or None,
         probability=rng.choice((35, 50, 70, 90)) if status == "open" and k % 9 == 5 else None,
         close_date=close_date,
     )  # fmt: skip
-    previous = 0
+    reached = 0
     for n, (step, at) in enumerate(zip(story, times, strict=True)):
         at += rng.randrange(600, 3 * 3600)
         if n == 0:
-            batch.touch(contact_id, deal_id, "call" if person.source == "Cold outreach" else
-                        "enquiry", at)  # fmt: skip
-        elif isinstance(step, int) and step < previous:
-            batch.touch(contact_id, deal_id, "demo", at, summary=data.BACKWARD_SUMMARY)
+            kind = "call" if person.source == "Cold outreach" else "enquiry"
+            batch.touch(contact_id, deal_id, kind, at)
+        elif isinstance(step, int) and step < reached:
+            batch.touch(contact_id, deal_id, "demo", at, data.BACKWARD_SUMMARY)
         elif isinstance(step, int):
-            batch.touch(contact_id, deal_id, _move_kind(rng, (step + 1) / size), at)
+            kind = rng.choice(data.MOVE_KINDS[min(2, 3 * step // size)])
+            batch.touch(contact_id, deal_id, kind, at)
         elif step == "open":
-            batch.touch(contact_id, deal_id, "call", at, summary=data.REOPEN_SUMMARY)
+            batch.touch(contact_id, deal_id, "call", at, data.REOPEN_SUMMARY)
         elif step == "won":
-            _after_purchase(batch, rng, contact_id, deal_id, at, index == 2)
-        elif rng.random() < 0.5 and at + 60 * DAY < batch.now:  # lost, still reading us
+            _after_purchase(batch, rng, contact_id, deal_id, at, product=index == 2)
+        elif rng.random() < 0.5 and at + 60 * DAY < batch.now:  # lost, yet still reading
             kind = rng.choice(("website_visit", "newsletter_signup"))
             batch.touch(contact_id, None, kind, at + rng.randrange(20 * DAY, 60 * DAY))
-        previous = step if isinstance(step, int) else previous
+        reached = step if isinstance(step, int) else reached
     if status == "open" and k % 4 != 3:
-        due = batch.today + timedelta(days=_FOLLOWUP_DAYS[(k + index) % len(_FOLLOWUP_DAYS)])
+        due = batch.today + timedelta(days=data.FOLLOWUP_DAYS[(k + index) % 12])
         batch.followup(rng.choice(data.FOLLOWUP_TITLES), due, times[-1], deal=deal_id)
     elif status == "won":
         due, done = closed_day + timedelta(days=2), times[-1] + 2 * DAY
         batch.followup(data.DONE_FOLLOWUP, due, times[-1], deal=deal_id, done=done)
     if k % 5 != 2:
-        batch.answer(
-            deal_id, _verdict(rng, status, (previous + 1) / size, reason, k), times[-1],
-            amount=major * 100, currency=currency, who=person.name,
-            budget_note=rng.choice(data.BUDGET_NOTES), need=rng.choice(data.NEEDS),
-            authority_note=rng.choice(data.AUTHORITY_NOTES), target_date=close_date,
-        )  # fmt: skip
+        details = (
+            (major * 100, currency, None, rng.choice(data.BUDGET_NOTES), None),
+            (None, None, person.name, rng.choice(data.AUTHORITY_NOTES), None),
+            (None, None, None, rng.choice(data.NEEDS), None),
+            (None, None, None, None, close_date),
+        )
+        verdict = _verdict(rng, status, (reached + 1) / size, reason, k)
+        batch.answer(deal_id, verdict, times[-1], details)
     return created
 
 
-def _move_kind(rng: random.Random, progress: float) -> str:
-    """What usually happens when a deal reaches a stage this far along."""
-    if progress <= 0.34:
-        return "call"
-    if progress <= 0.67:
-        return rng.choice(("meeting", "demo", "case_study_sent"))
-    return rng.choice(("quote_requested", "proposal_sent", "trial_started"))
-
-
 def _after_purchase(
-    batch: _Batch, rng: random.Random, contact_id: int, deal_id: int, at: int, product: bool
+    batch: _Batch, rng: random.Random, contact_id: int, deal_id: int, at: int, *, product: bool
 ) -> None:
     """The customer's journey after buying, as far as it has got by now."""
-    steps = [("purchase" if product else "contract_signed", 0), ("onboarding", 5),
-             ("survey", 30), ("check_in", 60),
-             (rng.choice(("renewal", "upsell", "repeat_purchase")), 120),
-             (rng.choice(("review", "referral_given", "testimonial")), 150)]  # fmt: skip
+    steps = [
+        ("purchase" if product else "contract_signed", 0),
+        ("onboarding", 5),
+        ("survey", 30),
+        ("check_in", 60),
+        (rng.choice(("renewal", "upsell", "repeat_purchase")), 120),
+        (rng.choice(("review", "referral_given", "testimonial")), 150),
+    ]
     if rng.random() < 0.3:
         steps.insert(3, ("support_request", 40))
     for kind, days in steps:
         if at + days * DAY > batch.now:
             return
-        score = rng.choice(_NPS) if kind == "survey" else None
+        score = rng.choice(data.NPS) if kind == "survey" else None
         batch.touch(contact_id, deal_id, kind, at + days * DAY, score=score)
 
 
 def _verdict(
     rng: random.Random, status: str, progress: float, reason: str, k: int
-) -> tuple[str, ...]:
-    """BANT statuses that fit how the deal went: won and late deals qualified,
-    lost for budget or authority disqualified, the rest in progress."""
+) -> Sequence[str]:
+    """BANT statuses that fit how the deal went: won and late deals qualified, deals
+    lost for want of budget or authority disqualified, the rest in progress."""
     if status == "won" or (status == "open" and progress >= 0.6):
-        return ("yes", rng.choice(("yes", "partial")), "yes", rng.choice(("yes", "partial")))
-    if "budget" in reason:
-        return ("no", "partial", "yes", "unknown")
+        return rng.choice(data.QUALIFIED)
+    if "budget" in reason or (status == "open" and k % 6 == 0):
+        return data.NO_BUDGET
     if "decision" in reason:
-        return ("partial", "no", "yes", "unknown")
-    if status == "open" and k % 6 == 0:
-        return ("no", "unknown", "partial", "unknown")
-    return rng.choice(
-        (("partial", "unknown", "yes", "unknown"), ("yes", "partial", "partial", "unknown"))
-    )
+        return data.NO_AUTHORITY
+    return rng.choice(data.IN_PROGRESS)
 
 
-def _scaled(
-    batch: _Batch, rng: random.Random, count: int, pipeline: tuple[int, list[Stage]]
-) -> None:
+def _scaled(batch: _Batch, rng: random.Random, count: int, pipe: Pipe) -> None:
     """`count` deals in one pipeline, mostly open, with few calls per generated row."""
-    pipeline_id, stages = pipeline
-    size, people, now, stamp = len(stages), max(1, count // 2), batch.now, batch.stamp
+    size, people, now, stamp = len(pipe[1]), max(1, count // 2), batch.now, batch.stamp
     first_id = batch.next_contact
     batch.next_contact += people
-    weights = list(itertools.accumulate(size - s for s in range(size)))  # a funnel's shape
+    funnel = list(itertools.accumulate(size - s for s in range(size)))  # more deals early
     shapes = _shapes(size)
     titles = [f"{p.company} – {o}" for p in data.CONTACTS for o in data.OFFERINGS[0]]
-    dues = {d: batch.day(batch.today + timedelta(days=d)) for d in range(-14, 15)}
+    dues = {d: batch.today + timedelta(days=d) for d in range(-14, 15)}
     latest, first = [(0, "")] * people, [now] * people
-    touches, followups, answers = batch.touchpoints, batch.followups, batch.answers
+    survey = (*data.SCALED_WON, *data.SCALED_AFTER).index("survey")
+    surveys = [tuple(score if n == survey else None for n in range(10)) for score in range(11)]
+    no_scores = (None,) * 10
+    touches = batch.rows["touchpoint"]
     for i in range(count):
         who = i * people // count
-        contact_id = first_id + who
-        roll = rng.random()
+        contact_id, roll = first_id + who, rng.random()
         status = "open" if roll < 0.78 else "won" if roll < 0.9 else "lost"
         if status == "won" and roll < 0.87:
             position = size - 1
         else:
-            position = rng.choices(range(size), cum_weights=weights)[0]
-        story: list[int | str] = [*range(position + 1)]
-        if status != "open":
-            story.append(status)
+            position = rng.choices(range(size), cum_weights=funnel)[0]
+        story: list[int | str] = [*range(position + 1), *([] if status == "open" else [status])]
         created = now - rng.randrange(DAY, 270 * DAY)
         end = created + (now - created) * rng.randrange(40, 96) // 100
         times = _spread(rng, created, end, len(story))
         deal_id = batch.deal(
-            pipeline_id, stages, story, times, title=titles[i % len(titles)],
-            value=rng.randrange(10, 1200) * 10_000, currency="USD", source=data.SOURCES[i % 5],
-            contact_id=contact_id, lost_reason=data.LOST_REASONS[i % len(data.LOST_REASONS)],
+            pipe, story, times, title=titles[i % len(titles)], contact_id=contact_id,
+            value=rng.randrange(10, 1200) * 10_000, source=data.SOURCES[i % 5],
+            lost_reason=data.LOST_REASONS[i % len(data.LOST_REASONS)],
         )  # fmt: skip
-        before, after = shapes[status, position]
-        last = times[-1]
-        step = (last - created) // (len(before) - 1)
-        touches.extend((contact_id, deal_id, *row, stamp(created + n * step), summary, None)
-                       for n, (*row, summary) in enumerate(before))  # fmt: skip
-        end = created + (len(before) - 1) * step
+        columns, before = shapes[status, position]
+        last, after = times[-1], len(columns[0]) - before
+        step = (last - created) // (before - 1)
+        end = created + (before - 1) * step
+        at = [stamp(created + n * step) for n in range(before)]
         if after:
-            gap = (now - last) // (len(after) + 1)
-            end = last + len(after) * gap
-            touches.extend((contact_id, deal_id, *row, stamp(last + (n + 1) * gap), summary,
-                            i % 11 if row[0] == "survey" else None)
-                           for n, (*row, summary) in enumerate(after))  # fmt: skip
+            gap = (now - last) // (after + 1)
+            end = last + after * gap
+            at += [stamp(last + (n + 1) * gap) for n in range(after)]
+        scores = surveys[i % len(surveys)] if status == "won" else no_scores
+        touches.extend(zip(repeat(contact_id), repeat(deal_id), *columns, at, scores))
         if end >= latest[who][0]:
-            latest[who] = (end, (after or before)[-1][1])
+            latest[who] = (end, columns[1][-1])
         first[who] = min(first[who], created)
         if i % 10 == 0:
             n = i // 10
-            done = stamp(now - DAY) if n % 4 == 0 else None
             title = data.FOLLOWUP_TITLES[n % len(data.FOLLOWUP_TITLES)]
-            followups.append((deal_id, None, title, dues[n % 29 - 14], stamp(last), done))
+            done = now - DAY if n % 4 == 0 else None
+            batch.followup(title, dues[n % 29 - 14], last, deal=deal_id, done=done)
         if i % 3 == 0:
-            profile, at = _PROFILES[i // 3 % 3], stamp(last)
-            answers.extend((deal_id, "bant", criterion, status, None, None, None, None, None, at)
-                           for criterion, status in zip(_CRITERIA, profile, strict=True))  # fmt: skip
+            batch.answer(deal_id, data.SCALED_PROFILES[i // 3 % 3], last)
     for who in range(people):
         lead, trail, sep = data.NAME_PARTS[who % len(data.NAME_PARTS)]
         name = f"{lead[who // 5 % len(lead)]}{sep}{trail[who // 25 % len(trail)]}"
         contact_id = first_id + who
         batch.latest[contact_id] = latest[who]
-        values = {"name": name, "email": f"contact{contact_id}@example.com",
-                  "company": data.CONTACTS[who % len(data.CONTACTS)].company,
-                  "source": data.SOURCES[who % len(data.SOURCES)]}  # fmt: skip
+        values = {
+            "name": name,
+            "email": f"contact{contact_id}@example.com",
+            "company": data.CONTACTS[who % len(data.CONTACTS)].company,
+            "source": data.SOURCES[who % len(data.SOURCES)],
+        }
         batch.contact(contact_id, values, first[who])
 
 
-def _shapes(size: int) -> dict[tuple[str, int], tuple[tuple[tuple[Any, ...], ...], ...]]:
-    """The ten touchpoints of a scaled deal by where it ended, built once per shape:
-    (touchpoints up to its last change, touchpoints after it)."""
-    journey = ("ad_seen", "website_visit", "enquiry", "call", "meeting", "demo",
-               "case_study_sent", "quote_requested", "proposal_sent")  # fmt: skip
-    won = ("ad_seen", "website_visit", "enquiry", "call", "demo", "proposal_sent",
-           "contract_signed")  # fmt: skip
+def _shapes(size: int) -> dict[tuple[str, int], tuple[tuple[tuple[str, ...], ...], int]]:
+    """Ten touchpoints per scaled deal by where it ended, built once per shape: the
+    columns (kind, journey stage, channel, direction, summary), and how many come
+    before the deal's last change (the rest follow it)."""
 
-    def rows(kinds: Sequence[str]) -> tuple[tuple[Any, ...], ...]:
-        return tuple((k, TOUCHPOINT_KINDS[k].value, *data.KIND_CHANNEL[k], data.SUMMARIES[k])
-                     for k in kinds)  # fmt: skip
+    def columns(kinds: Sequence[str]) -> tuple[tuple[str, ...], ...]:
+        rows = [
+            (k, TOUCHPOINT_KINDS[k].value, *data.KIND_CHANNEL[k], data.SUMMARIES[k]) for k in kinds
+        ]
+        return tuple(zip(*rows, strict=True))
 
     shapes = {}
     for position in range(size):
         reach = 3 + (position + 1) * 6 // size
-        before = (*journey[:reach], *("call",) * (10 - reach))
-        shapes["open", position] = (rows(before), ())
-        shapes["lost", position] = (rows((*before[:9], "newsletter_signup")), ())
-        shapes["won", position] = (rows(won), rows(("onboarding", "survey", "renewal")))
+        before = (*data.SCALED_JOURNEY[:reach], *("call",) * (10 - reach))
+        shapes["open", position] = (columns(before), 10)
+        shapes["lost", position] = (columns((*before[:9], "newsletter_signup")), 10)
+        shapes["won", position] = (
+            columns(data.SCALED_WON + data.SCALED_AFTER),
+            len(data.SCALED_WON),
+        )
     return shapes

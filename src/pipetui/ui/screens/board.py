@@ -39,6 +39,9 @@ from pipetui.ui.widgets.deal_list import DealList
 from pipetui.ui.widgets.stage_column import StageColumn
 
 
+MIN_COLUMN_WIDTH = 26
+
+
 def _b(
     key: str, action: str, description: str, *, show: bool = False, display: str | None = None
 ) -> Binding:
@@ -162,10 +165,22 @@ class BoardScreen(Screen[None]):
         self.columns = {c.summary.stage.id: StageColumn(c.summary) for c in data.columns}
         self._stage_order = [s.id for s in data.stages]
         await container.mount_all(self.columns.values())
+        self._size_columns()
         if not self.columns:
             await container.mount(
                 Static("This pipeline has no stages. Press S to add some.", classes="empty")
             )
+
+    def on_resize(self) -> None:
+        """Columns share the width, but never get narrower than a readable card."""
+        self._size_columns()
+
+    def _size_columns(self) -> None:
+        if not self.columns:
+            return
+        width = max(MIN_COLUMN_WIDTH, self.size.width // len(self.columns))
+        for column in self.columns.values():
+            column.styles.width = width
 
     def _show_title(self, pipeline: str) -> None:
         parts = [pipeline]

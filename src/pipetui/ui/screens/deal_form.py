@@ -39,6 +39,7 @@ class DealFormResult:
 class DealForm(ModalScreen[DealFormResult | None]):
     """Create a deal in a stage, or edit one."""
 
+    AUTO_FOCUS = "Input"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="form.cancel"),
         Binding("ctrl+s", "save", "Save", id="form.save"),

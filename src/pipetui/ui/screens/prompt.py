@@ -37,6 +37,7 @@ class Spec:
 class PromptForm(ModalScreen[R | None], Generic[R]):
     """Ask for a few values and return them checked."""
 
+    AUTO_FOCUS = "Input"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="form.cancel"),
         Binding("ctrl+s", "save", "Save", id="form.save"),

@@ -1,0 +1,211 @@
+"""The installed command, where the database and settings come from, backup and demo."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sqlite3
+import stat
+import sys
+from pathlib import Path
+
+import pytest
+from cli_harness import ERROR_PREFIX, NOW, Cli, Script
+
+import pipetui
+
+# --- the real entry point (subprocess: about 0.7 s per run, so only a few) ------
+
+
+def test_the_installed_command_shows_its_version_and_help(script: Script) -> None:
+    version = script("--version")
+    assert (version.code, version.out, version.err) == (0, f"pipetui {pipetui.__version__}\n", "")
+
+    helped = script("--help")
+    assert helped.code == 0 and helped.err == ""
+    assert helped.out.startswith("usage: pipetui")
+    for command in ("deal", "contact", "touch", "followup", "pipeline", "backup", "--db"):
+        assert command in helped.out
+
+
+def test_the_installed_command_adds_and_lists_a_deal(script: Script, tmp_path: Path) -> None:
+    db = str(tmp_path / "p.db")
+    added = script(
+        "--db", db, "deal", "add", "עסקה", "--value", "1,200.50", "--contact", "דנה", "--json"
+    )
+    assert added.code == 0, added.err
+    deal = json.loads(added.out)
+    assert deal["value"] == {"amount": "1200.50", "currency": "USD"}
+    assert (deal["title"], deal["contact"]["name"], deal["created_at"]) == ("עסקה", "דנה", NOW)
+
+    listed = script("deal", "list", "--json", "--db", db)
+    assert listed.code == 0, listed.err
+    assert json.loads(listed.out) == [deal]
+
+
+def test_the_installed_command_refuses_a_bad_value_in_one_line(
+    script: Script, tmp_path: Path
+) -> None:
+    result = script("--db", str(tmp_path / "p.db"), "deal", "add", "x", "--value", "1,2,3")
+    assert result.code == 2
+    assert result.out == ""
+    assert result.err.count("\n") == 1
+    assert result.err.startswith(f"{ERROR_PREFIX}value: ")
+
+
+def test_the_installed_command_uses_pipetui_db_without_db(
+    script: Script, cli: Cli, tmp_path: Path
+) -> None:
+    from_env = tmp_path / "from-env.db"
+    result = script("deal", "add", "via env", env={"PIPETUI_DB": str(from_env)})
+    assert result.code == 0, result.err
+    assert from_env.exists()
+    assert [d["title"] for d in cli.json("deal", "list", "--db", str(from_env))] == ["via env"]
+    assert not cli.db.exists()
+
+
+# --- where the database comes from (in-process) --------------------------------
+
+
+def test_db_beats_pipetui_db(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PIPETUI_DB", str(tmp_path / "env.db"))
+    cli.add_deal("on --db")
+    assert not (tmp_path / "env.db").exists()
+    from_env = cli("deal", "add", "on env", db=False)
+    assert from_env.code == 0, from_env.err
+    assert [d["title"] for d in cli.json("deal", "list")] == ["on --db"]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="XDG paths are Linux's")
+def test_without_db_or_pipetui_db_the_user_data_dir_is_used(cli: Cli, tmp_path: Path) -> None:
+    result = cli("deal", "add", "default place", db=False)
+    assert result.code == 0, result.err
+    default = tmp_path / "xdg-data" / "pipetui" / "pipetui.db"
+    assert default.is_file()
+    assert stat.S_IMODE(default.parent.stat().st_mode) == 0o700
+    assert [d["title"] for d in cli.json("deal", "list", "--db", str(default))] == [
+        "default place"
+    ]
+
+
+def test_db_may_be_an_sqlalchemy_url(cli: Cli, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'url.db'}"
+    assert cli.json("deal", "add", "by url", "--db", url)["title"] == "by url"
+    assert (tmp_path / "url.db").is_file()
+
+
+# --- settings file (PIPETUI_CONFIG) ---------------------------------------------
+
+
+def write_config(tmp_path: Path, text: str, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("PIPETUI_CONFIG", str(path))
+    return path
+
+
+def test_the_default_currency_comes_from_the_settings_file(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_config(tmp_path, 'default_currency = "EUR"\n', monkeypatch)
+    assert cli.add_deal("x", "--value", "5")["value"] == {"amount": "5.00", "currency": "EUR"}
+    # A symbol or code typed with the amount still wins.
+    assert cli.add_deal("y", "--value", "$5")["value"]["currency"] == "USD"
+    assert cli.add_deal("z", "--value", "5", "--currency", "ILS")["value"]["currency"] == "ILS"
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ('default_currency = "EUR\n', "not valid TOML"),
+        ('colour = "blue"\n', "colour (line 1): unknown setting"),
+        ("qualified_score = 12\n", "qualified_score (line 1): unknown setting"),
+        ("[bant]\nqualified_score = 12\n", "bant.qualified_score (line 2)"),
+        ('[bant]\ndisqualify_on = ["mood"]\n', "bant.disqualify_on"),
+        ('default_currency = "XYZ"\n', "default_currency (line 1): unknown currency"),
+        ("default_currency = 5\n", "default_currency"),
+    ],
+)
+def test_a_malformed_settings_file_exits_2_naming_the_key(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, named: str
+) -> None:
+    cli.add_deal("before")  # with no settings file
+    path = write_config(tmp_path, text, monkeypatch)
+    result = cli("deal", "add", "x", "--value", "5")
+    assert result.code == 2, result
+    assert result.out == ""
+    assert len(result.err_lines) == 1, result.err
+    assert result.err.startswith(f"{ERROR_PREFIX}{path}: ")
+    assert named in result.err
+    monkeypatch.setenv("PIPETUI_CONFIG", str(tmp_path / "none.toml"))
+    assert [d["title"] for d in cli.json("deal", "list")] == ["before"]
+
+
+# --- backup ----------------------------------------------------------------------
+
+
+def test_a_backup_is_a_private_sqlite_file_with_the_same_deals(
+    cli: Cli, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cli.add_deal("Acme", "--value", "₪1,200", "--contact", "דנה")
+    cli.add_deal("Globex", "--stage", "Proposal")
+    cli.ok("deal", "won", "2")
+    dest = tmp_path / "backups" / "copy.db"
+    dest.parent.mkdir()
+
+    out = cli.ok("backup", str(dest)).out
+    assert str(dest) in out
+
+    assert stat.S_IMODE(dest.stat().st_mode) == 0o600
+    with sqlite3.connect(dest) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        titles = sorted(row[0] for row in conn.execute("SELECT title FROM deal"))
+    conn.close()
+    assert titles == ["Acme", "Globex"]
+    copy = Cli(dest, capsys)
+    assert copy.state() == cli.state()
+
+
+def test_a_backup_never_overwrites_a_file(cli: Cli, tmp_path: Path) -> None:
+    cli.add_deal("Acme")
+    dest = tmp_path / "precious.db"
+    dest.write_bytes(b"do not touch")
+    with cli.unchanged():
+        message = cli.fails("backup", str(dest), field="dest")
+    assert "exists" in message
+    assert dest.read_bytes() == b"do not touch"
+
+
+def test_a_backup_without_dest_goes_beside_the_database(cli: Cli, tmp_path: Path) -> None:
+    cli.add_deal("Acme")
+    cli.ok("backup")
+    [copy] = tmp_path.glob("p-backup-*.db")
+    assert stat.S_IMODE(copy.stat().st_mode) == 0o600
+    into_dir = tmp_path / "dir"
+    into_dir.mkdir()
+    cli.ok("backup", str(into_dir))
+    assert len(list(into_dir.glob("p-backup-*.db"))) == 1
+
+
+# --- demo data -------------------------------------------------------------------
+
+
+def test_demo_fills_an_empty_database_once(cli: Cli) -> None:
+    if importlib.util.find_spec("pipetui.services.demo") is None:
+        pytest.skip("pipetui.services.demo has not landed yet")
+    loaded = cli.ok("demo")
+    assert loaded.out.startswith("Loaded demo data")
+    deals = cli.json("deal", "list", "--all")
+    contacts = cli.json("contact", "list")
+    assert deals and contacts
+    assert {d["status"] for d in deals} == {"open", "won", "lost"}
+
+    # (Not cli.unchanged(): showing every demo deal one by one takes seconds.)
+    again = cli("demo")
+    assert again.code == 2, again
+    assert len(again.err_lines) == 1, again.err
+    assert again.err.startswith(ERROR_PREFIX)
+    assert "--force" in again.err
+    cli.fails("demo", "--deals", "many", field="deals")
+    assert cli.json("deal", "list", "--all") == deals
+    assert cli.json("contact", "list") == contacts
