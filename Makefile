@@ -39,3 +39,6 @@ test: lint typecheck pytest
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .ruff_cache
+
+screenshots: $(VENV)/.test-stamp
+	$(BIN)/python screenshots/make_screenshots.py

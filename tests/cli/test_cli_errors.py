@@ -9,21 +9,42 @@ pipelines read back exactly as before.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
-from cli_harness import Cli
+from cli_harness import Cli, copy_database, isolated_env
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+    """Built once: #1 open "Acme" (Dana, Proposal, a call logged), #2 won "Globex"
+    (Omer), follow-up #1 done. Returns the file and its state."""
+    home = tmp_path_factory.mktemp("template")
+    with pytest.MonkeyPatch.context() as env:
+        for name, value in isolated_env(home).items():
+            env.setenv(name, value)
+        env.delenv("PIPETUI_DB", raising=False)
+        cli = Cli(home / "p.db")
+        cli.add_deal("Acme", "--value", "1,000", "--stage", "Proposal", "--contact", "Dana")
+        cli.add_deal("Globex", "--value", "500", "--contact", "Omer")
+        cli.ok("deal", "won", "2")
+        cli.ok("touch", "Dana", "--kind", "call", "--deal", "1")
+        cli.ok("followup", "add", "--deal", "1", "--due", "2026-11-25", "--title", "Call")
+        cli.ok("followup", "done", "1")
+        return cli.db, cli.state()
 
 
 @pytest.fixture
-def populated(cli: Cli) -> Cli:
-    """#1 open "Acme" (Dana, Proposal), #2 won "Globex", follow-up #1 done."""
-    cli.add_deal("Acme", "--value", "1,000", "--stage", "Proposal", "--contact", "Dana")
-    cli.add_deal("Globex", "--value", "500", "--contact", "Omer")
-    cli.ok("deal", "won", "2")
-    cli.ok("touch", "Dana", "--kind", "call", "--deal", "1")
-    cli.ok("followup", "add", "--deal", "1", "--due", "2026-11-25", "--title", "Call")
-    cli.ok("followup", "done", "1")
+def populated(cli: Cli, template: tuple[Path, dict[str, Any]]) -> Cli:
+    """A fresh copy of the template database for this test."""
+    copy_database(template[0], cli.db)
     return cli
+
+
+@pytest.fixture
+def before(template: tuple[Path, dict[str, Any]]) -> dict[str, Any]:
+    """The template's state, read once."""
+    return template[1]
 
 
 BAD_INPUT = [
@@ -119,9 +140,9 @@ BAD_INPUT = [
 
 @pytest.mark.parametrize(("argv", "field"), BAD_INPUT)
 def test_bad_input_exits_2_naming_the_field_and_changes_nothing(
-    populated: Cli, argv: list[str], field: str
+    populated: Cli, before: dict[str, Any], argv: list[str], field: str
 ) -> None:
-    with populated.unchanged():
+    with populated.unchanged(before):
         message = populated.fails(*argv, field=field)
     assert message.strip()
     assert "Traceback" not in message
@@ -178,9 +199,9 @@ USAGE_ERRORS = [
 
 @pytest.mark.parametrize(("argv", "mentions"), USAGE_ERRORS)
 def test_malformed_command_lines_exit_2_with_usage(
-    populated: Cli, argv: list[str], mentions: str
+    populated: Cli, before: dict[str, Any], argv: list[str], mentions: str
 ) -> None:
-    with populated.unchanged():
+    with populated.unchanged(before):
         populated.usage_error(*argv, mentions=mentions)
 
 

@@ -144,9 +144,7 @@ def test_a_malformed_settings_file_exits_2_naming_the_key(
 # --- backup ----------------------------------------------------------------------
 
 
-def test_a_backup_is_a_private_sqlite_file_with_the_same_deals(
-    cli: Cli, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_a_backup_is_a_private_sqlite_file_with_the_same_deals(cli: Cli, tmp_path: Path) -> None:
     cli.add_deal("Acme", "--value", "₪1,200", "--contact", "דנה")
     cli.add_deal("Globex", "--stage", "Proposal")
     cli.ok("deal", "won", "2")
@@ -162,7 +160,7 @@ def test_a_backup_is_a_private_sqlite_file_with_the_same_deals(
         titles = sorted(row[0] for row in conn.execute("SELECT title FROM deal"))
     conn.close()
     assert titles == ["Acme", "Globex"]
-    copy = Cli(dest, capsys)
+    copy = Cli(dest)
     assert copy.state() == cli.state()
 
 

@@ -101,7 +101,7 @@ class BoardScreen(Screen[None]):
     def _greet_if_empty(self) -> None:
         if deal_service.database_is_empty(self.workspace.db):
             self.app.call_from_thread(
-                self.app.push_screen, WelcomeScreen(self.workspace), lambda _: self.load()
+                lambda: self.app.push_screen(WelcomeScreen(self.workspace), lambda _: self.load())
             )
 
     # -- loading ----------------------------------------------------------
@@ -403,7 +403,8 @@ class BoardScreen(Screen[None]):
         except ValidationError as error:
             self.app.call_from_thread(self.notify, error.message, severity="warning")
             return
-        self.app.call_from_thread(self.app.push_screen, DealDetailScreen(detail, clock.now()))
+        now = clock.now()
+        self.app.call_from_thread(lambda: self.app.push_screen(DealDetailScreen(detail, now)))
 
     def action_new_deal(self) -> None:
         """A new deal in the focused column."""
@@ -483,8 +484,11 @@ class BoardScreen(Screen[None]):
                 True,
             )
 
-        form = DealForm(f"Edit deal #{deal_id}", self.workspace.settings.default_currency, view)
-        self.app.call_from_thread(self.app.push_screen, form, save)
+        def show() -> None:  # widgets are built on the event loop, not in the worker
+            currency = self.workspace.settings.default_currency
+            self.app.push_screen(DealForm(f"Edit deal #{deal_id}", currency, view), save)
+
+        self.app.call_from_thread(show)
 
     def action_switch_pipeline(self) -> None:
         """Pick another pipeline."""
@@ -494,7 +498,9 @@ class BoardScreen(Screen[None]):
     def _pick_pipeline(self) -> None:
         pipelines = [item.pipeline for item in list_pipelines(self.workspace.db)]
         self.app.call_from_thread(
-            self.app.push_screen, PipelinePicker(pipelines, self.pipeline_id), self.show_pipeline
+            lambda: self.app.push_screen(
+                PipelinePicker(pipelines, self.pipeline_id), self.show_pipeline
+            )
         )
 
     def show_pipeline(self, pipeline_id: int | None) -> None:

@@ -67,9 +67,10 @@ class DealForm(ModalScreen[DealFormResult | None]):
                 "YYYY-MM-DD",
             ),
             "probability": Field(
-                "Probability % (empty: the stage's)",
+                "Probability %",
                 "probability",
                 str(d.probability) if d and d.probability is not None else "",
+                "empty: the stage's",
             ),
         }
 

@@ -93,7 +93,10 @@ class PipelineSettings(ModalScreen[None]):
     def on_mount(self) -> None:
         """Load the stages."""
         table = self.query_one(DataTable)
-        table.add_columns("#", "Stage", "Probability", "Rots after")
+        table.add_column("#", width=3)
+        table.add_column("Stage", width=36)
+        table.add_column("Probability", width=12)
+        table.add_column("Rots after", width=12)
         self.reload()
 
     @work(thread=True, exclusive=True, group="settings")
@@ -245,8 +248,8 @@ class PipelineSettings(ModalScreen[None]):
             if stage_id is not None:
                 remove(next(s.name for s in others if s.id == stage_id))
 
-        picker = StagePicker(f"Remove {stage.name}: move its deals to…", others)
-        self.app.call_from_thread(self.app.push_screen, picker, picked)
+        title = f"Remove {stage.name}: move its deals to…"
+        self.app.call_from_thread(lambda: self.app.push_screen(StagePicker(title, others), picked))
 
     def action_new_pipeline(self) -> None:
         """Create a pipeline with the default stages and show it."""

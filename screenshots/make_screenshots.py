@@ -1,0 +1,82 @@
+"""Regenerate screenshots/*.svg of every main screen from a demo database.
+
+Run with `make screenshots`. The clock is frozen so the pictures only change when
+the screens do.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+os.environ.setdefault("PIPETUI_NOW", "2026-11-20T10:00:00+00:00")
+
+from textual.pilot import Pilot  # noqa: E402
+
+from pipetui.services import clock  # noqa: E402
+from pipetui.services.demo import load_demo  # noqa: E402
+from pipetui.services.settings import Settings  # noqa: E402
+from pipetui.services.workspace import Workspace  # noqa: E402
+from pipetui.store.database import open_database  # noqa: E402
+from pipetui.ui.app import PipetuiApp  # noqa: E402
+
+HERE = Path(__file__).parent
+SIZE = (160, 45)
+Steps = Callable[[Pilot[None]], Awaitable[None]]
+
+
+async def _settle(pilot: Pilot[None]) -> None:
+    for _ in range(4):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def _press(pilot: Pilot[None], *keys: str) -> None:
+    await _settle(pilot)
+    await pilot.press(*keys)
+    await _settle(pilot)
+
+
+SHOTS: dict[str, Steps] = {
+    "board": lambda p: _press(p, "l", "l", "l", "l", "j"),
+    "board-closed-deals": lambda p: _press(p, "c", "l", "l", "l", "l", "l"),
+    "deal-detail": lambda p: _press(p, "l", "l", "l", "l", "enter"),
+    "deal-form": lambda p: _press(p, "e"),
+    "lost-form": lambda p: _press(p, "x"),
+    "help": lambda p: _press(p, "question_mark"),
+    "pipeline-settings": lambda p: _press(p, "S"),
+    "filter": lambda p: _press(p, "slash", *"כהן"),
+}
+
+
+async def shoot(name: str, steps: Steps, workspace: Workspace, theme: str | None) -> None:
+    """Run the app, play `steps`, save `<name>.svg`."""
+    app = PipetuiApp(workspace, watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        if theme:
+            app.theme = theme
+        await steps(pilot)
+        app.save_screenshot(filename=f"{name}.svg", path=str(HERE))
+
+
+async def main() -> None:
+    """Every screen from one demo database, plus the welcome on an empty one."""
+    with tempfile.TemporaryDirectory() as tmp:
+        empty = Workspace(open_database(f"{tmp}/empty.db", now=clock.now()), Settings())
+        await shoot("welcome", _settle, empty, None)
+        demo = Workspace(open_database(f"{tmp}/demo.db", now=clock.now()), Settings())
+        load_demo(demo.db)
+        for name, steps in SHOTS.items():
+            await shoot(name, steps, demo, None)
+        await shoot("board-light-theme", SHOTS["board"], demo, "textual-light")
+        demo.close()
+        empty.close()
+    print(f"wrote {len(SHOTS) + 2} screenshots to {HERE}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
