@@ -42,3 +42,7 @@ clean:
 
 screenshots: $(VENV)/.test-stamp
 	$(BIN)/python screenshots/make_screenshots.py
+
+# Full benchmark suite (1k / 10k / 100k deals, 5 runs each): see benchmarks/bench.py.
+bench: $(VENV)/.test-stamp
+	cd benchmarks && ../$(BIN)/python bench.py

@@ -10,10 +10,25 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from pipetui import __version__
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with its errors in pipetui's own form: one line on stderr, exit 2.
+
+    ("pipetui: error: deal lost: the following arguments are required: --reason
+    (see pipetui deal lost --help)" instead of a usage block and a second format
+    of error line.) Subparsers are made with the same class.
+    """
+
+    def error(self, message: str) -> NoReturn:
+        command = self.prog.removeprefix("pipetui").strip()
+        where = f"{command}: " if command else ""
+        self.exit(EXIT_BAD_INPUT, f"pipetui: error: {where}{message} (see {self.prog} --help)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -27,7 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help="database file or SQLAlchemy URL (default: $PIPETUI_DB, else the user data dir)",
     )
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="pipetui",
         description="A sales-pipeline manager that lives in the terminal. "
         "Without a command, opens the board.",

@@ -123,13 +123,18 @@ class Cli:
         return line.removeprefix(f"{ERROR_PREFIX}{field}: ")
 
     def usage_error(self, *args: str, mentions: str) -> str:
-        """Run a command argparse refuses: exit 2, usage, then "error:" naming the option."""
+        """Run a command line argparse refuses (missing or unknown option...): exit 2,
+        nothing on stdout, one line "pipetui: error: [COMMAND: ]... (see ... --help)"
+        naming the option. Returns that line."""
         result = self(*args)
         assert result.code == 2, (result.code, result.out, result.err)
-        assert result.err.startswith("usage: pipetui"), result.err
-        last = result.err_lines[-1]
-        assert "error:" in last and mentions in last, result.err
-        return last
+        assert result.out == ""
+        assert len(result.err_lines) == 1, result.err
+        line = result.err_lines[0]
+        assert line.startswith(ERROR_PREFIX), line
+        assert mentions in line, line
+        assert line.endswith(" --help)"), line
+        return line
 
     def state(self) -> dict[str, Any]:
         """What a user reads back (every deal, every contact) plus every row of
@@ -169,14 +174,25 @@ class Script:
         self.cwd = tmp_path
 
     def __call__(self, *args: str, env: dict[str, str] | None = None) -> Result:
-        done = subprocess.run(
-            [str(self.path), *args],
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            env={**self.env, **(env or {})},
-            cwd=self.cwd,
-            timeout=60,
-            check=False,
-        )
-        return Result(done.returncode, done.stdout, done.stderr)
+        [result] = self.concurrently([*args], env=env)
+        return result
+
+    def concurrently(self, *argvs: list[str], env: dict[str, str] | None = None) -> list[Result]:
+        """Run independent command lines at the same time (each start costs ~0.7 s)."""
+        running = [
+            subprocess.Popen(
+                [str(self.path), *argv],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                encoding="utf-8",
+                env={**self.env, **(env or {})},
+                cwd=self.cwd,
+            )
+            for argv in argvs
+        ]
+        results = []
+        for process in running:
+            out, err = process.communicate(timeout=60)
+            results.append(Result(process.returncode, out, err))
+        return results

@@ -193,10 +193,15 @@ def test_deal_show_has_history_touchpoints_followups_and_bant(cli: Cli) -> None:
 
     shown = cli.deal(deal["id"])
 
-    assert {k: shown[k] for k in deal} == {**deal, "stage": "Proposal", "stage_position": 5,
-                                          "probability": 60}
-    assert [(h["from_stage"], h["to_stage"], h["from_status"], h["to_status"]) for h in
-            shown["history"]] == [
+    assert {k: shown[k] for k in deal} == {
+        **deal,
+        "stage": "Proposal",
+        "stage_position": 5,
+        "probability": 60,
+    }
+    assert [
+        (h["from_stage"], h["to_stage"], h["from_status"], h["to_status"]) for h in shown["history"]
+    ] == [
         (None, "Prospecting", None, "open"),
         ("Prospecting", "Proposal", "open", "open"),
     ]
@@ -204,8 +209,11 @@ def test_deal_show_has_history_touchpoints_followups_and_bant(cli: Cli) -> None:
     [touch] = shown["touchpoints"]
     assert (touch["kind"], touch["deal_id"], touch["summary"]) == ("demo", 1, "Showed the board")
     [followup] = shown["followups"]
-    assert (followup["title"], followup["due"], followup["done"]) == ("Send quote", "2026-11-25",
-                                                                      False)
+    assert (followup["title"], followup["due"], followup["done"]) == (
+        "Send quote",
+        "2026-11-25",
+        False,
+    )
     assert shown["bant"]["max_score"] == 8
     assert {"answers", "score", "percent", "verdict", "reason"} <= set(shown["bant"])
 
@@ -255,8 +263,11 @@ def test_a_lost_deal_keeps_its_reason_and_can_be_revisited(cli: Cli) -> None:
     cli.add_deal("Acme", "--stage", "Proposal")
     lost = cli.json("deal", "lost", "1", "--reason", "Budget cut", "--revisit", "2027-03-01")
 
-    assert (lost["status"], lost["stage"], lost["lost_reason"]) == ("lost", "Proposal",
-                                                                   "Budget cut")
+    assert (lost["status"], lost["stage"], lost["lost_reason"]) == (
+        "lost",
+        "Proposal",
+        "Budget cut",
+    )
     assert lost["followup"]["due"] == "2027-03-01"
     assert lost["followup"]["deal_id"] == 1
     [followup] = cli.json("followup", "list")

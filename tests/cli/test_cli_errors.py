@@ -103,6 +103,8 @@ BAD_INPUT = [
     pytest.param(["deal", "edit", "1", "--close-date", "2026-02-30"], "close-date",
                  id="edit-feb-30"),
     pytest.param(["deal", "list", "--stage", "Nope"], "stage", id="list-unknown-stage"),
+    pytest.param(["deal", "list", "--limit", "-1"], "limit", id="negative-deal-limit"),
+    pytest.param(["contact", "list", "--limit", "-1"], "limit", id="negative-contact-limit"),
     # touchpoints
     pytest.param(["touch", "Dana", "--kind", "carrier pigeon"], "kind", id="unknown-kind"),
     pytest.param(["touch", "Dana", "--kind", "survey", "--score", "11"], "score", id="score-11"),
@@ -198,7 +200,7 @@ USAGE_ERRORS = [
 
 
 @pytest.mark.parametrize(("argv", "mentions"), USAGE_ERRORS)
-def test_malformed_command_lines_exit_2_with_usage(
+def test_malformed_command_lines_exit_2_in_one_line(
     populated: Cli, before: dict[str, Any], argv: list[str], mentions: str
 ) -> None:
     with populated.unchanged(before):
@@ -223,3 +225,18 @@ def test_a_file_that_is_not_a_database_exits_1(cli: Cli, tmp_path: Path) -> None
     assert len(result.err_lines) == 1
     assert result.err_lines[0].startswith("pipetui: error: ")
     assert junk.read_bytes() == b"this is not sqlite" * 100
+
+
+def test_a_missing_required_option_is_named_with_its_command(populated: Cli) -> None:
+    line = populated.usage_error("deal", "lost", "1", mentions="--reason")
+    assert line == (
+        "pipetui: error: deal lost: the following arguments are required: --reason "
+        "(see pipetui deal lost --help)"
+    )
+
+
+def test_help_for_a_subcommand_still_shows_its_usage(cli: Cli) -> None:
+    helped = cli("deal", "lost", "--help")
+    assert helped.code == 0 and helped.err == ""
+    assert helped.out.startswith("usage: pipetui deal lost")
+    assert "--reason TEXT" in helped.out and "--revisit" in helped.out

@@ -18,10 +18,8 @@ import pipetui
 
 
 def test_the_installed_command_shows_its_version_and_help(script: Script) -> None:
-    version = script("--version")
+    version, helped = script.concurrently(["--version"], ["--help"])
     assert (version.code, version.out, version.err) == (0, f"pipetui {pipetui.__version__}\n", "")
-
-    helped = script("--help")
     assert helped.code == 0 and helped.err == ""
     assert helped.out.startswith("usage: pipetui")
     for command in ("deal", "contact", "touch", "followup", "pipeline", "backup", "--db"):
@@ -83,9 +81,7 @@ def test_without_db_or_pipetui_db_the_user_data_dir_is_used(cli: Cli, tmp_path: 
     default = tmp_path / "xdg-data" / "pipetui" / "pipetui.db"
     assert default.is_file()
     assert stat.S_IMODE(default.parent.stat().st_mode) == 0o700
-    assert [d["title"] for d in cli.json("deal", "list", "--db", str(default))] == [
-        "default place"
-    ]
+    assert [d["title"] for d in cli.json("deal", "list", "--db", str(default))] == ["default place"]
 
 
 def test_db_may_be_an_sqlalchemy_url(cli: Cli, tmp_path: Path) -> None:

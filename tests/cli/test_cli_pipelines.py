@@ -155,4 +155,6 @@ def test_bad_stage_settings_are_refused(cli: Cli) -> None:
         cli.fails("pipeline", "set-stage", "Proposal", "--rotting-days", "-3", field="rotting-days")
         cli.fails("pipeline", "set-stage", "Nope", "--probability", "5", field="stage")
         cli.fails("pipeline", "rename-stage", "Proposal", " ", field="name")
-        cli.fails("pipeline", "rename-stage", "Proposal", "X", "--pipeline", "Nope", field="pipeline")
+        cli.fails(
+            "pipeline", "rename-stage", "Proposal", "X", "--pipeline", "Nope", field="pipeline"
+        )

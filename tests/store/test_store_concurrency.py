@@ -237,7 +237,7 @@ def test_processes_opening_a_new_database_at_once_all_succeed(tmp_path: Path) ->
         "db = open_database(sys.argv[1], now=datetime.fromisoformat(sys.argv[4]))\n"
         "print(db.migration.created if db.migration else None)\n"
     )
-    names = [f"ready-open-{n}" for n in range(4)]
+    names = [f"ready-open-{n}" for n in range(3)]
     processes = [
         subprocess.Popen(
             [sys.executable, "-c", code, str(path), str(go), str(tmp_path / n), NOW.isoformat()],

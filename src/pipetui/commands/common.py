@@ -24,6 +24,14 @@ def _id(text: str, field: str) -> int:
     return int(cleaned)
 
 
+def row_limit(value: int | None) -> int | None:
+    """A --limit: at most this many rows. Negative is refused (SQLite would read
+    LIMIT -1 as "no limit", so `--limit -1` printed everything)."""
+    if value is not None and value < 0:
+        raise ValidationError("limit", f"must be 0 or more, got {value}")
+    return value
+
+
 def add_json(parser: argparse.ArgumentParser) -> None:
     """The `--json` switch every list/show/add command has."""
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")

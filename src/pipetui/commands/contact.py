@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from pipetui.commands.common import add_json, deal_id
+from pipetui.commands.common import add_json, deal_id, row_limit
 from pipetui.commands.output import print_json, print_table, say
 from pipetui.domain.contact import Contact
 from pipetui.domain.journey import kind_label
@@ -81,7 +81,7 @@ def run_add(args: argparse.Namespace, ws: Workspace) -> int:
 
 def run_list(args: argparse.Namespace, ws: Workspace) -> int:
     """List contacts."""
-    found = service.list_contacts(ws.db, search=args.search, limit=args.limit)
+    found = service.list_contacts(ws.db, search=args.search, limit=row_limit(args.limit))
     if args.json:
         print_json([contact_json(c) for c in found])
         return 0

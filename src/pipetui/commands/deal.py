@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from pipetui.commands.common import add_json, deal_id
+from pipetui.commands.common import add_json, deal_id, row_limit
 from pipetui.commands.output import print_json, print_table, say
 from pipetui.domain.dates import days_between
 from pipetui.domain.deal import DealStatus, DealView
@@ -135,7 +135,10 @@ def run_list(args: argparse.Namespace, ws: Workspace) -> int:
     views = service.list_deals(
         ws.db,
         service.DealFilter(
-            statuses=statuses, pipeline=args.pipeline, stage=args.stage, limit=args.limit
+            statuses=statuses,
+            pipeline=args.pipeline,
+            stage=args.stage,
+            limit=row_limit(args.limit),
         ),
     )
     now = clock.now()

@@ -9,6 +9,7 @@ row would take minutes at 100,000 deals; this takes seconds.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import random
 from collections.abc import Callable, Sequence
@@ -160,8 +161,8 @@ def _spread(rng: random.Random, start: int, end: int, count: int) -> list[int]:
     """`count` strictly increasing, slightly irregular times from `start` to `end`."""
     if count == 1:
         return [start]
-    step = max(3, (end - start) // (count - 1))
-    return [start] + [start + k * step - rng.randrange(step // 3) for k in range(1, count)]
+    step, rand = max(3, (end - start) // (count - 1)), rng.random
+    return [start] + [start + k * step - int(rand() * (step // 3)) for k in range(1, count)]
 
 
 class _Batch:
@@ -182,6 +183,14 @@ class _Batch:
         self.rows: dict[str, list[tuple[Any, ...]]] = {name: [] for name in _COLUMNS}
         self.latest: dict[int, tuple[int, str]] = {}  # contact id -> (time, journey stage)
         self.earliest: dict[int, int] = {}  # contact id -> time of the first touchpoint
+        self.keys: dict[str, str] = {}
+
+    def key(self, title: str) -> str:
+        """The search key of a title; scaled data repeats a few hundred titles."""
+        found = self.keys.get(title)
+        if found is None:
+            found = self.keys[title] = search_key(title)
+        return found
 
     def deal(
         self,
@@ -212,7 +221,7 @@ class _Batch:
             entered = at if isinstance(step, int) else entered
             stage, status = to_stage, to_status
         self.rows["deal"].append(
-            (deal_id, title, search_key(title), pipe[0], stage, status, self.rank, value, currency,
+            (deal_id, title, self.key(title), pipe[0], stage, status, self.rank, value, currency,
              probability, None if close_date is None else self.day(close_date), source,
              lost_reason if status == "lost" else None, contact_id, stamp(times[0]),
              stamp(times[-1]), stamp(entered), None if status == "open" else stamp(times[-1]))
@@ -302,8 +311,17 @@ def _insert(conn: Connection, name: str, columns: list[str], rows: list[Any]) ->
     for index in indexes:
         index.drop(conn)
     if rows and conn.dialect.name == "sqlite":
-        marks = ", ".join("?" * len(columns))
-        conn.exec_driver_sql(f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({marks})", rows)
+        head = f"INSERT INTO {name} ({', '.join(columns)}) VALUES "
+        one = "(" + ", ".join("?" * len(columns)) + ")"
+        per = max(1, 999 // len(columns))
+        whole = len(rows) // per * per
+        flat = itertools.chain.from_iterable
+        if whole:
+            chunks = [tuple(flat(rows[n : n + per])) for n in range(0, whole, per)]
+            conn.exec_driver_sql(head + ", ".join([one] * per), chunks)
+        if whole < len(rows):
+            rest = rows[whole:]
+            conn.exec_driver_sql(head + ", ".join([one] * len(rest)), [tuple(flat(rest))])
     elif rows:
         conn.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
     for index in indexes:
@@ -489,29 +507,30 @@ def _scaled(batch: _Batch, rng: random.Random, count: int, pipe: Pipe) -> None:
         if status == "won" and roll < 0.87:
             position = size - 1
         else:
-            position = rng.choices(range(size), cum_weights=funnel)[0]
+            position = bisect.bisect(funnel, rng.random() * funnel[-1])
         story: list[int | str] = [*range(position + 1), *([] if status == "open" else [status])]
-        created = now - rng.randrange(DAY, 270 * DAY)
-        end = created + (now - created) * rng.randrange(40, 96) // 100
-        times = _spread(rng, created, end, len(story))
+        created = now - DAY - int(rng.random() * 269 * DAY)
+        times = _spread(
+            rng, created, created + int((now - created) * rng.uniform(0.4, 0.95)), len(story)
+        )
         deal_id = batch.deal(
             pipe, story, times, title=titles[i % len(titles)], contact_id=contact_id,
-            value=rng.randrange(10, 1200) * 10_000, source=data.SOURCES[i % 5],
+            value=int(rng.uniform(10, 1200)) * 10_000, source=data.SOURCES[i % 5],
             lost_reason=data.LOST_REASONS[i % len(data.LOST_REASONS)],
         )  # fmt: skip
         columns, before = shapes[status, position]
         last, after = times[-1], len(columns[0]) - before
         step = (last - created) // (before - 1)
-        end = created + (before - 1) * step
+        final = created + (before - 1) * step
         at = [stamp(created + n * step) for n in range(before)]
         if after:
             gap = (now - last) // (after + 1)
-            end = last + after * gap
+            final = last + after * gap
             at += [stamp(last + (n + 1) * gap) for n in range(after)]
         scores = surveys[i % len(surveys)] if status == "won" else no_scores
         touches.extend(zip(repeat(contact_id), repeat(deal_id), *columns, at, scores))
-        if end >= latest[who][0]:
-            latest[who] = (end, columns[1][-1])
+        if final >= latest[who][0]:
+            latest[who] = (final, columns[1][-1])
         first[who] = min(first[who], created)
         if i % 10 == 0:
             n = i // 10

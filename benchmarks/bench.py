@@ -1,0 +1,205 @@
+"""pipetui's benchmark suite: `make bench` (full) or `--smoke` (in `make test`).
+
+Builds demo databases with the project's own `pipetui demo --deals N`, runs the
+real `pipetui` in a 160×50 pseudo-terminal and times frames exactly (see
+`pty_harness`), compares with a bare Textual app started the same way, and
+measures in-process figures. Writes benchmarks/results/latest.{md,json}.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from pty_harness import column_counts, spawn
+
+HERE = Path(__file__).resolve().parent
+BIN = Path(sys.executable).parent
+WORK = HERE / "work"
+RESULTS = HERE / "results"
+SIZE = (160, 50)
+
+
+def build(deals: int) -> Path:
+    """A demo database with `deals` deals (built once, reused)."""
+    WORK.mkdir(exist_ok=True)
+    path = WORK / f"demo-{deals}.db"
+    if not path.exists():
+        started = time.perf_counter()
+        subprocess.run(
+            [str(BIN / "pipetui"), "--db", str(path), "demo", "--deals", str(deals)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        print(f"built {path.name} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    return path
+
+
+def _env(db: Path | None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PIPETUI")}
+    if db is not None:
+        env["PIPETUI_DB"] = str(db)
+    env["PIPETUI_CONFIG"] = str(WORK / "no-config.toml")
+    return env
+
+
+def first_frame(argv: list[str], env: dict[str, str], ready: str) -> tuple[float, int]:
+    """Seconds from spawn to the first frame showing `ready`, and peak RSS (KiB)."""
+    term = spawn(argv, env, SIZE)
+    seconds = term.wait_frame(lambda text: ready in text) - term.started
+    return seconds, term.quit()
+
+
+def board_session(db: Path, moves: int) -> dict[str, Any]:
+    """One TUI run: first frame, focus moves, stage moves, peak RSS."""
+    term = spawn([str(BIN / "pipetui")], _env(db), SIZE)
+    startup = term.wait_frame(lambda text: "▌" in text) - term.started
+    focus = [term.key_latency(key) for key in "jjkklhjklhjjkklhjklh"[: max(4, moves * 4)]]
+    term.key_latency("g")
+    stage = []
+    column = 0
+    for _ in range(moves):
+        before = column_counts(term.text())
+        if column + 1 >= len(before):
+            break
+
+        def moved(text: str, before: list[int] = before, column: int = column) -> bool:
+            after = column_counts(text)
+            return (
+                len(after) == len(before)
+                and after[column] == before[column] - 1
+                and after[column + 1] == before[column + 1] + 1
+            )
+
+        stage.append(term.key_latency("L", moved))
+        column += 1
+    rss = term.quit()
+    return {"startup": startup, "focus": focus, "stage": stage, "rss_kib": rss}
+
+
+def cli_startup(db: Path) -> float:
+    """Wall time of `pipetui deal list --json --limit 20`."""
+    started = time.perf_counter()
+    subprocess.run(
+        [str(BIN / "pipetui"), "deal", "list", "--json", "--limit", "20"],
+        env=_env(db),
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return time.perf_counter() - started
+
+
+def in_process(db: Path) -> dict[str, float]:
+    """Contact search over the store, timed in this process (median of 5)."""
+    from pipetui.services import clock
+    from pipetui.services.contacts import list_contacts
+    from pipetui.store.database import open_database
+
+    database = open_database(str(db), now=clock.now())
+    times = []
+    for word in ("cohen", "כהן", "zoë", "لي", "smith"):
+        started = time.perf_counter()
+        list_contacts(database, search=word, limit=50)
+        times.append(time.perf_counter() - started)
+    database.dispose()
+    return {"contact_search": statistics.median(times)}
+
+
+def stats(values: list[float]) -> dict[str, float]:
+    """Median and max in milliseconds."""
+    if not values:
+        return {"median_ms": float("nan"), "max_ms": float("nan")}
+    return {
+        "median_ms": round(statistics.median(values) * 1000, 1),
+        "max_ms": round(max(values) * 1000, 1),
+    }
+
+
+def run(sizes: list[int], runs: int) -> dict[str, Any]:
+    """Every measurement at every size."""
+    bare = [
+        first_frame([sys.executable, str(HERE / "bare_app.py")], _env(None), "bare textual app")
+        for _ in range(runs)
+    ]
+    baseline = statistics.median(t for t, _ in bare)
+    results: dict[str, Any] = {
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "when": time.strftime("%Y-%m-%d %H:%M"),
+        "runs": runs,
+        "bare_first_frame": stats([t for t, _ in bare]),
+        "bare_rss_mib": round(max(r for _, r in bare) / 1024, 1),
+        "sizes": {},
+    }
+    for deals in sizes:
+        db = build(deals)
+        sessions = [board_session(db, moves=5) for _ in range(runs)]
+        startup = [s["startup"] for s in sessions]
+        results["sizes"][str(deals)] = {
+            "first_frame": stats(startup),
+            "first_frame_ratio": round(statistics.median(startup) / baseline, 2),
+            "focus_move": stats([t for s in sessions for t in s["focus"]]),
+            "stage_move": stats([t for s in sessions for t in s["stage"]]),
+            "peak_rss_mib": round(max(s["rss_kib"] for s in sessions) / 1024, 1),
+            "cli_deal_list": stats([cli_startup(db) for _ in range(runs)]),
+            **{k: round(v * 1000, 2) for k, v in in_process(db).items()},
+        }
+        size = results["sizes"][str(deals)]
+        size["cli_ratio_to_tui_first_frame"] = round(
+            size["cli_deal_list"]["median_ms"] / size["first_frame"]["median_ms"], 2
+        )
+        print(f"{deals:>7} deals: {json.dumps(size)}", file=sys.stderr)
+    return results
+
+
+def markdown(results: dict[str, Any]) -> str:
+    """The results as the table the README shows."""
+    lines = [
+        f"Machine: {results['machine']}; {results['runs']} runs each; {results['when']}.",
+        f"Bare Textual app first frame: {results['bare_first_frame']['median_ms']} ms median.",
+        "",
+        "| deals | first frame (median / max) | ÷ bare | focus move (median / max) "
+        "| stage move (median / max) | peak RSS | `deal list --json` | ÷ first frame "
+        "| contact search |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for deals, r in results["sizes"].items():
+        lines.append(
+            f"| {int(deals):,} | {r['first_frame']['median_ms']} / {r['first_frame']['max_ms']} ms "
+            f"| {r['first_frame_ratio']}× | {r['focus_move']['median_ms']} / "
+            f"{r['focus_move']['max_ms']} ms | {r['stage_move']['median_ms']} / "
+            f"{r['stage_move']['max_ms']} ms | {r['peak_rss_mib']} MiB "
+            f"| {r['cli_deal_list']['median_ms']} ms | {r['cli_ratio_to_tui_first_frame']}× "
+            f"| {r['contact_search']} ms |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    """Parse options, run, write the results."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--smoke", action="store_true", help="1k deals, 1 run (for make test)")
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    sizes = [1000] if args.smoke else [int(s) for s in args.sizes.split(",")]
+    runs = 1 if args.smoke else args.runs
+    results = run(sizes, runs)
+    if args.smoke:
+        print(markdown(results))
+        return
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "latest.json").write_text(json.dumps(results, indent=2) + "\n")
+    (RESULTS / "latest.md").write_text(markdown(results))
+    print(markdown(results))
+
+
+if __name__ == "__main__":
+    main()

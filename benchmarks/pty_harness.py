@@ -1,0 +1,152 @@
+"""Run a Textual program in a pseudo-terminal and time its frames exactly.
+
+The harness answers Textual's synchronized-output query (``CSI ? 2026 $ p``)
+so every frame ends with ``CSI ? 2026 l``; it feeds all output to a `pyte`
+screen and, at each frame end, can test what the screen shows. Peak RSS comes
+from `os.wait4` when the program exits.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import re
+import select
+import signal
+import struct
+import termios
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pyte
+
+SYNC_QUERY = b"\x1b[?2026$p"
+SYNC_ANSWER = b"\x1b[?2026;2$y"
+FRAME_END = b"\x1b[?2026l"
+
+
+@dataclass
+class Terminal:
+    """A program running in a pty of a fixed size, with a virtual screen."""
+
+    pid: int
+    fd: int
+    width: int
+    height: int
+    started: float
+    screen: pyte.Screen = field(init=False)
+    stream: pyte.ByteStream = field(init=False)
+    frames: int = 0
+    _tail: bytes = b""
+
+    def __post_init__(self) -> None:
+        self.screen = pyte.Screen(self.width, self.height)
+        self.stream = pyte.ByteStream(self.screen)
+
+    def text(self) -> str:
+        """What the screen shows now."""
+        return "\n".join(self.screen.display)
+
+    def wait_frame(self, done: Callable[[str], bool], timeout: float = 30.0) -> float:
+        """Read output until a frame ends with `done(screen text)` true; return
+        the time of that frame end (perf_counter)."""
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            ready, _, _ = select.select([self.fd], [], [], 0.05)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(self.fd, 1 << 16)
+            except OSError:
+                raise RuntimeError("program exited:\n" + self.text()) from None
+            now = time.perf_counter()
+            data = self._tail + chunk
+            if SYNC_QUERY in data:
+                os.write(self.fd, SYNC_ANSWER)
+            # Split at frame ends so the screen is checked exactly at each one.
+            parts = data.split(FRAME_END)
+            for index, part in enumerate(parts):
+                self.stream.feed(part)
+                if index < len(parts) - 1:
+                    self.frames += 1
+                    if done(self.text()):
+                        self._tail = FRAME_END.join(parts[index + 1 :])
+                        self.stream.feed(self._tail)
+                        self._tail = b""
+                        return now
+            self._tail = b""
+        raise TimeoutError("no matching frame; screen was:\n" + self.text())
+
+    def drain(self, quiet: float = 0.15) -> None:
+        """Read until the program has been quiet for `quiet` seconds."""
+        last = time.perf_counter()
+        while time.perf_counter() - last < quiet:
+            ready, _, _ = select.select([self.fd], [], [], 0.02)
+            if ready:
+                try:
+                    data = os.read(self.fd, 1 << 16)
+                except OSError:
+                    return
+                if SYNC_QUERY in data:
+                    os.write(self.fd, SYNC_ANSWER)
+                self.stream.feed(data)
+                last = time.perf_counter()
+
+    def press(self, keys: str) -> float:
+        """Send keys; return the time they were sent."""
+        sent = time.perf_counter()
+        os.write(self.fd, keys.encode())
+        return sent
+
+    def key_latency(self, keys: str, done: Callable[[str], bool] | None = None) -> float:
+        """Seconds from sending `keys` to the first frame end (that satisfies `done`)."""
+        self.drain()
+        sent = self.press(keys)
+        return self.wait_frame(done or (lambda _text: True)) - sent
+
+    def quit(self, keys: str = "q", timeout: float = 10.0) -> int:
+        """Ask the program to quit; return its peak RSS in KiB."""
+        self.drain(0.05)
+        os.write(self.fd, keys.encode())
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            pid, _status, usage = os.wait4(self.pid, os.WNOHANG)
+            if pid:
+                os.close(self.fd)
+                return int(usage.ru_maxrss)
+            self.drain(0.05)
+        os.kill(self.pid, signal.SIGKILL)
+        _, _, usage = os.wait4(self.pid, 0)
+        os.close(self.fd)
+        return int(usage.ru_maxrss)
+
+
+def spawn(argv: list[str], env: dict[str, str], size: tuple[int, int] = (160, 50)) -> Terminal:
+    """Start `argv` in a new pty of `size` (columns, rows)."""
+    width, height = size
+    started = time.perf_counter()
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: set the size first, then become the program
+        fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", height, width, 0, 0))
+        os.execvpe(argv[0], argv, {**env, "TERM": "xterm-256color", "COLUMNS": str(width),
+                                    "LINES": str(height)})  # fmt: skip
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", height, width, 0, 0))
+    return Terminal(pid, fd, width, height, started)
+
+
+HEADER = re.compile(r"(\S.*?)\s{2}(\d+)(?:/(\d+))?\s*$")
+
+
+def column_counts(text: str) -> list[int]:
+    """The open-deal count of each column, read from the board's header row."""
+    lines = text.splitlines()
+    if len(lines) < 2:
+        return []
+    counts = []
+    for cell in lines[1].split("▕"):
+        match = HEADER.match(cell.strip())
+        if match:
+            counts.append(int(match.group(2)))
+    return counts
