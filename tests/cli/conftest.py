@@ -1,6 +1,6 @@
-"""Fixtures for the CLI user stories: an isolated environment for every test,
-`cli` (in-process, fresh database per test) and `script` (the installed command).
-The helpers themselves live in cli_harness.py."""
+"""Fixtures for the CLI user stories: an isolated environment for every test and
+`cli` (in-process, a fresh database per test). The helpers, including `Script`
+for the installed command, live in cli_harness.py."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import functools
 from pathlib import Path
 
 import pytest
-from cli_harness import Cli, Script, isolated_env
+from cli_harness import Cli, isolated_env
 
 import pipetui.cli
 
@@ -29,11 +29,3 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def cli(tmp_path: Path) -> Cli:
     return Cli(tmp_path / "p.db")
-
-
-@pytest.fixture
-def script(tmp_path: Path) -> Script:
-    runner = Script(tmp_path)
-    if not runner.path.exists():
-        pytest.fail(f"the console script is not installed at {runner.path}")
-    return runner

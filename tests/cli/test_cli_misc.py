@@ -7,18 +7,53 @@ import json
 import sqlite3
 import stat
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from cli_harness import ERROR_PREFIX, NOW, Cli, Script
+from cli_harness import ERROR_PREFIX, NOW, Cli, Result, Script
 
 import pipetui
 
-# --- the real entry point (subprocess: about 0.7 s per run, so only a few) ------
+# --- the real entry point ------------------------------------------------------
+# Six runs of the installed console script, started side by side once for the
+# module (each run spends ~0.7 s importing), then checked one story per test.
 
 
-def test_the_installed_command_shows_its_version_and_help(script: Script) -> None:
-    version, helped = script.concurrently(["--version"], ["--help"])
+@dataclass(frozen=True)
+class Installed:
+    home: Path
+    version: Result
+    helped: Result
+    added: Result
+    listed: Result
+    refused: Result
+    via_env: Result
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
+    home = tmp_path_factory.mktemp("installed")
+    script = Script(home)
+    if not script.path.exists():
+        pytest.fail(f"the console script is not installed at {script.path}")
+    db = str(home / "p.db")
+    first_wave = [
+        script.start("--version"),
+        script.start("--help"),
+        script.start(
+            "--db", db, "deal", "add", "עסקה", "--value", "1,200.50", "--contact", "דנה", "--json"
+        ),
+        script.start("--db", str(home / "refused.db"), "deal", "add", "x", "--value", "1,2,3"),
+        script.start("deal", "add", "via env", env={"PIPETUI_DB": str(home / "from-env.db")}),
+    ]
+    version, helped, added, refused, via_env = map(script.finish, first_wave)
+    listed = script("deal", "list", "--json", "--db", db)
+    return Installed(home, version, helped, added, listed, refused, via_env)
+
+
+def test_the_installed_command_shows_its_version_and_help(installed: Installed) -> None:
+    version, helped = installed.version, installed.helped
     assert (version.code, version.out, version.err) == (0, f"pipetui {pipetui.__version__}\n", "")
     assert helped.code == 0 and helped.err == ""
     assert helped.out.startswith("usage: pipetui")
@@ -26,40 +61,33 @@ def test_the_installed_command_shows_its_version_and_help(script: Script) -> Non
         assert command in helped.out
 
 
-def test_the_installed_command_adds_and_lists_a_deal(script: Script, tmp_path: Path) -> None:
-    db = str(tmp_path / "p.db")
-    added = script(
-        "--db", db, "deal", "add", "עסקה", "--value", "1,200.50", "--contact", "דנה", "--json"
-    )
-    assert added.code == 0, added.err
+def test_the_installed_command_adds_and_lists_a_deal(installed: Installed) -> None:
+    added, listed = installed.added, installed.listed
+    assert (added.code, added.err) == (0, "")
     deal = json.loads(added.out)
     assert deal["value"] == {"amount": "1200.50", "currency": "USD"}
     assert (deal["title"], deal["contact"]["name"], deal["created_at"]) == ("עסקה", "דנה", NOW)
-
-    listed = script("deal", "list", "--json", "--db", db)
-    assert listed.code == 0, listed.err
+    assert (listed.code, listed.err) == (0, "")
     assert json.loads(listed.out) == [deal]
 
 
 def test_the_installed_command_refuses_a_bad_value_in_one_line(
-    script: Script, tmp_path: Path
+    installed: Installed, cli: Cli
 ) -> None:
-    result = script("--db", str(tmp_path / "p.db"), "deal", "add", "x", "--value", "1,2,3")
-    assert result.code == 2
-    assert result.out == ""
-    assert result.err.count("\n") == 1
-    assert result.err.startswith(f"{ERROR_PREFIX}value: ")
+    refused = installed.refused
+    assert refused.code == 2
+    assert refused.out == ""
+    assert refused.err.count("\n") == 1
+    assert refused.err.startswith(f"{ERROR_PREFIX}value: ")
+    assert cli.json("deal", "list", "--all", "--db", str(installed.home / "refused.db")) == []
 
 
-def test_the_installed_command_uses_pipetui_db_without_db(
-    script: Script, cli: Cli, tmp_path: Path
-) -> None:
-    from_env = tmp_path / "from-env.db"
-    result = script("deal", "add", "via env", env={"PIPETUI_DB": str(from_env)})
-    assert result.code == 0, result.err
-    assert from_env.exists()
+def test_the_installed_command_uses_pipetui_db_without_db(installed: Installed, cli: Cli) -> None:
+    assert (installed.via_env.code, installed.via_env.err) == (0, "")
+    from_env = installed.home / "from-env.db"
+    assert from_env.is_file()
     assert [d["title"] for d in cli.json("deal", "list", "--db", str(from_env))] == ["via env"]
-    assert not cli.db.exists()
+    assert not (installed.home / "xdg-data" / "pipetui").exists()
 
 
 # --- where the database comes from (in-process) --------------------------------

@@ -29,8 +29,9 @@ def _pragmas(conn: Connection) -> dict[str, object]:
     }
 
 
-def _other_writer(path: Path | None) -> sqlite3.Connection:
-    """A second, impatient connection: it fails at once instead of waiting."""
+def _impatient(path: Path | None) -> sqlite3.Connection:
+    """A second connection that fails at once instead of waiting for a lock, and
+    runs exactly the BEGIN / COMMIT it is given."""
     assert path is not None
     return sqlite3.connect(path, timeout=0, isolation_level=None)
 
@@ -55,7 +56,7 @@ def test_every_connection_gets_the_safe_pragmas(db: Database) -> None:
 
 
 def test_a_write_transaction_holds_the_write_lock_from_its_begin(db: Database) -> None:
-    other = _other_writer(db.path)
+    other = _impatient(db.path)
     try:
         # Nothing executed yet in the block, and still no one else may write.
         with db.write(), pytest.raises(sqlite3.OperationalError, match="locked"):
@@ -70,7 +71,7 @@ def test_a_read_modify_write_cannot_be_interleaved(db: Database) -> None:
     """The step-by-step lost update of plain sqlite3 cannot happen here: once a
     write transaction has read the value, no one else can start writing."""
     deal_id = deal_service.add_deal(db, title="Shared", value=Money(0, "EUR")).view.deal.id
-    other = _other_writer(db.path)
+    other = _impatient(db.path)
     try:
         with db.write() as conn:
             value = deal_store.get_deal(conn, deal_id).value.minor
@@ -88,7 +89,7 @@ def test_a_read_modify_write_cannot_be_interleaved(db: Database) -> None:
 
 def test_an_open_read_does_not_block_a_writer_and_keeps_its_snapshot(db: Database) -> None:
     deal_id = deal_service.add_deal(db, title="Read me", value=Money(10, "EUR")).view.deal.id
-    other = _other_writer(db.path)
+    other = _impatient(db.path)
     try:
         with db.read() as reader:
             assert deal_store.get_deal(reader, deal_id).value.minor == 10
@@ -107,7 +108,7 @@ def test_an_open_read_does_not_block_a_writer_and_keeps_its_snapshot(db: Databas
 
 def test_an_open_write_does_not_block_readers(db: Database) -> None:
     deal_id = deal_service.add_deal(db, title="Busy", value=Money(10, "EUR")).view.deal.id
-    impatient_reader = sqlite3.connect(db.path or "", timeout=0)
+    impatient_reader = _impatient(db.path)
     try:
         with db.write() as writer:
             deal_store.update_fields(writer, deal_id=deal_id, now=NOW, value_minor=99)
@@ -184,7 +185,7 @@ def test_switching_to_wal_from_several_connections_at_once_never_fails(tmp_path:
     """Several processes opening a new file all switch it to WAL together; SQLite
     refuses all but one at once with "database is locked" (no busy wait)."""
     failures: list[BaseException] = []
-    for round_ in range(40):
+    for round_ in range(30):
         path = tmp_path / f"new-{round_}.db"
         plain = sqlite3.connect(path)
         plain.execute("CREATE TABLE t (x)")  # a file in the default rollback mode

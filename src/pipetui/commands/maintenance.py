@@ -9,6 +9,7 @@ from typing import Any
 from pipetui.commands.output import say
 from pipetui.domain.errors import ValidationError
 from pipetui.services import clock
+from pipetui.services.demo import load_demo
 from pipetui.services.workspace import Workspace
 
 
@@ -26,13 +27,11 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
 
 def run_demo(args: argparse.Namespace, ws: Workspace) -> int:
     """Load demo data."""
-    from pipetui.services.demo import load_demo
-
     deals = None
     if args.deals is not None:
-        if not args.deals.isdigit() or not 1 <= int(args.deals) <= 1_000_000:
+        if not args.deals.isdigit() or not 1 <= int(args.deals) <= 200_000:
             raise ValidationError(
-                "deals", f"must be a whole number 1–1,000,000, got {args.deals!r}"
+                "deals", f"must be a whole number 1–200,000, got {args.deals!r}"
             )
         deals = int(args.deals)
     summary = load_demo(ws.db, deals=deals, force=args.force)

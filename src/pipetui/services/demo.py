@@ -15,7 +15,6 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from itertools import repeat
 from typing import Any
 
 from sqlalchemy import func, insert, select
@@ -100,29 +99,23 @@ def load_demo(
         else:
             _scaled(batch, rng, deals, sales)
         batch.write(conn)
-    rows = batch.rows
-    return DemoSummary(
-        len(batch.pipelines),
-        len(rows["deal"]),
-        len(rows["contact"]),
-        len(rows["touchpoint"]),
-        len(rows["followup"]),
-    )
+    counts = (len(batch.rows[name]) for name in ("deal", "contact", "touchpoint", "followup"))
+    return DemoSummary(len(batch.pipelines), *counts)
 
 
 def _default_pipeline(conn: Connection) -> Pipe:
-    known = pipeline_store.pipelines(conn)
+    """The pipeline every new database starts with ("Sales"), else the first one."""
+    wanted = DEFAULT_PIPELINE.casefold()
+    known = sorted(pipeline_store.pipelines(conn), key=lambda p: p.name.casefold() != wanted)
     if not known:
         raise ValidationError("pipeline", "the database has no pipeline")
-    chosen = next((p for p in known if p.name.casefold() == DEFAULT_PIPELINE.casefold()), known[0])
-    return chosen.id, _open_stages(conn, chosen.id, chosen.name)
+    return known[0].id, _open_stages(conn, known[0].id, known[0].name)
 
 
 def _open_stages(conn: Connection, pipeline_id: int, name: str) -> list[Stage]:
-    stages = pipeline_store.stages(conn, pipeline_id)
-    if not stages:
-        raise ValidationError("pipeline", f"{name} has no stages to put demo deals in")
-    return stages
+    if stages := pipeline_store.stages(conn, pipeline_id):
+        return stages
+    raise ValidationError("pipeline", f"{name} has no stages to put demo deals in")
 
 
 def _extra_pipelines(conn: Connection, now: datetime) -> list[Pipe]:
@@ -133,14 +126,9 @@ def _extra_pipelines(conn: Connection, now: datetime) -> list[Pipe]:
         pipeline_id = known.get(name.casefold())
         if pipeline_id is None:
             pipeline_id = pipeline_store.insert_pipeline(conn, name=name, now=now)
-            for position, (stage, probability, rotting) in enumerate(stages, start=1):
+            for position, stage in enumerate(stages, start=1):
                 pipeline_store.insert_stage(
-                    conn,
-                    pipeline_id=pipeline_id,
-                    name=stage,
-                    position=position,
-                    probability=probability,
-                    rotting_days=rotting,
+                    conn, pipeline_id=pipeline_id, position=position, **stage
                 )
         found.append((pipeline_id, _open_stages(conn, pipeline_id, name)))
     return found
@@ -183,14 +171,6 @@ class _Batch:
         self.rows: dict[str, list[tuple[Any, ...]]] = {name: [] for name in _COLUMNS}
         self.latest: dict[int, tuple[int, str]] = {}  # contact id -> (time, journey stage)
         self.earliest: dict[int, int] = {}  # contact id -> time of the first touchpoint
-        self.keys: dict[str, str] = {}
-
-    def key(self, title: str) -> str:
-        """The search key of a title; scaled data repeats a few hundred titles."""
-        found = self.keys.get(title)
-        if found is None:
-            found = self.keys[title] = search_key(title)
-        return found
 
     def deal(
         self,
@@ -221,7 +201,7 @@ class _Batch:
             entered = at if isinstance(step, int) else entered
             stage, status = to_stage, to_status
         self.rows["deal"].append(
-            (deal_id, title, self.key(title), pipe[0], stage, status, self.rank, value, currency,
+            (deal_id, title, search_key(title), pipe[0], stage, status, self.rank, value, currency,
              probability, None if close_date is None else self.day(close_date), source,
              lost_reason if status == "lost" else None, contact_id, stamp(times[0]),
              stamp(times[-1]), stamp(entered), None if status == "open" else stamp(times[-1]))
@@ -230,41 +210,25 @@ class _Batch:
         self.pipelines.add(pipe[0])
         return deal_id
 
-    def touch(
-        self,
-        contact_id: int,
-        deal_id: int | None,
-        kind: str,
-        at: int,
-        summary: str | None = None,
-        score: int | None = None,
-    ) -> None:
-        """Add a touchpoint, keeping track of each contact's first and latest."""
-        at = min(at, self.now)
-        stage = TOUCHPOINT_KINDS[kind].value
+    def touch(self, contact_id: int, deal_id: int | None, kind: str, at: int, **extra: Any) -> None:
+        """Add a touchpoint (`extra`: its summary, if not the usual one, and score),
+        keeping track of each contact's first and latest."""
+        at, stage = min(at, self.now), TOUCHPOINT_KINDS[kind].value
+        summary = extra.get("summary", data.SUMMARIES[kind])
         self.rows["touchpoint"].append(
-            (contact_id, deal_id, kind, stage, *data.KIND_CHANNEL[kind],
-             summary or data.SUMMARIES[kind], self.stamp(at), score)
+            (contact_id, deal_id, kind, stage, *data.KIND_CHANNEL[kind], summary, self.stamp(at),
+             extra.get("score"))
         )  # fmt: skip
         if at >= self.latest.get(contact_id, (0, ""))[0]:
             self.latest[contact_id] = (at, stage)
         self.earliest[contact_id] = min(at, self.earliest.get(contact_id, at))
 
-    def followup(
-        self,
-        title: str,
-        due: date,
-        created: int,
-        *,
-        deal: int | None = None,
-        contact: int | None = None,
-        done: int | None = None,
-    ) -> None:
-        """Add a follow-up on a deal or a contact, done at `done` if given."""
+    def followup(self, title: str, due: date, created: int, **target: int | None) -> None:
+        """Add a follow-up on a `deal` or a `contact`, marked done at `done` if given."""
+        done = target.get("done")
         finished = None if done is None else self.stamp(min(done, self.now))
-        self.rows["followup"].append(
-            (deal, contact, title, self.day(due), self.stamp(created), finished)
-        )
+        row = (title, self.day(due), self.stamp(created), finished)
+        self.rows["followup"].append((target.get("deal"), target.get("contact"), *row))
 
     def answer(
         self, deal_id: int, statuses: Sequence[str], at: int, details: Sequence[Any] = ()
@@ -301,8 +265,9 @@ class _Batch:
 
 
 def _insert(conn: Connection, name: str, columns: list[str], rows: list[Any]) -> None:
-    """SQLite gets the driver's executemany directly (about 3x faster than Core on
-    a million rows); other engines get a Core executemany of the same rows."""
+    """On SQLite, multi-row INSERT ... VALUES statements (up to 999 parameters each)
+    go straight to the driver's executemany: measured about 3x faster than a Core
+    executemany on a million rows. Other engines get a Core executemany."""
     table = METADATA.tables[name]
     indexes: list[Any] = []
     if len(rows) >= _REBUILD_INDEXES_FROM:
@@ -338,16 +303,23 @@ def _curated(batch: _Batch, rng: random.Random, pipes: list[Pipe]) -> None:
     total = sum(sum(plan) for plan in data.PLAN)
     owners = buyers + [rng.choice(buyers) for _ in range(total - len(buyers))]
     rng.shuffle(owners)
-    first_deal: dict[int, int] = {}
-    for index, (pipe, plan) in enumerate(zip(pipes, data.PLAN, strict=True)):
-        offerings = list(data.OFFERINGS[index])
-        rng.shuffle(offerings)
+    plans: list[tuple[int, int, int, str, int, str]] = []  # created, pipeline, k, status, ...
+    for index, plan in enumerate(data.PLAN):
         statuses = ["open"] * plan[0] + ["won"] * plan[1] + ["lost"] * plan[2]
         for k, status in enumerate(statuses):
-            who = owners.pop()
-            title = f"{people[who].company} – {offerings[k % len(offerings)]}"
-            created = _curated_deal(batch, rng, pipe, (index, k, status), who, first + who, title)
-            first_deal[who] = min(created, first_deal.get(who, created))
+            who, taken = owners.pop(), {p[5] for p in plans}
+            titles = [f"{people[who].company} – {o}" for o in data.OFFERINGS[index]]
+            rng.shuffle(titles)
+            title = next((t for t in titles if t not in taken), titles[0])
+            plans.append(
+                (batch.now - rng.randrange(4 * DAY, 270 * DAY), index, k, status, who, title)
+            )
+    first_deal: dict[int, int] = {}
+    for created, index, k, status, who, title in sorted(plans):  # ids in order of creation
+        _curated_deal(
+            batch, rng, pipes[index], (index, k, status), who, first + who, title, created
+        )
+        first_deal[who] = min(created, first_deal.get(who, created))
     for who in buyers:
         if kind := data.AWARE.get(people[who].source):
             batch.touch(first + who, None, kind, first_deal[who] - rng.randrange(DAY, 20 * DAY))
@@ -388,21 +360,21 @@ def _curated_deal(
     who: int,
     contact_id: int,
     title: str,
-) -> int:
-    """One deal (the `k`th of its pipeline) with the touchpoints, follow-up and BANT
-    answers its story implies; return when it was created."""
+    created: int,
+) -> None:
+    """One deal, the `k`th (in plan order) of the pipeline at `index`, with the
+    touchpoints, follow-up and BANT answers its story implies."""
     (index, k, status), person, size = plan, data.CONTACTS[who], len(pipe[1])
     story = _story(rng, size, k, status)
-    created = batch.now - rng.randrange(4 * DAY, 270 * DAY)
     share = rng.uniform(0.4, 0.98) if status == "open" else rng.uniform(0.3, 0.9)
     times = _spread(rng, created, created + int((batch.now - created) * share), len(story))
     low, high = data.VALUE_RANGES[index]
     major = rng.randrange(low // 500, high // 500 + 1) * 500
-    currency = {"il": "ILS", "eu": "EUR"}.get(person.region, "USD")
-    currency = currency if rng.random() < 0.8 else "USD"
-    major = {"ILS": major * 37 // 10_000 * 1000, "EUR": major * 92 // 10_000 * 100}.get(
-        currency, major
-    )
+    currency, rate, unit = data.CURRENCIES.get(person.region, ("USD", 1.0, 500))
+    if currency != "USD" and rng.random() < 0.8:
+        major = int(major * rate) // unit * unit
+    else:
+        currency = "USD"
     closed_day = (_EPOCH + timedelta(seconds=times[-1])).date()
     close_date = None if status == "open" else closed_day
     if status == "open" and rng.random() < 0.7:
@@ -421,12 +393,12 @@ def _curated_deal(
             kind = "call" if person.source == "Cold outreach" else "enquiry"
             batch.touch(contact_id, deal_id, kind, at)
         elif isinstance(step, int) and step < reached:
-            batch.touch(contact_id, deal_id, "demo", at, data.BACKWARD_SUMMARY)
+            batch.touch(contact_id, deal_id, "demo", at, summary=data.BACKWARD_SUMMARY)
         elif isinstance(step, int):
             kind = rng.choice(data.MOVE_KINDS[min(2, 3 * step // size)])
             batch.touch(contact_id, deal_id, kind, at)
         elif step == "open":
-            batch.touch(contact_id, deal_id, "call", at, data.REOPEN_SUMMARY)
+            batch.touch(contact_id, deal_id, "call", at, summary=data.REOPEN_SUMMARY)
         elif step == "won":
             _after_purchase(batch, rng, contact_id, deal_id, at, product=index == 2)
         elif rng.random() < 0.5 and at + 60 * DAY < batch.now:  # lost, yet still reading
@@ -448,26 +420,17 @@ def _curated_deal(
         )
         verdict = _verdict(rng, status, (reached + 1) / size, reason, k)
         batch.answer(deal_id, verdict, times[-1], details)
-    return created
 
 
 def _after_purchase(
     batch: _Batch, rng: random.Random, contact_id: int, deal_id: int, at: int, *, product: bool
 ) -> None:
     """The customer's journey after buying, as far as it has got by now."""
-    steps = [
-        ("purchase" if product else "contract_signed", 0),
-        ("onboarding", 5),
-        ("survey", 30),
-        ("check_in", 60),
-        (rng.choice(("renewal", "upsell", "repeat_purchase")), 120),
-        (rng.choice(("review", "referral_given", "testimonial")), 150),
-    ]
-    if rng.random() < 0.3:
-        steps.insert(3, ("support_request", 40))
-    for kind, days in steps:
+    batch.touch(contact_id, deal_id, "purchase" if product else "contract_signed", at)
+    for kinds, days in data.AFTER_PURCHASE:
         if at + days * DAY > batch.now:
             return
+        kind = rng.choice(kinds)
         score = rng.choice(data.NPS) if kind == "survey" else None
         batch.touch(contact_id, deal_id, kind, at + days * DAY, score=score)
 
@@ -500,7 +463,8 @@ def _scaled(batch: _Batch, rng: random.Random, count: int, pipe: Pipe) -> None:
     surveys = [tuple(score if n == survey else None for n in range(10)) for score in range(11)]
     no_scores = (None,) * 10
     touches = batch.rows["touchpoint"]
-    for i in range(count):
+    created_at = sorted(now - DAY - int(rng.random() * 269 * DAY) for _ in range(count))
+    for i, created in enumerate(created_at):  # ids in order of creation
         who = i * people // count
         contact_id, roll = first_id + who, rng.random()
         status = "open" if roll < 0.78 else "won" if roll < 0.9 else "lost"
@@ -509,10 +473,8 @@ def _scaled(batch: _Batch, rng: random.Random, count: int, pipe: Pipe) -> None:
         else:
             position = bisect.bisect(funnel, rng.random() * funnel[-1])
         story: list[int | str] = [*range(position + 1), *([] if status == "open" else [status])]
-        created = now - DAY - int(rng.random() * 269 * DAY)
-        times = _spread(
-            rng, created, created + int((now - created) * rng.uniform(0.4, 0.95)), len(story)
-        )
+        end = created + int((now - created) * rng.uniform(0.4, 0.95))
+        times = _spread(rng, created, end, len(story))
         deal_id = batch.deal(
             pipe, story, times, title=titles[i % len(titles)], contact_id=contact_id,
             value=int(rng.uniform(10, 1200)) * 10_000, source=data.SOURCES[i % 5],
@@ -528,7 +490,9 @@ def _scaled(batch: _Batch, rng: random.Random, count: int, pipe: Pipe) -> None:
             final = last + after * gap
             at += [stamp(last + (n + 1) * gap) for n in range(after)]
         scores = surveys[i % len(surveys)] if status == "won" else no_scores
-        touches.extend(zip(repeat(contact_id), repeat(deal_id), *columns, at, scores))
+        touches.extend(
+            zip(itertools.repeat(contact_id), itertools.repeat(deal_id), *columns, at, scores)
+        )
         if final >= latest[who][0]:
             latest[who] = (final, columns[1][-1])
         first[who] = min(first[who], created)
@@ -544,12 +508,9 @@ def _scaled(batch: _Batch, rng: random.Random, count: int, pipe: Pipe) -> None:
         name = f"{lead[who // 5 % len(lead)]}{sep}{trail[who // 25 % len(trail)]}"
         contact_id = first_id + who
         batch.latest[contact_id] = latest[who]
-        values = {
-            "name": name,
-            "email": f"contact{contact_id}@example.com",
-            "company": data.CONTACTS[who % len(data.CONTACTS)].company,
-            "source": data.SOURCES[who % len(data.SOURCES)],
-        }
+        values = {"name": name, "email": f"contact{contact_id}@example.com"}
+        values["company"] = data.CONTACTS[who % len(data.CONTACTS)].company
+        values["source"] = data.SOURCES[who % len(data.SOURCES)]
         batch.contact(contact_id, values, first[who])
 
 
@@ -564,14 +525,12 @@ def _shapes(size: int) -> dict[tuple[str, int], tuple[tuple[tuple[str, ...], ...
         ]
         return tuple(zip(*rows, strict=True))
 
-    shapes = {}
+    shapes, won = {}, columns(data.SCALED_WON + data.SCALED_AFTER)
     for position in range(size):
         reach = 3 + (position + 1) * 6 // size
-        before = (*data.SCALED_JOURNEY[:reach], *("call",) * (10 - reach))
+        journey = data.SCALED_JOURNEY  # topped up with calls, and ending where it got to:
+        before = (*journey[:3], *("call",) * (10 - reach), *journey[3:reach])
         shapes["open", position] = (columns(before), 10)
         shapes["lost", position] = (columns((*before[:9], "newsletter_signup")), 10)
-        shapes["won", position] = (
-            columns(data.SCALED_WON + data.SCALED_AFTER),
-            len(data.SCALED_WON),
-        )
+        shapes["won", position] = (won, len(data.SCALED_WON))
     return shapes

@@ -7,7 +7,7 @@ fictional 555 ranges; companies are made up.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 
 class DemoContact(NamedTuple):
@@ -111,27 +111,21 @@ CONTACTS: tuple[DemoContact, ...] = (
 )  # fmt: skip
 
 # Pipelines the demo adds beside "Sales": (name, stages as (name, probability %, rotting days)).
-PIPELINES: tuple[tuple[str, tuple[tuple[str, int, int | None], ...]], ...] = (
-    (
-        "Consulting",
-        (
-            ("Discovery call", 10, 14),
-            ("Scoping", 30, 14),
-            ("Proposal sent", 55, 10),
-            ("Contract review", 80, 7),
-        ),
-    ),
-    (
-        "Product sales",
-        (
-            ("Lead", 10, 30),
-            ("Demo booked", 25, 7),
-            ("Trial", 45, 21),
-            ("Quote", 70, None),
-            ("Order", 90, 5),
-        ),
-    ),
-)
+PIPELINES: tuple[tuple[str, tuple[dict[str, Any], ...]], ...] = (
+    ("Consulting", (
+        {"name": "Discovery call", "probability": 10, "rotting_days": 14},
+        {"name": "Scoping", "probability": 30, "rotting_days": 14},
+        {"name": "Proposal sent", "probability": 55, "rotting_days": 10},
+        {"name": "Contract review", "probability": 80, "rotting_days": 7},
+    )),
+    ("Product sales", (
+        {"name": "Lead", "probability": 10, "rotting_days": 30},
+        {"name": "Demo booked", "probability": 25, "rotting_days": 7},
+        {"name": "Trial", "probability": 45, "rotting_days": 21},
+        {"name": "Quote", "probability": 70, "rotting_days": None},
+        {"name": "Order", "probability": 90, "rotting_days": 5},
+    )),
+)  # fmt: skip
 
 # What is being sold, per pipeline in demo order (Sales first), and its value range.
 OFFERINGS: tuple[tuple[str, ...], ...] = (
@@ -143,6 +137,8 @@ OFFERINGS: tuple[tuple[str, ...], ...] = (
      "Bulk order", "Gateway bundle"),
 )  # fmt: skip
 VALUE_RANGES = ((4_000, 60_000), (3_000, 40_000), (1_500, 25_000))  # whole USD
+# Deals of people in these regions are mostly in their currency: (code, rate, rounding).
+CURRENCIES = {"il": ("ILS", 3.7, 1000), "eu": ("EUR", 0.92, 100)}
 
 LOST_REASONS = (
     "Went with a competitor",
@@ -251,6 +247,14 @@ PLAN = ((18, 7, 5), (9, 4, 2), (9, 3, 3))  # open, won, lost deals per pipeline,
 LEADS = 6  # people with touchpoints but no deal yet
 FOLLOWUP_DAYS = (-9, 0, 4, -2, 12, 1, -21, 7, 0, 30, -4, 2)  # due dates, from today
 NPS = (10, 9, 9, 8, 7, 6, 3, 10, 9, 0)
+# After a purchase: (kinds to pick one from, days after the purchase).
+AFTER_PURCHASE = (
+    (("onboarding",), 5),
+    (("survey",), 30),
+    (("check_in", "check_in", "support_request"), 60),
+    (("renewal", "upsell", "repeat_purchase"), 120),
+    (("review", "referral_given", "testimonial"), 150),
+)
 # The first touchpoint a lead source implies (cold outreach starts with our call).
 AWARE = {
     "Referral": "referral_heard",
@@ -270,8 +274,8 @@ IN_PROGRESS = (("partial", "unknown", "yes", "unknown"), ("yes", "partial", "par
 NO_BUDGET = ("no", "unknown", "partial", "unknown")
 NO_AUTHORITY = ("partial", "no", "yes", "unknown")
 
-# The ten touchpoints of a scaled deal: the journey so far (cut by how far the deal
-# got, topped up with calls); a won deal's journey runs on after the purchase.
+# The ten touchpoints of a scaled deal: the journey as far as the deal got; a won
+# deal's journey runs on after the purchase.
 SCALED_JOURNEY = ("ad_seen", "website_visit", "enquiry", "call", "meeting", "demo",
                   "case_study_sent", "quote_requested", "proposal_sent")  # fmt: skip
 SCALED_WON = ("ad_seen", "website_visit", "enquiry", "call", "demo", "proposal_sent",

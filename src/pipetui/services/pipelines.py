@@ -94,7 +94,7 @@ def add_stage(
     """Insert a stage (at the end unless `position` is given)."""
     cleaned = _stage_name(name)
     check_probability(probability)
-    check_rotting_days(rotting_days)
+    check_rotting_days(rotting_days, field="rotting-days")
     with db.write() as conn:
         owner = resolve_pipeline(conn, pipeline)
         existing = store.stages(conn, owner.id)

@@ -45,7 +45,10 @@ def load_settings(path: Path) -> Settings:
     """Read `path`; defaults when it does not exist."""
     if not path.exists():
         return Settings()
-    text = path.read_text(encoding="utf-8", errors="replace")
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError as error:
+        raise SettingsError(f"{path}: cannot read the settings file: {error.strerror}") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

@@ -41,6 +41,13 @@ def undoable(
     return result, UndoEntry(label, before, after)
 
 
+def added(db: Database, deal_id: int, label: str) -> UndoEntry:
+    """An entry whose undo removes the deal just added (it did not exist before)."""
+    with db.read() as conn:
+        after = snapshots.updated_at(conn, deal_id)
+    return UndoEntry(label, snapshots.DealRows(deal_id, None, {}, []), after)
+
+
 def undo(db: Database, entry: UndoEntry | PipelineUndoEntry) -> None:
     """Take back one change: a deal's, or a pipeline's stages."""
     if isinstance(entry, PipelineUndoEntry):

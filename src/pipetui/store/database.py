@@ -112,10 +112,10 @@ def open_database(target: str, *, now: datetime, migrate: bool = True) -> Databa
                 backup=lambda version: _backup_before(database, version, now),
                 now=now,
             )
+            engines.enable_wal(engine)
         except BaseException:
-            engine.dispose()
+            database.dispose()
             raise
-        engines.enable_wal(engine)
     return database
 
 

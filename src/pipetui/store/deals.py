@@ -244,13 +244,16 @@ def set_status(
     now: datetime,
     lost_reason: str | None = None,
 ) -> None:
-    """Close (won/lost) or reopen a deal and record the status change."""
-    closed_at = None if status is DealStatus.OPEN else now
-    conn.execute(
-        update(DEAL)
-        .where(DEAL.c.id == deal.id)
-        .values(status=status.value, closed_at=closed_at, lost_reason=lost_reason, updated_at=now)
-    )
+    """Close (won/lost) or reopen a deal and record the status change.
+
+    Reopening restarts the deal's time in its stage: it is being worked again.
+    """
+    values: dict[str, Any] = {"status": status.value, "updated_at": now, "lost_reason": lost_reason}
+    if status is DealStatus.OPEN:
+        values.update(closed_at=None, stage_entered_at=now)
+    else:
+        values["closed_at"] = now
+    conn.execute(update(DEAL).where(DEAL.c.id == deal.id).values(**values))
     record_change(
         conn,
         StageChange(
