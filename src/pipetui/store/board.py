@@ -48,6 +48,11 @@ def aggregates(
 ) -> list[AggregateRow]:
     """Count, value and weighted value (×100) of open deals per stage and currency."""
     probability = func.coalesce(DEAL.c.probability, STAGE.c.probability)
+    ids = stage_ids if stage_ids is not None else [
+        stage_id for (stage_id,) in conn.execute(
+            select(STAGE.c.id).where(STAGE.c.pipeline_id == pipeline_id)
+        )
+    ]  # fmt: skip
     query = (
         select(
             DEAL.c.stage_id,
@@ -57,15 +62,11 @@ def aggregates(
             func.sum(DEAL.c.value_minor * probability),
         )
         .join(STAGE, STAGE.c.id == DEAL.c.stage_id)
-        .where(DEAL.c.pipeline_id == pipeline_id, DEAL.c.status == DealStatus.OPEN.value)
+        .where(DEAL.c.stage_id.in_(ids), DEAL.c.status == DealStatus.OPEN.value)
         .group_by(DEAL.c.stage_id, DEAL.c.currency)
     )
-    if stage_ids is not None:
-        query = query.where(DEAL.c.stage_id.in_(stage_ids))
-    return [
-        AggregateRow(int(a), str(b), int(c), int(d), int(e))
-        for a, b, c, d, e in conn.execute(query)
-    ]
+    rows = conn.execute(query)
+    return [AggregateRow(int(a), str(b), int(c), int(d), int(e)) for a, b, c, d, e in rows]
 
 
 def _filters(
@@ -106,14 +107,13 @@ def page(
     words: Sequence[str] = (),
 ) -> list[CardRow]:
     """One page of a column's cards in board order (rank, id)."""
-    last_touch = (
+    # Two index-driven lookups (by deal, by contact) rather than one OR that scans.
+    deal_touch = (
+        select(func.max(TOUCHPOINT.c.at)).where(TOUCHPOINT.c.deal_id == DEAL.c.id).scalar_subquery()
+    )
+    contact_touch = (
         select(func.max(TOUCHPOINT.c.at))
-        .where(
-            or_(
-                TOUCHPOINT.c.deal_id == DEAL.c.id,
-                and_(DEAL.c.contact_id.is_not(None), TOUCHPOINT.c.contact_id == DEAL.c.contact_id),
-            )
-        )
+        .where(TOUCHPOINT.c.contact_id == DEAL.c.contact_id)
         .scalar_subquery()
     )
     future_followup = exists().where(
@@ -130,7 +130,8 @@ def page(
             DEAL.c.stage_entered_at,
             CONTACT.c.name,
             CONTACT.c.company,
-            last_touch,
+            deal_touch,
+            contact_touch,
             future_followup,
         )
         .outerjoin(CONTACT, CONTACT.c.id == DEAL.c.contact_id)
@@ -139,7 +140,14 @@ def page(
         .offset(offset)
         .limit(limit)
     )
-    return [CardRow(*row) for row in conn.execute(query)]
+    return [
+        CardRow(*row[:9], _latest(row[9], row[10]), bool(row[11])) for row in conn.execute(query)
+    ]
+
+
+def _latest(*moments: datetime | None) -> datetime | None:
+    known = [m for m in moments if m is not None]
+    return max(known) if known else None
 
 
 def index_of(

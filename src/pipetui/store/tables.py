@@ -81,6 +81,10 @@ class DealRow(SQLModel, table=True):
     __table_args__ = (
         Index("ix_deal_board", "stage_id", "status", "rank", "id"),
         Index("ix_deal_pipeline_status", "pipeline_id", "status", "created_at"),
+        # Covers the column headers' sums, so they never touch the table itself.
+        Index(
+            "ix_deal_stage_values", "stage_id", "status", "currency", "value_minor", "probability"
+        ),
         Index("ix_deal_contact", "contact_id"),
     )
     id: int | None = Field(default=None, primary_key=True)
@@ -136,7 +140,7 @@ class TouchpointRow(SQLModel, table=True):
     __tablename__ = "touchpoint"
     __table_args__ = (
         Index("ix_touchpoint_contact_at", "contact_id", "at"),
-        Index("ix_touchpoint_deal", "deal_id"),
+        Index("ix_touchpoint_deal_at", "deal_id", "at"),
         Index("ix_touchpoint_at", "at"),
     )
     id: int | None = Field(default=None, primary_key=True)
@@ -157,8 +161,8 @@ class FollowUpRow(SQLModel, table=True):
     __tablename__ = "followup"
     __table_args__ = (
         Index("ix_followup_open_due", "done_at", "due"),
-        Index("ix_followup_deal", "deal_id"),
-        Index("ix_followup_contact", "contact_id"),
+        Index("ix_followup_deal", "deal_id", "done_at", "due"),
+        Index("ix_followup_contact", "contact_id", "done_at", "due"),
     )
     id: int | None = Field(default=None, primary_key=True)
     deal_id: int | None = Field(default=None, foreign_key="deal.id", ondelete="CASCADE")
