@@ -26,8 +26,8 @@ run: $(VENV)/.run-stamp
 	$(BIN)/pipetui $(ARGS)
 
 lint: $(VENV)/.test-stamp
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks screenshots
+	$(BIN)/ruff format --check src tests benchmarks screenshots
 
 typecheck: $(VENV)/.test-stamp
 	$(BIN)/mypy

@@ -65,8 +65,7 @@ def board_session(db: Path, moves: int) -> dict[str, Any]:
     focus = [term.key_latency(key) for key in "jjkklhjklhjjkklhjklh"[: max(4, moves * 4)]]
     term.key_latency("g")
     stage = []
-    column = 0
-    for _ in range(moves):
+    for column in range(moves):
         before = column_counts(term.text())
         if column + 1 >= len(before):
             break
@@ -80,7 +79,6 @@ def board_session(db: Path, moves: int) -> dict[str, Any]:
             )
 
         stage.append(term.key_latency("L", moved))
-        column += 1
     rss = term.quit()
     return {"startup": startup, "focus": focus, "stage": stage, "rss_kib": rss}
 
@@ -131,7 +129,8 @@ def run(sizes: list[int], runs: int) -> dict[str, Any]:
     ]
     baseline = statistics.median(t for t, _ in bare)
     results: dict[str, Any] = {
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}",
         "when": time.strftime("%Y-%m-%d %H:%M"),
         "runs": runs,
         "bare_first_frame": stats([t for t, _ in bare]),

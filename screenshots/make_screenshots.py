@@ -15,14 +15,14 @@ from pathlib import Path
 
 os.environ.setdefault("PIPETUI_NOW", "2026-11-20T10:00:00+00:00")
 
-from textual.pilot import Pilot  # noqa: E402
+from textual.pilot import Pilot
 
-from pipetui.services import clock  # noqa: E402
-from pipetui.services.demo import load_demo  # noqa: E402
-from pipetui.services.settings import Settings  # noqa: E402
-from pipetui.services.workspace import Workspace  # noqa: E402
-from pipetui.store.database import open_database  # noqa: E402
-from pipetui.ui.app import PipetuiApp  # noqa: E402
+from pipetui.services import clock
+from pipetui.services.demo import load_demo
+from pipetui.services.settings import Settings
+from pipetui.services.workspace import Workspace
+from pipetui.store.database import open_database
+from pipetui.ui.app import PipetuiApp
 
 HERE = Path(__file__).parent
 SIZE = (160, 45)

@@ -179,6 +179,8 @@ def parse_money(text: str, default_currency: str, *, field: str = "value") -> Mo
     raw = text.strip()
     if not raw:
         raise ValidationError(field, "is empty")
+    if not any(char.isdigit() for char in raw):  # else "abc" reads as a currency code
+        raise ValidationError(field, f"not an amount: {raw!r} (e.g. 1,200.50)")
     currency = default_currency
     body = raw
     coded = re.match(r"^([A-Za-z]{3})(?![A-Za-z])\s*(.*)$", body) or re.match(

@@ -21,9 +21,6 @@ def money(
     base = check_currency(currency, field="currency") if currency else default_currency
     if text is None or not text.strip():
         return Money.zero(base)
-    if not any(char.isdigit() for char in text):
-        # Without this, "abc" reads as a currency code and the error talks of currencies.
-        raise ValidationError(field, f"not an amount: {text.strip()!r} (e.g. 1,200.50)")
     parsed = parse_money(text, base, field=field)
     if currency and parsed.currency != base:
         raise ValidationError("currency", f"{text!r} is in {parsed.currency}, not {base}")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 
 from pipetui.domain.errors import ValidationError
 from pipetui.services import undo as undo_service
@@ -57,8 +58,14 @@ class PipetuiApp(App[None]):
         if version is None:
             return
         if self.seen_version is not None and version != self.seen_version:
-            self.screen.post_message(DatabaseChanged())
+            self.tell_screens()
         self.seen_version = version
+
+    def tell_screens(self, focus_deal: int | None = None) -> None:
+        """Tell every screen on the stack that the data changed, not only the top
+        one: the board under an open dialog must not stay stale."""
+        for screen in list(self.screen_stack):
+            screen.post_message(DatabaseChanged(focus_deal))
 
     def note_own_write(self) -> None:
         """After our own write: don't mistake it for another process's."""
@@ -86,7 +93,21 @@ class PipetuiApp(App[None]):
             return
         self.note_own_write()
         self.call_from_thread(self.notify, f"Undone: {entry.label}")
-        self.screen.post_message(DatabaseChanged())
+        restored = entry.before if isinstance(entry, UndoEntry) else None
+        self.tell_screens(restored.deal_id if restored and restored.deal else None)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Show a toast. Never as markup: messages quote deal titles and stage
+        names, which are user text (`Eve [/]` must show as typed)."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def action_help(self) -> None:
         """Show every key of the current screen and the app."""

@@ -8,10 +8,25 @@ from functools import partial
 
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.fuzzy import Matcher
+from textual.markup import escape
 
+from pipetui.domain.deal import DealStatus
 from pipetui.services.deals import search_deals
 from pipetui.services.pipelines import list_pipelines
 from pipetui.ui.screens.board import BoardScreen
+
+
+def highlight(matcher: Matcher, text: str) -> Content:
+    """`matcher.highlight` for plain text: Textual's parses its argument as markup,
+    and deal titles and pipeline names are user text (`[@click=app.quit]x[/]`)."""
+    content = Content(text)
+    _, offsets = matcher.fuzzy_search.match(matcher.query, text)
+    for offset in offsets:
+        if not text[offset].isspace():
+            content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
 
 
 class BoardCommands(Provider):
@@ -58,7 +73,7 @@ class BoardCommands(Provider):
             score = matcher.match(text)
             if score > 0:
                 yield Hit(
-                    score, matcher.highlight(text), partial(board.show_pipeline, item.pipeline.id)
+                    score, highlight(matcher, text), partial(board.show_pipeline, item.pipeline.id)
                 )
         if len(query.strip()) < 2:
             return
@@ -67,7 +82,15 @@ class BoardCommands(Provider):
             text = f"Deal: {view.deal.title}"
             yield Hit(
                 max(matcher.match(text), 0.5),
-                matcher.highlight(text),
-                partial(board.jump_to_deal, view.deal.id, view.deal.pipeline_id),
-                help=f"{view.pipeline_name} › {view.stage_name} · {view.deal.value.format()}",
+                highlight(matcher, text),
+                partial(
+                    board.jump_to_deal,
+                    view.deal.id,
+                    view.deal.pipeline_id,
+                    view.deal.status is not DealStatus.OPEN,
+                ),
+                # Textual reads `help` as markup; the names in it are user text.
+                help=escape(
+                    f"{view.pipeline_name} › {view.stage_name} · {view.deal.value.format()}"
+                ),
             )

@@ -32,4 +32,7 @@ class DealChanged(Message):
 
 @dataclass
 class DatabaseChanged(Message):
-    """Another process (TUI or CLI) wrote to the database."""
+    """Another process (TUI or CLI) wrote to the database, or an undo did."""
+
+    focus_deal: int | None = None
+    """The deal to put the cursor on afterwards (the one an undo restored)."""

@@ -8,36 +8,25 @@ touched.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
-from pipetui.domain.board import BoardView, Card
+from pipetui.domain.board import BoardView
 from pipetui.domain.deal import DealStatus
-from pipetui.domain.errors import ValidationError
 from pipetui.services import board as board_service
-from pipetui.services import clock
 from pipetui.services import deals as deal_service
-from pipetui.services.pipelines import list_pipelines
-from pipetui.services.undo import undoable
 from pipetui.services.workspace import Workspace
-from pipetui.store import pipelines as pipeline_store
-from pipetui.ui.messages import BoardLoaded, DatabaseChanged, DealChanged
-from pipetui.ui.screens.deal_detail import DealDetailScreen
-from pipetui.ui.screens.deal_form import DealForm, DealFormResult
+from pipetui.ui.messages import BoardLoaded, DatabaseChanged
+from pipetui.ui.screens.board_dialogs import BoardDialogs
 from pipetui.ui.screens.lost_form import LostResult, lost_form
-from pipetui.ui.screens.pipeline_picker import PipelinePicker
-from pipetui.ui.screens.pipeline_settings import PipelineSettings
+from pipetui.ui.screens.opener import open_screen
 from pipetui.ui.screens.welcome import WelcomeScreen
 from pipetui.ui.widgets.deal_list import DealList
+from pipetui.ui.widgets.key_footer import KeyFooter
 from pipetui.ui.widgets.stage_column import StageColumn
-
 
 MIN_COLUMN_WIDTH = 26
 
@@ -48,7 +37,7 @@ def _b(
     return Binding(key, action, description, show=show, key_display=display, id=f"board.{action}")
 
 
-class BoardScreen(Screen[None]):
+class BoardScreen(BoardDialogs):
     """The kanban board of deals by stage, fully keyboard-driven."""
 
     BINDINGS = [
@@ -90,7 +79,7 @@ class BoardScreen(Screen[None]):
         yield Static("", id="board-title", markup=False)
         yield Input(placeholder="Filter by title, contact or company", id="filter")
         yield Horizontal(id="columns")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Load the first pipeline's board; greet an empty database."""
@@ -101,7 +90,7 @@ class BoardScreen(Screen[None]):
     def _greet_if_empty(self) -> None:
         if deal_service.database_is_empty(self.workspace.db):
             self.app.call_from_thread(
-                lambda: self.app.push_screen(WelcomeScreen(self.workspace), lambda _: self.load())
+                open_screen, self.app, lambda: WelcomeScreen(self.workspace), lambda _: self.load()
             )
 
     # -- loading ----------------------------------------------------------
@@ -208,21 +197,11 @@ class BoardScreen(Screen[None]):
         )
         self.app.call_from_thread(column.deal_list.set_page, offset, cards)
 
-    def on_database_changed(self, _message: DatabaseChanged) -> None:
+    def on_database_changed(self, message: DatabaseChanged) -> None:
         """Another process (or an undo) changed the data: reload what is shown."""
-        self.load()
+        self.load(focus_deal=message.focus_deal)
 
     # -- moving around ----------------------------------------------------
-
-    @property
-    def deal_list(self) -> DealList | None:
-        """The focused column's list."""
-        return self.focused if isinstance(self.focused, DealList) else None
-
-    @property
-    def card(self) -> Card | None:
-        """The focused card."""
-        return self.deal_list.current if self.deal_list else None
 
     def action_cursor(self, delta: int) -> None:
         """Move to the next/previous card in the column."""
@@ -256,42 +235,6 @@ class BoardScreen(Screen[None]):
 
     # -- changes ----------------------------------------------------------
 
-    def _change(self, label: str, change: Callable[[int], Any], *, follow: bool) -> None:
-        """Run `change(deal_id)` on the focused card's deal in a worker, undoably."""
-        card = self.card
-        if card is not None:
-            self._run_change(card.deal_id, card.stage_id, label, change, follow)
-
-    @work(thread=True, group="write")
-    def _run_change(
-        self,
-        deal_id: int,
-        stage_id: int,
-        label: str,
-        change: Callable[[int], Any],
-        follow: bool,
-    ) -> None:
-        db = self.workspace.db
-        try:
-            result, entry = undoable(db, deal_id, label, lambda: change(deal_id))
-        except ValidationError as error:
-            self.app.call_from_thread(self.notify, error.message, severity="warning")
-            return
-        self.app.note_own_write()  # type: ignore[attr-defined]
-        stage_ids = {stage_id}
-        if isinstance(result, tuple):
-            result = result[0]
-        if hasattr(result, "deal"):
-            stage_ids.add(result.deal.stage_id)
-        self.post_message(DealChanged(stage_ids, deal_id if follow else None, entry, label))
-
-    def on_deal_changed(self, message: DealChanged) -> None:
-        """Keep the undo entry, say what happened, refresh the touched columns."""
-        if message.undo is not None:
-            self.app.push_undo(message.undo)  # type: ignore[attr-defined]
-        self.notify(f"{message.note} · u to undo", timeout=3)
-        self.load(only=message.stage_ids, focus_deal=message.deal_id)
-
     def action_step(self, steps: int) -> None:
         """Move the focused deal to the next/previous stage."""
         card = self.card
@@ -299,9 +242,8 @@ class BoardScreen(Screen[None]):
             if card is not None:
                 self.notify("Reopen the deal (r) to move it", severity="warning")
             return
-        direction = "forward" if steps > 0 else "back"
         self._change(
-            f"moved {card.title!r} {direction}",
+            f"moved {card.title!r}",
             lambda deal_id: deal_service.step_deal(self.workspace.db, deal_id, steps=steps),
             follow=True,
         )
@@ -377,148 +319,17 @@ class BoardScreen(Screen[None]):
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self) -> None:
-        if self.columns:
-            next(iter(self.columns.values())).deal_list.focus()
+        """Enter: go to the first column that has a matching card."""
+        lists = [c.deal_list for c in self.columns.values()]
+        target = next((d for d in lists if d.total), lists[0] if lists else None)
+        if target is not None:
+            target.focus()
 
     def action_clear_filter(self) -> None:
-        """Clear the filter and go back to the cards."""
+        """Clear the filter and go back to the cards (staying in the column one is in)."""
         field = self.query_one("#filter", Input)
         field.remove_class("shown")
         if field.value:
             field.value = ""
-        if self.columns:
+        if not isinstance(self.focused, DealList) and self.columns:
             next(iter(self.columns.values())).deal_list.focus()
-
-    # -- forms and other screens ------------------------------------------
-
-    def action_open_deal(self) -> None:
-        """Open the focused deal's details."""
-        if self.card:
-            self._open_detail(self.card.deal_id)
-
-    @work(thread=True, group="read")
-    def _open_detail(self, deal_id: int) -> None:
-        try:
-            detail = deal_service.show_deal(self.workspace.db, deal_id, self.workspace.settings)
-        except ValidationError as error:
-            self.app.call_from_thread(self.notify, error.message, severity="warning")
-            return
-        now = clock.now()
-        self.app.call_from_thread(lambda: self.app.push_screen(DealDetailScreen(detail, now)))
-
-    def action_new_deal(self) -> None:
-        """A new deal in the focused column."""
-        column = self.columns.get(self.deal_list.stage_id) if self.deal_list else None
-        if column is None and self.columns:
-            column = next(iter(self.columns.values()))
-        if column is None:
-            self.notify("Add a stage first (S)", severity="warning")
-            return
-        stage = column.summary.stage
-
-        def save(result: DealFormResult | None) -> None:
-            if result is not None:
-                column.deal_list.focus()
-                self._add_deal(stage.id, result)
-
-        currency = self.workspace.settings.default_currency
-        self.app.push_screen(DealForm(f"New deal in {stage.name}", currency), save)
-
-    @work(thread=True, group="write")
-    def _add_deal(self, stage_id: int, result: Any) -> None:
-        db = self.workspace.db
-        try:
-            with db.read() as conn:
-                stage = pipeline_store.get_stage(conn, stage_id)
-                pipeline = pipeline_store.get_pipeline(conn, stage.pipeline_id)
-            added = deal_service.add_deal(
-                db,
-                title=result.title,
-                value=result.value,
-                pipeline=pipeline.name,
-                stage=stage.name,
-                contact=result.contact or None,
-                source=result.source,
-                close_date=result.close_date,
-                probability=result.probability,
-            )
-        except ValidationError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error")
-            return
-        deal_id = added.view.deal.id
-        _, entry = undoable(db, deal_id, f"added {result.title!r}", lambda: None)
-        self.app.note_own_write()  # type: ignore[attr-defined]
-        self.post_message(DealChanged({stage_id}, deal_id, entry, f"added {result.title!r}"))
-
-    def action_edit_deal(self) -> None:
-        """Edit the focused deal in the form."""
-        if self.card:
-            self._open_form(self.card.deal_id)
-
-    @work(thread=True, group="read")
-    def _open_form(self, deal_id: int) -> None:
-        db = self.workspace.db
-        try:
-            view = deal_service.show_deal(db, deal_id).view
-        except ValidationError as error:
-            self.app.call_from_thread(self.notify, error.message, severity="warning")
-            return
-
-        def save(result: DealFormResult | None) -> None:
-            if result is None:
-                return
-            self._run_change(
-                deal_id,
-                view.deal.stage_id,
-                f"edited {result.title!r}",
-                lambda deal_id: deal_service.edit_deal(
-                    db,
-                    deal_id,
-                    title=result.title,
-                    value=result.value,
-                    contact=result.contact,
-                    source=result.source,
-                    close_date=result.close_date,
-                    probability=result.probability,
-                ),
-                True,
-            )
-
-        def show() -> None:  # widgets are built on the event loop, not in the worker
-            currency = self.workspace.settings.default_currency
-            self.app.push_screen(DealForm(f"Edit deal #{deal_id}", currency, view), save)
-
-        self.app.call_from_thread(show)
-
-    def action_switch_pipeline(self) -> None:
-        """Pick another pipeline."""
-        self._pick_pipeline()
-
-    @work(thread=True, group="read")
-    def _pick_pipeline(self) -> None:
-        pipelines = [item.pipeline for item in list_pipelines(self.workspace.db)]
-        self.app.call_from_thread(
-            lambda: self.app.push_screen(
-                PipelinePicker(pipelines, self.pipeline_id), self.show_pipeline
-            )
-        )
-
-    def show_pipeline(self, pipeline_id: int | None) -> None:
-        """Show another pipeline's board."""
-        if pipeline_id is not None and pipeline_id != self.pipeline_id:
-            self.pipeline_id = pipeline_id
-            self.load()
-
-    def jump_to_deal(self, deal_id: int, pipeline_id: int) -> None:
-        """Show a deal's pipeline and put the cursor on it (from the palette)."""
-        self.pipeline_id = pipeline_id
-        self.view = BoardView(True, "", None) if self.view.search else self.view
-        self.load(focus_deal=deal_id)
-
-    def action_pipeline_settings(self) -> None:
-        """Add, rename, reorder and remove stages."""
-
-        def done(_: object) -> None:
-            self.load()
-
-        self.app.push_screen(PipelineSettings(self.workspace, self.pipeline_id), done)

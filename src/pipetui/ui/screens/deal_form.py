@@ -7,6 +7,7 @@ the form stays open; escape closes it with nothing saved.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
 
@@ -18,7 +19,7 @@ from textual.widgets import Input, Label
 
 from pipetui.domain.deal import DealView, check_title
 from pipetui.domain.errors import ValidationError
-from pipetui.domain.money import Money
+from pipetui.domain.money import Money, check_currency, parse_money
 from pipetui.domain.text import clean_text
 from pipetui.services import inputs
 from pipetui.ui.widgets.field import Field
@@ -34,6 +35,8 @@ class DealFormResult:
     source: str | None
     close_date: date | None
     probability: int | None
+    raw: dict[str, str] = dataclasses.field(default_factory=dict)
+    """What was typed, to reopen the form with it if the save fails."""
 
 
 class DealForm(ModalScreen[DealFormResult | None]):
@@ -45,8 +48,17 @@ class DealForm(ModalScreen[DealFormResult | None]):
         Binding("ctrl+s", "save", "Save", id="form.save"),
     ]
 
-    def __init__(self, heading: str, default_currency: str, deal: DealView | None = None) -> None:
+    def __init__(
+        self,
+        heading: str,
+        default_currency: str,
+        deal: DealView | None = None,
+        *,
+        draft: dict[str, str] | None = None,
+        error: ValidationError | None = None,
+    ) -> None:
         super().__init__(classes="form-screen")
+        self.error = error
         self.heading = heading
         self.default_currency = default_currency
         d = deal.deal if deal else None
@@ -74,6 +86,10 @@ class DealForm(ModalScreen[DealFormResult | None]):
             ),
         }
 
+        for name, value in (draft or {}).items():
+            if name in self.fields:
+                self.fields[name].input.value = value
+
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="form"):
             yield Label(
@@ -92,6 +108,16 @@ class DealForm(ModalScreen[DealFormResult | None]):
                 "ctrl+s or enter save · escape cancel · tab next field", classes="form-help"
             )
 
+    def on_mount(self) -> None:
+        """A form reopened after a failed save shows why, at the field."""
+        if self.error is not None:
+            self._show(self.error)
+
+    def _show(self, error: ValidationError) -> None:
+        field = self.fields.get(error.field, self.fields["title"])
+        field.show_error(error.message)
+        field.input.focus()
+
     def on_input_submitted(self, _event: Input.Submitted) -> None:
         """Enter in any field saves."""
         self.action_save()
@@ -99,13 +125,16 @@ class DealForm(ModalScreen[DealFormResult | None]):
     def parse(self) -> DealFormResult:
         """The checked values, or a ValidationError naming the field."""
         f = {name: field.value for name, field in self.fields.items()}
+        currency = check_currency(f["currency"]) if f["currency"].strip() else self.default_currency
         return DealFormResult(
             title=check_title(f["title"]),
-            value=inputs.money(f["value"], f["currency"].strip() or None, self.default_currency),
+            # A currency typed with the value ("€5", "5 EUR") wins over the field.
+            value=parse_money(f["value"], currency) if f["value"].strip() else Money.zero(currency),
             contact=f["contact"].strip(),
             source=clean_text(f["source"], single_line=True) or None,
             close_date=inputs.optional_date(f["close-date"], field="close-date"),
             probability=inputs.probability(f["probability"]),
+            raw=f,
         )
 
     def action_save(self) -> None:
@@ -115,9 +144,7 @@ class DealForm(ModalScreen[DealFormResult | None]):
         try:
             result = self.parse()
         except ValidationError as error:
-            field = self.fields.get(error.field, self.fields["title"])
-            field.show_error(error.message)
-            field.input.focus()
+            self._show(error)
             return
         self.dismiss(result)
 

@@ -23,6 +23,8 @@ from pipetui.services import pipelines as service
 from pipetui.services.pipelines import PipelineWithStages
 from pipetui.services.undo import undoable_pipeline
 from pipetui.services.workspace import Workspace
+from pipetui.ui.messages import DatabaseChanged
+from pipetui.ui.screens.opener import open_screen
 from pipetui.ui.screens.pipeline_picker import StagePicker
 from pipetui.ui.screens.prompt import PromptForm, Spec
 
@@ -73,6 +75,8 @@ class PipelineSettings(ModalScreen[None]):
         _b("N", "new_pipeline", "New pipeline", show=False),
         _b("R", "rename_pipeline", "Rename pipeline", show=False),
         _b("escape,q", "close", "Back"),
+        # A modal screen hides the app's keys, so undo is bound here too.
+        Binding("u", "app.undo", "Undo", id="stages.undo"),
     ]
 
     def __init__(self, workspace: Workspace, pipeline_id: int | None) -> None:
@@ -97,6 +101,10 @@ class PipelineSettings(ModalScreen[None]):
         table.add_column("Stage", width=36)
         table.add_column("Probability", width=12)
         table.add_column("Rots after", width=12)
+        self.reload()
+
+    def on_database_changed(self, _message: DatabaseChanged) -> None:
+        """An undo (or another process) changed the stages: show them again."""
         self.reload()
 
     @work(thread=True, exclusive=True, group="settings")
@@ -249,7 +257,7 @@ class PipelineSettings(ModalScreen[None]):
                 remove(next(s.name for s in others if s.id == stage_id))
 
         title = f"Remove {stage.name}: move its deals to…"
-        self.app.call_from_thread(lambda: self.app.push_screen(StagePicker(title, others), picked))
+        self.app.call_from_thread(open_screen, self.app, lambda: StagePicker(title, others), picked)
 
     def action_new_pipeline(self) -> None:
         """Create a pipeline with the default stages and show it."""

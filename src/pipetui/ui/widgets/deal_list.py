@@ -179,10 +179,10 @@ class DealList(ScrollView, can_focus=True, inherit_bindings=False):
         line = y + int(self.scroll_offset.y)
         index, row = divmod(line, CARD_HEIGHT)
         if index >= self.total:
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self._styles(False)["gap"])
         card = self._cards.get(index)
         if card is None:
             self._need(index)
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self._styles(False)["gap"])
         selected = index == self.cursor and self.has_focus
         return card_line(card, row, width, self._styles(selected))

@@ -1,0 +1,261 @@
+"""The board's dialogs and changes: running a change on a deal (undoably, in a
+worker), the deal detail, the deal form (new and edit), the pipeline picker and
+settings, and jumping to a deal from the palette.
+
+The base of `BoardScreen`, which adds the columns, loading and the key map.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from textual import work
+from textual.screen import Screen
+
+from pipetui.domain.board import BoardView, Card
+from pipetui.domain.deal import DealView
+from pipetui.domain.errors import ValidationError
+from pipetui.services import clock
+from pipetui.services import deals as deal_service
+from pipetui.services import undo as undo_service
+from pipetui.services.pipelines import list_pipelines
+from pipetui.services.undo import undoable
+from pipetui.services.workspace import Workspace
+from pipetui.store import pipelines as pipeline_store
+from pipetui.ui.messages import DealChanged
+from pipetui.ui.screens.deal_detail import DealDetailScreen
+from pipetui.ui.screens.deal_form import DealForm, DealFormResult
+from pipetui.ui.screens.opener import open_screen
+from pipetui.ui.screens.pipeline_picker import PipelinePicker
+from pipetui.ui.screens.pipeline_settings import PipelineSettings
+from pipetui.ui.widgets.deal_list import DealList
+from pipetui.ui.widgets.stage_column import StageColumn
+
+
+class BoardDialogs(Screen[None]):
+    """What the board does to deals, and the screens it opens for that."""
+
+    workspace: Workspace
+    pipeline_id: int | None
+    view: BoardView
+    columns: dict[int, StageColumn]
+
+    def load(self, *, only: set[int] | None = None, focus_deal: int | None = None) -> None:
+        """Reload the board (BoardScreen implements it)."""
+        raise NotImplementedError
+
+    @property
+    def deal_list(self) -> DealList | None:
+        """The focused column's list."""
+        return self.focused if isinstance(self.focused, DealList) else None
+
+    @property
+    def card(self) -> Card | None:
+        """The focused card."""
+        return self.deal_list.current if self.deal_list else None
+
+    # -- changes ----------------------------------------------------------
+
+    def _change(self, label: str, change: Callable[[int], Any], *, follow: bool) -> None:
+        """Run `change(deal_id)` on the focused card's deal in a worker, undoably."""
+        card = self.card
+        if card is not None:
+            self._run_change(card.deal_id, card.stage_id, label, change, follow)
+
+    @work(thread=True, group="write")
+    def _run_change(
+        self,
+        deal_id: int,
+        stage_id: int,
+        label: str,
+        change: Callable[[int], Any],
+        follow: bool,
+        on_error: Callable[[ValidationError], None] | None = None,
+    ) -> None:
+        db = self.workspace.db
+        try:
+            result, entry = undoable(db, deal_id, label, lambda: change(deal_id))
+        except ValidationError as error:
+            if on_error is not None:
+                self.app.call_from_thread(on_error, error)
+            else:
+                self.app.call_from_thread(self.notify, error.message, severity="warning")
+            return
+        self.app.note_own_write()  # type: ignore[attr-defined]
+        stage_ids = {stage_id}
+        note = label
+        if isinstance(result, tuple):
+            result = result[0]
+        if isinstance(result, DealView):
+            stage_ids.add(result.deal.stage_id)
+            if result.deal.stage_id != stage_id:
+                note = f"{label} to {result.stage_name}"
+        self.post_message(DealChanged(stage_ids, deal_id if follow else None, entry, note))
+
+    def on_deal_changed(self, message: DealChanged) -> None:
+        """Keep the undo entry, say what happened, refresh the touched columns."""
+        if message.undo is not None:
+            self.app.push_undo(message.undo)  # type: ignore[attr-defined]
+        self.notify(f"{message.note} · u to undo", timeout=3)
+        self.load(only=message.stage_ids, focus_deal=message.deal_id)
+
+    def action_open_deal(self) -> None:
+        """Open the focused deal's details."""
+        if self.card:
+            self._open_detail(self.card.deal_id)
+
+    @work(thread=True, group="read")
+    def _open_detail(self, deal_id: int) -> None:
+        try:
+            detail = deal_service.show_deal(self.workspace.db, deal_id, self.workspace.settings)
+        except ValidationError as error:
+            self.app.call_from_thread(self.notify, error.message, severity="warning")
+            return
+        now = clock.now()
+        self.app.call_from_thread(open_screen, self.app, lambda: DealDetailScreen(detail, now))
+
+    def action_new_deal(self) -> None:
+        """A new deal in the focused column."""
+        column = self.columns.get(self.deal_list.stage_id) if self.deal_list else None
+        if column is None and self.columns:
+            column = next(iter(self.columns.values()))
+        if column is None:
+            self.notify("Add a stage first (S)", severity="warning")
+            return
+        stage = column.summary.stage
+
+        self._deal_form(f"New deal in {stage.name}", None, None, column, None)
+
+    def _deal_form(
+        self,
+        heading: str,
+        deal_id: int | None,
+        view: DealView | None,
+        column: StageColumn | None,
+        retry: tuple[DealFormResult, ValidationError] | None,
+    ) -> None:
+        """Open the form (again, with what was typed and the error, after a save
+        failed on something only the database could check, such as the contact)."""
+        currency = self.workspace.settings.default_currency
+
+        def save(result: DealFormResult | None) -> None:
+            if result is None:
+                return
+            if deal_id is None and column is not None:
+                column.deal_list.focus()
+                self._add_deal(heading, column.summary.stage.id, result)
+            elif deal_id is not None and view is not None:
+                self._edit_deal(heading, deal_id, view, result)
+
+        draft, error = (retry[0].raw, retry[1]) if retry else (None, None)
+        self.app.push_screen(DealForm(heading, currency, view, draft=draft, error=error), save)
+
+    def _edit_deal(
+        self, heading: str, deal_id: int, view: DealView, result: DealFormResult
+    ) -> None:
+        db = self.workspace.db
+        self._run_change(
+            deal_id,
+            view.deal.stage_id,
+            f"edited {result.title!r}",
+            lambda deal_id: deal_service.edit_deal(
+                db,
+                deal_id,
+                title=result.title,
+                value=result.value,
+                contact=result.contact,
+                source=result.source,
+                close_date=result.close_date,
+                probability=result.probability,
+            ),
+            True,
+            lambda error: self._deal_form(heading, deal_id, view, None, (result, error)),
+        )
+
+    @work(thread=True, group="write")
+    def _add_deal(self, heading: str, stage_id: int, result: DealFormResult) -> None:
+        db = self.workspace.db
+        try:
+            with db.read() as conn:
+                stage = pipeline_store.get_stage(conn, stage_id)
+                pipeline = pipeline_store.get_pipeline(conn, stage.pipeline_id)
+            added = deal_service.add_deal(
+                db,
+                title=result.title,
+                value=result.value,
+                pipeline=pipeline.name,
+                stage=stage.name,
+                contact=result.contact or None,
+                source=result.source,
+                close_date=result.close_date,
+                probability=result.probability,
+            )
+        except ValidationError as error:
+            column = self.columns.get(stage_id)
+            self.app.call_from_thread(self._deal_form, heading, None, None, column, (result, error))
+            return
+        deal_id = added.view.deal.id
+        label = f"added {result.title!r}"
+        entry = undo_service.added(db, deal_id, label)
+        self.app.note_own_write()  # type: ignore[attr-defined]
+        note = label + (
+            f" and new contact {added.created_contact!r}" if added.created_contact else ""
+        )
+        self.post_message(DealChanged({stage_id}, deal_id, entry, note))
+
+    def action_edit_deal(self) -> None:
+        """Edit the focused deal in the form."""
+        if self.card:
+            self._open_form(self.card.deal_id)
+
+    @work(thread=True, group="read")
+    def _open_form(self, deal_id: int) -> None:
+        db = self.workspace.db
+        try:
+            view = deal_service.show_deal(db, deal_id).view
+        except ValidationError as error:
+            self.app.call_from_thread(self.notify, error.message, severity="warning")
+            return
+
+        self.app.call_from_thread(
+            self._deal_form, f"Edit deal #{deal_id}", deal_id, view, None, None
+        )
+
+    def action_switch_pipeline(self) -> None:
+        """Pick another pipeline."""
+        self._pick_pipeline()
+
+    @work(thread=True, group="read")
+    def _pick_pipeline(self) -> None:
+        pipelines = [item.pipeline for item in list_pipelines(self.workspace.db)]
+        self.app.call_from_thread(
+            open_screen,
+            self.app,
+            lambda: PipelinePicker(pipelines, self.pipeline_id),
+            self.show_pipeline,
+        )
+
+    def show_pipeline(self, pipeline_id: int | None) -> None:
+        """Show another pipeline's board."""
+        if pipeline_id is not None and pipeline_id != self.pipeline_id:
+            self.pipeline_id = pipeline_id
+            self.load()
+
+    def jump_to_deal(self, deal_id: int, pipeline_id: int, closed: bool = False) -> None:
+        """Show a deal's pipeline and put the cursor on it (from the palette).
+
+        The filter is cleared, and closed deals are shown if this one is closed,
+        so the deal is always there to land on.
+        """
+        self.pipeline_id = pipeline_id
+        self.view = BoardView(self.view.show_closed or closed, "", self.view.verdict)
+        self.load(focus_deal=deal_id)
+
+    def action_pipeline_settings(self) -> None:
+        """Add, rename, reorder and remove stages."""
+
+        def done(_: object) -> None:
+            self.load()
+
+        self.app.push_screen(PipelineSettings(self.workspace, self.pipeline_id), done)
