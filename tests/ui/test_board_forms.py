@@ -50,7 +50,7 @@ def titles(col: StageColumn) -> list[str]:
 async def focus_card(pilot: Pilot[None], stage: str, title: str) -> None:
     """Put the cursor on the card `title` in column `stage`."""
     col = column(pilot, stage)
-    col.deal_list.focus()
+    board(pilot).activate(col.stage_id)
     col.deal_list.go_to(titles(col).index(title))
     await pilot.pause()
     assert board(pilot).card is not None and board(pilot).card.title == title  # type: ignore[union-attr]
@@ -118,7 +118,7 @@ async def test_each_bad_field_is_shown_at_that_field_and_nothing_is_saved(
 ) -> None:
     async with make_app(sales).run_test(size=SIZE) as pilot:
         await settle(pilot)
-        column(pilot, "Needs assessment").deal_list.focus()
+        board(pilot).activate(column(pilot, "Needs assessment").stage_id)
         await press(pilot, "n")
         form = pilot.app.screen
         assert isinstance(form, DealForm)
@@ -152,7 +152,7 @@ async def test_a_valid_form_adds_the_deal_to_the_focused_column_and_u_removes_it
 ) -> None:
     async with make_app(sales).run_test(size=SIZE) as pilot:
         await settle(pilot)
-        column(pilot, "Needs assessment").deal_list.focus()
+        board(pilot).activate(column(pilot, "Needs assessment").stage_id)
         count = len(all_deals(sales))
 
         await press(pilot, "n")

@@ -88,7 +88,7 @@ def stage_id(pilot: Pilot[None], stage: str) -> int:
 async def focus_card(pilot: Pilot[None], stage: str, title: str) -> int:
     """Put the cursor on the card `title` in column `stage`; return its deal id."""
     col = column(pilot, stage)
-    col.deal_list.focus()
+    board(pilot).activate(col.stage_id)
     col.deal_list.go_to(titles(col).index(title))
     await pilot.pause()
     card = board(pilot).card
@@ -405,7 +405,7 @@ async def test_filter_by_hebrew_contact_and_latin_title_then_escape_clears(
 
         await press(pilot, "escape")
         assert {n: column(pilot, n).deal_list.total for n in headers(pilot)} == totals
-        assert isinstance(pilot.app.focused, DealList)
+        assert board(pilot).deal_list is not None
 
         await press(pilot, "slash")
         await press(pilot, *"WEBSITE")
@@ -614,7 +614,7 @@ async def test_empty_database_welcomes_and_d_loads_demo_data(workspace: Workspac
         assert sum(c.deal_list.total for c in board(pilot).columns.values()) > 0
         assert sum(count for count, _ in headers(pilot).values()) > 0
         assert deal_service.list_deals(workspace.db)
-        assert isinstance(pilot.app.focused, DealList)
+        assert board(pilot).deal_list is not None
 
 
 async def test_empty_database_escape_starts_empty(workspace: Workspace) -> None:

@@ -44,6 +44,12 @@ class BoardData:
     columns: list[ColumnData]
 
 
+def _percent(minor_x100: int) -> int:
+    """A sum of value × percent back to minor units, rounding halves up (integers
+    only: money never goes through a float)."""
+    return (minor_x100 + 50) // 100
+
+
 def _words(view: BoardView) -> list[str]:
     return search_key(view.search).split()
 
@@ -90,7 +96,7 @@ def _summaries(
     for row in store.aggregates(conn, pipeline_id, ids):
         counts[row.stage_id] = counts.get(row.stage_id, 0) + row.count
         values[row.stage_id].add(Money(row.value_minor, row.currency))
-        weighted[row.stage_id].add(Money(round(row.weighted_minor_x100 / 100), row.currency))
+        weighted[row.stage_id].add(Money(_percent(row.weighted_minor_x100), row.currency))
     words = _words(view)
     plain = view.statuses == (DealStatus.OPEN,) and not words
     return [

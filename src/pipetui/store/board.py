@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
 from sqlalchemy.engine import Connection
 
 from pipetui.domain.deal import DealStatus
@@ -46,27 +46,42 @@ class CardRow:
 def aggregates(
     conn: Connection, pipeline_id: int, stage_ids: Sequence[int] | None = None
 ) -> list[AggregateRow]:
-    """Count, value and weighted value (×100) of open deals per stage and currency."""
-    probability = func.coalesce(DEAL.c.probability, STAGE.c.probability)
-    ids = stage_ids if stage_ids is not None else [
-        stage_id for (stage_id,) in conn.execute(
-            select(STAGE.c.id).where(STAGE.c.pipeline_id == pipeline_id)
+    """Count, value and weighted value (×100) of open deals per stage and currency.
+
+    Read from the covering index alone: no join to the stage table per deal. Deals
+    without their own probability are summed apart and weighted with their
+    stage's probability afterwards.
+    """
+    stages = {
+        stage_id: probability
+        for stage_id, probability in conn.execute(
+            select(STAGE.c.id, STAGE.c.probability).where(STAGE.c.pipeline_id == pipeline_id)
         )
-    ]  # fmt: skip
+    }
+    ids = list(stages) if stage_ids is None else [i for i in stage_ids if i in stages]
+    own = DEAL.c.probability.is_not(None)
     query = (
         select(
             DEAL.c.stage_id,
             DEAL.c.currency,
             func.count(),
             func.sum(DEAL.c.value_minor),
-            func.sum(DEAL.c.value_minor * probability),
+            func.sum(case((own, 0), else_=DEAL.c.value_minor)),
+            func.sum(case((own, DEAL.c.value_minor * DEAL.c.probability), else_=0)),
         )
-        .join(STAGE, STAGE.c.id == DEAL.c.stage_id)
         .where(DEAL.c.stage_id.in_(ids), DEAL.c.status == DealStatus.OPEN.value)
         .group_by(DEAL.c.stage_id, DEAL.c.currency)
     )
-    rows = conn.execute(query)
-    return [AggregateRow(int(a), str(b), int(c), int(d), int(e)) for a, b, c, d, e in rows]
+    return [
+        AggregateRow(
+            int(stage_id),
+            str(currency),
+            int(count),
+            int(value),
+            int(plain) * stages[stage_id] + int(weighted),
+        )
+        for stage_id, currency, count, value, plain, weighted in conn.execute(query)
+    ]
 
 
 def _filters(

@@ -105,8 +105,15 @@ class PipetuiApp(App[None]):
         timeout: float | None = None,
         markup: bool = False,
     ) -> None:
-        """Show a toast. Never as markup: messages quote deal titles and stage
-        names, which are user text (`Eve [/]` must show as typed)."""
+        """Say something to the user. Never as markup: messages quote deal titles
+        and stage names, which are user text (`Eve [/]` must show as typed).
+
+        On the board it goes to the status line, which costs no layout; elsewhere
+        it is a toast.
+        """
+        if isinstance(self.screen, BoardScreen):
+            self.screen.say(message, severity)
+            return
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def action_help(self) -> None:

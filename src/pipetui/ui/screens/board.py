@@ -12,6 +12,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from pipetui.domain.board import BoardView
@@ -65,7 +66,7 @@ class BoardScreen(BoardDialogs):
         _b("escape", "clear_filter", "Clear filter"),
     ]
 
-    AUTO_FOCUS = None
+    AUTO_FOCUS = ""  # nothing takes focus: the screen itself handles the keys
 
     def __init__(self, workspace: Workspace) -> None:
         super().__init__()
@@ -73,12 +74,15 @@ class BoardScreen(BoardDialogs):
         self.pipeline_id: int | None = None
         self.view = BoardView()
         self.columns: dict[int, StageColumn] = {}
+        self.active: int | None = None
+        self._clear_status: Timer | None = None
         self._stage_order: list[int] = []
 
     def compose(self) -> ComposeResult:
         yield Static("", id="board-title", markup=False)
         yield Input(placeholder="Filter by title, contact or company", id="filter")
         yield Horizontal(id="columns")
+        yield Static("", id="status", markup=False)
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -141,12 +145,30 @@ class BoardScreen(BoardDialogs):
         if message.focus_deal is not None and message.focus_index is not None:
             for column_data in data.columns:
                 if any(c.deal_id == message.focus_deal for c in column_data.cards):
-                    deal_list = self.columns[column_data.summary.stage.id].deal_list
-                    deal_list.focus()
-                    deal_list.go_to(message.focus_index)
-        filtering = isinstance(self.focused, Input) and self.focused.has_class("shown")
-        if not isinstance(self.focused, DealList) and not filtering and self.columns:
-            next(iter(self.columns.values())).deal_list.focus()
+                    self.activate(column_data.summary.stage.id)
+                    self.columns[column_data.summary.stage.id].deal_list.go_to(message.focus_index)
+        if self.active not in self.columns and self.columns:
+            self.activate(next(iter(self.columns)))
+
+    def activate(self, stage_id: int) -> None:
+        """Make a column the active one: its cursor shows and the keys act on it.
+
+        No widget focus moves (see `DealList`), so this repaints two cursors only.
+        """
+        previous = self.columns.get(self.active) if self.active is not None else None
+        column = self.columns[stage_id]
+        self.active = stage_id
+        if previous is not None and previous is not column:
+            previous.deal_list.set_active(False)
+        column.deal_list.set_active(True)
+        container = self.query_one("#columns", Horizontal)
+        if not container.region.contains_region(column.region):
+            container.scroll_to_widget(column, animate=False)
+
+    def on_deal_list_clicked(self, message: DealList.Clicked) -> None:
+        """A click on a column makes it the active one."""
+        self.activate(message.deal_list.stage_id)
+        self.set_focus(None)
 
     async def _rebuild(self, data: board_service.BoardData) -> None:
         container = self.query_one("#columns", Horizontal)
@@ -159,6 +181,17 @@ class BoardScreen(BoardDialogs):
             await container.mount(
                 Static("This pipeline has no stages. Press S to add some.", classes="empty")
             )
+
+    def say(self, message: str, severity: str = "information") -> None:
+        """Show a one-line note in the status line (instead of a toast: it never
+        changes the layout, so the board does not repaint around it)."""
+        status = self.query_one("#status", Static)
+        status.update(message, layout=False)
+        for level in ("information", "warning", "error"):
+            status.set_class(level == severity, f"-{level}")
+        if self._clear_status is not None:
+            self._clear_status.stop()
+        self._clear_status = self.set_timer(6, lambda: status.update("", layout=False))
 
     def on_resize(self) -> None:
         """Columns share the width, but never get narrower than a readable card."""
@@ -230,7 +263,7 @@ class BoardScreen(BoardDialogs):
         if target is current:
             return
         row = current.visible_row() if current else 0
-        target.focus()
+        self.activate(target.stage_id)
         target.go_to(int(target.scroll_offset.y) // 4 + row)
 
     # -- changes ----------------------------------------------------------
@@ -322,8 +355,9 @@ class BoardScreen(BoardDialogs):
         """Enter: go to the first column that has a matching card."""
         lists = [c.deal_list for c in self.columns.values()]
         target = next((d for d in lists if d.total), lists[0] if lists else None)
+        self.set_focus(None)
         if target is not None:
-            target.focus()
+            self.activate(target.stage_id)
 
     def action_clear_filter(self) -> None:
         """Clear the filter and go back to the cards (staying in the column one is in)."""
@@ -331,5 +365,4 @@ class BoardScreen(BoardDialogs):
         field.remove_class("shown")
         if field.value:
             field.value = ""
-        if not isinstance(self.focused, DealList) and self.columns:
-            next(iter(self.columns.values())).deal_list.focus()
+        self.set_focus(None)

@@ -40,6 +40,7 @@ class BoardDialogs(Screen[None]):
     pipeline_id: int | None
     view: BoardView
     columns: dict[int, StageColumn]
+    active: int | None
 
     def load(self, *, only: set[int] | None = None, focus_deal: int | None = None) -> None:
         """Reload the board (BoardScreen implements it)."""
@@ -48,7 +49,8 @@ class BoardDialogs(Screen[None]):
     @property
     def deal_list(self) -> DealList | None:
         """The focused column's list."""
-        return self.focused if isinstance(self.focused, DealList) else None
+        column = self.columns.get(self.active) if self.active is not None else None
+        return column.deal_list if column else None
 
     @property
     def card(self) -> Card | None:
@@ -143,7 +145,6 @@ class BoardDialogs(Screen[None]):
             if result is None:
                 return
             if deal_id is None and column is not None:
-                column.deal_list.focus()
                 self._add_deal(heading, column.summary.stage.id, result)
             elif deal_id is not None and view is not None:
                 self._edit_deal(heading, deal_id, view, result)

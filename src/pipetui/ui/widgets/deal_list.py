@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.segment import Segment
 from rich.style import Style
 from textual import events
+from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -27,12 +29,18 @@ _PARTS = (
 )  # fmt: skip
 
 
-class DealList(ScrollView, can_focus=True, inherit_bindings=False):
-    """The cards of one stage, drawn line by line; the board screen owns the keys."""
+class DealList(ScrollView, can_focus=False, inherit_bindings=False):
+    """The cards of one stage, drawn line by line; the board screen owns the keys.
+
+    It never takes focus: the board marks one list `active` and moving between
+    columns just repaints two cursors (a focus change would restyle and re-lay out
+    the screen, which is most of what a key would cost).
+    """
 
     COMPONENT_CLASSES = {
         "deal-list--card",
         "deal-list--cursor",
+        "deal-list--track",
         *(f"deal-list--{part}" for part in _PARTS),
     }
 
@@ -59,7 +67,11 @@ class DealList(ScrollView, can_focus=True, inherit_bindings=False):
         self.total = 0
         self._cards: dict[int, Card] = {}
         self._pending: set[int] = set()
-        self._style_cache: dict[tuple[bool, bool], dict[str, Style]] = {}
+        self._style_cache: dict[bool, dict[str, Style]] = {}
+        # Drawn card lines by (card, row, width, selected): cards are frozen values,
+        # so a reloaded but unchanged card is drawn from here.
+        self._lines: LRUCache[tuple[Card, int, int, bool], Strip] = LRUCache(2048)
+        self.active = False
 
     # -- data -------------------------------------------------------------
 
@@ -78,9 +90,17 @@ class DealList(ScrollView, can_focus=True, inherit_bindings=False):
         self.total = total
         self._cards = {offset + i: card for i, card in enumerate(cards)}
         self._pending.clear()
-        self.virtual_size = Size(self.size.width, total * CARD_HEIGHT)
+        self._set_height(total)
         self.cursor = min(self.cursor, max(0, total - 1))
         self.refresh()
+
+    def _set_height(self, total: int) -> None:
+        """The scrollable height, set without asking for a new layout: the widget's
+        own size never depends on it, and a layout pass repaints the whole board
+        (it was most of what a stage move cost)."""
+        self.set_reactive(DealList.virtual_size, Size(self.size.width, total * CARD_HEIGHT))
+        if self.scroll_y > self.max_scroll_y:
+            self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
 
     def set_page(self, offset: int, cards: list[Card]) -> None:
         """Add a page of cards; drop far-away ones so memory stays bounded."""
@@ -131,30 +151,35 @@ class DealList(ScrollView, can_focus=True, inherit_bindings=False):
     def _refresh_card(self, index: int) -> None:
         self.refresh_lines(index * CARD_HEIGHT - int(self.scroll_offset.y), CARD_HEIGHT)
 
-    def on_focus(self) -> None:
-        """The cursor shows only in the focused column."""
-        self._refresh_card(self.cursor)
-        self.post_message(self.CursorMoved(self))
+    def set_active(self, active: bool) -> None:
+        """Show (or hide) this column's cursor."""
+        if active != self.active:
+            self.active = active
+            self._refresh_card(self.cursor)
+            if active:
+                self.post_message(self.CursorMoved(self))
 
-    def on_blur(self) -> None:
-        """Dim the cursor when the column loses focus."""
-        self._refresh_card(self.cursor)
+    @dataclass
+    class Clicked(Message):
+        """A card (or the empty part of the column) was clicked."""
+
+        deal_list: DealList
 
     def on_click(self, event: events.Click) -> None:
         """A click puts the cursor on the card under the mouse."""
         index = (event.y + int(self.scroll_offset.y)) // CARD_HEIGHT
         if 0 <= index < self.total:
             self.cursor = index
-        self.focus()
+        self.post_message(self.Clicked(self))
 
     def on_resize(self) -> None:
         """Keep the virtual height in step with the width."""
-        self.virtual_size = Size(self.size.width, self.total * CARD_HEIGHT)
+        self._set_height(self.total)
 
     # -- drawing ----------------------------------------------------------
 
     def _styles(self, selected: bool) -> dict[str, Style]:
-        key = (selected, self.has_focus)
+        key = selected
         if key not in self._style_cache:
             card = "deal-list--cursor" if selected else "deal-list--card"
             styles = {
@@ -165,24 +190,56 @@ class DealList(ScrollView, can_focus=True, inherit_bindings=False):
             }
             styles["card"] = self.get_component_rich_style(card)
             styles["gap"] = self.rich_style
+            styles["track"] = self.rich_style + self.get_component_rich_style(
+                "deal-list--track", partial=True
+            )
             self._style_cache[key] = styles
         return self._style_cache[key]
 
     def notify_style_update(self) -> None:
-        """Theme changed: drop cached styles."""
+        """Theme changed: drop cached styles and lines."""
         self._style_cache.clear()
+        self._lines.clear()
         super().notify_style_update()
 
     def render_line(self, y: int) -> Strip:
-        """One screen line: which card it belongs to, and which of its lines."""
+        """One screen line: which card it belongs to, and which of its lines, plus
+        one cell of scroll indicator when the column holds more than fits.
+
+        The indicator is drawn here rather than by a ScrollBar widget: Textual
+        re-renders every scrollbar on each layout pass, which cost more than the
+        cards themselves.
+        """
         width = self.size.width
-        line = y + int(self.scroll_offset.y)
+        scroll_y = int(self.scroll_offset.y)
+        track = self._track(y, scroll_y)
+        inner = width - 1 if track is not None else width
+        line = y + scroll_y
         index, row = divmod(line, CARD_HEIGHT)
-        if index >= self.total:
-            return Strip.blank(width, self._styles(False)["gap"])
-        card = self._cards.get(index)
+        gap = self._styles(False)["gap"]
+        card = self._cards.get(index) if index < self.total else None
         if card is None:
-            self._need(index)
-            return Strip.blank(width, self._styles(False)["gap"])
-        selected = index == self.cursor and self.has_focus
-        return card_line(card, row, width, self._styles(selected))
+            if index < self.total:
+                self._need(index)
+            strip = Strip.blank(inner, gap)
+        else:
+            selected = index == self.cursor and self.active
+            key = (card, row, inner, selected)
+            cached = self._lines.get(key)
+            if cached is None:
+                cached = self._lines[key] = card_line(card, row, inner, self._styles(selected))
+            strip = cached
+        if track is None:
+            return strip
+        return Strip.join([strip, Strip([Segment(track, self._styles(False)["track"])], 1)])
+
+    def _track(self, y: int, scroll_y: int) -> str | None:
+        """The indicator cell for screen line `y`: thumb "┃", track "│", or None
+        when everything fits."""
+        height = self.size.height
+        content = self.total * CARD_HEIGHT
+        if content <= height or height <= 0:
+            return None
+        size = max(1, height * height // content)
+        start = min(height - size, scroll_y * height // content)
+        return "┃" if start <= y < start + size else "│"
