@@ -44,3 +44,20 @@ def test_the_domain_imports_no_database_layer() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "False"
+
+
+def test_the_tui_starts_without_the_full_store() -> None:
+    # The first board frame must not wait for SQLModel/SQLAlchemy to import.
+    code = (
+        "import sys\n"
+        "import pipetui.cli, pipetui.ui.app\n"
+        "from pipetui.services.workspace import open_workspace_for_tui\n"
+        "assert pipetui.cli._tui_only(['--db', 'x.db']) == 'x.db'\n"
+        "assert pipetui.cli._tui_only(['deal', 'list']) is None\n"
+        "heavy = ('sqlalchemy', 'sqlmodel', 'pydantic')\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & set(heavy)))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"

@@ -57,12 +57,62 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command (or the TUI) and return the exit status."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
     try:
+        tui_db = _tui_only(words)
+        if tui_db is not None:
+            return _run_tui(tui_db or None)
+        parser = build_parser()
+        args = parser.parse_args(words)
         return _dispatch(parser, args)
     except KeyboardInterrupt:
         return 130
+
+
+def _tui_only(words: list[str]) -> str | None:
+    """The --db value ("" for none) when the words ask for the TUI and nothing
+    else; None when they hold a command or an option for the full parser.
+
+    The TUI then starts without building the parser, which would import every
+    command and the whole store before the first frame.
+    """
+    db = ""
+    rest = list(words)
+    while rest:
+        word = rest.pop(0)
+        if word == "--db" and rest:
+            db = rest.pop(0)
+        elif word.startswith("--db="):
+            db = word.removeprefix("--db=")
+        else:
+            return None
+    return db
+
+
+def _run_tui(db_option: str | None) -> int:
+    from pipetui.services.settings import SettingsError
+    from pipetui.services.workspace import open_workspace_for_tui
+    from pipetui.store.light import SchemaError
+
+    try:
+        workspace = open_workspace_for_tui(db_option)
+    except SettingsError as error:
+        return _fail(str(error), EXIT_BAD_INPUT)
+    except SchemaError as error:
+        return _fail(str(error), EXIT_FAILURE)
+    except Exception as error:  # the full store's errors, without importing it here
+        if not isinstance(error, OSError) and not type(error).__module__.startswith("sqlalchemy"):
+            raise
+        return _fail(
+            f"db: cannot open {db_option or 'the database'}: {_describe(error)}", EXIT_FAILURE
+        )
+    from pipetui.ui.app import run_app
+
+    try:
+        run_app(workspace)
+    finally:
+        workspace.close()
+    return EXIT_OK
 
 
 def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
@@ -71,7 +121,7 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     from pipetui.domain.errors import ValidationError
     from pipetui.services.settings import SettingsError
     from pipetui.services.workspace import open_workspace
-    from pipetui.store.migrations import SchemaError
+    from pipetui.store.light import SchemaError
 
     db_option = getattr(args, "db", None)
     try:
@@ -90,10 +140,8 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         return _fail(f"db: cannot open {db_option or 'the database'}: {error}", EXIT_FAILURE)
     try:
         if args.command is None:
-            from pipetui.ui.app import run_app
-
-            run_app(workspace)
-            return EXIT_OK
+            workspace.close()
+            return _run_tui(db_option)
         code: int = args.func(args, workspace)
         return code
     except ValidationError as error:

@@ -1,10 +1,13 @@
 """The board's use cases: column headers from SQL aggregates and cards one page
-at a time, so 100,000 deals cost what a screenful does."""
+at a time, so 100,000 deals cost what a screenful does.
+
+Everything here reads through a `RowSource` (plain SQL), so the TUI can draw its
+first board before the full store has even been imported.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from pipetui.domain.bant import Thresholds, assess
 from pipetui.domain.board import BoardView, Card, ColumnSummary, rot_state
@@ -15,13 +18,7 @@ from pipetui.domain.pipeline import Pipeline, Stage
 from pipetui.domain.text import search_key
 from pipetui.services import clock
 from pipetui.store import board as store
-from pipetui.store import deals as deal_store
-from pipetui.store import pipelines as pipeline_store
-from pipetui.store import qualification as qualification_store
-from pipetui.store.database import Database
-
-if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection
+from pipetui.store.rows import Rows, RowSource
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +39,8 @@ class BoardData:
     pipelines: list[Pipeline]
     stages: list[Stage]
     columns: list[ColumnData]
+    empty: bool = False
+    """No deal and no contact in the whole database (time for the welcome)."""
 
 
 def _percent(minor_x100: int) -> int:
@@ -55,7 +54,7 @@ def _words(view: BoardView) -> list[str]:
 
 
 def load_board(
-    db: Database,
+    source: RowSource,
     pipeline_id: int | None,
     view: BoardView,
     *,
@@ -70,30 +69,26 @@ def load_board(
     `only` limits the work to some stages (a move touches two columns).
     """
     windows = windows or {}
-    with db.read() as conn:
-        known = pipeline_store.pipelines(conn)
+    with source.read_rows() as rows:
+        known = store.pipelines(rows)
         pipeline = next((p for p in known if p.id == pipeline_id), known[0])
-        stages = pipeline_store.stages(conn, pipeline.id)
+        stages = store.stages(rows, pipeline.id)
         wanted = [s for s in stages if only is None or s.id in only]
-        summaries = _summaries(conn, pipeline.id, wanted, view)
-    columns = []
-    for summary in summaries:
-        offset, limit = windows.get(summary.stage.id, default_window)
-        cards = load_cards(
-            db, summary.stage, view, offset=offset, limit=limit, thresholds=thresholds
-        )
-        columns.append(ColumnData(summary, offset, cards))
-    return BoardData(pipeline, known, stages, columns)
+        summaries = _summaries(rows, wanted, view)
+        columns = []
+        for summary in summaries:
+            offset, limit = windows.get(summary.stage.id, default_window)
+            cards = _cards(rows, summary.stage, view, offset, limit, thresholds)
+            columns.append(ColumnData(summary, offset, cards))
+        empty = only is None and store.is_empty(rows)
+    return BoardData(pipeline, known, stages, columns, empty)
 
 
-def _summaries(
-    conn: Connection, pipeline_id: int, stages: list[Stage], view: BoardView
-) -> list[ColumnSummary]:
-    ids = [s.id for s in stages]
+def _summaries(rows: Rows, stages: list[Stage], view: BoardView) -> list[ColumnSummary]:
     counts: dict[int, int] = {}
-    values: dict[int, MoneyTotals] = {sid: MoneyTotals() for sid in ids}
-    weighted: dict[int, MoneyTotals] = {sid: MoneyTotals() for sid in ids}
-    for row in store.aggregates(conn, pipeline_id, ids):
+    values: dict[int, MoneyTotals] = {s.id: MoneyTotals() for s in stages}
+    weighted: dict[int, MoneyTotals] = {s.id: MoneyTotals() for s in stages}
+    for row in store.aggregates(rows, {s.id: s.probability for s in stages}):
         counts[row.stage_id] = counts.get(row.stage_id, 0) + row.count
         values[row.stage_id].add(Money(row.value_minor, row.currency))
         weighted[row.stage_id].add(Money(_percent(row.weighted_minor_x100), row.currency))
@@ -107,14 +102,14 @@ def _summaries(
             weighted_value=weighted[stage.id],
             shown=counts.get(stage.id, 0)
             if plain
-            else store.count(conn, stage.id, view.statuses, words),
+            else store.count(rows, stage.id, view.statuses, words),
         )
         for stage in stages
     ]
 
 
 def load_cards(
-    db: Database,
+    source: RowSource,
     stage: Stage,
     view: BoardView,
     *,
@@ -123,25 +118,31 @@ def load_cards(
     thresholds: Thresholds,
 ) -> list[Card]:
     """One page of a column's cards, with BANT verdicts and rotting marks."""
+    with source.read_rows() as rows:
+        return _cards(rows, stage, view, offset, limit, thresholds)
+
+
+def _cards(
+    rows: Rows, stage: Stage, view: BoardView, offset: int, limit: int, thresholds: Thresholds
+) -> list[Card]:
     now = clock.now()
-    with db.read() as conn:
-        rows = store.page(
-            conn,
-            stage.id,
-            view.statuses,
-            offset=offset,
-            limit=limit,
-            today=clock.today(),
-            words=_words(view),
-        )
-        answers = qualification_store.answers_for(conn, [row.deal_id for row in rows])
+    found = store.page(
+        rows,
+        stage.id,
+        view.statuses,
+        offset=offset,
+        limit=limit,
+        today=clock.today(),
+        words=_words(view),
+    )
+    answers = store.answers_for(rows, [row.deal_id for row in found])
     cards = []
-    for row in rows:
+    for row in found:
         last = max(row.stage_entered_at, row.last_touch) if row.last_touch else row.stage_entered_at
         rot = rot_state(
             rotting_days=stage.rotting_days,
             last_activity=last,
-            has_future_followup=bool(row.has_future_followup),
+            has_future_followup=row.has_future_followup,
             now=now,
         )
         open_deal = row.status == DealStatus.OPEN.value
@@ -163,9 +164,7 @@ def load_cards(
     return cards
 
 
-def locate(db: Database, deal_id: int, view: BoardView) -> tuple[int, int, int] | None:
+def locate(source: RowSource, deal_id: int, view: BoardView) -> tuple[int, int, int] | None:
     """(pipeline id, stage id, index in its column) of a deal under `view`."""
-    with db.read() as conn:
-        deal = deal_store.get_deal(conn, deal_id)
-        index = store.index_of(conn, deal_id, deal.stage_id, view.statuses, _words(view))
-        return None if index is None else (deal.pipeline_id, deal.stage_id, index)
+    with source.read_rows() as rows:
+        return store.index_of(rows, deal_id, view.statuses, _words(view))

@@ -22,7 +22,6 @@ from pipetui.services import clock
 from pipetui.services.contacts import resolve_contact
 from pipetui.services.pipelines import resolve_pipeline, resolve_stage
 from pipetui.services.settings import Settings
-from pipetui.store import contacts as contact_store
 from pipetui.store import deals as store
 from pipetui.store import followups as followup_store
 from pipetui.store import pipelines as pipeline_store
@@ -265,9 +264,3 @@ def search_deals(db: Database, text: str, *, limit: int = 20) -> list[DealView]:
     words = search_key(text).split()
     with db.read() as conn:
         return store.search_views(conn, words, limit=limit)
-
-
-def database_is_empty(db: Database) -> bool:
-    """No deal and no contact yet: a new user's database."""
-    with db.read() as conn:
-        return store.count_deals(conn) == 0 and not contact_store.list_contacts(conn, limit=1)

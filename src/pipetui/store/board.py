@@ -1,5 +1,8 @@
-"""The board's queries: per-column aggregates in SQL, and one page of cards at a
-time (the index on stage, status, rank, id serves both the page and its count).
+"""The board's queries, in plain portable SQL (see `pipetui.store.rows`):
+per-column sums from a covering index, and one page of cards at a time (the
+index on stage, status, rank, id serves both the page and its count).
+
+This module never imports SQLAlchemy: the TUI's first frame reads through it.
 """
 
 from __future__ import annotations
@@ -8,11 +11,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
-from sqlalchemy.engine import Connection
-
+from pipetui.domain.bant import Answer, CriterionAnswer
 from pipetui.domain.deal import DealStatus
-from pipetui.store.tables import CONTACT, DEAL, FOLLOWUP, STAGE, TOUCHPOINT
+from pipetui.domain.money import Money
+from pipetui.domain.pipeline import Pipeline, Stage
+from pipetui.store.rows import Rows, day, expand, moment
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,34 +46,46 @@ class CardRow:
     has_future_followup: bool
 
 
-def aggregates(
-    conn: Connection, pipeline_id: int, stage_ids: Sequence[int] | None = None
-) -> list[AggregateRow]:
+def is_empty(rows: Rows) -> bool:
+    """No deal and no contact yet: a new user's database."""
+    found = rows(
+        "SELECT (SELECT count(*) FROM (SELECT 1 FROM deal LIMIT 1) AS d)"
+        " + (SELECT count(*) FROM (SELECT 1 FROM contact LIMIT 1) AS c)",
+        {},
+    )
+    return int(found[0][0]) == 0
+
+
+def pipelines(rows: Rows) -> list[Pipeline]:
+    """Every pipeline in display order."""
+    found = rows("SELECT id, name FROM pipeline ORDER BY position, id", {})
+    return [Pipeline(int(i), str(name)) for i, name in found]
+
+
+def stages(rows: Rows, pipeline_id: int) -> list[Stage]:
+    """The open stages of a pipeline in position order."""
+    found = rows(
+        "SELECT id, pipeline_id, name, position, probability, rotting_days FROM stage"
+        " WHERE pipeline_id = :pipeline AND removed = :removed ORDER BY position",
+        {"pipeline": pipeline_id, "removed": False},
+    )
+    return [Stage(*row) for row in found]
+
+
+def aggregates(rows: Rows, stage_probabilities: dict[int, int]) -> list[AggregateRow]:
     """Count, value and weighted value (×100) of open deals per stage and currency.
 
-    Read from the covering index alone: no join to the stage table per deal. Deals
-    without their own probability are summed apart and weighted with their
-    stage's probability afterwards.
+    Read from the covering index alone. Deals without their own probability are
+    summed apart and weighted with their stage's probability afterwards.
     """
-    stages = {
-        stage_id: probability
-        for stage_id, probability in conn.execute(
-            select(STAGE.c.id, STAGE.c.probability).where(STAGE.c.pipeline_id == pipeline_id)
-        )
-    }
-    ids = list(stages) if stage_ids is None else [i for i in stage_ids if i in stages]
-    own = DEAL.c.probability.is_not(None)
-    query = (
-        select(
-            DEAL.c.stage_id,
-            DEAL.c.currency,
-            func.count(),
-            func.sum(DEAL.c.value_minor),
-            func.sum(case((own, 0), else_=DEAL.c.value_minor)),
-            func.sum(case((own, DEAL.c.value_minor * DEAL.c.probability), else_=0)),
-        )
-        .where(DEAL.c.stage_id.in_(ids), DEAL.c.status == DealStatus.OPEN.value)
-        .group_by(DEAL.c.stage_id, DEAL.c.currency)
+    ids, params = expand("stage", list(stage_probabilities))
+    found = rows(
+        "SELECT stage_id, currency, count(*), sum(value_minor),"
+        " sum(CASE WHEN probability IS NULL THEN value_minor ELSE 0 END),"
+        " sum(CASE WHEN probability IS NULL THEN 0 ELSE value_minor * probability END)"
+        f" FROM deal WHERE stage_id IN {ids} AND status = :open"
+        " GROUP BY stage_id, currency",
+        {**params, "open": DealStatus.OPEN.value},
     )
     return [
         AggregateRow(
@@ -78,41 +93,41 @@ def aggregates(
             str(currency),
             int(count),
             int(value),
-            int(plain) * stages[stage_id] + int(weighted),
+            int(plain) * stage_probabilities[int(stage_id)] + int(weighted),
         )
-        for stage_id, currency, count, value, plain, weighted in conn.execute(query)
+        for stage_id, currency, count, value, plain, weighted in found
     ]
 
 
 def _filters(
     stage_id: int, statuses: Sequence[DealStatus], words: Sequence[str]
-) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = [
-        DEAL.c.stage_id == stage_id,
-        DEAL.c.status.in_([s.value for s in statuses]),
-    ]
-    for word in words:
-        conditions.append(
-            or_(
-                DEAL.c.search_key.contains(word, autoescape=True),
-                CONTACT.c.search_key.contains(word, autoescape=True),
-            )
+) -> tuple[str, dict[str, object]]:
+    in_statuses, params = expand("status", [s.value for s in statuses])
+    sql = f"d.stage_id = :stage AND d.status IN {in_statuses}"
+    params["stage"] = stage_id
+    for i, word in enumerate(words):
+        sql += (
+            f" AND (d.search_key LIKE :w{i} ESCAPE '\\'"
+            f" OR coalesce(c.search_key, '') LIKE :w{i} ESCAPE '\\')"
         )
-    return conditions
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        params[f"w{i}"] = f"%{escaped}%"
+    return sql, params
+
+
+_FROM = "FROM deal d LEFT JOIN contact c ON c.id = d.contact_id"
 
 
 def count(
-    conn: Connection, stage_id: int, statuses: Sequence[DealStatus], words: Sequence[str] = ()
+    rows: Rows, stage_id: int, statuses: Sequence[DealStatus], words: Sequence[str] = ()
 ) -> int:
     """How many cards a column lists under the current view."""
-    query = select(func.count()).select_from(DEAL)
-    if words:
-        query = query.outerjoin(CONTACT, CONTACT.c.id == DEAL.c.contact_id)
-    return int(conn.execute(query.where(*_filters(stage_id, statuses, words))).scalar() or 0)
+    where, params = _filters(stage_id, statuses, words)
+    return int(rows(f"SELECT count(*) {_FROM} WHERE {where}", params)[0][0])
 
 
 def page(
-    conn: Connection,
+    rows: Rows,
     stage_id: int,
     statuses: Sequence[DealStatus],
     *,
@@ -121,66 +136,89 @@ def page(
     today: date,
     words: Sequence[str] = (),
 ) -> list[CardRow]:
-    """One page of a column's cards in board order (rank, id)."""
-    # Two index-driven lookups (by deal, by contact) rather than one OR that scans.
-    deal_touch = (
-        select(func.max(TOUCHPOINT.c.at)).where(TOUCHPOINT.c.deal_id == DEAL.c.id).scalar_subquery()
+    """One page of a column's cards in board order (rank, id).
+
+    The last touch is two index-driven lookups (by deal, by contact) rather than
+    one OR, which could not use an index.
+    """
+    where, params = _filters(stage_id, statuses, words)
+    found = rows(
+        "SELECT d.id, d.title, d.status, d.value_minor, d.currency, d.stage_id,"
+        " d.stage_entered_at, c.name, c.company,"
+        " (SELECT max(t.at) FROM touchpoint t WHERE t.deal_id = d.id),"
+        " (SELECT max(t.at) FROM touchpoint t WHERE t.contact_id = d.contact_id),"
+        " EXISTS (SELECT 1 FROM followup f WHERE f.deal_id = d.id"
+        "   AND f.done_at IS NULL AND f.due >= :today)"
+        f" {_FROM} WHERE {where} ORDER BY d.rank, d.id LIMIT :limit OFFSET :offset",
+        {**params, "today": today.isoformat(), "limit": limit, "offset": offset},
     )
-    contact_touch = (
-        select(func.max(TOUCHPOINT.c.at))
-        .where(TOUCHPOINT.c.contact_id == DEAL.c.contact_id)
-        .scalar_subquery()
-    )
-    future_followup = exists().where(
-        FOLLOWUP.c.deal_id == DEAL.c.id, FOLLOWUP.c.done_at.is_(None), FOLLOWUP.c.due >= today
-    )
-    query = (
-        select(
-            DEAL.c.id,
-            DEAL.c.title,
-            DEAL.c.status,
-            DEAL.c.value_minor,
-            DEAL.c.currency,
-            DEAL.c.stage_id,
-            DEAL.c.stage_entered_at,
-            CONTACT.c.name,
-            CONTACT.c.company,
-            deal_touch,
-            contact_touch,
-            future_followup,
+    cards = []
+    for row in found:
+        touches = [t for t in (moment(row[9]), moment(row[10])) if t is not None]
+        entered = moment(row[6])
+        assert entered is not None
+        cards.append(
+            CardRow(
+                int(row[0]),
+                str(row[1]),
+                str(row[2]),
+                int(row[3]),
+                str(row[4]),
+                int(row[5]),
+                entered,
+                row[7],
+                row[8],
+                max(touches) if touches else None,
+                bool(row[11]),
+            )
         )
-        .outerjoin(CONTACT, CONTACT.c.id == DEAL.c.contact_id)
-        .where(*_filters(stage_id, statuses, words))
-        .order_by(DEAL.c.rank, DEAL.c.id)
-        .offset(offset)
-        .limit(limit)
+    return cards
+
+
+def placement(rows: Rows, deal_id: int) -> tuple[int, int, int, int] | None:
+    """(pipeline id, stage id, rank, id) of a deal, or None."""
+    found = rows(
+        "SELECT pipeline_id, stage_id, rank, id FROM deal WHERE id = :deal", {"deal": deal_id}
     )
-    return [
-        CardRow(*row[:9], _latest(row[9], row[10]), bool(row[11])) for row in conn.execute(query)
-    ]
-
-
-def _latest(*moments: datetime | None) -> datetime | None:
-    known = [m for m in moments if m is not None]
-    return max(known) if known else None
+    return tuple(int(v) for v in found[0]) if found else None  # type: ignore[return-value]
 
 
 def index_of(
-    conn: Connection,
+    rows: Rows,
     deal_id: int,
-    stage_id: int,
     statuses: Sequence[DealStatus],
     words: Sequence[str] = (),
-) -> int | None:
-    """The position of a deal in its column under the current view, or None."""
-    target = conn.execute(select(DEAL.c.rank, DEAL.c.id).where(DEAL.c.id == deal_id)).first()
-    if target is None:
+) -> tuple[int, int, int] | None:
+    """(pipeline id, stage id, position in its column under the view), or None."""
+    placed = placement(rows, deal_id)
+    if placed is None:
         return None
-    query = select(func.count()).select_from(DEAL)
-    if words:
-        query = query.outerjoin(CONTACT, CONTACT.c.id == DEAL.c.contact_id)
-    rank, key = target
-    before = or_(DEAL.c.rank < rank, and_(DEAL.c.rank == rank, DEAL.c.id < key))
-    return int(
-        conn.execute(query.where(*_filters(stage_id, statuses, words), before)).scalar() or 0
+    pipeline_id, stage_id, rank, key = placed
+    where, params = _filters(stage_id, statuses, words)
+    before = rows(
+        f"SELECT count(*) {_FROM} WHERE {where}"
+        " AND (d.rank < :rank OR (d.rank = :rank AND d.id < :key))",
+        {**params, "rank": rank, "key": key},
     )
+    return pipeline_id, stage_id, int(before[0][0])
+
+
+def answers_for(
+    rows: Rows, deal_ids: Sequence[int], framework: str = "bant"
+) -> dict[int, dict[str, CriterionAnswer]]:
+    """Saved qualification answers of several deals (one query)."""
+    if not deal_ids:
+        return {}
+    ids, params = expand("deal", deal_ids)
+    found = rows(
+        "SELECT deal_id, criterion, status, amount_minor, currency, who, note, target_date"
+        f" FROM qualification WHERE framework = :framework AND deal_id IN {ids}",
+        {**params, "framework": framework},
+    )
+    answers: dict[int, dict[str, CriterionAnswer]] = {}
+    for deal_id, criterion, status, amount, currency, who, note, target in found:
+        money = Money(int(amount), str(currency)) if amount is not None and currency else None
+        answers.setdefault(int(deal_id), {})[str(criterion)] = CriterionAnswer(
+            Answer(status), money, who, note, day(target)
+        )
+    return answers

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 
 from pipetui.store import engine as engines
 from pipetui.store.migrations import MigrationReport, prepare_schema
+from pipetui.store.rows import Rows
 
 
 class Database:
@@ -50,6 +52,17 @@ class Database:
                 yield connection
             finally:
                 connection.rollback()
+
+    @contextmanager
+    def read_rows(self) -> Iterator[Rows]:
+        """A read transaction for plain SQL (see `pipetui.store.rows`)."""
+        with self.read() as connection:
+
+            def rows(sql: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+                result = connection.exec_driver_sql(sql, dict(params))
+                return [tuple(row) for row in result]
+
+            yield rows
 
     def backup_to(self, destination: Path) -> Path:
         """Copy the database online (SQLite backup API) to a new 0600 file, then

@@ -30,17 +30,13 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DatabaseError
 
 from pipetui.store import tables
+from pipetui.store.light import LATEST, SchemaError
 from pipetui.store.seed import seed_default_pipeline
 
 Step = Callable[[Connection], None]
 
-LATEST = 1
 # version -> the step that brings a database from version-1 to version.
 STEPS: Mapping[int, Step] = {}
-
-
-class SchemaError(RuntimeError):
-    """The database cannot be used by this pipetui; the message says why and what to do."""
 
 
 @dataclass(frozen=True, slots=True)

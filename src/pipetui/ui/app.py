@@ -3,19 +3,22 @@ stack, and notices other processes writing to the database."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 
 from pipetui.domain.errors import ValidationError
-from pipetui.services import undo as undo_service
-from pipetui.services.undo import PipelineUndoEntry, UndoEntry
 from pipetui.services.workspace import Workspace
 from pipetui.ui.commands import BoardCommands
 from pipetui.ui.messages import DatabaseChanged
 from pipetui.ui.screens.board import BoardScreen
 from pipetui.ui.screens.help import HelpScreen
+
+if TYPE_CHECKING:
+    from pipetui.services.undo import PipelineUndoEntry, UndoEntry
 
 WATCH_SECONDS = 1.0
 
@@ -54,7 +57,7 @@ class PipetuiApp(App[None]):
 
     @work(thread=True, exclusive=True, group="watch")
     def _read_version(self) -> None:
-        version = self.workspace.db.data_version()
+        version = self.workspace.data_version()
         if version is None:
             return
         if self.seen_version is not None and version != self.seen_version:
@@ -69,7 +72,7 @@ class PipetuiApp(App[None]):
 
     def note_own_write(self) -> None:
         """After our own write: don't mistake it for another process's."""
-        self.seen_version = self.workspace.db.data_version()
+        self.seen_version = self.workspace.data_version()
 
     # -- undo -------------------------------------------------------------
 
@@ -86,8 +89,10 @@ class PipetuiApp(App[None]):
 
     @work(thread=True, exclusive=True, group="write")
     def _undo(self, entry: UndoEntry | PipelineUndoEntry) -> None:
+        from pipetui.services.undo import UndoEntry, undo
+
         try:
-            undo_service.undo(self.workspace.db, entry)
+            undo(self.workspace.db, entry)
         except ValidationError as error:
             self.call_from_thread(self.notify, error.message, severity="warning")
             return

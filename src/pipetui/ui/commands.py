@@ -13,8 +13,6 @@ from textual.fuzzy import Matcher
 from textual.markup import escape
 
 from pipetui.domain.deal import DealStatus
-from pipetui.services.deals import search_deals
-from pipetui.services.pipelines import list_pipelines
 from pipetui.ui.screens.board import BoardScreen
 
 
@@ -66,6 +64,9 @@ class BoardCommands(Provider):
             score = matcher.match(description)
             if score > 0:
                 yield Hit(score, matcher.highlight(description), partial(board.run_action, action))
+        from pipetui.services.deals import search_deals
+        from pipetui.services.pipelines import list_pipelines
+
         workspace = board.workspace
         items = await asyncio.to_thread(list_pipelines, workspace.db)
         for item in items:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
 from pipetui.services.board import BoardData
-from pipetui.services.undo import UndoEntry
+
+if TYPE_CHECKING:
+    from pipetui.services.undo import UndoEntry
 
 
 @dataclass

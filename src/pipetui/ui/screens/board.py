@@ -18,12 +18,10 @@ from textual.widgets import Input, Static
 from pipetui.domain.board import BoardView
 from pipetui.domain.deal import DealStatus
 from pipetui.services import board as board_service
-from pipetui.services import deals as deal_service
 from pipetui.services.workspace import Workspace
 from pipetui.ui.messages import BoardLoaded, DatabaseChanged
 from pipetui.ui.screens.board_dialogs import BoardDialogs
 from pipetui.ui.screens.lost_form import LostResult, lost_form
-from pipetui.ui.screens.opener import open_screen
 from pipetui.ui.screens.welcome import WelcomeScreen
 from pipetui.ui.widgets.deal_list import DealList
 from pipetui.ui.widgets.key_footer import KeyFooter
@@ -76,6 +74,7 @@ class BoardScreen(BoardDialogs):
         self.columns: dict[int, StageColumn] = {}
         self.active: int | None = None
         self._clear_status: Timer | None = None
+        self._warmed = False
         self._stage_order: list[int] = []
 
     def compose(self) -> ComposeResult:
@@ -86,16 +85,17 @@ class BoardScreen(BoardDialogs):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        """Load the first pipeline's board; greet an empty database."""
+        """Load the first pipeline's board, then open the full store in the
+        background (and greet an empty database)."""
         self.load()
-        self._greet_if_empty()
 
     @work(thread=True, group="read")
-    def _greet_if_empty(self) -> None:
-        if deal_service.database_is_empty(self.workspace.db):
-            self.app.call_from_thread(
-                open_screen, self.app, lambda: WelcomeScreen(self.workspace), lambda _: self.load()
-            )
+    def _warm_up(self) -> None:
+        """Import the use cases and open the full store now, off the first frame,
+        so the first key that writes does not wait for them."""
+        from pipetui.services import deals, pipelines, undo  # noqa: F401
+
+        self.workspace.db  # noqa: B018  (opens the full store)
 
     # -- loading ----------------------------------------------------------
 
@@ -113,15 +113,15 @@ class BoardScreen(BoardDialogs):
         only: set[int] | None,
         focus_deal: int | None,
     ) -> None:
-        db, thresholds = self.workspace.db, self.workspace.settings.bant
+        reads, thresholds = self.workspace.reads, self.workspace.settings.bant
         focus_index = None
         if focus_deal is not None:
-            found = board_service.locate(db, focus_deal, view)
+            found = board_service.locate(reads, focus_deal, view)
             if found is not None:
                 _, stage_id, focus_index = found
                 windows[stage_id] = (max(0, focus_index - 5), windows.get(stage_id, (0, 40))[1])
         data = board_service.load_board(
-            db, pipeline_id, view, thresholds=thresholds, windows=windows, only=only
+            reads, pipeline_id, view, thresholds=thresholds, windows=windows, only=only
         )
         self.post_message(BoardLoaded(data, only is not None, focus_deal, focus_index))
 
@@ -142,6 +142,11 @@ class BoardScreen(BoardDialogs):
                 column_data.summary.shown, column_data.offset, column_data.cards
             )
         self._show_title(data.pipeline.name)
+        if not self._warmed:
+            self._warmed = True
+            self.set_timer(0.25, self._warm_up)  # after the first frame is out
+            if data.empty:
+                self.app.push_screen(WelcomeScreen(self.workspace), lambda _: self.load())
         if message.focus_deal is not None and message.focus_index is not None:
             for column_data in data.columns:
                 if any(c.deal_id == message.focus_deal for c in column_data.cards):
@@ -221,7 +226,7 @@ class BoardScreen(BoardDialogs):
     @work(thread=True, group="pages")
     def _load_page(self, column: StageColumn, view: BoardView, offset: int, limit: int) -> None:
         cards = board_service.load_cards(
-            self.workspace.db,
+            self.workspace.reads,
             column.summary.stage,
             view,
             offset=offset,
@@ -270,6 +275,8 @@ class BoardScreen(BoardDialogs):
 
     def action_step(self, steps: int) -> None:
         """Move the focused deal to the next/previous stage."""
+        from pipetui.services import deals as deal_service
+
         card = self.card
         if card is None or card.status is not DealStatus.OPEN:
             if card is not None:
@@ -283,6 +290,8 @@ class BoardScreen(BoardDialogs):
 
     def action_won(self) -> None:
         """Mark the focused deal won."""
+        from pipetui.services import deals as deal_service
+
         if self.card:
             self._change(
                 f"won {self.card.title!r}",
@@ -292,6 +301,8 @@ class BoardScreen(BoardDialogs):
 
     def action_reopen(self) -> None:
         """Reopen the focused closed deal."""
+        from pipetui.services import deals as deal_service
+
         card = self.card
         if card is not None and card.status is DealStatus.OPEN:
             self.notify("This deal is open; press c to see closed deals", severity="warning")
@@ -304,6 +315,8 @@ class BoardScreen(BoardDialogs):
 
     def action_delete_deal(self) -> None:
         """Delete the focused deal (u brings it back)."""
+        from pipetui.services import deals as deal_service
+
         if self.card:
             self._change(
                 f"deleted {self.card.title!r}",
@@ -313,6 +326,8 @@ class BoardScreen(BoardDialogs):
 
     def action_lost(self) -> None:
         """Ask for a reason (and a revisit date), then mark the deal lost."""
+        from pipetui.services import deals as deal_service
+
         card = self.card
         if card is None:
             return

@@ -3,6 +3,11 @@ worker), the deal detail, the deal form (new and edit), the pipeline picker and
 settings, and jumping to a deal from the palette.
 
 The base of `BoardScreen`, which adds the columns, loading and the key map.
+
+Use cases are imported inside the methods that call them, not at the top: the
+full store (SQLModel, SQLAlchemy) must not load before the first board frame.
+The app imports them in a worker right after that frame, so by the time a key
+needs one the import is a dictionary lookup.
 """
 
 from __future__ import annotations
@@ -17,18 +22,12 @@ from pipetui.domain.board import BoardView, Card
 from pipetui.domain.deal import DealView
 from pipetui.domain.errors import ValidationError
 from pipetui.services import clock
-from pipetui.services import deals as deal_service
-from pipetui.services import undo as undo_service
-from pipetui.services.pipelines import list_pipelines
-from pipetui.services.undo import undoable
 from pipetui.services.workspace import Workspace
-from pipetui.store import pipelines as pipeline_store
 from pipetui.ui.messages import DealChanged
 from pipetui.ui.screens.deal_detail import DealDetailScreen
 from pipetui.ui.screens.deal_form import DealForm, DealFormResult
 from pipetui.ui.screens.opener import open_screen
 from pipetui.ui.screens.pipeline_picker import PipelinePicker
-from pipetui.ui.screens.pipeline_settings import PipelineSettings
 from pipetui.ui.widgets.deal_list import DealList
 from pipetui.ui.widgets.stage_column import StageColumn
 
@@ -75,6 +74,8 @@ class BoardDialogs(Screen[None]):
         follow: bool,
         on_error: Callable[[ValidationError], None] | None = None,
     ) -> None:
+        from pipetui.services.undo import undoable
+
         db = self.workspace.db
         try:
             result, entry = undoable(db, deal_id, label, lambda: change(deal_id))
@@ -110,6 +111,8 @@ class BoardDialogs(Screen[None]):
     @work(thread=True, group="read")
     def _open_detail(self, deal_id: int) -> None:
         try:
+            from pipetui.services import deals as deal_service
+
             detail = deal_service.show_deal(self.workspace.db, deal_id, self.workspace.settings)
         except ValidationError as error:
             self.app.call_from_thread(self.notify, error.message, severity="warning")
@@ -155,6 +158,8 @@ class BoardDialogs(Screen[None]):
     def _edit_deal(
         self, heading: str, deal_id: int, view: DealView, result: DealFormResult
     ) -> None:
+        from pipetui.services import deals as deal_service
+
         db = self.workspace.db
         self._run_change(
             deal_id,
@@ -176,9 +181,13 @@ class BoardDialogs(Screen[None]):
 
     @work(thread=True, group="write")
     def _add_deal(self, heading: str, stage_id: int, result: DealFormResult) -> None:
+        from pipetui.services import deals as deal_service
+
         db = self.workspace.db
         try:
             with db.read() as conn:
+                from pipetui.store import pipelines as pipeline_store
+
                 stage = pipeline_store.get_stage(conn, stage_id)
                 pipeline = pipeline_store.get_pipeline(conn, stage.pipeline_id)
             added = deal_service.add_deal(
@@ -198,7 +207,9 @@ class BoardDialogs(Screen[None]):
             return
         deal_id = added.view.deal.id
         label = f"added {result.title!r}"
-        entry = undo_service.added(db, deal_id, label)
+        from pipetui.services.undo import added as undo_added
+
+        entry = undo_added(db, deal_id, label)
         self.app.note_own_write()  # type: ignore[attr-defined]
         note = label + (
             f" and new contact {added.created_contact!r}" if added.created_contact else ""
@@ -212,6 +223,8 @@ class BoardDialogs(Screen[None]):
 
     @work(thread=True, group="read")
     def _open_form(self, deal_id: int) -> None:
+        from pipetui.services import deals as deal_service
+
         db = self.workspace.db
         try:
             view = deal_service.show_deal(db, deal_id).view
@@ -229,6 +242,8 @@ class BoardDialogs(Screen[None]):
 
     @work(thread=True, group="read")
     def _pick_pipeline(self) -> None:
+        from pipetui.services.pipelines import list_pipelines
+
         pipelines = [item.pipeline for item in list_pipelines(self.workspace.db)]
         self.app.call_from_thread(
             open_screen,
@@ -258,5 +273,7 @@ class BoardDialogs(Screen[None]):
 
         def done(_: object) -> None:
             self.load()
+
+        from pipetui.ui.screens.pipeline_settings import PipelineSettings
 
         self.app.push_screen(PipelineSettings(self.workspace, self.pipeline_id), done)

@@ -4,6 +4,7 @@ its touchpoints, follow-ups and BANT answers."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,7 +17,9 @@ from pipetui.domain.dates import days_between
 from pipetui.domain.deal import StageChange
 from pipetui.domain.journey import kind_label
 from pipetui.domain.text import clean_text
-from pipetui.services.deals import DealDetail
+
+if TYPE_CHECKING:
+    from pipetui.services.deals import DealDetail
 
 
 def _t(text: str | None) -> str:

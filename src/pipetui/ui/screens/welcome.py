@@ -11,7 +11,6 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
 from pipetui.domain.errors import ValidationError
-from pipetui.services.demo import load_demo
 from pipetui.services.workspace import Workspace
 
 WELCOME = (
@@ -53,6 +52,8 @@ class WelcomeScreen(ModalScreen[bool]):
 
     @work(thread=True, exclusive=True)
     def _load(self) -> None:
+        from pipetui.services.demo import load_demo
+
         try:
             load_demo(self.workspace.db)
         except ValidationError as error:

@@ -1,0 +1,60 @@
+"""The light reader (sqlite3 alone, used for the TUI's first frame) reads the
+board exactly as the full store does, and is only used for up-to-date files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipetui.domain.bant import Thresholds
+from pipetui.domain.board import BoardView
+from pipetui.services import board, clock
+from pipetui.services.demo import load_demo
+from pipetui.services.workspace import open_workspace_for_tui
+from pipetui.store.database import Database, open_database
+from pipetui.store.light import open_light
+
+
+@pytest.fixture
+def demo_db(tmp_path: Path) -> Database:
+    database = open_database(str(tmp_path / "demo.db"), now=clock.now())
+    load_demo(database)
+    return database
+
+
+@pytest.mark.parametrize(
+    "view",
+    [BoardView(), BoardView(show_closed=True), BoardView(search="כהן"), BoardView(search="LTD")],
+)
+def test_the_light_reader_sees_the_same_board_as_the_full_store(
+    demo_db: Database, view: BoardView
+) -> None:
+    reader = open_light(demo_db.path)  # type: ignore[arg-type]
+    assert reader is not None
+    for pipeline in board.load_board(demo_db, None, view, thresholds=Thresholds()).pipelines:
+        full = board.load_board(demo_db, pipeline.id, view, thresholds=Thresholds())
+        light = board.load_board(reader, pipeline.id, view, thresholds=Thresholds())
+        assert light == full
+        assert any(column.cards for column in full.columns) or view.search
+    reader.close()
+
+
+def test_the_tui_reads_an_up_to_date_file_lightly_and_opens_a_new_one_fully(
+    tmp_path: Path, demo_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PIPETUI_CONFIG", str(tmp_path / "none.toml"))
+    existing = open_workspace_for_tui(str(demo_db.path))
+    assert existing.reads is not existing._db and existing._db is None
+    assert existing.data_version() is not None
+    existing.close()
+
+    fresh = open_workspace_for_tui(str(tmp_path / "new.db"))
+    assert fresh._db is not None and fresh.reads is fresh._db  # created the full way
+    fresh.close()
+
+
+def test_a_file_that_is_not_up_to_date_is_not_read_lightly(tmp_path: Path) -> None:
+    assert open_light(tmp_path / "missing.db") is None
+    (tmp_path / "text.db").write_text("not a database")
+    assert open_light(tmp_path / "text.db") is None
