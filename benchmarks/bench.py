@@ -62,6 +62,7 @@ def board_session(db: Path, moves: int) -> dict[str, Any]:
     """One TUI run: first frame, focus moves, stage moves, peak RSS."""
     term = spawn([str(BIN / "pipetui")], _env(db), SIZE)
     startup = term.wait_frame(lambda text: "▌" in text) - term.started
+    term.drain(1.0)  # keys are timed once start-up work (the full store's import) is over
     focus = [term.key_latency(key) for key in "jjkklhjklhjjkklhjklh"[: max(4, moves * 4)]]
     term.key_latency("g")
     stage = []

@@ -3,6 +3,9 @@ stack, and notices other processes writing to the database."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -40,6 +43,8 @@ class PipetuiApp(App[None]):
         self.workspace = workspace
         self.undo_stack: list[UndoEntry | PipelineUndoEntry] = []
         self.seen_version: int | None = None
+        self._own_writes = 0
+        self._own_writes_lock = threading.Lock()
         self._watch = watch
 
     def on_mount(self) -> None:
@@ -57,8 +62,10 @@ class PipetuiApp(App[None]):
 
     @work(thread=True, exclusive=True, group="watch")
     def _read_version(self) -> None:
+        if self._own_writes:  # ours in flight: it would look like someone else's
+            return
         version = self.workspace.data_version()
-        if version is None:
+        if version is None or self._own_writes:
             return
         if self.seen_version is not None and version != self.seen_version:
             self.tell_screens()
@@ -69,6 +76,19 @@ class PipetuiApp(App[None]):
         one: the board under an open dialog must not stay stale."""
         for screen in list(self.screen_stack):
             screen.post_message(DatabaseChanged(focus_deal))
+
+    @contextmanager
+    def own_write(self) -> Iterator[None]:
+        """Around our own write (in a worker): the watcher must not take it for
+        another process's and reload the whole board."""
+        with self._own_writes_lock:
+            self._own_writes += 1
+        try:
+            yield
+        finally:
+            self.note_own_write()
+            with self._own_writes_lock:
+                self._own_writes -= 1
 
     def note_own_write(self) -> None:
         """After our own write: don't mistake it for another process's."""

@@ -10,7 +10,7 @@ from textual.message import Message
 from pipetui.services.board import BoardData
 
 if TYPE_CHECKING:
-    from pipetui.services.undo import UndoEntry
+    from pipetui.services.undo import PipelineUndoEntry, UndoEntry
 
 
 @dataclass
@@ -29,8 +29,10 @@ class DealChanged(Message):
 
     stage_ids: set[int]
     deal_id: int | None
-    undo: UndoEntry | None
+    undo: UndoEntry | PipelineUndoEntry | None
     note: str
+    loaded: BoardLoaded | None = None
+    """The touched columns, already read in the worker that made the change."""
 
 
 @dataclass

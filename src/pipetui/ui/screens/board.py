@@ -8,6 +8,8 @@ touched.
 
 from __future__ import annotations
 
+import gc
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -96,13 +98,19 @@ class BoardScreen(BoardDialogs):
         from pipetui.services import deals, pipelines, undo  # noqa: F401
 
         self.workspace.db  # noqa: B018  (opens the full store)
+        # Everything loaded so far lives as long as the app: keep it out of the
+        # garbage collector's full passes, which otherwise stall a key now and then.
+        gc.freeze()
 
     # -- loading ----------------------------------------------------------
 
     def load(self, *, only: set[int] | None = None, focus_deal: int | None = None) -> None:
         """Reload the board (or only some columns) in a worker."""
-        windows = {sid: col.deal_list.window() for sid, col in self.columns.items()}
-        self._load(self.pipeline_id, self.view, windows, only, focus_deal)
+        self._load(self.pipeline_id, self.view, self.windows(), only, focus_deal)
+
+    def windows(self) -> dict[int, tuple[int, int]]:
+        """The page each column shows now, to reload just that."""
+        return {sid: col.deal_list.window() for sid, col in self.columns.items()}
 
     @work(thread=True, exclusive=True, group="load")
     def _load(
@@ -113,6 +121,17 @@ class BoardScreen(BoardDialogs):
         only: set[int] | None,
         focus_deal: int | None,
     ) -> None:
+        self.post_message(self.fetch(pipeline_id, view, windows, only, focus_deal))
+
+    def fetch(
+        self,
+        pipeline_id: int | None,
+        view: BoardView,
+        windows: dict[int, tuple[int, int]],
+        only: set[int] | None,
+        focus_deal: int | None,
+    ) -> BoardLoaded:
+        """Read what the board (or some columns) should show; called in workers."""
         reads, thresholds = self.workspace.reads, self.workspace.settings.bant
         focus_index = None
         if focus_deal is not None:
@@ -123,9 +142,13 @@ class BoardScreen(BoardDialogs):
         data = board_service.load_board(
             reads, pipeline_id, view, thresholds=thresholds, windows=windows, only=only
         )
-        self.post_message(BoardLoaded(data, only is not None, focus_deal, focus_index))
+        return BoardLoaded(data, only is not None, focus_deal, focus_index)
 
     async def on_board_loaded(self, message: BoardLoaded) -> None:
+        """A worker read fresh board data."""
+        await self.show_loaded(message)
+
+    async def show_loaded(self, message: BoardLoaded) -> None:
         """Show fresh data; rebuild the columns only if the stages changed."""
         data = message.data
         stage_ids = [s.id for s in data.stages]

@@ -23,7 +23,7 @@ from pipetui.domain.deal import DealView
 from pipetui.domain.errors import ValidationError
 from pipetui.services import clock
 from pipetui.services.workspace import Workspace
-from pipetui.ui.messages import DealChanged
+from pipetui.ui.messages import BoardLoaded, DealChanged
 from pipetui.ui.screens.deal_detail import DealDetailScreen
 from pipetui.ui.screens.deal_form import DealForm, DealFormResult
 from pipetui.ui.screens.opener import open_screen
@@ -43,6 +43,25 @@ class BoardDialogs(Screen[None]):
 
     def load(self, *, only: set[int] | None = None, focus_deal: int | None = None) -> None:
         """Reload the board (BoardScreen implements it)."""
+        raise NotImplementedError
+
+    def windows(self) -> dict[int, tuple[int, int]]:
+        """The page each column shows (BoardScreen implements it)."""
+        raise NotImplementedError
+
+    def fetch(
+        self,
+        pipeline_id: int | None,
+        view: BoardView,
+        windows: dict[int, tuple[int, int]],
+        only: set[int] | None,
+        focus_deal: int | None,
+    ) -> BoardLoaded:
+        """Read board data in a worker (BoardScreen implements it)."""
+        raise NotImplementedError
+
+    async def show_loaded(self, message: BoardLoaded) -> None:
+        """Show board data (BoardScreen implements it)."""
         raise NotImplementedError
 
     @property
@@ -78,14 +97,14 @@ class BoardDialogs(Screen[None]):
 
         db = self.workspace.db
         try:
-            result, entry = undoable(db, deal_id, label, lambda: change(deal_id))
+            with self.app.own_write():  # type: ignore[attr-defined]
+                result, entry = undoable(db, deal_id, label, lambda: change(deal_id))
         except ValidationError as error:
             if on_error is not None:
                 self.app.call_from_thread(on_error, error)
             else:
                 self.app.call_from_thread(self.notify, error.message, severity="warning")
             return
-        self.app.note_own_write()  # type: ignore[attr-defined]
         stage_ids = {stage_id}
         note = label
         if isinstance(result, tuple):
@@ -94,14 +113,20 @@ class BoardDialogs(Screen[None]):
             stage_ids.add(result.deal.stage_id)
             if result.deal.stage_id != stage_id:
                 note = f"{label} to {result.stage_name}"
-        self.post_message(DealChanged(stage_ids, deal_id if follow else None, entry, note))
+        focus = deal_id if follow else None
+        # Read the two columns in this same worker: one trip back to the screen.
+        loaded = self.fetch(self.pipeline_id, self.view, self.windows(), stage_ids, focus)
+        self.post_message(DealChanged(stage_ids, focus, entry, note, loaded))
 
-    def on_deal_changed(self, message: DealChanged) -> None:
-        """Keep the undo entry, say what happened, refresh the touched columns."""
+    async def on_deal_changed(self, message: DealChanged) -> None:
+        """Keep the undo entry, say what happened, show the touched columns."""
         if message.undo is not None:
             self.app.push_undo(message.undo)  # type: ignore[attr-defined]
         self.notify(f"{message.note} · u to undo", timeout=3)
-        self.load(only=message.stage_ids, focus_deal=message.deal_id)
+        if message.loaded is not None:
+            await self.show_loaded(message.loaded)
+        else:
+            self.load(only=message.stage_ids, focus_deal=message.deal_id)
 
     def action_open_deal(self) -> None:
         """Open the focused deal's details."""
