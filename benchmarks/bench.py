@@ -23,15 +23,20 @@ from pty_harness import column_counts, spawn
 
 HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
-WORK = HERE / "work"
+WORK = Path(os.environ.get("PIPETUI_BENCH_WORK", HERE / "work"))
 RESULTS = HERE / "results"
 SIZE = (160, 50)
 
 
+def _work() -> Path:
+    work = Path(os.environ.get("PIPETUI_BENCH_WORK", WORK))
+    work.mkdir(parents=True, exist_ok=True)
+    return work
+
+
 def build(deals: int) -> Path:
     """A demo database with `deals` deals (built once, reused)."""
-    WORK.mkdir(exist_ok=True)
-    path = WORK / f"demo-{deals}.db"
+    path = _work() / f"demo-{deals}.db"
     if not path.exists():
         started = time.perf_counter()
         subprocess.run(
@@ -47,7 +52,7 @@ def _env(db: Path | None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PIPETUI")}
     if db is not None:
         env["PIPETUI_DB"] = str(db)
-    env["PIPETUI_CONFIG"] = str(WORK / "no-config.toml")
+    env["PIPETUI_CONFIG"] = str(_work() / "no-config.toml")
     return env
 
 
@@ -188,7 +193,9 @@ def main() -> None:
     parser.add_argument("--smoke", action="store_true", help="1k deals, 1 run (for make test)")
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--work", type=Path, default=WORK, help="where databases are built")
     args = parser.parse_args()
+    os.environ["PIPETUI_BENCH_WORK"] = str(args.work)
     sizes = [1000] if args.smoke else [int(s) for s in args.sizes.split(",")]
     runs = 1 if args.smoke else args.runs
     results = run(sizes, runs)

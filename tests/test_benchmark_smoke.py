@@ -1,0 +1,23 @@
+"""The benchmark suite runs (1k deals, one run, no budgets) so it cannot rot."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
+
+
+def test_the_benchmark_smoke_run_produces_its_table(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "bench.py", "--smoke", "--work", str(tmp_path)],
+        cwd=BENCH,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "| 1,000 |" in result.stdout
+    assert "first frame" in result.stdout
