@@ -49,7 +49,7 @@ SHOTS: dict[str, Steps] = {
     "lost-form": lambda p: _press(p, "x"),
     "help": lambda p: _press(p, "question_mark"),
     "pipeline-settings": lambda p: _press(p, "S"),
-    "filter": lambda p: _press(p, "slash", *"כהן"),
+    "filter": lambda p: _press(p, "slash", *"גולן"),
 }
 
 
