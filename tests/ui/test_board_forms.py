@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from textual.pilot import Pilot
-from ui_helpers import make_app, settle
+from ui_helpers import board, column, make_app, press, settle, titles
 
 from pipetui.domain.deal import DealStatus, DealView
 from pipetui.domain.money import Money
@@ -20,31 +20,9 @@ from pipetui.ui.screens.board import BoardScreen
 from pipetui.ui.screens.deal_form import DealForm
 from pipetui.ui.screens.prompt import PromptForm
 from pipetui.ui.widgets.field import Field
-from pipetui.ui.widgets.stage_column import StageColumn
 
 SIZE = (160, 50)
 ALL = DealFilter(statuses=tuple(DealStatus))
-
-
-def board(pilot: Pilot[None]) -> BoardScreen:
-    """The board, which must be the screen on top."""
-    screen = pilot.app.screen
-    assert isinstance(screen, BoardScreen), f"expected the board, got {screen!r}"
-    return screen
-
-
-def column(pilot: Pilot[None], stage: str) -> StageColumn:
-    """The board's column for `stage`."""
-    for col in board(pilot).columns.values():
-        if col.summary.stage.name == stage:
-            return col
-    raise AssertionError(f"no column {stage!r}")
-
-
-def titles(col: StageColumn) -> list[str]:
-    """Titles of the column's loaded cards, top to bottom."""
-    cards = col.deal_list._cards
-    return [cards[i].title for i in sorted(cards)]
 
 
 async def focus_card(pilot: Pilot[None], stage: str, title: str) -> None:
@@ -76,17 +54,6 @@ def error_of(field: Field) -> str:
 def invalid_fields(form: DealForm | PromptForm[object]) -> dict[str, str]:
     """The fields showing an error, with its text."""
     return {name: error_of(f) for name, f in form.fields.items() if f.has_class("invalid")}
-
-
-async def press(pilot: Pilot[None], *keys: str) -> None:
-    """Press keys, then wait for the workers they started and the ones those start
-    (a change reloads its columns): until two rounds in a row find none running."""
-    await pilot.press(*keys)
-    for round_ in range(8):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        if round_ and not len(pilot.app.workers):
-            return
 
 
 # -- 6. the deal form ---------------------------------------------------------------

@@ -14,7 +14,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Footer, Input, OptionList
 from textual.widgets._footer import FooterKey
-from ui_helpers import make_app, settle
+from ui_helpers import board, column, make_app, press, settle, titles
 
 from pipetui.domain.deal import DealStatus, DealView
 from pipetui.domain.money import Money
@@ -35,34 +35,12 @@ from pipetui.ui.screens.pipeline_settings import PipelineSettings
 from pipetui.ui.screens.prompt import PromptForm
 from pipetui.ui.screens.welcome import WelcomeScreen
 from pipetui.ui.widgets.deal_list import DealList
-from pipetui.ui.widgets.stage_column import StageColumn
 
 SIZE = (160, 50)
 ALL = DealFilter(statuses=tuple(DealStatus))
 
 
 # -- reading the board and the database ---------------------------------------
-
-
-def board(pilot: Pilot[None]) -> BoardScreen:
-    """The board, which must be the screen on top."""
-    screen = pilot.app.screen
-    assert isinstance(screen, BoardScreen), f"expected the board, got {screen!r}"
-    return screen
-
-
-def column(pilot: Pilot[None], stage: str) -> StageColumn:
-    """The board's column for `stage`."""
-    for col in board(pilot).columns.values():
-        if col.summary.stage.name == stage:
-            return col
-    raise AssertionError(f"no column {stage!r}")
-
-
-def titles(col: StageColumn) -> list[str]:
-    """Titles of the column's loaded cards, top to bottom."""
-    cards = col.deal_list._cards
-    return [cards[i].title for i in sorted(cards)]
 
 
 def headers(pilot: Pilot[None]) -> dict[str, tuple[int, dict[str, str]]]:
@@ -124,17 +102,6 @@ def notes(app: PipetuiApp) -> list[tuple[str, str]]:
 
     app.notify = notify  # type: ignore[method-assign]
     return seen
-
-
-async def press(pilot: Pilot[None], *keys: str) -> None:
-    """Press keys, then wait for the workers they started and the ones those start
-    (a change reloads its columns): until two rounds in a row find none running."""
-    await pilot.press(*keys)
-    for round_ in range(8):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        if round_ and not len(pilot.app.workers):
-            return
 
 
 # -- 1. moving a deal, its history, and undo -------------------------------------------------

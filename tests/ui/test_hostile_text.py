@@ -15,7 +15,7 @@ from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.strip import Strip
 from textual.widgets import Static
-from ui_helpers import make_app, settle
+from ui_helpers import board, column, make_app, press, settle
 
 from pipetui.domain.deal import DealStatus
 from pipetui.domain.money import Money
@@ -57,21 +57,6 @@ def status_text(status: Static) -> str:
     return "".join(s.text for s in status.render_lines(Region(0, 0, 200, 1))[0]).strip()
 
 
-def board(pilot: Pilot[None]) -> BoardScreen:
-    """The board, which must be the screen on top."""
-    screen = pilot.app.screen
-    assert isinstance(screen, BoardScreen), f"expected the board, got {screen!r}"
-    return screen
-
-
-def column(pilot: Pilot[None], stage: str) -> StageColumn:
-    """The board's column for `stage`."""
-    for col in board(pilot).columns.values():
-        if col.summary.stage.name == stage:
-            return col
-    raise AssertionError(f"no column {stage!r}")
-
-
 def still_running(pilot: Pilot[None]) -> None:
     """Nothing quit the app: no exit code, the board still under the top screen."""
     assert pilot.app.return_code is None
@@ -92,17 +77,6 @@ def card_text(col: StageColumn) -> list[str]:
     for strip in strips:
         assert not [seg for seg in strip if seg.style and seg.style.meta], "a card has actions"
     return ["".join(seg.text for seg in strip) for strip in strips]
-
-
-async def press(pilot: Pilot[None], *keys: str) -> None:
-    """Press keys, then wait for the workers they started and the ones those start
-    (a change reloads its columns): until two rounds in a row find none running."""
-    await pilot.press(*keys)
-    for round_ in range(8):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        if round_ and not len(pilot.app.workers):
-            return
 
 
 async def test_cards_toasts_and_forms_keep_user_text_plain_and_clicks_run_nothing(

@@ -6,6 +6,8 @@ from textual.pilot import Pilot
 
 from pipetui.services.workspace import Workspace
 from pipetui.ui.app import PipetuiApp
+from pipetui.ui.screens.board import BoardScreen
+from pipetui.ui.widgets.stage_column import StageColumn
 
 
 def make_app(workspace: Workspace) -> PipetuiApp:
@@ -18,3 +20,35 @@ async def settle(pilot: Pilot[None]) -> None:
     for _ in range(4):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+
+
+def board(pilot: Pilot[None]) -> BoardScreen:
+    """The board, which must be the screen on top."""
+    screen = pilot.app.screen
+    assert isinstance(screen, BoardScreen), f"expected the board, got {screen!r}"
+    return screen
+
+
+def column(pilot: Pilot[None], stage: str) -> StageColumn:
+    """The board's column for `stage`."""
+    for col in board(pilot).columns.values():
+        if col.summary.stage.name == stage:
+            return col
+    raise AssertionError(f"no column {stage!r}")
+
+
+def titles(col: StageColumn) -> list[str]:
+    """Titles of the column's loaded cards, top to bottom."""
+    cards = col.deal_list._cards
+    return [cards[i].title for i in sorted(cards)]
+
+
+async def press(pilot: Pilot[None], *keys: str) -> None:
+    """Press keys, then wait for the workers they started and the ones those start
+    (a change reloads its columns): until two rounds in a row find none running."""
+    await pilot.press(*keys)
+    for round_ in range(8):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        if round_ and not len(pilot.app.workers):
+            return
