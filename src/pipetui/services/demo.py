@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from pipetui.domain.errors import ValidationError
@@ -26,16 +26,14 @@ from pipetui.domain.pipeline import DEFAULT_PIPELINE, Stage
 from pipetui.domain.text import search_key
 from pipetui.services import clock
 from pipetui.services import demo_data as data
+from pipetui.store import bulk
 from pipetui.store import pipelines as pipeline_store
 from pipetui.store.contacts import contact_keys
 from pipetui.store.database import Database
-from pipetui.store.tables import METADATA
+from pipetui.store.tables import CONTACT, DEAL
 
 DAY = 86_400
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-# From this many new rows (when more than the table holds), indexes are dropped
-# and rebuilt: one sort per index instead of a million random B-tree inserts.
-_REBUILD_INDEXES_FROM = 50_000
 # The columns of the row tuples built below, per table, parents first.
 _COLUMNS = {
     "contact": "id name sort_name search_key email phone company role source notes tags "
@@ -88,9 +86,8 @@ def load_demo(
         raise ValidationError("deals", f"must be at least 1, got {deals}")
     rng, now = random.Random(seed), clock.now()
     with db.write() as conn:
-        tables = METADATA.tables
-        for name in ("deal", "contact"):
-            if not force and conn.execute(select(tables[name].c.id).limit(1)).first():
+        for table in (DEAL, CONTACT):
+            if not force and conn.execute(select(table.c.id).limit(1)).first():
                 raise DemoRefused()
         batch = _Batch(conn, now, clock.today())
         sales = _default_pipeline(conn)
@@ -134,17 +131,6 @@ def _extra_pipelines(conn: Connection, now: datetime) -> list[Pipe]:
     return found
 
 
-def _sqlite_stamp(now: int) -> Callable[[int], str]:
-    """SQLite keeps times as text in SQLAlchemy's layout (UTC, with microseconds);
-    writing that text directly, glued from precomputed parts, costs a tenth of a
-    datetime conversion per row. Covers the 1,000 days up to `now`."""
-    first = now // DAY - 1000
-    days = [(_EPOCH + timedelta(days=first + n)).strftime("%Y-%m-%d ") for n in range(1002)]
-    minutes = [f"{m // 60:02d}:{m % 60:02d}:" for m in range(1440)]
-    seconds = [f"{s:02d}.000000" for s in range(60)]
-    return lambda t: days[t // DAY - first] + minutes[t % DAY // 60] + seconds[t % 60]
-
-
 def _spread(rng: random.Random, start: int, end: int, count: int) -> list[int]:
     """`count` strictly increasing, slightly irregular times from `start` to `end`."""
     if count == 1:
@@ -160,13 +146,12 @@ class _Batch:
         self.now, self.today = int(now.timestamp()), today
         sqlite = conn.dialect.name == "sqlite"
         self.stamp: Callable[[int], Any] = (
-            _sqlite_stamp(self.now) if sqlite else lambda s: _EPOCH + timedelta(seconds=s)
+            bulk.sqlite_stamps(self.now) if sqlite else lambda s: _EPOCH + timedelta(seconds=s)
         )
         self.day: Callable[[date], Any] = date.isoformat if sqlite else lambda d: d
-        contact, deal = METADATA.tables["contact"], METADATA.tables["deal"]
-        self.next_contact = int(conn.execute(select(func.max(contact.c.id))).scalar() or 0) + 1
-        self.next_deal = int(conn.execute(select(func.max(deal.c.id))).scalar() or 0) + 1
-        self.rank = int(conn.execute(select(func.min(deal.c.rank))).scalar() or 0) - 1
+        self.next_contact = int(conn.execute(select(func.max(CONTACT.c.id))).scalar() or 0) + 1
+        self.next_deal = int(conn.execute(select(func.max(DEAL.c.id))).scalar() or 0) + 1
+        self.rank = int(conn.execute(select(func.min(DEAL.c.rank))).scalar() or 0) - 1
         self.pipelines: set[int] = set()
         self.rows: dict[str, list[tuple[Any, ...]]] = {name: [] for name in _COLUMNS}
         self.latest: dict[int, tuple[int, str]] = {}  # contact id -> (time, journey stage)
@@ -255,42 +240,8 @@ class _Batch:
     def write(self, conn: Connection) -> None:
         """One executemany per table, parents before children."""
         for name, rows in self.rows.items():
-            _insert(conn, name, _COLUMNS[name].split(), rows)
-        if conn.dialect.name == "postgresql":  # explicit ids leave the sequences behind
-            for name in ("contact", "deal"):
-                conn.exec_driver_sql(
-                    f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
-                    f"(SELECT max(id) FROM {name}))"
-                )
-
-
-def _insert(conn: Connection, name: str, columns: list[str], rows: list[Any]) -> None:
-    """On SQLite, multi-row INSERT ... VALUES statements (up to 999 parameters each)
-    go straight to the driver's executemany: measured about 3x faster than a Core
-    executemany on a million rows. Other engines get a Core executemany."""
-    table = METADATA.tables[name]
-    indexes: list[Any] = []
-    if len(rows) >= _REBUILD_INDEXES_FROM:
-        held = conn.execute(select(func.count()).select_from(table)).scalar() or 0
-        indexes = sorted(table.indexes, key=lambda i: str(i.name)) if len(rows) > held else []
-    for index in indexes:
-        index.drop(conn)
-    if rows and conn.dialect.name == "sqlite":
-        head = f"INSERT INTO {name} ({', '.join(columns)}) VALUES "
-        one = "(" + ", ".join("?" * len(columns)) + ")"
-        per = max(1, 999 // len(columns))
-        whole = len(rows) // per * per
-        flat = itertools.chain.from_iterable
-        if whole:
-            chunks = [tuple(flat(rows[n : n + per])) for n in range(0, whole, per)]
-            conn.exec_driver_sql(head + ", ".join([one] * per), chunks)
-        if whole < len(rows):
-            rest = rows[whole:]
-            conn.exec_driver_sql(head + ", ".join([one] * len(rest)), [tuple(flat(rest))])
-    elif rows:
-        conn.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
-    for index in indexes:
-        index.create(conn)
+            bulk.insert_rows(conn, name, _COLUMNS[name].split(), rows)
+        bulk.advance_sequences(conn, ("contact", "deal"))
 
 
 def _curated(batch: _Batch, rng: random.Random, pipes: list[Pipe]) -> None:
