@@ -237,3 +237,11 @@ def test_help_for_a_subcommand_still_shows_its_usage(cli: Cli) -> None:
     assert helped.code == 0 and helped.err == ""
     assert helped.out.startswith("usage: pipetui deal lost")
     assert "--reason TEXT" in helped.out and "--revisit" in helped.out
+
+
+def test_digits_of_other_scripts_are_names_or_bad_ids_never_a_crash(populated: Cli) -> None:
+    # "²" and "٣" pass str.isdigit() but are not ids: a contact name, a bad deal id.
+    deal = populated.add_deal("Superscript", "--contact", "²")
+    assert deal["contact"]["name"] == "²"
+    with populated.unchanged():
+        populated.fails("deal", "show", "٣", field="deal")

@@ -14,6 +14,7 @@ from ui_helpers import board, column, make_app, press, settle, titles
 from pipetui.domain.deal import DealStatus, DealView
 from pipetui.domain.money import Money
 from pipetui.services import deals as deal_service
+from pipetui.services.contacts import add_contact
 from pipetui.services.deals import DealFilter
 from pipetui.services.workspace import Workspace
 from pipetui.ui.screens.board import BoardScreen
@@ -196,6 +197,26 @@ async def test_e_edits_the_focused_deal(sales: Workspace) -> None:
 
         await press(pilot, "u")
         assert deal_named(sales, "Annual licence").deal.probability is None
+
+
+async def test_editing_keeps_the_contact_even_when_its_name_looks_like_an_id(
+    sales: Workspace,
+) -> None:
+    # Contacts #1 and #2 exist ("דנה כהן", "Omar Haddad"); #3 is called "1".
+    add_contact(sales.db, name="1")
+    deal_service.add_deal(sales.db, title="Numbers", value=Money(100, "USD"), contact="#3")
+    async with make_app(sales).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await focus_card(pilot, "Prospecting", "Numbers")
+        await press(pilot, "e")
+        form = pilot.app.screen
+        assert isinstance(form, DealForm)
+        assert form.fields["contact"].value == "1"
+        form.fields["title"].input.value = "Numbers, renamed"
+        await press(pilot, "enter")
+
+    view = deal_named(sales, "Numbers, renamed")
+    assert (view.deal.contact_id, view.contact_name) == (3, "1")
 
 
 # -- 4. the lost form --------------------------------------------------------------------

@@ -19,7 +19,7 @@ def followup_id(text: str) -> int:
 
 def _id(text: str, field: str) -> int:
     cleaned = text.strip().removeprefix("#")
-    if not cleaned.isdigit() or int(cleaned) < 1:
+    if not (cleaned.isascii() and cleaned.isdigit()) or int(cleaned) < 1:
         raise ValidationError(field, f"not an id: {text!r}")
     return int(cleaned)
 

@@ -29,7 +29,10 @@ def run_demo(args: argparse.Namespace, ws: Workspace) -> int:
     """Load demo data."""
     deals = None
     if args.deals is not None:
-        if not args.deals.isdigit() or not 1 <= int(args.deals) <= 200_000:
+        if (
+            not (args.deals.isascii() and args.deals.isdigit())
+            or not 1 <= int(args.deals) <= 200_000
+        ):
             raise ValidationError("deals", f"must be a whole number 1–200,000, got {args.deals!r}")
         deals = int(args.deals)
     summary = load_demo(ws.db, deals=deals, force=args.force)

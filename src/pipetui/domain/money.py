@@ -169,6 +169,17 @@ class Money:
         return self.format()
 
 
+def check_money(money: Money, *, field: str = "value") -> Money:
+    """A deal's or a budget's amount: a known currency and not negative."""
+    if check_currency(money.currency, field="currency") != money.currency:
+        raise ValidationError("currency", f"not an ISO 4217 code: {money.currency!r}")
+    if money.minor < 0:
+        raise ValidationError(field, "must not be negative")
+    if money.minor >= _MAX_MINOR:
+        raise ValidationError(field, "amount too large")
+    return money
+
+
 def parse_money(text: str, default_currency: str, *, field: str = "value") -> Money:
     """Parse what a person types into Money, refusing anything ambiguous.
 

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
-
-from sqlalchemy.engine import Connection
+from typing import TYPE_CHECKING, Any
 
 from pipetui.domain.contact import Contact, check_email, check_name, optional_text
 from pipetui.domain.errors import ValidationError
@@ -14,6 +12,9 @@ from pipetui.services import clock
 from pipetui.store import contacts as store
 from pipetui.store import touchpoints as touchpoint_store
 from pipetui.store.database import Database
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
 
 _FIELDS = ("email", "phone", "company", "role", "source", "notes")
 
@@ -55,7 +56,7 @@ def resolve_contact(conn: Connection, name_or_id: str, *, create: bool = False) 
     name on a deal does in other CRMs); several contacts of that name is an error.
     """
     text = name_or_id.strip().removeprefix("#")
-    if text.isdigit():
+    if text.isascii() and text.isdigit():
         return ContactRef(store.get_contact(conn, int(text)), False)
     name = check_name(name_or_id, field="contact")
     found = store.find_by_name(conn, name)

@@ -15,8 +15,8 @@ from pipetui.domain.deal import DealStatus, DealView, StageChange, check_title
 from pipetui.domain.errors import ValidationError
 from pipetui.domain.followup import FollowUp
 from pipetui.domain.journey import Touchpoint
-from pipetui.domain.money import Money
-from pipetui.domain.pipeline import Stage
+from pipetui.domain.money import Money, check_money
+from pipetui.domain.pipeline import Stage, check_probability
 from pipetui.domain.text import clean_text, search_key
 from pipetui.services import clock
 from pipetui.services.contacts import resolve_contact
@@ -68,17 +68,26 @@ def add_deal(
     value: Money,
     pipeline: str | None = None,
     stage: str | None = None,
+    stage_id: int | None = None,
     contact: str | None = None,
     source: str | None = None,
     close_date: date | None = None,
     probability: int | None = None,
 ) -> AddedDeal:
-    """Create an open deal at the top of its stage (the first stage by default)."""
+    """Create an open deal at the top of its stage (the first stage by default).
+
+    The stage is named (CLI) or given by id (the board's focused column).
+    """
     clean_title = check_title(title)
+    _check_deal_values(value, probability)
     now = clock.now()
     with db.write() as conn:
-        owner = resolve_pipeline(conn, pipeline)
-        target = resolve_stage(conn, owner.id, stage)
+        if stage_id is not None:
+            target = pipeline_store.get_stage(conn, stage_id)
+            owner = pipeline_store.get_pipeline(conn, target.pipeline_id)
+        else:
+            owner = resolve_pipeline(conn, pipeline)
+            target = resolve_stage(conn, owner.id, stage)
         ref = resolve_contact(conn, contact, create=True) if contact else None
         deal_id = store.insert_deal(
             conn,
@@ -96,6 +105,15 @@ def add_deal(
         return AddedDeal(
             store.get_view(conn, deal_id), ref.contact.name if ref and ref.created else None
         )
+
+
+def _check_deal_values(value: Money | None, probability: int | None) -> None:
+    """What every path must respect, whatever parsed the input: a known currency,
+    no negative value, a probability 0–100."""
+    if value is not None:
+        check_money(value)
+    if probability is not None:
+        check_probability(probability)
 
 
 def list_deals(db: Database, deal_filter: DealFilter = DealFilter()) -> list[DealView]:
@@ -227,6 +245,7 @@ def edit_deal(
 ) -> DealView:
     """Change a deal's own fields. Pass None to clear an optional field; leave an
     argument out to keep it. An empty `contact` unlinks the contact."""
+    _check_deal_values(value, probability if isinstance(probability, int) else None)
     changes: dict[str, Any] = {}
     if title is not None:
         clean_title = check_title(title)

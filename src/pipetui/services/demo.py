@@ -321,9 +321,9 @@ def _curated_deal(
     times = _spread(rng, created, created + int((batch.now - created) * share), len(story))
     low, high = data.VALUE_RANGES[index]
     major = rng.randrange(low // 500, high // 500 + 1) * 500
-    currency, rate, unit = data.CURRENCIES.get(person.region, ("USD", 1.0, 500))
+    currency, rate, unit = data.CURRENCIES.get(person.region, ("USD", 1000, 500))
     if currency != "USD" and rng.random() < 0.8:
-        major = int(major * rate) // unit * unit
+        major = major * rate // 1000 // unit * unit
     else:
         currency = "USD"
     closed_day = (_EPOCH + timedelta(seconds=times[-1])).date()

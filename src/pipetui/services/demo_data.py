@@ -137,8 +137,9 @@ OFFERINGS: tuple[tuple[str, ...], ...] = (
      "Bulk order", "Gateway bundle"),
 )  # fmt: skip
 VALUE_RANGES = ((4_000, 60_000), (3_000, 40_000), (1_500, 25_000))  # whole USD
-# Deals of people in these regions are mostly in their currency: (code, rate, rounding).
-CURRENCIES = {"il": ("ILS", 3.7, 1000), "eu": ("EUR", 0.92, 100)}
+# Deals of people in these regions are mostly in their currency:
+# (code, rate per thousand USD, rounding). Integers: money never goes through a float.
+CURRENCIES = {"il": ("ILS", 3700, 1000), "eu": ("EUR", 920, 100)}
 
 LOST_REASONS = (
     "Went with a competitor",

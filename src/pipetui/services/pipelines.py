@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from sqlalchemy.engine import Connection
+from typing import TYPE_CHECKING
 
 from pipetui.domain.errors import ValidationError
 from pipetui.domain.pipeline import (
@@ -20,6 +19,9 @@ from pipetui.services import clock
 from pipetui.store import deals as deal_store
 from pipetui.store import pipelines as store
 from pipetui.store.database import Database
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,3 +215,25 @@ def deals_in_stage(db: Database, stage_id: int) -> int:
     """How many deals (any status) a stage holds."""
     with db.read() as conn:
         return deal_store.deals_in_stage(conn, stage_id)
+
+
+def edit_stage(
+    db: Database, *, stage_id: int, name: str, probability: int, rotting_days: int | None
+) -> Stage:
+    """Rename a stage and set its probability and rotting limit, in one step."""
+    cleaned = _stage_name(name)
+    check_probability(probability)
+    check_rotting_days(rotting_days, field="rotting-days")
+    with db.write() as conn:
+        target = store.get_stage(conn, stage_id)
+        for other in store.stages(conn, target.pipeline_id):
+            if other.id != stage_id and other.name.casefold() == cleaned.casefold():
+                raise ValidationError("name", f"this pipeline already has a stage {cleaned!r}")
+        store.update_stage(
+            conn,
+            stage_id=stage_id,
+            name=cleaned,
+            probability=probability,
+            rotting_days=rotting_days,
+        )
+        return store.get_stage(conn, stage_id)

@@ -1,15 +1,16 @@
-"""Undo for deal changes (move, won, lost, edit, delete), any number of steps.
+"""Undo for deal changes (move, won, lost, edit, delete) and pipeline edits, any
+number of steps.
 
-Before a change we capture the deal's rows; undo restores them exactly, unless
-the deal changed again since (another window or the CLI), which is refused
-rather than overwriting someone's newer work.
+Around a change we capture every row it could touch, before and after; undo
+restores the "before" rows exactly, but only if everything still is as the
+change left it. Anything newer (a follow-up, an answer, a stage added from the
+CLI or another window) makes undo refuse rather than destroy someone's work.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import TypeVar
 
 from pipetui.domain.errors import ValidationError
@@ -21,11 +22,20 @@ T = TypeVar("T")
 
 @dataclass(frozen=True, slots=True)
 class UndoEntry:
-    """One undoable change: what it was called, the rows before, the state after."""
+    """One undoable deal change: its name, the deal's rows before and after."""
 
     label: str
     before: snapshots.DealRows
-    updated_after: datetime | None
+    after: snapshots.DealRows
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineUndoEntry:
+    """One undoable pipeline/stage edit: its name, the rows before and after."""
+
+    label: str
+    before: snapshots.PipelineRows
+    after: snapshots.PipelineRows
 
 
 def undoable(
@@ -37,37 +47,15 @@ def undoable(
         before = snapshots.capture(conn, deal_id)
     result = change()
     with db.read() as conn:
-        after = snapshots.updated_at(conn, deal_id)
+        after = snapshots.capture(conn, deal_id)
     return result, UndoEntry(label, before, after)
 
 
 def added(db: Database, deal_id: int, label: str) -> UndoEntry:
     """An entry whose undo removes the deal just added (it did not exist before)."""
     with db.read() as conn:
-        after = snapshots.updated_at(conn, deal_id)
+        after = snapshots.capture(conn, deal_id)
     return UndoEntry(label, snapshots.DealRows(deal_id, None, {}, []), after)
-
-
-def undo(db: Database, entry: UndoEntry | PipelineUndoEntry) -> None:
-    """Take back one change: a deal's, or a pipeline's stages."""
-    if isinstance(entry, PipelineUndoEntry):
-        undo_pipeline(db, entry)
-        return
-    with db.write() as conn:
-        if snapshots.updated_at(conn, entry.before.deal_id) != entry.updated_after:
-            raise ValidationError(
-                "undo", f"cannot undo {entry.label}: the deal changed again since"
-            )
-        snapshots.restore(conn, entry.before)
-
-
-@dataclass(frozen=True, slots=True)
-class PipelineUndoEntry:
-    """One undoable pipeline/stage edit: the rows before, the history mark after."""
-
-    label: str
-    before: snapshots.PipelineRows
-    history_after: int
 
 
 def undoable_pipeline(
@@ -78,13 +66,21 @@ def undoable_pipeline(
         before = snapshots.capture_pipeline(conn, pipeline_id)
     result = change()
     with db.read() as conn:
-        after = snapshots.history_max_id(conn)
+        after = snapshots.capture_pipeline(conn, pipeline_id)
     return result, PipelineUndoEntry(label, before, after)
 
 
-def undo_pipeline(db: Database, entry: PipelineUndoEntry) -> None:
-    """Restore the pipeline's stages and its deals' places as they were."""
+def undo(db: Database, entry: UndoEntry | PipelineUndoEntry) -> None:
+    """Take back one change, if nothing has changed since."""
     with db.write() as conn:
-        if snapshots.history_max_id(conn) != entry.history_after:
-            raise ValidationError("undo", f"cannot undo {entry.label}: deals moved since")
-        snapshots.restore_pipeline(conn, entry.before)
+        if isinstance(entry, PipelineUndoEntry):
+            now_rows = snapshots.capture_pipeline(conn, entry.before.pipeline["id"])
+            if now_rows != entry.after:
+                raise ValidationError(
+                    "undo", f"cannot undo {entry.label}: the pipeline or its deals changed since"
+                )
+            snapshots.restore_pipeline(conn, entry.before)
+            return
+        if snapshots.capture(conn, entry.before.deal_id) != entry.after:
+            raise ValidationError("undo", f"cannot undo {entry.label}: the deal changed since")
+        snapshots.restore(conn, entry.before)

@@ -7,7 +7,6 @@ in the stage history and the funnel figures are as if it never happened.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Table, delete, func, insert, select, update
@@ -74,12 +73,6 @@ def restore(conn: Connection, rows: DealRows) -> None:
             .where(TOUCHPOINT.c.id.in_(touchpoint_ids))
             .values(deal_id=rows.deal_id)
         )
-
-
-def updated_at(conn: Connection, deal_id: int) -> datetime | None:
-    """When the deal last changed, or None if it does not exist."""
-    value = conn.execute(select(DEAL.c.updated_at).where(DEAL.c.id == deal_id)).scalar()
-    return value if isinstance(value, datetime) else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -112,11 +112,14 @@ class PipetuiApp(App[None]):
         from pipetui.services.undo import UndoEntry, undo
 
         try:
-            undo(self.workspace.db, entry)
+            with self.own_write():
+                undo(self.workspace.db, entry)
         except ValidationError as error:
             self.call_from_thread(self.notify, error.message, severity="warning")
             return
-        self.note_own_write()
+        except Exception as error:  # the transaction rolled back; the app carries on
+            self.call_from_thread(self.notify, f"Nothing was undone: {error}", severity="error")
+            return
         self.call_from_thread(self.notify, f"Undone: {entry.label}")
         restored = entry.before if isinstance(entry, UndoEntry) else None
         self.tell_screens(restored.deal_id if restored and restored.deal else None)

@@ -68,7 +68,7 @@ class BoardCommands(Provider):
         from pipetui.services.pipelines import list_pipelines
 
         workspace = board.workspace
-        items = await asyncio.to_thread(list_pipelines, workspace.db)
+        items = await asyncio.to_thread(lambda: list_pipelines(workspace.db))
         for item in items:
             text = f"Switch to pipeline: {item.pipeline.name}"
             score = matcher.match(text)
@@ -78,7 +78,7 @@ class BoardCommands(Provider):
                 )
         if len(query.strip()) < 2:
             return
-        views = await asyncio.to_thread(search_deals, workspace.db, query, limit=20)
+        views = await asyncio.to_thread(lambda: search_deals(workspace.db, query, limit=20))
         for view in views:
             text = f"Deal: {view.deal.title}"
             yield Hit(

@@ -21,6 +21,8 @@ class BoardLoaded(Message):
     partial: bool = False
     focus_deal: int | None = None
     focus_index: int | None = None
+    generation: int = 0
+    """Which request this answers; older answers than what is shown are dropped."""
 
 
 @dataclass

@@ -77,6 +77,8 @@ class BoardScreen(BoardDialogs):
         self.active: int | None = None
         self._clear_status: Timer | None = None
         self._warmed = False
+        self._generation = 0
+        self._shown_generation = 0
         self._stage_order: list[int] = []
 
     def compose(self) -> ComposeResult:
@@ -106,7 +108,14 @@ class BoardScreen(BoardDialogs):
 
     def load(self, *, only: set[int] | None = None, focus_deal: int | None = None) -> None:
         """Reload the board (or only some columns) in a worker."""
-        self._load(self.pipeline_id, self.view, self.windows(), only, focus_deal)
+        self._load(
+            self.pipeline_id, self.view, self.windows(), only, focus_deal, self.next_generation()
+        )
+
+    def next_generation(self) -> int:
+        """A number for a new read, larger than every earlier one."""
+        self._generation += 1
+        return self._generation
 
     def windows(self) -> dict[int, tuple[int, int]]:
         """The page each column shows now, to reload just that."""
@@ -120,8 +129,9 @@ class BoardScreen(BoardDialogs):
         windows: dict[int, tuple[int, int]],
         only: set[int] | None,
         focus_deal: int | None,
+        generation: int,
     ) -> None:
-        self.post_message(self.fetch(pipeline_id, view, windows, only, focus_deal))
+        self.post_message(self.fetch(pipeline_id, view, windows, only, focus_deal, generation))
 
     def fetch(
         self,
@@ -130,6 +140,7 @@ class BoardScreen(BoardDialogs):
         windows: dict[int, tuple[int, int]],
         only: set[int] | None,
         focus_deal: int | None,
+        generation: int,
     ) -> BoardLoaded:
         """Read what the board (or some columns) should show; called in workers."""
         reads, thresholds = self.workspace.reads, self.workspace.settings.bant
@@ -142,14 +153,20 @@ class BoardScreen(BoardDialogs):
         data = board_service.load_board(
             reads, pipeline_id, view, thresholds=thresholds, windows=windows, only=only
         )
-        return BoardLoaded(data, only is not None, focus_deal, focus_index)
+        return BoardLoaded(data, only is not None, focus_deal, focus_index, generation)
 
     async def on_board_loaded(self, message: BoardLoaded) -> None:
         """A worker read fresh board data."""
         await self.show_loaded(message)
 
     async def show_loaded(self, message: BoardLoaded) -> None:
-        """Show fresh data; rebuild the columns only if the stages changed."""
+        """Show fresh data; rebuild the columns only if the stages changed.
+
+        Data read for an older request than what is on screen is dropped (a
+        worker cannot be stopped, so a slow old read may arrive late)."""
+        if message.generation < self._shown_generation:
+            return
+        self._shown_generation = message.generation
         data = message.data
         stage_ids = [s.id for s in data.stages]
         if self.pipeline_id != data.pipeline.id or stage_ids != self._stage_order:
@@ -244,10 +261,12 @@ class BoardScreen(BoardDialogs):
         """A column scrolled to cards it has not got: load that page."""
         column = self.columns.get(message.deal_list.stage_id)
         if column is not None:
-            self._load_page(column, self.view, message.offset, message.limit)
+            self._load_page(column, self.view, message.offset, message.limit, message.epoch)
 
     @work(thread=True, group="pages")
-    def _load_page(self, column: StageColumn, view: BoardView, offset: int, limit: int) -> None:
+    def _load_page(
+        self, column: StageColumn, view: BoardView, offset: int, limit: int, epoch: int
+    ) -> None:
         cards = board_service.load_cards(
             self.workspace.reads,
             column.summary.stage,
@@ -256,7 +275,7 @@ class BoardScreen(BoardDialogs):
             limit=limit,
             thresholds=self.workspace.settings.bant,
         )
-        self.app.call_from_thread(column.deal_list.set_page, offset, cards)
+        self.app.call_from_thread(column.deal_list.set_page, offset, cards, epoch)
 
     def on_database_changed(self, message: DatabaseChanged) -> None:
         """Another process (or an undo) changed the data: reload what is shown."""

@@ -49,6 +49,10 @@ class BoardDialogs(Screen[None]):
         """The page each column shows (BoardScreen implements it)."""
         raise NotImplementedError
 
+    def next_generation(self) -> int:
+        """A number for a new read (BoardScreen implements it)."""
+        raise NotImplementedError
+
     def fetch(
         self,
         pipeline_id: int | None,
@@ -56,6 +60,7 @@ class BoardDialogs(Screen[None]):
         windows: dict[int, tuple[int, int]],
         only: set[int] | None,
         focus_deal: int | None,
+        generation: int,
     ) -> BoardLoaded:
         """Read board data in a worker (BoardScreen implements it)."""
         raise NotImplementedError
@@ -83,7 +88,6 @@ class BoardDialogs(Screen[None]):
         if card is not None:
             self._run_change(card.deal_id, card.stage_id, label, change, follow)
 
-    @work(thread=True, group="write")
     def _run_change(
         self,
         deal_id: int,
@@ -92,6 +96,22 @@ class BoardDialogs(Screen[None]):
         change: Callable[[int], Any],
         follow: bool,
         on_error: Callable[[ValidationError], None] | None = None,
+    ) -> None:
+        """Start a change; what the worker needs of the screen is read here, on the
+        event loop, not from the worker's thread."""
+        state = (self.pipeline_id, self.view, self.windows(), self.next_generation())
+        self._change_worker(deal_id, stage_id, label, change, follow, on_error, state)
+
+    @work(thread=True, group="write")
+    def _change_worker(
+        self,
+        deal_id: int,
+        stage_id: int,
+        label: str,
+        change: Callable[[int], Any],
+        follow: bool,
+        on_error: Callable[[ValidationError], None] | None,
+        state: tuple[int | None, BoardView, dict[int, tuple[int, int]], int],
     ) -> None:
         from pipetui.services.undo import undoable
 
@@ -105,6 +125,9 @@ class BoardDialogs(Screen[None]):
             else:
                 self.app.call_from_thread(self.notify, error.message, severity="warning")
             return
+        except Exception as error:  # the transaction rolled back; the app carries on
+            self.app.call_from_thread(self.report_failure, error)
+            return
         stage_ids = {stage_id}
         note = label
         if isinstance(result, tuple):
@@ -115,8 +138,14 @@ class BoardDialogs(Screen[None]):
                 note = f"{label} to {result.stage_name}"
         focus = deal_id if follow else None
         # Read the two columns in this same worker: one trip back to the screen.
-        loaded = self.fetch(self.pipeline_id, self.view, self.windows(), stage_ids, focus)
+        pipeline_id, view, windows, generation = state
+        loaded = self.fetch(pipeline_id, view, windows, stage_ids, focus, generation)
         self.post_message(DealChanged(stage_ids, focus, entry, note, loaded))
+
+    def report_failure(self, error: Exception) -> None:
+        """A write failed for a reason other than bad input (a locked or full
+        database...): nothing was saved, and the user is told so."""
+        self.notify(f"Nothing was saved: {error}", severity="error")
 
     async def on_deal_changed(self, message: DealChanged) -> None:
         """Keep the undo entry, say what happened, show the touched columns."""
@@ -195,7 +224,9 @@ class BoardDialogs(Screen[None]):
                 deal_id,
                 title=result.title,
                 value=result.value,
-                contact=result.contact,
+                # Only a changed contact: the form shows a name, and a name may be
+                # shared or look like an id.
+                contact=result.contact if result.contact != (view.contact_name or "") else None,
                 source=result.source,
                 close_date=result.close_date,
                 probability=result.probability,
@@ -207,35 +238,31 @@ class BoardDialogs(Screen[None]):
     @work(thread=True, group="write")
     def _add_deal(self, heading: str, stage_id: int, result: DealFormResult) -> None:
         from pipetui.services import deals as deal_service
+        from pipetui.services.undo import added as undo_added
 
         db = self.workspace.db
+        label = f"added {result.title!r}"
         try:
-            with db.read() as conn:
-                from pipetui.store import pipelines as pipeline_store
-
-                stage = pipeline_store.get_stage(conn, stage_id)
-                pipeline = pipeline_store.get_pipeline(conn, stage.pipeline_id)
-            added = deal_service.add_deal(
-                db,
-                title=result.title,
-                value=result.value,
-                pipeline=pipeline.name,
-                stage=stage.name,
-                contact=result.contact or None,
-                source=result.source,
-                close_date=result.close_date,
-                probability=result.probability,
-            )
+            with self.app.own_write():  # type: ignore[attr-defined]
+                added = deal_service.add_deal(
+                    db,
+                    title=result.title,
+                    value=result.value,
+                    stage_id=stage_id,
+                    contact=result.contact or None,
+                    source=result.source,
+                    close_date=result.close_date,
+                    probability=result.probability,
+                )
+                deal_id = added.view.deal.id
+                entry = undo_added(db, deal_id, label)
         except ValidationError as error:
             column = self.columns.get(stage_id)
             self.app.call_from_thread(self._deal_form, heading, None, None, column, (result, error))
             return
-        deal_id = added.view.deal.id
-        label = f"added {result.title!r}"
-        from pipetui.services.undo import added as undo_added
-
-        entry = undo_added(db, deal_id, label)
-        self.app.note_own_write()  # type: ignore[attr-defined]
+        except Exception as error:  # the transaction rolled back; the app carries on
+            self.app.call_from_thread(self.report_failure, error)
+            return
         note = label + (
             f" and new contact {added.created_contact!r}" if added.created_contact else ""
         )

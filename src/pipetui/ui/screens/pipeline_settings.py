@@ -150,12 +150,17 @@ class PipelineSettings(ModalScreen[None]):
     def _run(self, label: str, change: Callable[[], Any], select: int | None) -> None:
         assert self.pipeline_id is not None
         try:
-            result, entry = undoable_pipeline(self.workspace.db, self.pipeline_id, label, change)
+            with self.app.own_write():  # type: ignore[attr-defined]
+                result, entry = undoable_pipeline(
+                    self.workspace.db, self.pipeline_id, label, change
+                )
         except ValidationError as error:
             self.app.call_from_thread(self.notify, str(error), severity="warning")
             return
-        self.app.push_undo(entry)  # type: ignore[attr-defined]
-        self.app.note_own_write()  # type: ignore[attr-defined]
+        except Exception as error:  # the transaction rolled back; the app carries on
+            self.app.call_from_thread(self.notify, f"Nothing was saved: {error}", severity="error")
+            return
+        self.app.call_from_thread(self.app.push_undo, entry)  # type: ignore[attr-defined]
         self.app.call_from_thread(self.notify, f"{label} · u to undo", timeout=3)
         chosen = result.id if isinstance(result, Stage) else select
         self.reload(chosen)
@@ -186,7 +191,7 @@ class PipelineSettings(ModalScreen[None]):
 
     def action_edit(self) -> None:
         """Rename the stage, set its probability and rotting limit."""
-        stage, pipeline = self.stage, self._pipeline_name()
+        stage = self.stage
         if stage is None:
             return
 
@@ -194,22 +199,16 @@ class PipelineSettings(ModalScreen[None]):
             if values is None:
                 return
 
-            def change() -> Stage:
-                db = self.workspace.db
-                if values.name != stage.name:
-                    service.rename_stage(
-                        db, pipeline=pipeline, stage=stage.name, new_name=values.name
-                    )
-                return service.set_stage(
-                    db,
-                    pipeline=pipeline,
-                    stage=values.name,
+            self._apply(
+                f"edited stage {values.name!r}",
+                lambda: service.edit_stage(
+                    self.workspace.db,
+                    stage_id=stage.id,
+                    name=values.name,
                     probability=values.probability,
                     rotting_days=values.rotting_days,
-                    clear_rotting=values.rotting_days is None,
-                )
-
-            self._apply(f"edited stage {values.name!r}", change)
+                ),
+            )
 
         self.app.push_screen(PromptForm("Edit stage", _stage_specs(stage), check_stage), save)
 
@@ -271,11 +270,15 @@ class PipelineSettings(ModalScreen[None]):
     @work(thread=True, group="settings-write")
     def _create(self, name: str) -> None:
         try:
-            pipeline = service.add_pipeline(self.workspace.db, name=name)
+            with self.app.own_write():  # type: ignore[attr-defined]
+                pipeline = service.add_pipeline(self.workspace.db, name=name)
         except ValidationError as error:
             self.app.call_from_thread(self.notify, str(error), severity="warning")
             return
-        self.pipeline_id = pipeline.id
+        self.app.call_from_thread(self._switch_to, pipeline.id)
+
+    def _switch_to(self, pipeline_id: int) -> None:
+        self.pipeline_id = pipeline_id
         self.reload()
 
     def action_rename_pipeline(self) -> None:

@@ -54,6 +54,9 @@ class DealList(ScrollView, can_focus=False, inherit_bindings=False):
         deal_list: DealList
         offset: int
         limit: int
+        epoch: int
+        """Which `set_data` the request belongs to: a page asked for before newer
+        data arrived is dropped when it comes back."""
 
     @dataclass
     class CursorMoved(Message):
@@ -67,6 +70,7 @@ class DealList(ScrollView, can_focus=False, inherit_bindings=False):
         self.total = 0
         self._cards: dict[int, Card] = {}
         self._pending: set[int] = set()
+        self.epoch = 0
         self._style_cache: dict[bool, dict[str, Style]] = {}
         # Drawn card lines by (card, row, width, selected): cards are frozen values,
         # so a reloaded but unchanged card is drawn from here.
@@ -90,6 +94,7 @@ class DealList(ScrollView, can_focus=False, inherit_bindings=False):
         self.total = total
         self._cards = {offset + i: card for i, card in enumerate(cards)}
         self._pending.clear()
+        self.epoch += 1
         self._set_height(total)
         self.cursor = min(self.cursor, max(0, total - 1))
         self.refresh()
@@ -102,8 +107,10 @@ class DealList(ScrollView, can_focus=False, inherit_bindings=False):
         if self.scroll_y > self.max_scroll_y:
             self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
 
-    def set_page(self, offset: int, cards: list[Card]) -> None:
+    def set_page(self, offset: int, cards: list[Card], epoch: int) -> None:
         """Add a page of cards; drop far-away ones so memory stays bounded."""
+        if epoch != self.epoch:
+            return
         self._pending.discard(offset)
         keep = range(offset - 2 * self.page_size, offset + 3 * self.page_size)
         self._cards = {i: c for i, c in self._cards.items() if i in keep}
@@ -121,7 +128,7 @@ class DealList(ScrollView, can_focus=False, inherit_bindings=False):
         if any(p <= index < p + self.page_size for p in self._pending):
             return
         self._pending.add(offset)
-        self.post_message(self.PageNeeded(self, offset, self.page_size))
+        self.post_message(self.PageNeeded(self, offset, self.page_size, self.epoch))
 
     # -- cursor -----------------------------------------------------------
 
