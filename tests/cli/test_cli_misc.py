@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import sqlite3
 import stat
@@ -213,8 +212,6 @@ def test_a_backup_without_dest_goes_beside_the_database(cli: Cli, tmp_path: Path
 
 
 def test_demo_fills_an_empty_database_once(cli: Cli) -> None:
-    if importlib.util.find_spec("pipetui.services.demo") is None:
-        pytest.skip("pipetui.services.demo has not landed yet")
     loaded = cli.ok("demo")
     assert loaded.out.startswith("Loaded demo data")
     deals = cli.json("deal", "list", "--all")

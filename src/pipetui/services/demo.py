@@ -14,7 +14,7 @@ import itertools
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -32,8 +32,7 @@ from pipetui.store.contacts import contact_keys
 from pipetui.store.database import Database
 from pipetui.store.tables import CONTACT, DEAL
 
-DAY = 86_400
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+DAY, _EPOCH = bulk.DAY, bulk.EPOCH
 # The columns of the row tuples built below, per table, parents first.
 _COLUMNS = {
     "contact": "id name sort_name search_key email phone company role source notes tags "

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection, Row
 
 from pipetui.domain.contact import Contact
@@ -72,12 +72,6 @@ def find_by_name(conn: Connection, name: str) -> list[Contact]:
     return [_contact(row) for row in rows]
 
 
-def find_by_email(conn: Connection, email: str) -> list[Contact]:
-    """Contacts with this email, ignoring case."""
-    rows = conn.execute(select(*_COLUMNS).where(func.lower(CONTACT.c.email) == email.lower()))
-    return [_contact(row) for row in rows]
-
-
 def list_contacts(
     conn: Connection, *, search: str | None = None, limit: int | None = None, offset: int = 0
 ) -> list[Contact]:
@@ -126,8 +120,3 @@ def set_journey_stage(
         .where(CONTACT.c.id == contact_id)
         .values(journey_stage=stage.value if stage else None, journey_stage_manual=manual)
     )
-
-
-def any_matching(conn: Connection, *conditions: Any) -> bool:
-    """Whether some contact matches all `conditions` (for duplicate checks)."""
-    return conn.execute(select(CONTACT.c.id).where(or_(*conditions)).limit(1)).first() is not None

@@ -67,20 +67,3 @@ def save_answers(
                 updated_at=now,
             )
         )
-
-
-def answers_for(
-    conn: Connection, deal_ids: list[int], framework: str = "bant"
-) -> dict[int, dict[str, CriterionAnswer]]:
-    """Saved answers of several deals (one query), by deal id then criterion."""
-    if not deal_ids:
-        return {}
-    rows = conn.execute(
-        select(QUALIFICATION).where(
-            QUALIFICATION.c.deal_id.in_(deal_ids), QUALIFICATION.c.framework == framework
-        )
-    )
-    found: dict[int, dict[str, CriterionAnswer]] = {}
-    for row in rows:
-        found.setdefault(row.deal_id, {})[row.criterion] = _answer(row)
-    return found

@@ -11,6 +11,7 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from pipetui.domain.pipeline import Pipeline, Stage
+from pipetui.domain.text import clean_text
 
 
 class PipelinePicker(ModalScreen[int | None]):
@@ -26,7 +27,10 @@ class PipelinePicker(ModalScreen[int | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="form picker"):
             yield Label("Switch pipeline", classes="form-title")
-            options = [Option(Content(p.name), id=str(p.id)) for p in self.pipelines]
+            options = [
+                Option(Content(clean_text(p.name, single_line=True)), id=str(p.id))
+                for p in self.pipelines
+            ]
             picker = OptionList(*options)
             ids = [p.id for p in self.pipelines]
             if self.current in ids:
@@ -55,7 +59,12 @@ class StagePicker(ModalScreen[int | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="form picker"):
             yield Label(self.heading, classes="form-title", markup=False)
-            yield OptionList(*[Option(Content(s.name), id=str(s.id)) for s in self.stages])
+            yield OptionList(
+                *[
+                    Option(Content(clean_text(s.name, single_line=True)), id=str(s.id))
+                    for s in self.stages
+                ]
+            )
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         """Close with the chosen stage's id."""
@@ -64,3 +73,8 @@ class StagePicker(ModalScreen[int | None]):
     def action_cancel(self) -> None:
         """Remove nothing."""
         self.dismiss(None)
+
+
+def _plain(name: str) -> Content:
+    """A stored name as plain text, never markup or terminal control."""
+    return Content(clean_text(name, single_line=True))

@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Label
 
 from pipetui.domain.errors import ValidationError
 from pipetui.domain.pipeline import Stage, check_probability, check_rotting_days
+from pipetui.domain.text import clean_text
 from pipetui.services import inputs
 from pipetui.services import pipelines as service
 from pipetui.services.pipelines import PipelineWithStages
@@ -124,7 +125,7 @@ class PipelineSettings(ModalScreen[None]):
         for stage in item.stages:
             table.add_row(
                 str(stage.position),
-                Content(stage.name),
+                Content(clean_text(stage.name, single_line=True)),
                 f"{stage.probability} %",
                 f"{stage.rotting_days} days" if stage.rotting_days else "never",
                 key=str(stage.id),

@@ -58,12 +58,6 @@ class DealList(ScrollView, can_focus=False, inherit_bindings=False):
         """Which `set_data` the request belongs to: a page asked for before newer
         data arrived is dropped when it comes back."""
 
-    @dataclass
-    class CursorMoved(Message):
-        """The focused card changed (for the footer/status line)."""
-
-        deal_list: DealList
-
     def __init__(self, stage_id: int, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.stage_id = stage_id
@@ -153,7 +147,6 @@ class DealList(ScrollView, can_focus=False, inherit_bindings=False):
         )
         self._refresh_card(old)
         self._refresh_card(new)
-        self.post_message(self.CursorMoved(self))
 
     def _refresh_card(self, index: int) -> None:
         self.refresh_lines(index * CARD_HEIGHT - int(self.scroll_offset.y), CARD_HEIGHT)
@@ -163,8 +156,6 @@ class DealList(ScrollView, can_focus=False, inherit_bindings=False):
         if active != self.active:
             self.active = active
             self._refresh_card(self.cursor)
-            if active:
-                self.post_message(self.CursorMoved(self))
 
     @dataclass
     class Clicked(Message):
