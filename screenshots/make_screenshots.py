@@ -38,6 +38,7 @@ async def _settle(pilot: Pilot[None]) -> None:
 async def _press(pilot: Pilot[None], *keys: str) -> None:
     await _settle(pilot)
     await pilot.press(*keys)
+    await pilot.pause(0.3)  # the filter applies once typing pauses
     await _settle(pilot)
 
 

@@ -27,7 +27,7 @@ from pipetui.store.database import open_database
 from pipetui.ui import app as app_module
 from pipetui.ui.app import PipetuiApp
 from pipetui.ui.messages import DatabaseChanged
-from pipetui.ui.screens.board import BoardScreen
+from pipetui.ui.screens.board import FILTER_PAUSE, BoardScreen
 from pipetui.ui.screens.deal_detail import DealDetailScreen
 from pipetui.ui.screens.deal_form import DealForm
 from pipetui.ui.screens.pipeline_picker import PipelinePicker, StagePicker
@@ -352,6 +352,12 @@ async def test_won_deal_leaves_the_column_shows_with_c_and_r_reopens_it(
 # -- 5. filter ----------------------------------------------------------------
 
 
+async def typing_pause(pilot: Pilot[None]) -> None:
+    """The filter applies once typing pauses: wait for that, then for its read."""
+    await pilot.pause(FILTER_PAUSE + 0.1)
+    await press(pilot)
+
+
 async def test_filter_by_hebrew_contact_and_latin_title_then_escape_clears(
     sales: Workspace,
 ) -> None:
@@ -361,6 +367,7 @@ async def test_filter_by_hebrew_contact_and_latin_title_then_escape_clears(
 
         await press(pilot, "slash")
         await press(pilot, *"דנה")
+        await typing_pause(pilot)
 
         assert board(pilot).query_one("#filter", Input).value == "דנה"
         proposal = column(pilot, "Proposal")
@@ -376,6 +383,7 @@ async def test_filter_by_hebrew_contact_and_latin_title_then_escape_clears(
 
         await press(pilot, "slash")
         await press(pilot, *"WEBSITE")
+        await typing_pause(pilot)
         assert column(pilot, "Proposal").deal_list.total == 1
         assert titles(column(pilot, "Proposal")) == ["Website redesign"]
         await press(pilot, "enter")  # back to the cards, on the first match, filter kept

@@ -30,6 +30,7 @@ from pipetui.ui.widgets.key_footer import KeyFooter
 from pipetui.ui.widgets.stage_column import StageColumn
 
 MIN_COLUMN_WIDTH = 26
+FILTER_PAUSE = 0.15  # seconds without typing before the filter applies
 
 
 def _b(
@@ -77,6 +78,8 @@ class BoardScreen(BoardDialogs):
         self.active: int | None = None
         self._clear_status: Timer | None = None
         self._warmed = False
+        self._filter_timer: Timer | None = None
+        self._to_first_match = False
         self._generation = 0
         self._shown_generation = 0
         self._stage_order: list[int] = []
@@ -194,6 +197,8 @@ class BoardScreen(BoardDialogs):
                     self.columns[column_data.summary.stage.id].deal_list.go_to(message.focus_index)
         if self.active not in self.columns and self.columns:
             self.activate(next(iter(self.columns)))
+        if self._to_first_match and not message.partial:
+            self._go_to_first_match()
 
     def activate(self, stage_id: int) -> None:
         """Make a column the active one: its cursor shows and the keys act on it.
@@ -404,15 +409,36 @@ class BoardScreen(BoardDialogs):
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
-        self.view = BoardView(self.view.show_closed, event.value.strip(), self.view.verdict)
-        self.load()
+        """Filter once typing pauses: at 100,000 deals a filtered board is a scan
+        of every open deal, and there is no point in one per keystroke."""
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        text = event.value.strip()
+        self._filter_timer = self.set_timer(FILTER_PAUSE, lambda: self._apply_filter(text))
+
+    def _apply_filter(self, text: str) -> None:
+        if text != self.view.search:
+            self.view = BoardView(self.view.show_closed, text, self.view.verdict)
+            self.load()
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self) -> None:
-        """Enter: go to the first column that has a matching card."""
-        lists = [c.deal_list for c in self.columns.values()]
-        target = next((d for d in lists if d.total), lists[0] if lists else None)
+        """Enter: filter now, and go to the first column that has a matching card
+        (once the filtered board is in)."""
         self.set_focus(None)
+        self._to_first_match = True
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        text = self.query_one("#filter", Input).value.strip()
+        if text != self.view.search:
+            self._apply_filter(text)
+        else:
+            self._go_to_first_match()
+
+    def _go_to_first_match(self) -> None:
+        self._to_first_match = False
+        lists = [c.deal_list for c in self.columns.values()]
+        target = next((d for d in lists if d.total), None)
         if target is not None:
             self.activate(target.stage_id)
 
@@ -422,4 +448,7 @@ class BoardScreen(BoardDialogs):
         field.remove_class("shown")
         if field.value:
             field.value = ""
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        self._apply_filter("")
         self.set_focus(None)
