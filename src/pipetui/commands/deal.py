@@ -28,7 +28,16 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     deal = commands.add_parser("deal", help="add, list, move and close deals", parents=[common])
     sub = deal.add_subparsers(dest="action", metavar="ACTION", required=True)
 
-    add = sub.add_parser("add", help="create a deal", parents=[common])
+    def action(name: str, help: str, func: Any, *, on_deal: bool = True) -> Any:
+        """A subcommand with --json (and a deal ID first, for those about one deal)."""
+        parser = sub.add_parser(name, help=help, parents=[common])
+        if on_deal:
+            parser.add_argument("id", metavar="ID")
+        add_json(parser)
+        parser.set_defaults(func=func)
+        return parser
+
+    add = action("add", "create a deal", run_add, on_deal=False)
     add.add_argument("title", metavar="TITLE")
     _value_options(add)
     add.add_argument("--pipeline", metavar="NAME", help="pipeline (default: the first)")
@@ -37,61 +46,31 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     add.add_argument("--source", metavar="TEXT", help="lead source, e.g. Referral")
     add.add_argument("--close-date", metavar="YYYY-MM-DD", help="expected close date")
     add.add_argument("--probability", metavar="0-100", help="override the stage's probability")
-    add_json(add)
-    add.set_defaults(func=run_add)
 
-    listing = sub.add_parser("list", help="list open deals (or --all / --status)", parents=[common])
+    listing = action("list", "list open deals (or --all / --status)", run_list, on_deal=False)
     listing.add_argument("--status", choices=sorted(_STATUSES), default="open")
     listing.add_argument("--all", action="store_true", help="same as --status all")
     listing.add_argument("--pipeline", metavar="NAME")
     listing.add_argument("--stage", metavar="NAME")
     listing.add_argument("--limit", type=int, metavar="N")
-    add_json(listing)
-    listing.set_defaults(func=run_list)
 
-    show = sub.add_parser("show", help="a deal with its history", parents=[common])
-    show.add_argument("id", metavar="ID")
-    add_json(show)
-    show.set_defaults(func=run_show)
-
-    move = sub.add_parser("move", help="move a deal to another stage", parents=[common])
-    move.add_argument("id", metavar="ID")
-    move.add_argument("stage", metavar="STAGE")
-    add_json(move)
-    move.set_defaults(func=run_move)
-
-    won = sub.add_parser("won", help="mark a deal won", parents=[common])
-    won.add_argument("id", metavar="ID")
-    add_json(won)
-    won.set_defaults(func=run_won)
-
-    lost = sub.add_parser("lost", help="mark a deal lost", parents=[common])
-    lost.add_argument("id", metavar="ID")
+    action("show", "a deal with its history", run_show)
+    action("move", "move a deal to another stage", run_move).add_argument("stage", metavar="STAGE")
+    action("won", "mark a deal won", run_won)
+    lost = action("lost", "mark a deal lost", run_lost)
     lost.add_argument("--reason", metavar="TEXT", required=True, help="why it was lost")
     lost.add_argument("--revisit", metavar="YYYY-MM-DD", help="add a follow-up to try again")
-    add_json(lost)
-    lost.set_defaults(func=run_lost)
+    action("reopen", "reopen a won or lost deal", run_reopen)
 
-    reopen = sub.add_parser("reopen", help="reopen a won or lost deal", parents=[common])
-    reopen.add_argument("id", metavar="ID")
-    add_json(reopen)
-    reopen.set_defaults(func=run_reopen)
-
-    edit = sub.add_parser("edit", help="change a deal's fields", parents=[common])
-    edit.add_argument("id", metavar="ID")
+    edit = action("edit", "change a deal's fields", run_edit)
     edit.add_argument("--title", metavar="TEXT")
     _value_options(edit)
     edit.add_argument("--contact", metavar="NAME_OR_ID", help='"" unlinks the contact')
     edit.add_argument("--source", metavar="TEXT", help='"" clears it')
     edit.add_argument("--close-date", metavar="YYYY-MM-DD", help='"" clears it')
     edit.add_argument("--probability", metavar="0-100", help='"" goes back to the stage\'s')
-    add_json(edit)
-    edit.set_defaults(func=run_edit)
 
-    delete = sub.add_parser("delete", help="delete a deal and its history", parents=[common])
-    delete.add_argument("id", metavar="ID")
-    add_json(delete)
-    delete.set_defaults(func=run_delete)
+    action("delete", "delete a deal and its history", run_delete)
 
 
 def _value_options(parser: argparse.ArgumentParser) -> None:

@@ -49,7 +49,6 @@ class BoardView:
 
     show_closed: bool = False
     search: str = ""
-    verdict: Verdict | None = None
 
     @property
     def statuses(self) -> tuple[DealStatus, ...]:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import select
 from sqlalchemy.engine import Connection, Row
 
 from pipetui.domain.bant import Answer, CriterionAnswer
@@ -34,36 +33,3 @@ def _answer(row: Row[*tuple[Any, ...]]) -> CriterionAnswer:
         note=row.note,
         target_date=row.target_date,
     )
-
-
-def save_answers(
-    conn: Connection,
-    *,
-    deal_id: int,
-    answers: dict[str, CriterionAnswer],
-    now: datetime,
-    framework: str = "bant",
-) -> None:
-    """Replace the given criteria's answers for a deal."""
-    for criterion, answer in answers.items():
-        conn.execute(
-            delete(QUALIFICATION).where(
-                QUALIFICATION.c.deal_id == deal_id,
-                QUALIFICATION.c.framework == framework,
-                QUALIFICATION.c.criterion == criterion,
-            )
-        )
-        conn.execute(
-            insert(QUALIFICATION).values(
-                deal_id=deal_id,
-                framework=framework,
-                criterion=criterion,
-                status=answer.status.value,
-                amount_minor=answer.amount.minor if answer.amount else None,
-                currency=answer.amount.currency if answer.amount else None,
-                who=answer.who,
-                note=answer.note,
-                target_date=answer.target_date,
-                updated_at=now,
-            )
-        )

@@ -9,6 +9,8 @@ touched.
 from __future__ import annotations
 
 import gc
+from dataclasses import replace
+from functools import partial
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -25,6 +27,7 @@ from pipetui.ui.messages import BoardLoaded, DatabaseChanged
 from pipetui.ui.screens.board_dialogs import BoardDialogs
 from pipetui.ui.screens.lost_form import LostResult, lost_form
 from pipetui.ui.screens.welcome import WelcomeScreen
+from pipetui.ui.widgets.card_lines import CARD_HEIGHT
 from pipetui.ui.widgets.deal_list import DealList
 from pipetui.ui.widgets.key_footer import KeyFooter
 from pipetui.ui.widgets.stage_column import StageColumn
@@ -106,57 +109,6 @@ class BoardScreen(BoardDialogs):
         # Everything loaded so far lives as long as the app: keep it out of the
         # garbage collector's full passes, which otherwise stall a key now and then.
         gc.freeze()
-
-    # -- loading ----------------------------------------------------------
-
-    def load(self, *, only: set[int] | None = None, focus_deal: int | None = None) -> None:
-        """Reload the board (or only some columns) in a worker."""
-        self._load(
-            self.pipeline_id, self.view, self.windows(), only, focus_deal, self.next_generation()
-        )
-
-    def next_generation(self) -> int:
-        """A number for a new read, larger than every earlier one."""
-        self._generation += 1
-        return self._generation
-
-    def windows(self) -> dict[int, tuple[int, int]]:
-        """The page each column shows now, to reload just that."""
-        return {sid: col.deal_list.window() for sid, col in self.columns.items()}
-
-    @work(thread=True, exclusive=True, group="load")
-    def _load(
-        self,
-        pipeline_id: int | None,
-        view: BoardView,
-        windows: dict[int, tuple[int, int]],
-        only: set[int] | None,
-        focus_deal: int | None,
-        generation: int,
-    ) -> None:
-        self.post_message(self.fetch(pipeline_id, view, windows, only, focus_deal, generation))
-
-    def fetch(
-        self,
-        pipeline_id: int | None,
-        view: BoardView,
-        windows: dict[int, tuple[int, int]],
-        only: set[int] | None,
-        focus_deal: int | None,
-        generation: int,
-    ) -> BoardLoaded:
-        """Read what the board (or some columns) should show; called in workers."""
-        reads, thresholds = self.workspace.reads, self.workspace.settings.bant
-        focus_index = None
-        if focus_deal is not None:
-            found = board_service.locate(reads, focus_deal, view)
-            if found is not None:
-                _, stage_id, focus_index = found
-                windows[stage_id] = (max(0, focus_index - 5), windows.get(stage_id, (0, 40))[1])
-        data = board_service.load_board(
-            reads, pipeline_id, view, thresholds=thresholds, windows=windows, only=only
-        )
-        return BoardLoaded(data, only is not None, focus_deal, focus_index, generation)
 
     async def on_board_loaded(self, message: BoardLoaded) -> None:
         """A worker read fresh board data."""
@@ -316,64 +268,43 @@ class BoardScreen(BoardDialogs):
             return
         row = current.visible_row() if current else 0
         self.activate(target.stage_id)
-        target.go_to(int(target.scroll_offset.y) // 4 + row)
+        target.go_to(int(target.scroll_offset.y) // CARD_HEIGHT + row)
 
     # -- changes ----------------------------------------------------------
 
     def action_step(self, steps: int) -> None:
         """Move the focused deal to the next/previous stage."""
-        from pipetui.services import deals as deal_service
+        from pipetui.services.deals import step_deal
 
-        card = self.card
-        if card is None or card.status is not DealStatus.OPEN:
-            if card is not None:
-                self.notify("Reopen the deal (r) to move it", severity="warning")
+        if self.card is not None and self.card.status is not DealStatus.OPEN:
+            self.notify("Reopen the deal (r) to move it", severity="warning")
             return
-        self._change(
-            f"moved {card.title!r}",
-            lambda deal_id: deal_service.step_deal(self.workspace.db, deal_id, steps=steps),
-            follow=True,
-        )
+        self._change("moved", partial(step_deal, steps=steps), follow=True)
 
     def action_won(self) -> None:
         """Mark the focused deal won."""
-        from pipetui.services import deals as deal_service
+        from pipetui.services.deals import win_deal
 
-        if self.card:
-            self._change(
-                f"won {self.card.title!r}",
-                lambda deal_id: deal_service.win_deal(self.workspace.db, deal_id),
-                follow=self.view.show_closed,
-            )
+        self._change("won", win_deal, follow=self.view.show_closed)
 
     def action_reopen(self) -> None:
         """Reopen the focused closed deal."""
-        from pipetui.services import deals as deal_service
+        from pipetui.services.deals import reopen_deal
 
-        card = self.card
-        if card is not None and card.status is DealStatus.OPEN:
+        if self.card is not None and self.card.status is DealStatus.OPEN:
             self.notify("This deal is open; press c to see closed deals", severity="warning")
             return
-        self._change(
-            f"reopened {card.title!r}" if card else "reopened",
-            lambda deal_id: deal_service.reopen_deal(self.workspace.db, deal_id),
-            follow=True,
-        )
+        self._change("reopened", reopen_deal, follow=True)
 
     def action_delete_deal(self) -> None:
         """Delete the focused deal (u brings it back)."""
-        from pipetui.services import deals as deal_service
+        from pipetui.services.deals import delete_deal
 
-        if self.card:
-            self._change(
-                f"deleted {self.card.title!r}",
-                lambda deal_id: deal_service.delete_deal(self.workspace.db, deal_id),
-                follow=False,
-            )
+        self._change("deleted", delete_deal, follow=False)
 
     def action_lost(self) -> None:
         """Ask for a reason (and a revisit date), then mark the deal lost."""
-        from pipetui.services import deals as deal_service
+        from pipetui.services.deals import lose_deal
 
         card = self.card
         if card is None:
@@ -384,13 +315,8 @@ class BoardScreen(BoardDialogs):
 
         def done(result: LostResult | None) -> None:
             if result is not None:
-                self._change(
-                    f"lost {card.title!r}",
-                    lambda deal_id: deal_service.lose_deal(
-                        self.workspace.db, deal_id, reason=result.reason, revisit=result.revisit
-                    ),
-                    follow=self.view.show_closed,
-                )
+                change = partial(lose_deal, reason=result.reason, revisit=result.revisit)
+                self._change("lost", change, follow=self.view.show_closed)
 
         self.app.push_screen(lost_form(card.title), done)
 
@@ -398,7 +324,7 @@ class BoardScreen(BoardDialogs):
 
     def action_toggle_closed(self) -> None:
         """Show or hide won and lost deals in their columns."""
-        self.view = BoardView(not self.view.show_closed, self.view.search, self.view.verdict)
+        self.view = replace(self.view, show_closed=not self.view.show_closed)
         self.load()
 
     def action_filter(self) -> None:
@@ -418,7 +344,7 @@ class BoardScreen(BoardDialogs):
 
     def _apply_filter(self, text: str) -> None:
         if text != self.view.search:
-            self.view = BoardView(self.view.show_closed, text, self.view.verdict)
+            self.view = replace(self.view, search=text)
             self.load()
 
     @on(Input.Submitted, "#filter")

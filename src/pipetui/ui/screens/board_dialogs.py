@@ -1,8 +1,8 @@
-"""The board's dialogs and changes: running a change on a deal (undoably, in a
-worker), the deal detail, the deal form (new and edit), the pipeline picker and
-settings, and jumping to a deal from the palette.
+"""The board's data and changes: reading columns in workers, running a change on
+a deal (undoably, in a worker), the deal detail, the deal form (new and edit),
+the pipeline picker and settings, and jumping to a deal from the palette.
 
-The base of `BoardScreen`, which adds the columns, loading and the key map.
+The base of `BoardScreen`, which adds the columns' widgets and the key map.
 
 Use cases are imported inside the methods that call them, not at the top: the
 full store (SQLModel, SQLAlchemy) must not load before the first board frame.
@@ -13,7 +13,7 @@ needs one the import is a dictionary lookup.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.screen import Screen
@@ -21,6 +21,7 @@ from textual.screen import Screen
 from pipetui.domain.board import BoardView, Card
 from pipetui.domain.deal import DealView
 from pipetui.domain.errors import ValidationError
+from pipetui.services import board as board_service
 from pipetui.services import clock
 from pipetui.services.workspace import Workspace
 from pipetui.ui.messages import BoardLoaded, DealChanged
@@ -31,6 +32,9 @@ from pipetui.ui.screens.pipeline_picker import PipelinePicker
 from pipetui.ui.widgets.deal_list import DealList
 from pipetui.ui.widgets.stage_column import StageColumn
 
+if TYPE_CHECKING:
+    from pipetui.store.database import Database
+
 
 class BoardDialogs(Screen[None]):
     """What the board does to deals, and the screens it opens for that."""
@@ -40,18 +44,36 @@ class BoardDialogs(Screen[None]):
     view: BoardView
     columns: dict[int, StageColumn]
     active: int | None
+    _generation: int
+
+    # -- loading ----------------------------------------------------------
 
     def load(self, *, only: set[int] | None = None, focus_deal: int | None = None) -> None:
-        """Reload the board (BoardScreen implements it)."""
-        raise NotImplementedError
-
-    def windows(self) -> dict[int, tuple[int, int]]:
-        """The page each column shows (BoardScreen implements it)."""
-        raise NotImplementedError
+        """Reload the board (or only some columns) in a worker."""
+        self._load(
+            self.pipeline_id, self.view, self.windows(), only, focus_deal, self.next_generation()
+        )
 
     def next_generation(self) -> int:
-        """A number for a new read (BoardScreen implements it)."""
-        raise NotImplementedError
+        """A number for a new read, larger than every earlier one."""
+        self._generation += 1
+        return self._generation
+
+    def windows(self) -> dict[int, tuple[int, int]]:
+        """The page each column shows now, to reload just that."""
+        return {sid: col.deal_list.window() for sid, col in self.columns.items()}
+
+    @work(thread=True, exclusive=True, group="load")
+    def _load(
+        self,
+        pipeline_id: int | None,
+        view: BoardView,
+        windows: dict[int, tuple[int, int]],
+        only: set[int] | None,
+        focus_deal: int | None,
+        generation: int,
+    ) -> None:
+        self.post_message(self.fetch(pipeline_id, view, windows, only, focus_deal, generation))
 
     def fetch(
         self,
@@ -62,8 +84,18 @@ class BoardDialogs(Screen[None]):
         focus_deal: int | None,
         generation: int,
     ) -> BoardLoaded:
-        """Read board data in a worker (BoardScreen implements it)."""
-        raise NotImplementedError
+        """Read what the board (or some columns) should show; called in workers."""
+        reads, thresholds = self.workspace.reads, self.workspace.settings.bant
+        focus_index = None
+        if focus_deal is not None:
+            found = board_service.locate(reads, focus_deal, view)
+            if found is not None:
+                _, stage_id, focus_index = found
+                windows[stage_id] = (max(0, focus_index - 5), windows.get(stage_id, (0, 40))[1])
+        data = board_service.load_board(
+            reads, pipeline_id, view, thresholds=thresholds, windows=windows, only=only
+        )
+        return BoardLoaded(data, only is not None, focus_deal, focus_index, generation)
 
     async def show_loaded(self, message: BoardLoaded) -> None:
         """Show board data (BoardScreen implements it)."""
@@ -82,11 +114,20 @@ class BoardDialogs(Screen[None]):
 
     # -- changes ----------------------------------------------------------
 
-    def _change(self, label: str, change: Callable[[int], Any], *, follow: bool) -> None:
-        """Run `change(deal_id)` on the focused card's deal in a worker, undoably."""
+    def _change(self, verb: str, change: Callable[[Database, int], Any], *, follow: bool) -> None:
+        """Run a use case (`change(db, deal_id)`) on the focused card's deal in a
+        worker, undoably; "<verb> '<title>'" names it in the status line and undo."""
         card = self.card
         if card is not None:
-            self._run_change(card.deal_id, card.stage_id, label, change, follow)
+            label = f"{verb} {card.title!r}"
+            # `workspace.db` is read in the worker: it may still be opening.
+            self._run_change(
+                card.deal_id,
+                card.stage_id,
+                label,
+                lambda deal_id: change(self.workspace.db, deal_id),
+                follow,
+            )
 
     def _run_change(
         self,
@@ -214,13 +255,12 @@ class BoardDialogs(Screen[None]):
     ) -> None:
         from pipetui.services import deals as deal_service
 
-        db = self.workspace.db
         self._run_change(
             deal_id,
             view.deal.stage_id,
             f"edited {result.title!r}",
             lambda deal_id: deal_service.edit_deal(
-                db,
+                self.workspace.db,
                 deal_id,
                 title=result.title,
                 value=result.value,
@@ -317,7 +357,7 @@ class BoardDialogs(Screen[None]):
         so the deal is always there to land on.
         """
         self.pipeline_id = pipeline_id
-        self.view = BoardView(self.view.show_closed or closed, "", self.view.verdict)
+        self.view = BoardView(self.view.show_closed or closed, "")
         self.load(focus_deal=deal_id)
 
     def action_pipeline_settings(self) -> None:
