@@ -51,6 +51,10 @@ SHOTS: dict[str, Steps] = {
     "help": lambda p: _press(p, "question_mark"),
     "pipeline-settings": lambda p: _press(p, "S"),
     "filter": lambda p: _press(p, "slash", *"גולן"),
+    "bant-form": lambda p: _press(p, "l", "j", "b", "3", "tab", *"40,000", "tab", "tab", "2"),
+    "board-only-qualified": lambda p: _press(p, "v"),
+    "funnel-pane": lambda p: _press(p, "f"),
+    "funnel-screen": lambda p: _press(p, "F"),
 }
 
 

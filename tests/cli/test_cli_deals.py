@@ -215,7 +215,9 @@ def test_deal_show_has_history_touchpoints_followups_and_bant(cli: Cli) -> None:
         False,
     )
     bant = shown["bant"]
-    assert (bant["answers"], bant["score"], bant["max_score"], bant["percent"]) == ({}, 0, 8, 0)
+    unasked = {"status": "unknown", "amount": None, "who": None, "note": None, "target_date": None}
+    assert bant["answers"] == dict.fromkeys(("budget", "authority", "need", "timeline"), unasked)
+    assert (bant["score"], bant["max_score"], bant["percent"], bant["history"]) == (0, 8, 0, [])
     assert bant["verdict"] == "not assessed"
 
 

@@ -3,21 +3,30 @@
 from __future__ import annotations
 
 import itertools
+from datetime import date
 
 import pytest
 
 from pipetui.domain.bant import (
     BANT,
     Answer,
+    AnswerChange,
     Assessment,
     CriterionAnswer,
+    Detail,
     Thresholds,
     Verdict,
+    answer_changes,
     assess,
+    check_answer,
     check_thresholds,
+    detail_field,
+    disqualified_reason,
+    disqualifying,
     parse_answer,
 )
 from pipetui.domain.errors import ValidationError
+from pipetui.domain.money import Money
 
 CRITERIA = ("budget", "authority", "need", "timeline")
 STATUSES = ("unknown", "no", "partial", "yes")
@@ -160,3 +169,196 @@ def test_the_framework_lists_bant_in_order() -> None:
     assert BANT.criterion("authority").label == "Authority"
     with pytest.raises(ValidationError):
         BANT.criterion("champion")
+
+
+# --- Checking one answer before it is saved -------------------------------------
+
+HEBREW = "שלום, דוד כהן"
+ARABIC = "مرحبا، أحمد"
+
+
+def test_a_detail_is_named_like_a_form_field() -> None:
+    assert detail_field("budget", Detail.AMOUNT) == "budget-amount"
+    assert detail_field("timeline", Detail.DATE) == "timeline-date"
+
+
+def test_answer_text_loses_control_characters_and_bidi_overrides_but_keeps_every_script() -> None:
+    typed = CriterionAnswer(
+        Answer.PARTIAL,
+        who=f"\u202e{HEBREW}\x1b[31m\n{ARABIC}\u2066",
+        note=f"  {ARABIC}\x07\nline two \u202d{HEBREW}\x9b  ",
+    )
+    checked = check_answer(BANT.criterion("authority"), typed)
+    # "who" is one line; the note keeps its line break.
+    assert checked.who == f"{HEBREW}[31m {ARABIC}"
+    assert checked.note == f"{ARABIC}\nline two {HEBREW}"
+    assert checked.status is Answer.PARTIAL
+
+
+def test_hebrew_and_arabic_answers_pass_through_exactly() -> None:
+    typed = CriterionAnswer(Answer.YES, who=HEBREW, note=ARABIC)
+    assert check_answer(BANT.criterion("authority"), typed) == typed
+
+
+def test_text_that_is_only_control_characters_clears_the_detail() -> None:
+    typed = CriterionAnswer(Answer.YES, who="\u202e\x1b ", note="\u2066\n")
+    checked = check_answer(BANT.criterion("authority"), typed)
+    assert (checked.who, checked.note) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("criterion", "answer", "field"),
+    [
+        ("need", CriterionAnswer(Answer.YES, amount=Money(100, "USD")), "need-amount"),
+        ("need", CriterionAnswer(Answer.YES, who="Dana"), "need-who"),
+        ("need", CriterionAnswer(Answer.YES, target_date=date(2027, 1, 1)), "need-date"),
+        ("timeline", CriterionAnswer(Answer.YES, note="soon"), "timeline-note"),
+        ("budget", CriterionAnswer(Answer.YES, who="CFO"), "budget-who"),
+        ("authority", CriterionAnswer(Answer.YES, amount=Money(1, "EUR")), "authority-amount"),
+    ],
+)
+def test_a_detail_the_criterion_does_not_record_is_refused_by_name(
+    criterion: str, answer: CriterionAnswer, field: str
+) -> None:
+    with pytest.raises(ValidationError) as caught:
+        check_answer(BANT.criterion(criterion), answer)
+    assert caught.value.field == field
+
+
+def test_a_negative_budget_is_refused_naming_the_budget_amount() -> None:
+    with pytest.raises(ValidationError) as caught:
+        check_answer(BANT.criterion("budget"), CriterionAnswer(Answer.YES, amount=Money(-1, "ILS")))
+    assert caught.value.field == "budget-amount"
+
+
+def test_a_budget_amount_and_a_target_date_are_kept_as_given() -> None:
+    budget = CriterionAnswer(Answer.YES, amount=Money(1_200_000, "ILS"), note="approved")
+    timeline = CriterionAnswer(Answer.PARTIAL, target_date=date(2027, 3, 31))
+    assert check_answer(BANT.criterion("budget"), budget) == budget
+    assert check_answer(BANT.criterion("timeline"), timeline) == timeline
+
+
+# --- What changed between two sets of answers ------------------------------------
+
+
+def test_only_the_criteria_that_changed_are_listed_in_the_frameworks_order() -> None:
+    before = answers(budget="partial", authority="yes", need="no")
+    after = {
+        "timeline": CriterionAnswer(Answer.YES),
+        "need": CriterionAnswer(Answer.NO),  # same as before
+        "budget": CriterionAnswer(Answer.YES),
+    }
+    changes = answer_changes(before, after)
+    assert [(c.criterion, c.before, c.after) for c in changes] == [
+        ("budget", Answer.PARTIAL, Answer.YES),
+        ("timeline", Answer.UNKNOWN, Answer.YES),
+    ]
+    assert all(c.details is None for c in changes)
+
+
+def test_nothing_changed_lists_nothing() -> None:
+    same = answers(budget="yes", need="partial")
+    assert answer_changes(same, dict(same)) == []
+    assert answer_changes(same, {}) == []  # a criterion left out keeps its answer
+    assert answer_changes({}, {"need": CriterionAnswer()}) == []  # unknown is the default
+
+
+def test_changed_details_are_described_in_words() -> None:
+    before: dict[str, CriterionAnswer] = {}
+    after = {
+        "budget": CriterionAnswer(Answer.YES, amount=Money(1_200_000, "ILS"), note="approved"),
+        "authority": CriterionAnswer(Answer.PARTIAL, who=HEBREW),
+        "timeline": CriterionAnswer(Answer.YES, target_date=date(2027, 1, 31)),
+    }
+    details = {c.criterion: c.details for c in answer_changes(before, after)}
+    assert Money(1_200_000, "ILS").format() == "₪12,000.00"
+    assert details == {
+        "budget": "amount ₪12,000.00; note changed",
+        "authority": f"who decides: {HEBREW}",
+        "timeline": "target date 2027-01-31",
+    }
+
+
+def test_cleared_details_are_described_as_cleared() -> None:
+    before = {
+        "budget": CriterionAnswer(Answer.YES, amount=Money(500, "CHF"), note="n"),
+        "authority": CriterionAnswer(Answer.YES, who="Dana"),
+        "timeline": CriterionAnswer(Answer.YES, target_date=date(2027, 1, 31)),
+    }
+    after = {
+        "budget": CriterionAnswer(Answer.YES),
+        "authority": CriterionAnswer(Answer.YES),
+        "timeline": CriterionAnswer(Answer.YES),
+    }
+    changes = answer_changes(before, after)
+    assert [(c.criterion, c.details) for c in changes] == [
+        ("budget", "amount cleared; note cleared"),
+        ("authority", "who decides cleared"),
+        ("timeline", "target date cleared"),
+    ]
+    assert all(c.before is c.after is Answer.YES for c in changes)
+
+
+def test_a_budget_in_a_currency_without_a_symbol_names_its_code() -> None:
+    after = {"budget": CriterionAnswer(Answer.YES, amount=Money(1_200_000, "CHF"))}
+    assert answer_changes({}, after)[0].details == "amount CHF 12,000.00"
+
+
+def test_a_change_describes_its_status_move() -> None:
+    change = AnswerChange("budget", Answer.PARTIAL, Answer.YES)
+    assert change.describe() == "Budget: partial → yes"
+
+
+def test_a_change_of_details_only_describes_the_details() -> None:
+    change = AnswerChange("budget", Answer.YES, Answer.YES, "amount ₪12,000.00")
+    assert change.describe() == "Budget: amount ₪12,000.00"
+
+
+def test_a_change_of_both_puts_the_details_after_the_status() -> None:
+    change = AnswerChange("authority", Answer.UNKNOWN, Answer.PARTIAL, f"who decides: {HEBREW}")
+    assert change.describe() == f"Authority: unknown → partial (who decides: {HEBREW})"
+
+
+def test_describing_a_change_found_by_answer_changes_reads_naturally() -> None:
+    before = {"budget": CriterionAnswer(Answer.PARTIAL)}
+    after = {"budget": CriterionAnswer(Answer.YES, amount=Money(1_200_000, "ILS"))}
+    [change] = answer_changes(before, after)
+    assert change.describe() == "Budget: partial → yes (amount ₪12,000.00)"
+
+
+# --- Which criterion drops the lead ----------------------------------------------
+
+
+def test_nothing_answered_no_gives_no_reason_to_disqualify() -> None:
+    assert disqualifying({}) is None
+    assert disqualifying(answers(budget="partial", authority="unknown", need="yes")) is None
+
+
+def test_a_disqualifying_no_is_named_before_any_other_no() -> None:
+    found = disqualifying(answers(need="no", authority="no", timeline="no"))
+    assert found is not None and found.key == "authority"
+
+
+def test_among_disqualifying_noes_the_framework_order_wins() -> None:
+    both = answers(budget="no", authority="no")
+    reversed_setting = Thresholds(disqualify_on=("authority", "budget"))
+    found = disqualifying(both, reversed_setting)
+    assert found is not None and found.key == "budget"
+
+
+def test_without_a_disqualifying_no_the_first_no_at_all_is_named() -> None:
+    found = disqualifying(answers(budget="yes", timeline="no", need="no"))
+    assert found is not None and found.key == "need"
+
+
+def test_disqualifying_respects_custom_thresholds() -> None:
+    statuses = answers(budget="no", need="no")
+    on_need = disqualifying(statuses, Thresholds(disqualify_on=("need",)))
+    assert on_need is not None and on_need.key == "need"
+    on_nothing = disqualifying(statuses, Thresholds(disqualify_on=()))
+    assert on_nothing is not None and on_nothing.key == "budget"
+
+
+def test_the_lost_reason_names_the_criterion_by_its_label() -> None:
+    assert disqualified_reason(BANT.criterion("budget")) == "Disqualified: Budget"
+    assert disqualified_reason(BANT.criterion("need")) == "Disqualified: Need"

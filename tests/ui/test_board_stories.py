@@ -140,7 +140,7 @@ async def test_L_moves_a_proposal_deal_to_negotiation_enter_shows_it_u_takes_it_
         text = detail.content.plain
         assert text.startswith("Website redesign")
         assert "דנה כהן · Negev Solar" in text
-        history_text = text[text.index("Stage history") : text.index("Touchpoints")]
+        history_text = text[text.index("History") : text.index("Touchpoints")]
         assert "entered Proposal" in history_text
         assert "Proposal → Negotiation" in history_text
         await press(pilot, "escape")

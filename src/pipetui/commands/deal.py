@@ -1,4 +1,4 @@
-"""`pipetui deal add|list|show|move|won|lost|reopen|edit|delete`."""
+"""`pipetui deal add|list|show|move|won|lost|reopen|edit|delete|qualify|disqualify`."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 
 from pipetui.commands.common import add_json, deal_id, row_limit
 from pipetui.commands.output import print_json, print_table, say
+from pipetui.commands.qualify import add_options, run_disqualify, run_qualify
 from pipetui.domain.dates import days_between
 from pipetui.domain.deal import DealStatus, DealView
 from pipetui.domain.errors import ValidationError
@@ -71,6 +72,13 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     edit.add_argument("--probability", metavar="0-100", help='"" goes back to the stage\'s')
 
     action("delete", "delete a deal and its history", run_delete)
+
+    qualify = action("qualify", "answer BANT: budget, authority, need, timeline", run_qualify)
+    add_options(qualify)
+    disqualify = action(
+        "disqualify", 'mark lost as "Disqualified: <criterion answered no>"', run_disqualify
+    )
+    add_options(disqualify)
 
 
 def _value_options(parser: argparse.ArgumentParser) -> None:
@@ -170,9 +178,21 @@ def run_show(args: argparse.Namespace, ws: Workspace) -> int:
     say(f"{'contact':>14}: {detail.view.contact_name or '—'}")
     assessment = detail.assessment
     say(f"{'BANT':>14}: {assessment.verdict.value} ({assessment.percent} %): {assessment.reason}")
+    for key, answer in data["bant"]["answers"].items():
+        details = [
+            f"{answer['amount']['amount']} {answer['amount']['currency']}"
+            if answer["amount"]
+            else None,
+            answer["who"],
+            answer["note"],
+            answer["target_date"],
+        ]
+        say(f"{key:>14}: {answer['status']}" + "".join(f" · {d}" for d in details if d))
     say("History:")
-    for change in data["history"]:
-        say(f"  {change['at']}  {history_line(change)}")
+    lines = [(c["at"], history_line(c)) for c in data["history"]]
+    lines += [(c["at"], c["text"]) for c in data["bant"]["history"]]
+    for at, line in sorted(lines, key=lambda pair: pair[0]):
+        say(f"  {at}  {line}")
     return 0
 
 

@@ -7,12 +7,14 @@ The criteria are data (`BANT`), so another framework (MEDDIC, CHAMP) is another
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from enum import StrEnum
+from typing import TypedDict
 
 from pipetui.domain.errors import ValidationError
-from pipetui.domain.money import Money
+from pipetui.domain.money import Money, check_money
+from pipetui.domain.text import clean_text
 
 
 class Answer(StrEnum):
@@ -37,6 +39,11 @@ class Detail(StrEnum):
     NOTE = "note"
     DATE = "date"
 
+    @property
+    def attribute(self) -> str:
+        """The `CriterionAnswer` field that holds this detail."""
+        return "target_date" if self is Detail.DATE else self.value
+
 
 class Verdict(StrEnum):
     """The outcome of qualification."""
@@ -47,13 +54,27 @@ class Verdict(StrEnum):
     NOT_ASSESSED = "not assessed"
 
 
+_DETAIL_LABELS = {
+    Detail.AMOUNT: "Amount",
+    Detail.WHO: "Who decides",
+    Detail.NOTE: "Note",
+    Detail.DATE: "Target date",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Criterion:
-    """One question of a framework and the details it records."""
+    """One question of a framework and the details it records; `labels` names a
+    detail where the generic name ("Note") would not say what to write."""
 
     key: str
     label: str
     details: tuple[Detail, ...]
+    labels: Mapping[Detail, str] = field(default_factory=dict)
+
+    def detail_label(self, detail: Detail) -> str:
+        """What a form calls this detail: "The pain in their words"."""
+        return self.labels.get(detail, _DETAIL_LABELS[detail])
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +97,7 @@ BANT = Framework(
     (
         Criterion("budget", "Budget", (Detail.AMOUNT, Detail.NOTE)),
         Criterion("authority", "Authority", (Detail.WHO, Detail.NOTE)),
-        Criterion("need", "Need", (Detail.NOTE,)),
+        Criterion("need", "Need", (Detail.NOTE,), {Detail.NOTE: "The pain in their words"}),
         Criterion("timeline", "Timeline", (Detail.DATE,)),
     ),
 )
@@ -99,6 +120,16 @@ class CriterionAnswer:
     who: str | None = None
     note: str | None = None
     target_date: date | None = None
+
+
+class AnswerPatch(TypedDict, total=False):
+    """Some fields of one criterion's answer, to change (None clears a detail)."""
+
+    status: Answer
+    amount: Money | None
+    who: str | None
+    note: str | None
+    target_date: date | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,3 +209,111 @@ def check_thresholds(
             "bant.disqualify_on", f"must be a list of criteria from {sorted(keys)}"
         )
     return Thresholds(qualified_score, tuple(disqualify_on))
+
+
+def detail_field(criterion: str, detail: Detail) -> str:
+    """How a detail is named in errors, CLI options and form fields: `budget-amount`."""
+    return f"{criterion}-{detail.value}"
+
+
+def check_answer(criterion: Criterion, answer: CriterionAnswer) -> CriterionAnswer:
+    """An answer with its text cleaned, refusing details the criterion does not
+    record (Need has no amount) and negative amounts; errors name the field."""
+    for detail in Detail:
+        if detail not in criterion.details and getattr(answer, detail.attribute) is not None:
+            raise ValidationError(
+                detail_field(criterion.key, detail),
+                f"{criterion.label} has no {detail.value}",
+            )
+    if answer.amount is not None:
+        name = detail_field(criterion.key, Detail.AMOUNT)
+        try:
+            check_money(answer.amount, field=name)
+        except ValidationError as error:  # a bad currency too is this field's
+            raise ValidationError(name, error.message) from error
+    who = clean_text(answer.who, single_line=True) if answer.who else ""
+    note = clean_text(answer.note) if answer.note else ""
+    return replace(answer, who=who or None, note=note or None)
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerChange:
+    """How one criterion's answer changed: its status, and which details."""
+
+    criterion: str
+    before: Answer
+    after: Answer
+    details: str | None = None
+    """What changed in the details, in words ("amount ₪12,000.00"), or None."""
+
+    def describe(self, framework: Framework = BANT) -> str:
+        """ "Budget: partial → yes", with the details after it when they changed."""
+        label = framework.criterion(self.criterion).label
+        parts = []
+        if self.before is not self.after:
+            parts.append(f"{self.before.value} → {self.after.value}")
+        if self.details:
+            parts.append(self.details if not parts else f"({self.details})")
+        return f"{label}: {' '.join(parts)}"
+
+
+@dataclass(frozen=True, slots=True)
+class DatedChange:
+    """An answer change and when it was saved (the deal's timeline shows it)."""
+
+    at: datetime
+    change: AnswerChange
+
+
+def _detail_words(before: CriterionAnswer, after: CriterionAnswer) -> str | None:
+    words = []
+    if before.amount != after.amount:
+        words.append(f"amount {after.amount.format()}" if after.amount else "amount cleared")
+    if before.who != after.who:
+        words.append(f"who decides: {after.who}" if after.who else "who decides cleared")
+    if before.note != after.note:
+        words.append("note changed" if after.note else "note cleared")
+    if before.target_date != after.target_date:
+        words.append(
+            f"target date {after.target_date.isoformat()}"
+            if after.target_date
+            else "target date cleared"
+        )
+    return "; ".join(words) or None
+
+
+def answer_changes(
+    before: Mapping[str, CriterionAnswer],
+    after: Mapping[str, CriterionAnswer],
+    framework: Framework = BANT,
+) -> list[AnswerChange]:
+    """The criteria whose answer differs, in the framework's order."""
+    changes = []
+    for criterion in framework.criteria:
+        old = before.get(criterion.key, CriterionAnswer())
+        new = after.get(criterion.key, old)
+        if old != new:
+            changes.append(
+                AnswerChange(criterion.key, old.status, new.status, _detail_words(old, new))
+            )
+    return changes
+
+
+def disqualifying(
+    answers: Mapping[str, CriterionAnswer],
+    thresholds: Thresholds = Thresholds(),
+    framework: Framework = BANT,
+) -> Criterion | None:
+    """The criterion to name when the seller drops this lead: the first "no"
+    among those that disqualify by the settings, else the first "no" at all;
+    None when nothing is "no" (there is no reason to give yet)."""
+    no = [
+        c for c in framework.criteria if answers.get(c.key, CriterionAnswer()).status is Answer.NO
+    ]
+    first = [c for c in no if c.key in thresholds.disqualify_on]
+    return next(iter(first or no), None)
+
+
+def disqualified_reason(criterion: Criterion) -> str:
+    """The lost reason a disqualified deal gets: "Disqualified: Budget"."""
+    return f"Disqualified: {criterion.label}"

@@ -45,10 +45,12 @@ class ColumnSummary:
 
 @dataclass(frozen=True, slots=True)
 class BoardView:
-    """Which cards the board shows: closed ones too, and a text filter."""
+    """Which cards the board shows: closed ones too, a text filter, and only
+    deals with one BANT verdict."""
 
     show_closed: bool = False
     search: str = ""
+    verdict: Verdict | None = None
 
     @property
     def statuses(self) -> tuple[DealStatus, ...]:

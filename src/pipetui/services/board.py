@@ -49,8 +49,11 @@ def _percent(minor_x100: int) -> int:
     return (minor_x100 + 50) // 100
 
 
-def _words(view: BoardView) -> list[str]:
-    return search_key(view.search).split()
+def card_filter(view: BoardView, thresholds: Thresholds) -> store.CardFilter:
+    """What the store needs to list the cards `view` shows."""
+    return store.CardFilter(
+        view.statuses, search_key(view.search).split(), view.verdict, thresholds
+    )
 
 
 def load_board(
@@ -74,7 +77,7 @@ def load_board(
         pipeline = next((p for p in known if p.id == pipeline_id), known[0])
         stages = store.stages(rows, pipeline.id)
         wanted = [s for s in stages if only is None or s.id in only]
-        summaries = _summaries(rows, wanted, view)
+        summaries = _summaries(rows, wanted, card_filter(view, thresholds))
         columns = []
         for summary in summaries:
             offset, limit = windows.get(summary.stage.id, default_window)
@@ -84,7 +87,7 @@ def load_board(
     return BoardData(pipeline, known, stages, columns, empty)
 
 
-def _summaries(rows: Rows, stages: list[Stage], view: BoardView) -> list[ColumnSummary]:
+def _summaries(rows: Rows, stages: list[Stage], cards: store.CardFilter) -> list[ColumnSummary]:
     counts: dict[int, int] = {}
     values: dict[int, MoneyTotals] = {s.id: MoneyTotals() for s in stages}
     weighted: dict[int, MoneyTotals] = {s.id: MoneyTotals() for s in stages}
@@ -92,17 +95,14 @@ def _summaries(rows: Rows, stages: list[Stage], view: BoardView) -> list[ColumnS
         counts[row.stage_id] = counts.get(row.stage_id, 0) + row.count
         values[row.stage_id].add(Money(row.value_minor, row.currency))
         weighted[row.stage_id].add(Money(_percent(row.weighted_minor_x100), row.currency))
-    words = _words(view)
-    plain = view.statuses == (DealStatus.OPEN,) and not words
+    plain = tuple(cards.statuses) == (DealStatus.OPEN,) and not cards.words and not cards.verdict
     return [
         ColumnSummary(
             stage=stage,
             open_count=counts.get(stage.id, 0),
             open_value=values[stage.id],
             weighted_value=weighted[stage.id],
-            shown=counts.get(stage.id, 0)
-            if plain
-            else store.count(rows, stage.id, view.statuses, words),
+            shown=counts.get(stage.id, 0) if plain else store.count(rows, stage.id, cards),
         )
         for stage in stages
     ]
@@ -129,11 +129,10 @@ def _cards(
     found = store.page(
         rows,
         stage.id,
-        view.statuses,
+        card_filter(view, thresholds),
         offset=offset,
         limit=limit,
         today=clock.today(),
-        words=_words(view),
     )
     answers = store.answers_for(rows, [row.deal_id for row in found])
     cards = []
@@ -164,7 +163,9 @@ def _cards(
     return cards
 
 
-def locate(source: RowSource, deal_id: int, view: BoardView) -> tuple[int, int, int] | None:
+def locate(
+    source: RowSource, deal_id: int, view: BoardView, thresholds: Thresholds
+) -> tuple[int, int, int] | None:
     """(pipeline id, stage id, index in its column) of a deal under `view`."""
     with source.read_rows() as rows:
-        return store.index_of(rows, deal_id, view.statuses, _words(view))
+        return store.index_of(rows, deal_id, card_filter(view, thresholds))

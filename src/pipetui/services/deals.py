@@ -6,11 +6,11 @@ history row in that same transaction (see `pipetui.store.deals`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from pipetui.domain.bant import Assessment, CriterionAnswer, assess
+from pipetui.domain.bant import Assessment, CriterionAnswer, DatedChange, assess
 from pipetui.domain.deal import DealStatus, DealView, StageChange, check_title
 from pipetui.domain.errors import ValidationError
 from pipetui.domain.followup import FollowUp
@@ -41,6 +41,7 @@ class DealDetail:
     followups: list[FollowUp]
     answers: dict[str, CriterionAnswer]
     assessment: Assessment
+    answer_history: list[DatedChange] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +154,7 @@ def show_deal(db: Database, deal_id: int, settings: Settings | None = None) -> D
             followups=followup_store.list_followups(conn, deal_id=deal_id, include_done=True),
             answers=answers,
             assessment=assess(answers, thresholds),
+            answer_history=qualification_store.history(conn, deal_id),
         )
 
 

@@ -26,7 +26,7 @@ from pipetui.domain.pipeline import DEFAULT_PIPELINE, Stage
 from pipetui.domain.text import search_key
 from pipetui.services import clock
 from pipetui.services import demo_data as data
-from pipetui.store import bulk
+from pipetui.store import bulk, funnel_facts
 from pipetui.store import pipelines as pipeline_store
 from pipetui.store.contacts import contact_keys
 from pipetui.store.database import Database
@@ -241,6 +241,7 @@ class _Batch:
         for name, rows in self.rows.items():
             bulk.insert_rows(conn, name, _COLUMNS[name].split(), rows)
         bulk.advance_sequences(conn, ("contact", "deal"))
+        funnel_facts.rebuild(conn)
 
 
 def _curated(batch: _Batch, rng: random.Random, pipes: list[Pipe]) -> None:

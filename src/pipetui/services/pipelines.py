@@ -17,6 +17,7 @@ from pipetui.domain.pipeline import (
 from pipetui.domain.text import clean_text
 from pipetui.services import clock
 from pipetui.store import deals as deal_store
+from pipetui.store import funnel_facts
 from pipetui.store import pipelines as store
 from pipetui.store.database import Database
 
@@ -142,6 +143,7 @@ def move_stage(db: Database, *, pipeline: str | None, stage: str, position: int)
         ids = [s.id for s in ordered if s.id != target.id]
         ids.insert(position - 1, target.id)
         store.set_positions(conn, order=ids)
+        funnel_facts.rebuild(conn, [owner.id])  # which stage is "furthest" may change
         return store.stages(conn, owner.id)
 
 
@@ -205,9 +207,12 @@ def remove_stage(
                 raise ValidationError("move-to", "choose another stage than the one removed")
             for deal_id in deal_ids:
                 deal = deal_store.get_deal(conn, deal_id)
-                deal_store.move_to_stage(conn, deal=deal, stage_id=destination.id, now=now)
+                deal_store.move_to_stage(
+                    conn, deal=deal, stage_id=destination.id, now=now, summary=False
+                )
         store.update_stage(conn, stage_id=target.id, removed=True)
         store.set_positions(conn, order=[s.id for s in remaining])
+        funnel_facts.rebuild(conn, [owner.id])  # positions changed: "furthest" may too
         return store.stages(conn, owner.id)
 
 

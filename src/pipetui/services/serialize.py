@@ -3,18 +3,23 @@ their currency, times in ISO 8601. Used by every `--json` and by export."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from fractions import Fraction
 from typing import Any
 
-from pipetui.domain.bant import Assessment, CriterionAnswer
+from pipetui.domain.bant import BANT, Assessment, CriterionAnswer, DatedChange
 from pipetui.domain.contact import Contact
 from pipetui.domain.dates import days_between, iso_date, iso_utc
 from pipetui.domain.deal import DealView
 from pipetui.domain.followup import FollowUp
+from pipetui.domain.funnel import Steps
 from pipetui.domain.journey import Touchpoint
 from pipetui.domain.money import Money
+from pipetui.domain.pipeline import Pipeline
 from pipetui.services.deals import DealDetail
 from pipetui.services.pipelines import PipelineWithStages
+from pipetui.services.reports import FunnelReport, MonthForecast, Period, SourceFigures
 
 
 def money_json(money: Money | None) -> dict[str, str] | None:
@@ -75,6 +80,32 @@ def assessment_json(assessment: Assessment) -> dict[str, Any]:
     }
 
 
+def bant_json(
+    answers: Mapping[str, CriterionAnswer],
+    assessment: Assessment,
+    history: Sequence[DatedChange] = (),
+) -> dict[str, Any]:
+    """Every criterion's answer (unknown when never answered), the score and
+    verdict, and how the answers changed, oldest first."""
+    return {
+        "answers": {
+            c.key: answer_json(answers.get(c.key, CriterionAnswer())) for c in BANT.criteria
+        },
+        **assessment_json(assessment),
+        "history": [
+            {
+                "at": iso_utc(dated.at),
+                "criterion": dated.change.criterion,
+                "from_status": dated.change.before.value,
+                "to_status": dated.change.after.value,
+                "details": dated.change.details,
+                "text": dated.change.describe(),
+            }
+            for dated in history
+        ],
+    }
+
+
 def detail_json(detail: DealDetail, now: datetime) -> dict[str, Any]:
     """A deal with history, touchpoints, follow-ups and BANT."""
     names = detail.stage_names
@@ -93,10 +124,7 @@ def detail_json(detail: DealDetail, now: datetime) -> dict[str, Any]:
         ],
         "touchpoints": [touchpoint_json(t) for t in detail.touchpoints],
         "followups": [followup_json(f) for f in detail.followups],
-        "bant": {
-            "answers": {key: answer_json(a) for key, a in detail.answers.items()},
-            **assessment_json(detail.assessment),
-        },
+        "bant": bant_json(detail.answers, detail.assessment, detail.answer_history),
     }
 
 
@@ -164,4 +192,119 @@ def pipeline_json(item: PipelineWithStages) -> dict[str, Any]:
             }
             for stage in item.stages
         ],
+    }
+
+
+def rate_json(rate: Fraction | None) -> float | None:
+    """A rate as a fraction of 1 (0.5, not 50), or None."""
+    return None if rate is None else float(rate)
+
+
+def funnel_json(report: FunnelReport) -> dict[str, Any]:
+    """`report funnel --json`: every figure of DESIGN.md §2."""
+    f = report.funnel
+    return {
+        "pipeline": report.pipeline.name,
+        "since": iso_date(report.period.since),
+        "until": iso_date(report.period.until),
+        "stages": [
+            {
+                "name": s.name,
+                "position": s.position,
+                "reached": s.reached,
+                "open": s.open,
+                "open_value": s.open_value.as_json(),
+                "weighted_value": s.weighted_value.as_json(),
+                "conversion_to_next": rate_json(s.conversion_to_next),
+                "drop_off": s.drop_off,
+                "avg_days_in_stage": s.avg_days_in_stage,
+            }
+            for s in f.stages
+        ],
+        "won": f.won,
+        "lost": f.lost,
+        "open": f.open,
+        "win_rate": rate_json(f.win_rate),
+        "overall_conversion": rate_json(f.overall_conversion),
+        "bottleneck": f.bottleneck,
+        "open_value": f.open_value.as_json(),
+        "weighted_forecast": f.weighted_forecast.as_json(),
+        "avg_won_value": f.avg_won_value.as_json(),
+        "avg_cycle_days": f.avg_cycle_days,
+        "sales_velocity_per_day": f.sales_velocity_per_day.as_json(),
+    }
+
+
+def forecast_json(report: FunnelReport, months: Sequence[MonthForecast]) -> dict[str, Any]:
+    """`report forecast --json`: open and weighted value by stage and by month."""
+    f = report.funnel
+    return {
+        "pipeline": report.pipeline.name,
+        "since": iso_date(report.period.since),
+        "until": iso_date(report.period.until),
+        "open": f.open,
+        "open_value": f.open_value.as_json(),
+        "weighted_forecast": f.weighted_forecast.as_json(),
+        "stages": [
+            {
+                "name": s.name,
+                "open": s.open,
+                "open_value": s.open_value.as_json(),
+                "weighted_value": s.weighted_value.as_json(),
+            }
+            for s in f.stages
+        ],
+        "by_close_month": [
+            {
+                "month": m.month,
+                "open": m.open,
+                "open_value": m.open_value.as_json(),
+                "weighted_value": m.weighted.as_json(),
+            }
+            for m in months
+        ],
+    }
+
+
+def sources_json(
+    pipeline: Pipeline, period: Period, sources: Sequence[SourceFigures]
+) -> dict[str, Any]:
+    """`report sources --json`: per lead source, with spend when recorded."""
+    return {
+        "pipeline": pipeline.name,
+        "since": iso_date(period.since),
+        "until": iso_date(period.until),
+        "sources": [
+            {
+                "source": s.source,
+                "deals": s.deals,
+                "won": s.won,
+                "lost": s.lost,
+                "win_rate": rate_json(s.win_rate),
+                "won_value": s.won_value.as_json(),
+                "spend": s.spend.as_json(),
+                "cost_per_lead": s.cost_per_lead.as_json(),
+                "acquisition_cost": s.acquisition_cost.as_json(),
+            }
+            for s in sources
+        ],
+    }
+
+
+def steps_json(period: Period, steps: Steps) -> dict[str, Any]:
+    """`report journey --json`: contacts by furthest journey stage."""
+    return {
+        "since": iso_date(period.since),
+        "until": iso_date(period.until),
+        "stages": [
+            {
+                "name": s.name,
+                "reached": s.reached,
+                "conversion_to_next": rate_json(s.conversion_to_next),
+                "drop_off": s.drop_off,
+            }
+            for s in steps.steps
+        ],
+        "overall_conversion": rate_json(steps.overall_conversion),
+        "bottleneck": steps.bottleneck,
     }

@@ -8,10 +8,10 @@ This module never imports SQLAlchemy: the TUI's first frame reads through it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from pipetui.domain.bant import Answer, CriterionAnswer
+from pipetui.domain.bant import BANT, Answer, CriterionAnswer, Framework, Thresholds, Verdict
 from pipetui.domain.deal import DealStatus
 from pipetui.domain.money import Money
 from pipetui.domain.pipeline import Pipeline, Stage
@@ -99,49 +99,97 @@ def aggregates(rows: Rows, stage_probabilities: dict[int, int]) -> list[Aggregat
     ]
 
 
-def _filters(
-    stage_id: int, statuses: Sequence[DealStatus], words: Sequence[str]
-) -> tuple[str, dict[str, object]]:
-    in_statuses, params = expand("status", [s.value for s in statuses])
+@dataclass(frozen=True, slots=True)
+class CardFilter:
+    """Which of a column's deals the board lists: by status, by words in the
+    title, contact or company, and by BANT verdict under the given thresholds."""
+
+    statuses: Sequence[DealStatus]
+    words: Sequence[str] = ()
+    verdict: Verdict | None = None
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    framework: Framework = BANT
+
+
+def _filters(stage_id: int, cards: CardFilter) -> tuple[str, dict[str, object]]:
+    in_statuses, params = expand("status", [s.value for s in cards.statuses])
     sql = f"d.stage_id = :stage AND d.status IN {in_statuses}"
     params["stage"] = stage_id
-    for i, word in enumerate(words):
+    for i, word in enumerate(cards.words):
         sql += (
             f" AND (d.search_key LIKE :w{i} ESCAPE '\\'"
             f" OR coalesce(c.search_key, '') LIKE :w{i} ESCAPE '\\')"
         )
         escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         params[f"w{i}"] = f"%{escaped}%"
+    if cards.verdict is not None:
+        verdict_sql, verdict_params = _verdict(cards, cards.verdict)
+        sql += f" AND {verdict_sql}"
+        params.update(verdict_params)
     return sql, params
+
+
+def _verdict(cards: CardFilter, verdict: Verdict) -> tuple[str, dict[str, object]]:
+    """`pipetui.domain.bant.assess` as SQL over the answers, so a filtered column
+    is counted and paged by the database. The two are kept equal by a test that
+    runs every combination of answers through both."""
+    keys = [c.key for c in cards.framework.criteria]
+    in_criteria, params = expand("criterion", keys)
+    params.update(framework=cards.framework.name, needed=len(keys))
+    params["score"] = cards.thresholds.qualified_score
+    answered = (
+        "SELECT q.deal_id FROM qualification q"
+        f" WHERE q.framework = :framework AND q.criterion IN {in_criteria}"
+    )
+    if verdict is Verdict.NOT_ASSESSED:
+        return f"d.id NOT IN ({answered} AND q.status <> 'unknown')", params
+    disqualifying = [key for key in keys if key in cards.thresholds.disqualify_on]
+    no = "0"
+    if disqualifying:
+        in_disqualifying, more = expand("disqualifying", disqualifying)
+        params.update(more)
+        no = (
+            f"sum(CASE WHEN q.status = 'no' AND q.criterion IN {in_disqualifying}"
+            " THEN 1 ELSE 0 END)"
+        )
+    met = "sum(CASE WHEN q.status IN ('yes', 'partial') THEN 1 ELSE 0 END)"
+    score = "sum(CASE q.status WHEN 'yes' THEN 2 WHEN 'partial' THEN 1 ELSE 0 END)"
+    qualified = f"({met} = :needed AND {score} >= :score)"
+    having = {
+        Verdict.DISQUALIFIED: f"{no} > 0",
+        Verdict.QUALIFIED: f"{no} = 0 AND {qualified}",
+        Verdict.IN_PROGRESS: (
+            f"sum(CASE WHEN q.status <> 'unknown' THEN 1 ELSE 0 END) > 0"
+            f" AND {no} = 0 AND NOT {qualified}"
+        ),
+    }[verdict]
+    return f"d.id IN ({answered} GROUP BY q.deal_id HAVING {having})", params
 
 
 _FROM = "FROM deal d LEFT JOIN contact c ON c.id = d.contact_id"
 
 
-def count(
-    rows: Rows, stage_id: int, statuses: Sequence[DealStatus], words: Sequence[str] = ()
-) -> int:
+def count(rows: Rows, stage_id: int, cards: CardFilter) -> int:
     """How many cards a column lists under the current view."""
-    where, params = _filters(stage_id, statuses, words)
+    where, params = _filters(stage_id, cards)
     return int(rows(f"SELECT count(*) {_FROM} WHERE {where}", params)[0][0])
 
 
 def page(
     rows: Rows,
     stage_id: int,
-    statuses: Sequence[DealStatus],
+    cards: CardFilter,
     *,
     offset: int,
     limit: int,
     today: date,
-    words: Sequence[str] = (),
 ) -> list[CardRow]:
     """One page of a column's cards in board order (rank, id).
 
     The last touch is two index-driven lookups (by deal, by contact) rather than
     one OR, which could not use an index.
     """
-    where, params = _filters(stage_id, statuses, words)
+    where, params = _filters(stage_id, cards)
     found = rows(
         "SELECT d.id, d.title, d.status, d.value_minor, d.currency, d.stage_id,"
         " d.stage_entered_at, c.name, c.company,"
@@ -152,12 +200,12 @@ def page(
         f" {_FROM} WHERE {where} ORDER BY d.rank, d.id LIMIT :limit OFFSET :offset",
         {**params, "today": today.isoformat(), "limit": limit, "offset": offset},
     )
-    cards = []
+    result = []
     for row in found:
         touches = [t for t in (moment(row[9]), moment(row[10])) if t is not None]
         entered = moment(row[6])
         assert entered is not None
-        cards.append(
+        result.append(
             CardRow(
                 int(row[0]),
                 str(row[1]),
@@ -172,7 +220,7 @@ def page(
                 bool(row[11]),
             )
         )
-    return cards
+    return result
 
 
 def placement(rows: Rows, deal_id: int) -> tuple[int, int, int, int] | None:
@@ -183,18 +231,13 @@ def placement(rows: Rows, deal_id: int) -> tuple[int, int, int, int] | None:
     return tuple(int(v) for v in found[0]) if found else None  # type: ignore[return-value]
 
 
-def index_of(
-    rows: Rows,
-    deal_id: int,
-    statuses: Sequence[DealStatus],
-    words: Sequence[str] = (),
-) -> tuple[int, int, int] | None:
+def index_of(rows: Rows, deal_id: int, cards: CardFilter) -> tuple[int, int, int] | None:
     """(pipeline id, stage id, position in its column under the view), or None."""
     placed = placement(rows, deal_id)
     if placed is None:
         return None
     pipeline_id, stage_id, rank, key = placed
-    where, params = _filters(stage_id, statuses, words)
+    where, params = _filters(stage_id, cards)
     before = rows(
         f"SELECT count(*) {_FROM} WHERE {where}"
         " AND (d.rank < :rank OR (d.rank = :rank AND d.id < :key))",

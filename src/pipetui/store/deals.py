@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection, Row
 from pipetui.domain.deal import Deal, DealStatus, DealView, StageChange
 from pipetui.domain.errors import NotFoundError
 from pipetui.domain.money import Money
+from pipetui.store import funnel_facts
 from pipetui.store.tables import CONTACT, DEAL, PIPELINE, STAGE, STAGE_HISTORY
 
 _DEAL_COLUMNS = (
@@ -196,6 +197,7 @@ def insert_deal(
                 to_status=status,
             ),
         )
+    funnel_facts.add_deals(conn, [deal_id])
     return deal_id
 
 
@@ -214,8 +216,18 @@ def record_change(conn: Connection, change: StageChange) -> None:
     )
 
 
-def move_to_stage(conn: Connection, *, deal: Deal, stage_id: int, now: datetime) -> None:
-    """Put a deal on top of another stage's column and record the move."""
+def move_to_stage(
+    conn: Connection, *, deal: Deal, stage_id: int, now: datetime, summary: bool = True
+) -> None:
+    """Put a deal on top of another stage's column and record the move.
+
+    `summary=False` leaves the funnel summary to a `funnel_facts.rebuild` the
+    caller runs afterwards (moving a whole stage's deals)."""
+    with funnel_facts.tracked(conn, [deal.id] if summary else []):
+        _move(conn, deal=deal, stage_id=stage_id, now=now)
+
+
+def _move(conn: Connection, *, deal: Deal, stage_id: int, now: datetime) -> None:
     conn.execute(
         update(DEAL)
         .where(DEAL.c.id == deal.id)
@@ -253,28 +265,31 @@ def set_status(
         values.update(closed_at=None, stage_entered_at=now)
     else:
         values["closed_at"] = now
-    conn.execute(update(DEAL).where(DEAL.c.id == deal.id).values(**values))
-    record_change(
-        conn,
-        StageChange(
-            deal_id=deal.id,
-            at=now,
-            from_stage_id=deal.stage_id,
-            to_stage_id=deal.stage_id,
-            from_status=deal.status,
-            to_status=status,
-        ),
-    )
+    with funnel_facts.tracked(conn, [deal.id]):
+        conn.execute(update(DEAL).where(DEAL.c.id == deal.id).values(**values))
+        record_change(
+            conn,
+            StageChange(
+                deal_id=deal.id,
+                at=now,
+                from_stage_id=deal.stage_id,
+                to_stage_id=deal.stage_id,
+                from_status=deal.status,
+                to_status=status,
+            ),
+        )
 
 
 def update_fields(conn: Connection, *, deal_id: int, now: datetime, **values: Any) -> None:
     """Change a deal's own fields (not stage or status: those have history)."""
-    conn.execute(update(DEAL).where(DEAL.c.id == deal_id).values(updated_at=now, **values))
+    with funnel_facts.tracked(conn, [deal_id]):
+        conn.execute(update(DEAL).where(DEAL.c.id == deal_id).values(updated_at=now, **values))
 
 
 def delete_deal(conn: Connection, *, deal_id: int) -> None:
     """Delete a deal; its history, answers and follow-ups go with it (cascade)."""
-    conn.execute(sql_delete(DEAL).where(DEAL.c.id == deal_id))
+    with funnel_facts.tracked(conn, [deal_id]):
+        conn.execute(sql_delete(DEAL).where(DEAL.c.id == deal_id))
 
 
 def history(conn: Connection, deal_id: int) -> list[StageChange]:

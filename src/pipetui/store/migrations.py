@@ -25,18 +25,90 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, inspect, select
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Engine,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    UniqueConstraint,
+    inspect,
+    select,
+)
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DatabaseError
 
-from pipetui.store import tables
+from pipetui.store import funnel_facts, tables
 from pipetui.store.light import LATEST, SchemaError
 from pipetui.store.seed import seed_default_pipeline
 
 Step = Callable[[Connection], None]
 
+
+def _v2_answer_history_and_spend(connection: Connection) -> None:
+    """v2: the history of qualification answers ("Budget: partial → yes"), the
+    spend per lead source and month, and the funnel's running summary.
+
+    The tables are spelled out here rather than taken from `tables`: a step must
+    keep creating what v2 was, whatever later versions do to the model.
+    """
+    metadata = MetaData()
+    Table("deal", metadata, autoload_with=connection)
+    Table(
+        "qualification_change",
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("deal_id", Integer, ForeignKey("deal.id", ondelete="CASCADE"), nullable=False),
+        Column("framework", String(30), nullable=False),
+        Column("criterion", String(30), nullable=False),
+        Column("from_status", String(10), nullable=False),
+        Column("to_status", String(10), nullable=False),
+        Column("details", String, nullable=True),
+        Column("at", DateTime, nullable=False),
+        Index("ix_qualification_change_deal_at", "deal_id", "at"),
+    ).create(connection)
+    Table(
+        "source_spend",
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("source", String(200), nullable=False),
+        Column("source_key", String(200), nullable=False),
+        Column("month", String(7), nullable=False),
+        Column("amount_minor", BigInteger, nullable=False),
+        Column("currency", String(3), nullable=False),
+        Column("updated_at", DateTime, nullable=False),
+        UniqueConstraint("source_key", "month", "currency"),
+    ).create(connection)
+    Table("pipeline", metadata, autoload_with=connection)
+    Table(
+        "funnel_fact",
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column(
+            "pipeline_id", Integer, ForeignKey("pipeline.id", ondelete="CASCADE"), nullable=False
+        ),
+        Column("day", String(10), nullable=False),
+        Column("fact", String(10), nullable=False),
+        Column("stage_id", Integer, nullable=False),
+        Column("currency", String(3), nullable=False),
+        Column("n", BigInteger, nullable=False),
+        Column("amount", BigInteger, nullable=False),
+        Column("amount_own", BigInteger, nullable=False),
+        Column("ms", BigInteger, nullable=False),
+        Column("open_n", BigInteger, nullable=False),
+        Column("open_start", BigInteger, nullable=False),
+        UniqueConstraint("pipeline_id", "day", "fact", "stage_id", "currency"),
+    ).create(connection)
+    funnel_facts.rebuild(connection)  # derived data: today's code sums the old deals
+
+
 # version -> the step that brings a database from version-1 to version.
-STEPS: Mapping[int, Step] = {}
+STEPS: Mapping[int, Step] = {2: _v2_answer_history_and_spend}
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,23 +12,25 @@ from typing import Any
 from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 
+from pipetui.store import funnel_facts
 from pipetui.store.tables import (
     DEAL,
     FOLLOWUP,
     PIPELINE,
     QUALIFICATION,
+    QUALIFICATION_CHANGE,
     STAGE,
     STAGE_HISTORY,
     TOUCHPOINT,
 )
 
-_CHILDREN: tuple[Table, ...] = (STAGE_HISTORY, QUALIFICATION, FOLLOWUP)
+_CHILDREN: tuple[Table, ...] = (STAGE_HISTORY, QUALIFICATION, QUALIFICATION_CHANGE, FOLLOWUP)
 
 
 @dataclass(frozen=True, slots=True)
 class DealRows:
-    """Every row of one deal: the deal, its history, answers, follow-ups, and the
-    ids of the touchpoints linked to it."""
+    """Every row of one deal: the deal, its history, answers (and their history),
+    follow-ups, and the ids of the touchpoints linked to it."""
 
     deal_id: int
     deal: dict[str, Any] | None
@@ -60,13 +62,14 @@ def restore(conn: Connection, rows: DealRows) -> None:
     """
     linked_now = conn.execute(select(TOUCHPOINT.c.id).where(TOUCHPOINT.c.deal_id == rows.deal_id))
     touchpoint_ids = sorted({*rows.touchpoint_ids, *(int(tid) for (tid,) in linked_now)})
-    conn.execute(delete(DEAL).where(DEAL.c.id == rows.deal_id))
-    if rows.deal is None:
-        return
-    conn.execute(insert(DEAL).values(**rows.deal))
-    for table in _CHILDREN:
-        if rows.children[table.name]:
-            conn.execute(insert(table), rows.children[table.name])
+    with funnel_facts.tracked(conn, [rows.deal_id]):
+        conn.execute(delete(DEAL).where(DEAL.c.id == rows.deal_id))
+        if rows.deal is None:
+            return
+        conn.execute(insert(DEAL).values(**rows.deal))
+        for table in _CHILDREN:
+            if rows.children[table.name]:
+                conn.execute(insert(table), rows.children[table.name])
     if touchpoint_ids:
         conn.execute(
             update(TOUCHPOINT)
@@ -119,3 +122,4 @@ def restore_pipeline(conn: Connection, rows: PipelineRows) -> None:
     for stage in rows.stages:
         conn.execute(update(STAGE).where(STAGE.c.id == stage["id"]).values(**stage))
     conn.execute(delete(STAGE).where(STAGE.c.pipeline_id == pipeline_id, STAGE.c.id.not_in(known)))
+    funnel_facts.rebuild(conn, [pipeline_id])

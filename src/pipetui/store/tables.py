@@ -191,6 +191,56 @@ class QualificationRow(SQLModel, table=True):
     updated_at: datetime
 
 
+class QualificationChangeRow(SQLModel, table=True):
+    """When an answer changed, and what: "Budget: partial → yes" (schema v2)."""
+
+    __tablename__ = "qualification_change"
+    __table_args__ = (Index("ix_qualification_change_deal_at", "deal_id", "at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    deal_id: int = Field(foreign_key="deal.id", ondelete="CASCADE")
+    framework: str = Field(max_length=30)
+    criterion: str = Field(max_length=30)
+    from_status: str = Field(max_length=10)
+    to_status: str = Field(max_length=10)
+    details: str | None = None
+    at: datetime
+
+
+class SourceSpendRow(SQLModel, table=True):
+    """What the user spent on a lead source in a month, per currency (schema v2):
+    the base of cost per lead and customer acquisition cost."""
+
+    __tablename__ = "source_spend"
+    __table_args__ = (UniqueConstraint("source_key", "month", "currency"),)
+    id: int | None = Field(default=None, primary_key=True)
+    source: str = Field(max_length=200)
+    source_key: str = Field(max_length=200)
+    month: str = Field(max_length=7)
+    amount_minor: int = Field(sa_column=Column(BigInteger, nullable=False))
+    currency: str = Field(max_length=3)
+    updated_at: datetime
+
+
+class FunnelFactRow(SQLModel, table=True):
+    """The funnel summed per pipeline and UTC day of creation (schema v2); see
+    `pipetui.store.funnel_facts` for what each fact means."""
+
+    __tablename__ = "funnel_fact"
+    __table_args__ = (UniqueConstraint("pipeline_id", "day", "fact", "stage_id", "currency"),)
+    id: int | None = Field(default=None, primary_key=True)
+    pipeline_id: int = Field(foreign_key="pipeline.id", ondelete="CASCADE")
+    day: str = Field(max_length=10)
+    fact: str = Field(max_length=10)
+    stage_id: int
+    currency: str = Field(max_length=3)
+    n: int = Field(sa_column=Column(BigInteger, nullable=False))
+    amount: int = Field(sa_column=Column(BigInteger, nullable=False))
+    amount_own: int = Field(sa_column=Column(BigInteger, nullable=False))
+    ms: int = Field(sa_column=Column(BigInteger, nullable=False))
+    open_n: int = Field(sa_column=Column(BigInteger, nullable=False))
+    open_start: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
 METADATA = SQLModel.metadata
 
 
@@ -211,3 +261,6 @@ TOUCHPOINT_KIND = _table(TouchpointKindRow)
 TOUCHPOINT = _table(TouchpointRow)
 FOLLOWUP = _table(FollowUpRow)
 QUALIFICATION = _table(QualificationRow)
+QUALIFICATION_CHANGE = _table(QualificationChangeRow)
+SOURCE_SPEND = _table(SourceSpendRow)
+FUNNEL_FACT = _table(FunnelFactRow)

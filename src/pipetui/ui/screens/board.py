@@ -19,6 +19,7 @@ from textual.containers import Horizontal
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
+from pipetui.domain.bant import Verdict
 from pipetui.domain.board import BoardView
 from pipetui.domain.deal import DealStatus
 from pipetui.services import board as board_service
@@ -29,10 +30,18 @@ from pipetui.ui.screens.lost_form import LostResult, lost_form
 from pipetui.ui.screens.welcome import WelcomeScreen
 from pipetui.ui.widgets.card_lines import CARD_HEIGHT
 from pipetui.ui.widgets.deal_list import DealList
+from pipetui.ui.widgets.funnel_pane import FunnelPane
 from pipetui.ui.widgets.key_footer import KeyFooter
 from pipetui.ui.widgets.stage_column import StageColumn
 
+VERDICT_CYCLE = (
+    Verdict.QUALIFIED,
+    Verdict.IN_PROGRESS,
+    Verdict.DISQUALIFIED,
+    Verdict.NOT_ASSESSED,
+)
 MIN_COLUMN_WIDTH = 26
+FUNNEL_WIDTH = 46  # the funnel pane's width (pipetui.tcss says the same)
 FILTER_PAUSE = 0.15  # seconds without typing before the filter applies
 
 
@@ -62,11 +71,16 @@ class BoardScreen(BoardDialogs):
         _b("w", "won", "Won", show=True),
         _b("x", "lost", "Lost", show=True),
         _b("r", "reopen", "Reopen"),
+        _b("b", "qualify", "BANT", show=True),
+        _b("D", "disqualify", "Disqualify"),
         _b("delete", "delete_deal", "Delete deal", display="del"),
         _b("c", "toggle_closed", "Closed deals"),
         _b("p", "switch_pipeline", "Pipeline"),
         _b("S", "pipeline_settings", "Stages"),
         _b("slash", "filter", "Filter", show=True, display="/"),
+        _b("v", "cycle_verdict", "Only one BANT verdict"),
+        _b("f", "toggle_funnel", "Funnel", show=True),
+        _b("F", "funnel_screen", "Funnel, forecast, sources"),
         _b("escape", "clear_filter", "Clear filter"),
     ]
 
@@ -90,7 +104,9 @@ class BoardScreen(BoardDialogs):
     def compose(self) -> ComposeResult:
         yield Static("", id="board-title", markup=False)
         yield Input(placeholder="Filter by title, contact or company", id="filter")
-        yield Horizontal(id="columns")
+        with Horizontal(id="body"):
+            yield Horizontal(id="columns")
+            yield FunnelPane()
         yield Static("", id="status", markup=False)
         yield KeyFooter()
 
@@ -151,6 +167,8 @@ class BoardScreen(BoardDialogs):
             self.activate(next(iter(self.columns)))
         if self._to_first_match and not message.partial:
             self._go_to_first_match()
+        if self.query_one(FunnelPane).has_class("shown"):
+            self._load_funnel(self.pipeline_id)
 
     def activate(self, stage_id: int) -> None:
         """Make a column the active one: its cursor shows and the keys act on it.
@@ -202,7 +220,9 @@ class BoardScreen(BoardDialogs):
     def _size_columns(self) -> None:
         if not self.columns:
             return
-        width = max(MIN_COLUMN_WIDTH, self.size.width // len(self.columns))
+        pane = self.query_one(FunnelPane)
+        room = self.size.width - (FUNNEL_WIDTH if pane.has_class("shown") else 0)
+        width = max(MIN_COLUMN_WIDTH, room // len(self.columns))
         for column in self.columns.values():
             column.styles.width = width
 
@@ -212,6 +232,8 @@ class BoardScreen(BoardDialogs):
             parts.append("with closed deals")
         if self.view.search:
             parts.append(f"filter: {self.view.search}")
+        if self.view.verdict is not None:
+            parts.append(f"BANT: only {self.view.verdict.value} (v)")
         self.query_one("#board-title", Static).update(" · ".join(parts), layout=False)
 
     def on_deal_list_page_needed(self, message: DealList.PageNeeded) -> None:
@@ -306,11 +328,8 @@ class BoardScreen(BoardDialogs):
         """Ask for a reason (and a revisit date), then mark the deal lost."""
         from pipetui.services.deals import lose_deal
 
-        card = self.card
+        card = self.open_card()
         if card is None:
-            return
-        if card.status is not DealStatus.OPEN:
-            self.notify(f"This deal is already {card.status.value}", severity="warning")
             return
 
         def done(result: LostResult | None) -> None:
@@ -325,6 +344,40 @@ class BoardScreen(BoardDialogs):
     def action_toggle_closed(self) -> None:
         """Show or hide won and lost deals in their columns."""
         self.view = replace(self.view, show_closed=not self.view.show_closed)
+        self.load()
+
+    def action_toggle_funnel(self) -> None:
+        """Show or hide the funnel beside the board."""
+        pane = self.query_one(FunnelPane)
+        pane.toggle_class("shown")
+        self._size_columns()
+        if pane.has_class("shown"):
+            self._load_funnel(self.pipeline_id)
+
+    @work(thread=True, exclusive=True, group="funnel")
+    def _load_funnel(self, pipeline_id: int | None) -> None:
+        """Read the funnel's figures (SQL aggregates, a few rows per stage)."""
+        from pipetui.services.reports import funnel_report
+
+        report = funnel_report(self.workspace.db, pipeline_id=pipeline_id)
+        self.app.call_from_thread(self.query_one(FunnelPane).show, report)
+
+    def action_funnel_screen(self) -> None:
+        """The funnel with forecast, sources and journey, for any period."""
+        from pipetui.ui.screens.funnel import FunnelScreen
+
+        self.app.push_screen(FunnelScreen(self.workspace, self.pipeline_id))
+
+    def action_cycle_verdict(self) -> None:
+        """Show only qualified, then in progress, disqualified, not yet assessed
+        deals, then all again."""
+        cycle: list[Verdict | None] = [None, *VERDICT_CYCLE]
+        index = cycle.index(self.view.verdict) + 1
+        following, after = cycle[index % len(cycle)], cycle[(index + 1) % len(cycle)]
+        self.view = replace(self.view, verdict=following)
+        shown = f"Only {following.value} deals" if following else "Every deal again"
+        self.say(f"{shown} · v: {f'only {after.value}' if after else 'every deal'}")
+        self._to_first_match = True
         self.load()
 
     def action_filter(self) -> None:

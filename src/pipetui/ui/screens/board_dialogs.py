@@ -18,13 +18,15 @@ from typing import TYPE_CHECKING, Any
 from textual import work
 from textual.screen import Screen
 
+from pipetui.domain.bant import CriterionAnswer
 from pipetui.domain.board import BoardView, Card
-from pipetui.domain.deal import DealView
+from pipetui.domain.deal import DealStatus, DealView
 from pipetui.domain.errors import ValidationError
 from pipetui.services import board as board_service
 from pipetui.services import clock
 from pipetui.services.workspace import Workspace
 from pipetui.ui.messages import BoardLoaded, DealChanged
+from pipetui.ui.screens.bant_form import BantForm, BantFormResult
 from pipetui.ui.screens.deal_detail import DealDetailScreen
 from pipetui.ui.screens.deal_form import DealForm, DealFormResult
 from pipetui.ui.screens.opener import open_screen
@@ -33,6 +35,7 @@ from pipetui.ui.widgets.deal_list import DealList
 from pipetui.ui.widgets.stage_column import StageColumn
 
 if TYPE_CHECKING:
+    from pipetui.services.undo import UndoEntry
     from pipetui.store.database import Database
 
 
@@ -88,7 +91,7 @@ class BoardDialogs(Screen[None]):
         reads, thresholds = self.workspace.reads, self.workspace.settings.bant
         focus_index = None
         if focus_deal is not None:
-            found = board_service.locate(reads, focus_deal, view)
+            found = board_service.locate(reads, focus_deal, view, thresholds)
             if found is not None:
                 _, stage_id, focus_index = found
                 windows[stage_id] = (max(0, focus_index - 5), windows.get(stage_id, (0, 40))[1])
@@ -111,6 +114,14 @@ class BoardDialogs(Screen[None]):
     def card(self) -> Card | None:
         """The focused card."""
         return self.deal_list.current if self.deal_list else None
+
+    def open_card(self) -> Card | None:
+        """The focused card if its deal is open; else None, saying why."""
+        card = self.card
+        if card is not None and card.status is not DealStatus.OPEN:
+            self.notify(f"This deal is already {card.status.value}", severity="warning")
+            return None
+        return card
 
     # -- changes ----------------------------------------------------------
 
@@ -170,18 +181,22 @@ class BoardDialogs(Screen[None]):
             self.app.call_from_thread(self.report_failure, error)
             return
         stage_ids = {stage_id}
-        note = label
+        summary = getattr(result, "summary", None)
+        note = f"{label}: {summary}" if summary else label
+        undo_entry: UndoEntry | None = entry
+        if entry.before == entry.after:  # saved as it was: nothing to undo
+            undo_entry, note = None, f"{note} (nothing changed)"
         if isinstance(result, tuple):
             result = result[0]
         if isinstance(result, DealView):
             stage_ids.add(result.deal.stage_id)
             if result.deal.stage_id != stage_id:
-                note = f"{label} to {result.stage_name}"
+                note = f"{note} to {result.stage_name}"
         focus = deal_id if follow else None
         # Read the two columns in this same worker: one trip back to the screen.
         pipeline_id, view, windows, generation = state
         loaded = self.fetch(pipeline_id, view, windows, stage_ids, focus, generation)
-        self.post_message(DealChanged(stage_ids, focus, entry, note, loaded))
+        self.post_message(DealChanged(stage_ids, focus, undo_entry, note, loaded))
 
     def report_failure(self, error: Exception) -> None:
         """A write failed for a reason other than bad input (a locked or full
@@ -192,7 +207,8 @@ class BoardDialogs(Screen[None]):
         """Keep the undo entry, say what happened, show the touched columns."""
         if message.undo is not None:
             self.app.push_undo(message.undo)  # type: ignore[attr-defined]
-        self.notify(f"{message.note} · u to undo", timeout=3)
+        undo_hint = " · u to undo" if message.undo is not None else ""
+        self.notify(f"{message.note}{undo_hint}", timeout=3)
         if message.loaded is not None:
             await self.show_loaded(message.loaded)
         else:
@@ -213,7 +229,102 @@ class BoardDialogs(Screen[None]):
             self.app.call_from_thread(self.notify, error.message, severity="warning")
             return
         now = clock.now()
-        self.app.call_from_thread(open_screen, self.app, lambda: DealDetailScreen(detail, now))
+
+        def then(action: str | None) -> None:
+            if action == "qualify":
+                self._bant_form(detail.view, detail.answers, None)
+
+        self.app.call_from_thread(
+            open_screen, self.app, lambda: DealDetailScreen(detail, now), then
+        )
+
+    # -- BANT ---------------------------------------------------------------
+
+    def action_qualify(self) -> None:
+        """Open the BANT form for the focused deal."""
+        if self.card:
+            self._open_bant(self.card.deal_id)
+
+    @work(thread=True, group="read")
+    def _open_bant(self, deal_id: int) -> None:
+        from pipetui.services import deals as deal_service
+
+        try:
+            detail = deal_service.show_deal(self.workspace.db, deal_id, self.workspace.settings)
+        except ValidationError as error:
+            self.app.call_from_thread(self.notify, error.message, severity="warning")
+            return
+        self.app.call_from_thread(self._bant_form, detail.view, detail.answers, None)
+
+    def _bant_form(
+        self,
+        view: DealView,
+        answers: dict[str, CriterionAnswer],
+        retry: tuple[BantFormResult, ValidationError] | None,
+    ) -> None:
+        """Open the form (again, with what was typed and the error, when a save
+        failed on something only the database could check)."""
+        thresholds = self.workspace.settings.bant
+
+        def done(result: BantFormResult | None) -> None:
+            if result is not None:
+                self._save_bant(view, answers, result)
+
+        draft, error = (retry[0].draft, retry[1]) if retry else (None, None)
+        form = BantForm(
+            view.deal.title,
+            answers,
+            currency=view.deal.value.currency,
+            thresholds=thresholds,
+            draft=draft,
+            error=error,
+        )
+        self.app.push_screen(form, done)
+
+    def _save_bant(
+        self, view: DealView, answers: dict[str, CriterionAnswer], result: BantFormResult
+    ) -> None:
+        from pipetui.services import qualification
+
+        thresholds = self.workspace.settings.bant
+        title = view.deal.title
+        change: Callable[[int], Any]
+        if result.disqualify:
+            label = f"lost {title!r}"
+            follow = self.view.show_closed
+            change = lambda deal_id: qualification.disqualify_deal(  # noqa: E731
+                self.workspace.db, deal_id, result.patch, thresholds=thresholds
+            )
+        else:
+            label, follow = f"BANT for {title!r}", True
+            change = lambda deal_id: qualification.qualify_deal(  # noqa: E731
+                self.workspace.db, deal_id, result.patch, thresholds=thresholds
+            )
+        self._run_change(
+            view.deal.id,
+            view.deal.stage_id,
+            label,
+            change,
+            follow,
+            lambda error: self._bant_form(view, answers, (result, error)),
+        )
+
+    def action_disqualify(self) -> None:
+        """Drop the focused lead: lost, "Disqualified: <criterion answered no>"."""
+        from pipetui.services.qualification import disqualify_deal
+
+        card = self.open_card()
+        if card is None:
+            return
+        thresholds = self.workspace.settings.bant
+        self._run_change(
+            card.deal_id,
+            card.stage_id,
+            f"lost {card.title!r}",
+            lambda deal_id: disqualify_deal(self.workspace.db, deal_id, thresholds=thresholds),
+            self.view.show_closed,
+            lambda error: self.notify(f"{error.message} (b to qualify)", severity="warning"),
+        )
 
     def action_new_deal(self) -> None:
         """A new deal in the focused column."""

@@ -1,5 +1,5 @@
-"""A deal's details: its fields, the history of its stage changes with dates,
-its touchpoints, follow-ups and BANT answers."""
+"""A deal's details: its fields and BANT answers, one history of its stage
+changes and answer changes with dates, its touchpoints and follow-ups."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from pipetui.domain.bant import BANT, CriterionAnswer
 from pipetui.domain.dates import days_between
 from pipetui.domain.deal import StageChange
 from pipetui.domain.journey import kind_label
@@ -41,6 +42,17 @@ def _change(change: StageChange, names: dict[int, str]) -> str:
     return f"{_t(names.get(change.from_stage_id, '?'))} → {to}"
 
 
+def _answer(answer: CriterionAnswer) -> str:
+    """ "yes · ₪12,000.00 · CFO": the status, then whichever details there are."""
+    details = [
+        answer.amount.format() if answer.amount else None,
+        _t(answer.who) or None,
+        _t(answer.note) or None,
+        answer.target_date.isoformat() if answer.target_date else None,
+    ]
+    return " · ".join([answer.status.value, *(d for d in details if d)])
+
+
 def detail_content(detail: DealDetail, now: datetime) -> Content:
     """Everything about one deal as plain, styled text (user text never markup)."""
     view, deal = detail.view, detail.view.deal
@@ -60,16 +72,17 @@ def detail_content(detail: DealDetail, now: datetime) -> Content:
     ]
     a = detail.assessment
     rows.append(("BANT", f"{a.verdict.value} · {a.percent} % · {a.reason}"))
+    for criterion in BANT.criteria:
+        answer = detail.answers.get(criterion.key, CriterionAnswer())
+        rows.append((criterion.label, _answer(answer)))
     parts: list[str | tuple[str, str]] = [(_t(deal.title), "bold"), "\n\n"]
     for label, value in rows:
         parts += [(f"{label:>15}  ", "$text-muted"), value, "\n"]
-    parts += ["\n", ("Stage history", "bold"), "\n"]
-    for change in detail.history:
-        parts += [
-            (f"  {_when(change.at)}  ", "$text-muted"),
-            _change(change, detail.stage_names),
-            "\n",
-        ]
+    parts += ["\n", ("History", "bold"), ("  (b: qualify)", "$text-muted"), "\n"]
+    events = [(c.at, _change(c, detail.stage_names)) for c in detail.history]
+    events += [(d.at, _t(d.change.describe())) for d in detail.answer_history]
+    for at, text in sorted(events, key=lambda event: event[0]):
+        parts += [(f"  {_when(at)}  ", "$text-muted"), text, "\n"]
     parts += ["\n", ("Touchpoints", "bold"), "\n"]
     for t in detail.touchpoints or []:
         parts += [
@@ -90,11 +103,13 @@ def detail_content(detail: DealDetail, now: datetime) -> Content:
     return Content.assemble(*parts)
 
 
-class DealDetailScreen(ModalScreen[None]):
-    """Read-only view of a deal; escape or enter goes back to the board."""
+class DealDetailScreen(ModalScreen[str | None]):
+    """Read-only view of a deal; escape or enter goes back to the board, b goes
+    on to the BANT form."""
 
     BINDINGS = [
         Binding("escape,enter,q", "close", "Back", id="detail.close"),
+        Binding("b", "qualify", "Qualify (BANT)", id="detail.qualify"),
     ]
 
     def __init__(self, detail: DealDetail, now: datetime) -> None:
@@ -108,3 +123,7 @@ class DealDetailScreen(ModalScreen[None]):
     def action_close(self) -> None:
         """Back to the board."""
         self.dismiss(None)
+
+    def action_qualify(self) -> None:
+        """Close, and open the BANT form for this deal."""
+        self.dismiss("qualify")

@@ -10,10 +10,20 @@ from textual.widgets import Input, Label, Static
 class Field(Vertical):
     """Label, input, and an error line that shows only when there is an error."""
 
-    def __init__(self, label: str, name: str, value: str = "", placeholder: str = "") -> None:
+    def __init__(
+        self,
+        label: str,
+        name: str,
+        value: str = "",
+        placeholder: str = "",
+        *,
+        compact: bool = False,
+    ) -> None:
         super().__init__(classes="field", id=f"field-{name}")
         self.label = label
-        self.input = Input(value=value, placeholder=placeholder, id=f"input-{name}")
+        self.input = Input(
+            value=value, placeholder=placeholder, id=f"input-{name}", compact=compact
+        )
         self.error = Static("", classes="field-error", markup=False)
 
     def compose(self) -> ComposeResult:

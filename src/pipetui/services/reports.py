@@ -1,0 +1,323 @@
+"""Use cases for the figures: the funnel and forecast of a pipeline, lead
+sources with their spend, and the marketing funnel over contacts.
+
+Each report reads a few aggregates in one read transaction (the database does
+the counting) and hands them to `pipetui.domain.funnel` for the arithmetic, so
+the TUI pane, the CLI and the tests share one definition of every figure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+from pipetui.domain.errors import ValidationError
+from pipetui.domain.funnel import (
+    Funnel,
+    FunnelInput,
+    OpenDeals,
+    StageInput,
+    Steps,
+    compute_funnel,
+    ratio,
+    round_half_up,
+    steps_from_furthest,
+    weighted_totals,
+)
+from pipetui.domain.journey import JourneyStage
+from pipetui.domain.money import Money, MoneyTotals, check_money
+from pipetui.domain.pipeline import Pipeline
+from pipetui.domain.text import clean_text, search_key
+from pipetui.services import clock
+from pipetui.services.pipelines import resolve_pipeline
+from pipetui.store import funnel as store
+from pipetui.store import funnel_facts
+from pipetui.store import pipelines as pipeline_store
+from pipetui.store.database import Database
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+MARKETING_STAGES = (
+    JourneyStage.AWARENESS,
+    JourneyStage.INTEREST,
+    JourneyStage.CONSIDERATION,
+    JourneyStage.INTENT,
+    JourneyStage.PURCHASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """Deals (or contacts) created from `since` to `until`, both days included,
+    in the user's local time; None on either side is open-ended."""
+
+    since: date | None = None
+    until: date | None = None
+
+    def __post_init__(self) -> None:
+        if self.since and self.until and self.until < self.since:
+            raise ValidationError("until", "must not be before --since")
+
+    def bounds(self) -> tuple[datetime | None, datetime | None]:
+        """[start, end) as aware instants: local midnights."""
+        zone = clock.now().astimezone().tzinfo
+
+        def midnight(day: date) -> datetime:
+            return datetime.combine(day, time(), zone)
+
+        return (
+            midnight(self.since) if self.since else None,
+            midnight(self.until + timedelta(days=1)) if self.until else None,
+        )
+
+    def months(self) -> tuple[str, str] | None:
+        """The months it touches, as YYYY-MM, for spend (None: all time)."""
+        if self.since is None and self.until is None:
+            return None
+        first = f"{self.since:%Y-%m}" if self.since else "0000-00"
+        last = f"{self.until:%Y-%m}" if self.until else "9999-99"
+        return first, last
+
+
+ALL_TIME = Period()
+
+
+@dataclass(frozen=True, slots=True)
+class FunnelReport:
+    """The funnel of one pipeline over one period."""
+
+    pipeline: Pipeline
+    period: Period
+    funnel: Funnel
+
+
+def _cohort(pipeline: Pipeline, period: Period) -> store.Cohort:
+    since, until = period.bounds()
+    return store.Cohort(pipeline.id, since, until)
+
+
+def _pipeline(conn: Connection, name: str | None, pipeline_id: int | None) -> Pipeline:
+    """The pipeline with this id, else the one named, else the first."""
+    known = pipeline_store.pipelines(conn)
+    return next((p for p in known if p.id == pipeline_id), None) or resolve_pipeline(conn, name)
+
+
+def funnel_report(
+    db: Database,
+    *,
+    pipeline: str | None = None,
+    pipeline_id: int | None = None,
+    period: Period = ALL_TIME,
+) -> FunnelReport:
+    """Every figure of DESIGN.md §2 for a pipeline (by id, named, or the first)."""
+    with db.read() as conn:
+        chosen = _pipeline(conn, pipeline, pipeline_id)
+        return FunnelReport(chosen, period, _funnel(conn, chosen, period))
+
+
+def _funnel(conn: Connection, chosen: Pipeline, period: Period) -> Funnel:
+    """The figures from the funnel's running summary (`store.funnel_facts`)."""
+    since, until = period.bounds()
+    stages = pipeline_store.stages(conn, chosen.id)
+    sums = funnel_facts.summed(conn, chosen.id, since, until)
+    now = funnel_facts.epoch_ms(clock.now())
+    positions = {stage.id: stage.position for stage in stages}
+    furthest: dict[int, int] = {}
+    for fact in sums:
+        if fact.fact == "reach" and fact.stage_id in positions:
+            position = positions[fact.stage_id]
+            furthest[position] = furthest.get(position, 0) + fact.n
+
+    def facts(kind: str, stage_id: int) -> list[funnel_facts.FactSum]:
+        return [f for f in sums if f.fact == kind and f.stage_id == stage_id and f.n]
+
+    inputs = []
+    for stage in stages:
+        stays = facts("stay", stage.id)
+        open_deals: dict[str, OpenDeals] = {}
+        for f in facts("open", stage.id) + facts("open_own", stage.id):
+            weighted = f.amount_own if f.fact == "open_own" else f.amount * stage.probability
+            was = open_deals.get(f.currency, OpenDeals(0, 0, 0))
+            open_deals[f.currency] = OpenDeals(
+                was.count + f.n, was.value_minor + f.amount, was.weighted_x100 + weighted
+            )
+        inputs.append(
+            StageInput(
+                stage.name,
+                stage.position,
+                furthest.get(stage.position, 0),
+                open_deals,
+                sum(f.n for f in stays),
+                sum(f.ms + f.open_n * now - f.open_start for f in stays) / 1000,
+            )
+        )
+    won = [f for f in sums if f.fact == "won" and f.n]
+    lost = [f for f in sums if f.fact == "lost" and f.n]
+    return compute_funnel(
+        FunnelInput(
+            inputs,
+            won=sum(f.n for f in won),
+            lost=sum(f.n for f in lost),
+            won_value={f.currency: (f.amount, f.n) for f in won},
+            cycle_seconds=sum(f.ms for f in won) / 1000,
+        )
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class MonthForecast:
+    """Open deals expected to close in a month (None: no expected date)."""
+
+    month: str | None
+    open: int
+    open_value: MoneyTotals
+    weighted: MoneyTotals
+
+
+def forecast_report(
+    db: Database,
+    *,
+    pipeline: str | None = None,
+    pipeline_id: int | None = None,
+    period: Period = ALL_TIME,
+) -> tuple[FunnelReport, list[MonthForecast]]:
+    """The funnel (its per-stage open and weighted values are the forecast by
+    stage) and the open deals by expected close month, from one snapshot."""
+    with db.read() as conn:
+        chosen = _pipeline(conn, pipeline, pipeline_id)
+        funnel = _funnel(conn, chosen, period)
+        rows = store.open_by_close_month(conn, _cohort(chosen, period))
+    months: dict[str | None, list[store.OpenRow]] = {}
+    for month, row in rows:
+        months.setdefault(month, []).append(row)
+    forecast = [
+        MonthForecast(
+            month,
+            sum(r.count for r in group),
+            MoneyTotals(Money(r.value_minor, r.currency) for r in group),
+            weighted_totals({r.currency: r.weighted_x100 for r in group}),
+        )
+        for month, group in sorted(months.items(), key=lambda item: item[0] or "9999-99")
+    ]
+    return FunnelReport(chosen, period, funnel), forecast
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFigures:
+    """One lead source: deals, won, win rate, won value; with spend recorded,
+    cost per lead and customer acquisition cost (per spend currency)."""
+
+    source: str
+    deals: int
+    won: int
+    lost: int
+    win_rate: Fraction | None
+    won_value: MoneyTotals
+    spend: MoneyTotals = field(default_factory=MoneyTotals)
+    cost_per_lead: MoneyTotals = field(default_factory=MoneyTotals)
+    acquisition_cost: MoneyTotals = field(default_factory=MoneyTotals)
+
+
+NO_SOURCE = "(no source)"
+
+
+def sources_report(
+    db: Database, *, pipeline: str | None = None, period: Period = ALL_TIME
+) -> tuple[Pipeline, list[SourceFigures]]:
+    """Per lead source (matched in any case), for a pipeline's deals in a period.
+
+    A lead is a deal; cost per lead is the spend over the deals from the source,
+    acquisition cost the spend over its won deals (None-like, left out, when
+    there are none)."""
+    with db.read() as conn:
+        chosen = resolve_pipeline(conn, pipeline)
+        rows = store.by_source(conn, _cohort(chosen, period))
+        spent = store.spend(conn, period.months())
+    groups: dict[str, list[store.SourceRow]] = {}
+    names: dict[str, str] = {}
+    for row in rows:
+        key = search_key(row.source) if row.source else ""
+        groups.setdefault(key, []).append(row)
+        names.setdefault(key, row.source or NO_SOURCE)
+    spend_by_key: dict[str, MoneyTotals] = {}
+    for item in spent:
+        spend_by_key.setdefault(item.source_key, MoneyTotals()).add(
+            Money(item.amount_minor, item.currency)
+        )
+        names.setdefault(item.source_key, item.source)
+    figures = [
+        _source_figures(names[key], groups.get(key, []), spend_by_key.get(key, MoneyTotals()))
+        for key in {*groups, *spend_by_key}
+    ]
+    return chosen, sorted(figures, key=lambda f: (-f.deals, search_key(f.source)))
+
+
+def _per(total: MoneyTotals, count: int) -> MoneyTotals:
+    return MoneyTotals(
+        Money(round_half_up(Fraction(total[c].minor, count)), c) for c in total if count
+    )
+
+
+def _source_figures(
+    name: str, rows: Iterable[store.SourceRow], spent: MoneyTotals
+) -> SourceFigures:
+    rows = list(rows)
+    won = [row for row in rows if row.status == store.WON]
+    won_count = sum(row.count for row in won)
+    lost = sum(row.count for row in rows if row.status == store.LOST)
+    deals = sum(row.count for row in rows)
+    return SourceFigures(
+        name,
+        deals,
+        won_count,
+        lost,
+        ratio(won_count, won_count + lost),
+        MoneyTotals(Money(row.value_minor, row.currency) for row in won),
+        spent,
+        _per(spent, deals),
+        _per(spent, won_count),
+    )
+
+
+def _month(text: str) -> str:
+    """A YYYY-MM month, checked."""
+    try:
+        parsed = datetime.strptime(text.strip(), "%Y-%m")
+    except ValueError as error:
+        raise ValidationError("month", f"not a month: {text!r} (use YYYY-MM)") from error
+    return f"{parsed:%Y-%m}"
+
+
+def set_source_spend(db: Database, *, source: str, month: str, amount: Money) -> None:
+    """Record what was spent on a lead source in a month (replacing an earlier
+    figure for the same source, month and currency)."""
+    name = clean_text(source, single_line=True)
+    if not name:
+        raise ValidationError("source", "name the lead source")
+    check_money(amount, field="amount")
+    with db.write() as conn:
+        store.set_spend(
+            conn,
+            source=name,
+            source_key=search_key(name),
+            month=_month(month),
+            currency=amount.currency,
+            amount_minor=amount.minor,
+            now=clock.now(),
+        )
+
+
+def journey_report(db: Database, *, period: Period = ALL_TIME) -> Steps:
+    """The marketing funnel over contacts (created in the period): awareness →
+    interest → consideration → intent → purchase, by furthest stage reached."""
+    since, until = period.bounds()
+    with db.read() as conn:
+        furthest = store.journey_furthest(conn, since, until)
+    return steps_from_furthest(
+        [stage.value for stage in MARKETING_STAGES],
+        [furthest.get(stage, 0) for stage in MARKETING_STAGES],
+    )

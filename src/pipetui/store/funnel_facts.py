@@ -1,0 +1,341 @@
+"""A running summary of the funnel, so its figures cost the same at 100 deals
+and at 100,000: per pipeline and UTC day of creation, what the deals created
+that day add to each figure (`funnel_fact`, schema v2).
+
+Each deal contributes a few additive facts, worked out in Python from its row
+and its stage history (`contribution`):
+
+- `reach`: not won, and its furthest open stage (by position) is `stage_id`;
+- `open`: open in `stage_id` without a probability of its own, value in
+  `currency` (weighted with the stage's probability when read, so changing it
+  needs no rebuild); `open_own`: the same with its own probability, and
+  `amount_own` = value × that probability;
+- `won` / `lost`: closed, value and milliseconds from creation to closing;
+- `stay`: was open in `stage_id`: one deal, the milliseconds of its finished stays,
+  and, if it sits there now, `open_n` = 1 and `open_start` = when that stay began
+  (epoch milliseconds), so the time "up to now" is added at read time.
+
+Every write to a deal or its history goes through `tracked` (before and after
+contributions; the difference is added), and whatever changes stage positions
+or writes rows in bulk calls `rebuild`. A test compares the summary with a
+recomputation from the raw history after random sequences of changes.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+
+from pipetui.domain.deal import DealStatus
+from pipetui.store.tables import DEAL, FUNNEL_FACT, STAGE, STAGE_HISTORY
+
+Key = tuple[int, str, str, int, str]
+"""(pipeline id, day, fact, stage id, currency)."""
+VALUES = ("n", "amount", "amount_own", "ms", "open_n", "open_start")
+Vector = list[int]
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MS = timedelta(milliseconds=1)
+
+
+def epoch_ms(moment: datetime) -> int:
+    """Whole milliseconds since 1970 of an aware (or UTC-naive, as SQLite
+    returns) time. Times are summed as integers so that adding a deal's facts
+    and taking them away again leaves exactly what was there."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return (aware - _EPOCH) // _MS
+
+
+def day_of(moment: datetime) -> str:
+    """The UTC day a deal was created, its bucket."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).date().isoformat()
+
+
+@dataclass(frozen=True, slots=True)
+class _Deal:
+    id: int
+    pipeline_id: int
+    stage_id: int
+    status: str
+    currency: str
+    value_minor: int
+    probability: int | None
+    created_at: datetime
+    closed_at: datetime | None
+
+
+def _deals(conn: Connection, where: Any) -> list[_Deal]:
+    rows = conn.execute(
+        select(
+            DEAL.c.id,
+            DEAL.c.pipeline_id,
+            DEAL.c.stage_id,
+            DEAL.c.status,
+            DEAL.c.currency,
+            DEAL.c.value_minor,
+            DEAL.c.probability,
+            DEAL.c.created_at,
+            DEAL.c.closed_at,
+        ).where(where)
+    )
+    return [_Deal(*row) for row in rows]
+
+
+def _histories(conn: Connection, where: Any) -> dict[int, list[tuple[datetime, int, str]]]:
+    """(at, to stage, to status) per deal, oldest first."""
+    rows = conn.execute(
+        select(
+            STAGE_HISTORY.c.deal_id,
+            STAGE_HISTORY.c.at,
+            STAGE_HISTORY.c.to_stage_id,
+            STAGE_HISTORY.c.to_status,
+        )
+        .join(DEAL, DEAL.c.id == STAGE_HISTORY.c.deal_id)
+        .where(where)
+        .order_by(STAGE_HISTORY.c.deal_id, STAGE_HISTORY.c.at, STAGE_HISTORY.c.id)
+    )
+    found: dict[int, list[tuple[datetime, int, str]]] = defaultdict(list)
+    for deal_id, at, stage_id, status in rows:
+        found[deal_id].append((at, stage_id, status))
+    return found
+
+
+def _positions(conn: Connection, pipeline_ids: Iterable[int]) -> dict[int, int]:
+    """Open stages' positions by stage id (removed stages are left out)."""
+    rows = conn.execute(
+        select(STAGE.c.id, STAGE.c.position).where(
+            STAGE.c.pipeline_id.in_(list(pipeline_ids)), STAGE.c.removed.is_(False)
+        )
+    )
+    return {int(stage_id): int(position) for stage_id, position in rows}
+
+
+def _add(facts: dict[Key, Vector], key: Key, **values: int) -> None:
+    vector = facts.setdefault(key, [0] * len(VALUES))
+    for name, value in values.items():
+        vector[VALUES.index(name)] += value
+
+
+def _contribute(
+    facts: dict[Key, Vector],
+    deal: _Deal,
+    history: Sequence[tuple[datetime, int, str]],
+    positions: dict[int, int],
+) -> None:
+    """Add one deal's facts to `facts` (see the module's description)."""
+    day = day_of(deal.created_at)
+
+    def key(fact: str, stage_id: int = 0, currency: str = "") -> Key:
+        return (deal.pipeline_id, day, fact, stage_id, currency)
+
+    if deal.status != DealStatus.WON.value:
+        visited = [stage for _, stage, _ in history if stage in positions]
+        if deal.stage_id in positions:
+            visited.append(deal.stage_id)
+        if visited:
+            _add(facts, key("reach", max(visited, key=positions.__getitem__)), n=1)
+    if deal.status == DealStatus.OPEN.value:
+        if deal.probability is None:
+            _add(facts, key("open", deal.stage_id, deal.currency), n=1, amount=deal.value_minor)
+        else:
+            _add(
+                facts,
+                key("open_own", deal.stage_id, deal.currency),
+                n=1,
+                amount=deal.value_minor,
+                amount_own=deal.value_minor * deal.probability,
+            )
+    else:
+        cycle = epoch_ms(deal.closed_at) - epoch_ms(deal.created_at) if deal.closed_at else 0
+        _add(facts, key(deal.status, 0, deal.currency), n=1, amount=deal.value_minor, ms=cycle)
+    stayed: set[int] = set()
+    for index, (at, stage_id, status) in enumerate(history):
+        if status != DealStatus.OPEN.value:
+            continue
+        if stage_id not in stayed:
+            stayed.add(stage_id)
+            _add(facts, key("stay", stage_id), n=1)
+        if index + 1 < len(history):
+            end = history[index + 1][0]
+            _add(facts, key("stay", stage_id), ms=epoch_ms(end) - epoch_ms(at))
+        elif deal.status == DealStatus.OPEN.value:
+            _add(facts, key("stay", stage_id), open_n=1, open_start=epoch_ms(at))
+        elif deal.closed_at is not None:
+            _add(facts, key("stay", stage_id), ms=epoch_ms(deal.closed_at) - epoch_ms(at))
+
+
+def contributions(conn: Connection, where: Any) -> dict[Key, Vector]:
+    """The facts of the deals matching `where` (a condition on DEAL)."""
+    deals = _deals(conn, where)
+    histories = _histories(conn, where)
+    positions = _positions(conn, {d.pipeline_id for d in deals})
+    facts: dict[Key, Vector] = {}
+    for deal in deals:
+        _contribute(facts, deal, histories.get(deal.id, []), positions)
+    return facts
+
+
+def _apply(conn: Connection, facts: dict[Key, Vector], sign: int = 1) -> None:
+    rows = [
+        dict(
+            zip(("pipeline_id", "day", "fact", "stage_id", "currency"), key, strict=True),
+            **{name: sign * value for name, value in zip(VALUES, vector, strict=True)},
+        )
+        for key, vector in facts.items()
+        if any(vector)
+    ]
+    if not rows:
+        return
+    upsert = (sqlite if conn.dialect.name == "sqlite" else postgresql).insert(FUNNEL_FACT)
+    statement = upsert.on_conflict_do_update(
+        index_elements=["pipeline_id", "day", "fact", "stage_id", "currency"],
+        set_={name: FUNNEL_FACT.c[name] + upsert.excluded[name] for name in VALUES},
+    )
+    conn.execute(statement, rows)
+    # A bucket nothing contributes to any more goes: the summary holds only
+    # what the deals add up to, whatever path led there.
+    conn.execute(
+        delete(FUNNEL_FACT).where(
+            FUNNEL_FACT.c.pipeline_id.in_({row["pipeline_id"] for row in rows}),
+            *(FUNNEL_FACT.c[name] == 0 for name in VALUES),
+        )
+    )
+
+
+def add_deals(conn: Connection, deal_ids: Iterable[int]) -> None:
+    """Add the facts of deals just inserted."""
+    _apply(conn, contributions(conn, DEAL.c.id.in_(list(deal_ids))))
+
+
+@contextmanager
+def tracked(conn: Connection, deal_ids: Iterable[int]) -> Iterator[None]:
+    """Around a write to these deals (or their history): add the difference
+    their facts made, in the same transaction."""
+    ids = list(deal_ids)
+    if not ids:
+        yield
+        return
+    where = DEAL.c.id.in_(ids)
+    before = contributions(conn, where)
+    yield
+    after = contributions(conn, where)
+    for key, vector in before.items():
+        old = after.setdefault(key, [0] * len(VALUES))
+        for i, value in enumerate(vector):
+            old[i] -= value
+    _apply(conn, after)
+
+
+def rebuild(conn: Connection, pipeline_ids: Iterable[int] | None = None) -> None:
+    """Recompute the summary of some pipelines (or all) from the deals and their
+    history: after stage positions change, and after rows written in bulk."""
+    ids = None if pipeline_ids is None else list(pipeline_ids)
+    if ids is None:
+        conn.execute(delete(FUNNEL_FACT))
+        where: Any = DEAL.c.id.is_not(None)
+    else:
+        conn.execute(delete(FUNNEL_FACT).where(FUNNEL_FACT.c.pipeline_id.in_(ids)))
+        where = DEAL.c.pipeline_id.in_(ids)
+    _apply(conn, contributions(conn, where))
+
+
+@dataclass(frozen=True, slots=True)
+class FactSum:
+    """The summed facts of one (fact, stage, currency)."""
+
+    fact: str
+    stage_id: int
+    currency: str
+    n: int
+    amount: int
+    amount_own: int
+    ms: int
+    open_n: int
+    open_start: int
+
+
+def _sums(rows: Iterable[Sequence[Any]]) -> list[FactSum]:
+    return [FactSum(str(f), int(s), str(c), *(int(v) for v in values)) for f, s, c, *values in rows]
+
+
+def summed(
+    conn: Connection, pipeline_id: int, since: datetime | None, until: datetime | None
+) -> list[FactSum]:
+    """The facts of deals created in [since, until): whole UTC days from the
+    summary, the part-days at either end from those deals themselves."""
+    first = _day_after(since) if since else None
+    last = until.astimezone(UTC).date() if until else None  # days before this one
+    query = select(
+        FUNNEL_FACT.c.fact,
+        FUNNEL_FACT.c.stage_id,
+        FUNNEL_FACT.c.currency,
+        *(func.sum(FUNNEL_FACT.c[name]) for name in VALUES),
+    ).where(FUNNEL_FACT.c.pipeline_id == pipeline_id)
+    if first is not None:
+        query = query.where(FUNNEL_FACT.c.day >= first.isoformat())
+    if last is not None:
+        query = query.where(FUNNEL_FACT.c.day < last.isoformat())
+    whole = list(
+        conn.execute(
+            query.group_by(FUNNEL_FACT.c.fact, FUNNEL_FACT.c.stage_id, FUNNEL_FACT.c.currency)
+        )
+    )
+    edges: dict[Key, Vector] = {}
+    for start, end in _edges(since, until, first, last):
+        window = [DEAL.c.pipeline_id == pipeline_id, DEAL.c.created_at >= start]
+        if end is not None:
+            window.append(DEAL.c.created_at < end)
+        for key, vector in contributions(conn, _and(window)).items():
+            _add(edges, key, **dict(zip(VALUES, vector, strict=True)))
+    merged: dict[tuple[str, int, str], Vector] = {}
+    for row in whole:
+        merged[(row[0], row[1], row[2])] = [v or 0 for v in row[3:]]
+    for (_, _, fact, stage_id, currency), vector in edges.items():
+        into = merged.setdefault((fact, stage_id, currency), [0] * len(VALUES))
+        for i, value in enumerate(vector):
+            into[i] += value
+    return _sums((*key, *vector) for key, vector in merged.items())
+
+
+def _and(conditions: list[Any]) -> Any:
+    from sqlalchemy import and_
+
+    return and_(*conditions)
+
+
+def _day_after(moment: datetime) -> date:
+    """The first whole UTC day at or after `moment`."""
+    utc = moment.astimezone(UTC)
+    start = utc.date()
+    return (
+        start if utc == datetime.combine(start, datetime.min.time(), UTC) else start + timedelta(1)
+    )
+
+
+def _edges(
+    since: datetime | None, until: datetime | None, first: date | None, last: date | None
+) -> list[tuple[datetime, datetime | None]]:
+    """The part-days [since, first) and [last, until) not covered by whole days;
+    when the period lies within one day, the period itself."""
+
+    def midnight(day: date) -> datetime:
+        return datetime.combine(day, datetime.min.time(), UTC)
+
+    if since is not None and until is not None and (first is None or last is None or first >= last):
+        return [(since, until)] if since < until else []
+    windows: list[tuple[datetime, datetime | None]] = []
+    if since is not None and first is not None and since < midnight(first):
+        windows.append((since, midnight(first)))
+    if until is not None and last is not None and midnight(last) < until:
+        windows.append((midnight(last), until))
+    return windows

@@ -1,0 +1,209 @@
+"""The funnel on its own screen: the pipeline's funnel and forecast by close
+month, lead sources, and the marketing funnel over contacts, for a period.
+
+Keys pick the period (a all time, m this month, t this quarter, 9 last 90
+days, d custom dates) and the pipeline (p); every read runs in a worker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Static
+
+from pipetui.domain.errors import ValidationError
+from pipetui.domain.funnel import percent_text
+from pipetui.services import clock, inputs
+from pipetui.services.workspace import Workspace
+from pipetui.ui.screens.opener import open_screen
+from pipetui.ui.screens.pipeline_picker import PipelinePicker
+from pipetui.ui.screens.prompt import PromptForm, Spec
+from pipetui.ui.widgets.funnel_pane import Parts, funnel_content, steps_parts
+from pipetui.ui.widgets.key_footer import KeyFooter
+
+if TYPE_CHECKING:
+    from pipetui.domain.funnel import Steps
+    from pipetui.services.reports import FunnelReport, MonthForecast, Period, SourceFigures
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Everything the screen shows, read together in a worker."""
+
+    report: FunnelReport
+    months: list[MonthForecast]
+    sources: list[SourceFigures]
+    journey: Steps
+
+
+def quarter_start(day: date) -> date:
+    """The first day of `day`'s calendar quarter."""
+    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def check_dates(values: dict[str, str]) -> tuple[date | None, date | None]:
+    """A custom period: either date may be empty (open-ended)."""
+    since = inputs.optional_date(values["since"], field="since")
+    until = inputs.optional_date(values["until"], field="until")
+    if since and until and until < since:
+        raise ValidationError("until", "must not be before the first day")
+    return since, until
+
+
+def _line(parts: Parts, label: str, value: str) -> None:
+    parts.extend([(f"  {label:<16}", "$text-muted"), value, "\n"])
+
+
+def figures_content(figures: Figures, width: int) -> Content:
+    """The whole screen's text."""
+    parts: Parts = [funnel_content(figures.report, min(width, 100)), "\n\n"]
+    parts += [("Forecast by expected close month", "bold $text-accent"), "\n"]
+    for month in figures.months:
+        _line(
+            parts,
+            month.month or "no date",
+            f"{month.open} open · {month.open_value.format()} · ≈ {month.weighted.format()}",
+        )
+    if not figures.months:
+        parts.append(("  no open deals\n", "$text-muted"))
+    parts += ["\n", ("Lead sources", "bold $text-accent"), "\n"]
+    for source in figures.sources:
+        text = (
+            f"{source.deals} deals · {source.won} won · {percent_text(source.win_rate)}"
+            f" · {source.won_value.format()}"
+        )
+        if source.spend:
+            text += (
+                f" · spend {source.spend.format()} · per lead {source.cost_per_lead.format()}"
+                f" · CAC {source.acquisition_cost.format()}"
+            )
+        _line(parts, source.source[:16], text)
+    if not figures.sources:
+        parts.append(("  no deals\n", "$text-muted"))
+    parts.append("\n")
+    parts += steps_parts("Contacts by furthest journey stage", figures.journey, min(width, 100))
+    return Content.assemble(*parts)
+
+
+class FunnelScreen(Screen[None]):
+    """Funnel, forecast, sources and journey for a pipeline and a period."""
+
+    BINDINGS = [
+        Binding("escape,F", "close", "Board", id="funnel.close"),
+        Binding("a", "period('all')", "All time", id="funnel.all"),
+        Binding("m", "period('month')", "This month", id="funnel.month"),
+        Binding("t", "period('quarter')", "This quarter", id="funnel.quarter"),
+        Binding("9", "period('90')", "Last 90 days", id="funnel.90"),
+        Binding("d", "custom_period", "Dates…", id="funnel.dates"),
+        Binding("p", "pipeline", "Pipeline", id="funnel.pipeline"),
+    ]
+
+    def __init__(self, workspace: Workspace, pipeline_id: int | None) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self.pipeline_id = pipeline_id
+        from pipetui.services.reports import ALL_TIME
+
+        self.period: Period = ALL_TIME
+        self.figures: Figures | None = None
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="funnel-screen"):
+            yield Static("Reading the figures…", id="funnel-figures", markup=False)
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        """Read the figures."""
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the figures again (in a worker)."""
+        self._read(self.pipeline_id, self.period)
+
+    @work(thread=True, exclusive=True, group="funnel")
+    def _read(self, pipeline_id: int | None, period: Period) -> None:
+        from pipetui.services import reports
+
+        db = self.workspace.db
+        report, months = reports.forecast_report(db, pipeline_id=pipeline_id, period=period)
+        _, sources = reports.sources_report(db, pipeline=report.pipeline.name, period=period)
+        journey = reports.journey_report(db, period=period)
+        self.app.call_from_thread(self._show, Figures(report, months, sources, journey))
+
+    def _show(self, figures: Figures) -> None:
+        self.figures = figures
+        self.pipeline_id = figures.report.pipeline.id
+        self._draw()
+
+    def on_resize(self) -> None:
+        """Bars follow the width."""
+        self._draw()
+
+    def _draw(self) -> None:
+        if self.figures is not None:
+            width = max(40, self.size.width - 4)
+            self.query_one("#funnel-figures", Static).update(figures_content(self.figures, width))
+
+    def action_period(self, which: str) -> None:
+        """All time, this month, this quarter or the last 90 days."""
+        from pipetui.services.reports import ALL_TIME, Period
+
+        today = clock.today()
+        self.period = {
+            "all": ALL_TIME,
+            "month": Period(today.replace(day=1), today),
+            "quarter": Period(quarter_start(today), today),
+            "90": Period(today - timedelta(days=89), today),
+        }[which]
+        self.reload()
+
+    def action_custom_period(self) -> None:
+        """Ask for the first and last day (either may stay empty)."""
+        from pipetui.services.reports import Period
+
+        def chosen(dates: tuple[date | None, date | None] | None) -> None:
+            if dates is not None:
+                self.period = Period(*dates)
+                self.reload()
+
+        since, until = self.period.since, self.period.until
+        form = PromptForm(
+            "Deals created from … to …",
+            [
+                Spec("since", "First day", since.isoformat() if since else "", "YYYY-MM-DD"),
+                Spec("until", "Last day", until.isoformat() if until else "", "YYYY-MM-DD"),
+            ],
+            check_dates,
+        )
+        self.app.push_screen(form, chosen)
+
+    def action_pipeline(self) -> None:
+        """Show another pipeline's figures."""
+        self._pick()
+
+    @work(thread=True, group="read")
+    def _pick(self) -> None:
+        from pipetui.services.pipelines import list_pipelines
+
+        pipelines = [item.pipeline for item in list_pipelines(self.workspace.db)]
+
+        def chosen(pipeline_id: int | None) -> None:
+            if pipeline_id is not None:
+                self.pipeline_id = pipeline_id
+                self.reload()
+
+        self.app.call_from_thread(
+            open_screen, self.app, lambda: PipelinePicker(pipelines, self.pipeline_id), chosen
+        )
+
+    def action_close(self) -> None:
+        """Back to the board."""
+        self.dismiss(None)

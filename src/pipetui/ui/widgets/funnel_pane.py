@@ -1,0 +1,137 @@
+"""The funnel as text: a bar per stage proportional to how many deals reached
+it, with conversion to the next step and drop-off; the bottleneck stands out;
+then win rate, overall conversion, open value, forecast, averages, velocity.
+
+Drawn from a `FunnelReport` (read in a worker), never from rows. Stage and
+pipeline names are user text and go in as plain text.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.cells import cell_len, set_cell_size
+from textual.content import Content
+from textual.widgets import Static
+
+from pipetui.domain.funnel import days_text, percent_text
+from pipetui.domain.money import MoneyTotals
+from pipetui.domain.text import clean_text
+
+if TYPE_CHECKING:
+    from pipetui.domain.funnel import Funnel, Steps
+    from pipetui.services.reports import FunnelReport, Period
+
+Parts = list[str | Content | tuple[str, str]]
+
+
+def _fit(text: str, width: int) -> str:
+    text = clean_text(text, single_line=True)
+    if cell_len(text) <= width:
+        return text
+    return set_cell_size(text, max(0, width - 1)) + "…"
+
+
+def period_text(period: Period) -> str:
+    """ "all time", "from 2026-11-01", "2026-10-01 – 2026-12-31"."""
+    if period.since is None and period.until is None:
+        return "all time"
+    if period.until is None:
+        return f"from {period.since}"
+    if period.since is None:
+        return f"until {period.until}"
+    return f"{period.since} – {period.until}"
+
+
+def _bar(reached: int, most: int, width: int) -> str:
+    if not most or not reached:
+        return ""
+    return "█" * max(1, round(reached * width / most))
+
+
+def _money(totals: MoneyTotals, width: int) -> str:
+    """Sums per currency in full, or short ("$444k") when the line is narrow."""
+    full = totals.format()
+    return full if cell_len(full) <= width else " · ".join(totals[c].short() for c in totals)
+
+
+def funnel_parts(funnel: Funnel, width: int) -> Parts:
+    """The stages with their bars, then the pipeline's figures."""
+    parts: Parts = []
+    most = max((s.reached for s in funnel.stages), default=0)
+    bar_width = max(4, width - 8)
+    for stage in funnel.stages:
+        neck = stage.name == funnel.bottleneck
+        parts += [
+            (_fit(stage.name, width - 14) + ("  ◀ bottleneck" if neck else ""), "bold"),
+            "\n",
+            (_bar(stage.reached, most, bar_width), "$text-warning" if neck else "$primary"),
+            f" {stage.reached}\n",
+            (
+                f"  → {percent_text(stage.conversion_to_next)} · −{stage.drop_off}"
+                f" · {days_text(stage.avg_days_in_stage)} in stage\n",
+                "$text-muted",
+            ),
+        ]
+    if not funnel.stages:
+        parts.append(("This pipeline has no stages.\n", "$text-muted"))
+    rows = [
+        ("Won · lost · open", f"{funnel.won} · {funnel.lost} · {funnel.open}"),
+        ("Win rate", percent_text(funnel.win_rate)),
+        ("Overall", percent_text(funnel.overall_conversion)),
+        ("Open value", _money(funnel.open_value, width - 18)),
+        ("Forecast", _money(funnel.weighted_forecast, width - 18)),
+        ("Avg won", _money(funnel.avg_won_value, width - 18)),
+        ("Avg cycle", days_text(funnel.avg_cycle_days)),
+        ("Velocity/day", _money(funnel.sales_velocity_per_day, width - 18)),
+    ]
+    parts.append("\n")
+    for label, value in rows:
+        parts += [(f"{label:<18}", "$text-muted"), value, "\n"]
+    return parts
+
+
+def funnel_content(report: FunnelReport, width: int) -> Content:
+    """The pane: heading, stages, figures."""
+    heading = f"Funnel · {_fit(report.pipeline.name, width // 2)} · {period_text(report.period)}"
+    return Content.assemble(
+        (heading, "bold $text-accent"), "\n\n", *funnel_parts(report.funnel, width)
+    )
+
+
+def steps_parts(title: str, steps: Steps, width: int) -> Parts:
+    """A plain funnel of counts (contacts by journey stage)."""
+    parts: Parts = [(title, "bold $text-accent"), "\n"]
+    most = max((s.reached for s in steps.steps), default=0)
+    for step in steps.steps:
+        neck = step.name == steps.bottleneck
+        parts += [
+            (f"{step.name:<14}", "bold" if neck else ""),
+            (_bar(step.reached, most, max(4, width - 40)), "$text-warning" if neck else "$primary"),
+            f" {step.reached}",
+            (f"  → {percent_text(step.conversion_to_next)} · −{step.drop_off}\n", "$text-muted"),
+        ]
+    parts += [("Overall ", "$text-muted"), percent_text(steps.overall_conversion), "\n"]
+    return parts
+
+
+class FunnelPane(Static):
+    """The funnel beside the board (f shows and hides it)."""
+
+    def __init__(self) -> None:
+        super().__init__("", id="funnel-pane", markup=False)
+        self.report: FunnelReport | None = None
+
+    def show(self, report: FunnelReport) -> None:
+        """Draw fresh figures."""
+        self.report = report
+        self._draw()
+
+    def on_resize(self) -> None:
+        """Bars follow the pane's width."""
+        self._draw()
+
+    def _draw(self) -> None:
+        if self.report is not None:
+            width = max(20, self.content_size.width)
+            self.update(funnel_content(self.report, width))
