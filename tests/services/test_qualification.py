@@ -75,8 +75,7 @@ def _dump(db: Database) -> Dump:
             )
         ]
         return {
-            name: [tuple(row) for row in conn.exec_driver_sql(_select_all(name))]
-            for name in names
+            name: [tuple(row) for row in conn.exec_driver_sql(_select_all(name))] for name in names
         }
 
 
