@@ -69,25 +69,27 @@ def funnel_parts(funnel: Funnel, width: int) -> Parts:
             f" {stage.reached}\n",
             (
                 f"  → {percent_text(stage.conversion_to_next)} · −{stage.drop_off}"
-                f" · {days_text(stage.avg_days_in_stage)} in stage\n",
+                f" · {days_text(stage.avg_days_in_stage)} in stage\n"
+                if stage.reached
+                else "  no deal reached it\n",
                 "$text-muted",
             ),
         ]
     if not funnel.stages:
         parts.append(("This pipeline has no stages.\n", "$text-muted"))
     rows = [
-        ("Won · lost · open", f"{funnel.won} · {funnel.lost} · {funnel.open}"),
+        ("Won/lost/open", f"{funnel.won} / {funnel.lost} / {funnel.open}"),
         ("Win rate", percent_text(funnel.win_rate)),
         ("Overall", percent_text(funnel.overall_conversion)),
-        ("Open value", _money(funnel.open_value, width - 18)),
-        ("Forecast", _money(funnel.weighted_forecast, width - 18)),
-        ("Avg won", _money(funnel.avg_won_value, width - 18)),
+        ("Open value", _money(funnel.open_value, width - 14)),
+        ("Forecast", _money(funnel.weighted_forecast, width - 14)),
+        ("Avg won", _money(funnel.avg_won_value, width - 14)),
         ("Avg cycle", days_text(funnel.avg_cycle_days)),
-        ("Velocity/day", _money(funnel.sales_velocity_per_day, width - 18)),
+        ("Velocity/day", _money(funnel.sales_velocity_per_day, width - 14)),
     ]
     parts.append("\n")
     for label, value in rows:
-        parts += [(f"{label:<18}", "$text-muted"), value, "\n"]
+        parts += [(f"{label:<14}", "$text-muted"), value, "\n"]
     return parts
 
 
