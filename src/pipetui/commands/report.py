@@ -1,4 +1,4 @@
-"""`pipetui report funnel|forecast|sources|journey` and `pipetui source spend|list`.
+"""`pipetui report funnel|forecast|sources|journey` and `pipetui source spend`.
 
 Every figure comes from `pipetui.services.reports` (one definition, shared
 with the TUI's funnel pane); `--json` prints it for scripts, text is a table.
@@ -11,10 +11,16 @@ from typing import Any
 
 from pipetui.commands.common import add_json
 from pipetui.commands.output import print_json, print_table, say
+from pipetui.domain.errors import ValidationError
 from pipetui.domain.funnel import days_text, percent_text
 from pipetui.services import inputs
 from pipetui.services import reports as service
-from pipetui.services.serialize import forecast_json, funnel_json, sources_json, steps_json
+from pipetui.services.serialize import (
+    forecast_json,
+    funnel_json,
+    sources_json,
+    steps_json,
+)
 from pipetui.services.workspace import Workspace
 
 
@@ -179,17 +185,21 @@ def run_journey(args: argparse.Namespace, ws: Workspace) -> int:
 
 def run_spend(args: argparse.Namespace, ws: Workspace) -> int:
     """Record what a lead source cost in a month."""
+    if not args.amount.strip():
+        raise ValidationError("amount", 'say how much, e.g. "1,500 USD"')
     amount = inputs.money(args.amount, None, ws.settings.default_currency, field="amount")
-    service.set_source_spend(ws.db, source=args.source, month=args.month, amount=amount)
+    source, month = service.set_source_spend(
+        ws.db, source=args.source, month=args.month, amount=amount
+    )
     if args.json:
         print_json(
             {
-                "source": args.source,
-                "month": args.month,
+                "source": source,
+                "month": month,
                 "amount": amount.amount_str(),
                 "currency": amount.currency,
             }
         )
     else:
-        say(f"Spend on {args.source!r} in {args.month}: {amount.format()}")
+        say(f"Spend on {source!r} in {month}: {amount.format()}")
     return 0

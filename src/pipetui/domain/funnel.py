@@ -215,7 +215,7 @@ def steps_from_furthest(names: Sequence[str], furthest: Sequence[int]) -> Steps:
     furthest step they reached: reached[k] = Σ furthest[j ≥ k]; the last step
     has no next one."""
     reached = at_or_after(furthest)
-    following: list[int | None] = [*reached[1:], None]
+    following: list[int | None] = [*reached[1:], None] if reached else []
     rates = [
         ratio(after, before) if after is not None else None
         for before, after in zip(reached, following, strict=True)

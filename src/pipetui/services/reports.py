@@ -63,11 +63,11 @@ class Period:
             raise ValidationError("until", "must not be before --since")
 
     def bounds(self) -> tuple[datetime | None, datetime | None]:
-        """[start, end) as aware instants: local midnights."""
-        zone = clock.now().astimezone().tzinfo
+        """[start, end) as aware instants: local midnights, each with the
+        offset of its own date (summer time or not)."""
 
         def midnight(day: date) -> datetime:
-            return datetime.combine(day, time(), zone)
+            return datetime.combine(day, time()).astimezone()
 
         return (
             midnight(self.since) if self.since else None,
@@ -191,9 +191,9 @@ def forecast_report(
         chosen = _pipeline(conn, pipeline, pipeline_id)
         funnel = _funnel(conn, chosen, period)
         rows = store.open_by_close_month(conn, _cohort(chosen, period))
-    months: dict[str | None, list[store.OpenRow]] = {}
-    for month, row in rows:
-        months.setdefault(month, []).append(row)
+    months: dict[str | None, list[store.MonthRow]] = {}
+    for row in rows:
+        months.setdefault(row.month, []).append(row)
     forecast = [
         MonthForecast(
             month,
@@ -292,23 +292,26 @@ def _month(text: str) -> str:
     return f"{parsed:%Y-%m}"
 
 
-def set_source_spend(db: Database, *, source: str, month: str, amount: Money) -> None:
+def set_source_spend(db: Database, *, source: str, month: str, amount: Money) -> tuple[str, str]:
     """Record what was spent on a lead source in a month (replacing an earlier
-    figure for the same source, month and currency)."""
+    figure for the same source, month and currency); returns the source and
+    month as stored ("Referral", "2026-05")."""
     name = clean_text(source, single_line=True)
     if not name:
         raise ValidationError("source", "name the lead source")
     check_money(amount, field="amount")
+    checked_month = _month(month)
     with db.write() as conn:
         store.set_spend(
             conn,
             source=name,
             source_key=search_key(name),
-            month=_month(month),
+            month=checked_month,
             currency=amount.currency,
             amount_minor=amount.minor,
             now=clock.now(),
         )
+    return name, checked_month
 
 
 def journey_report(db: Database, *, period: Period = ALL_TIME) -> Steps:

@@ -91,22 +91,27 @@ def _deals(conn: Connection, where: Any) -> list[_Deal]:
     return [_Deal(*row) for row in rows]
 
 
-def _histories(conn: Connection, where: Any) -> dict[int, list[tuple[datetime, int, str]]]:
-    """(at, to stage, to status) per deal, oldest first."""
+History = list[tuple[datetime, int, str, int | None]]
+"""(at, to stage, to status, from stage) per row, oldest first."""
+
+
+def _histories(conn: Connection, where: Any) -> dict[int, History]:
+    """Each deal's stage history."""
     rows = conn.execute(
         select(
             STAGE_HISTORY.c.deal_id,
             STAGE_HISTORY.c.at,
             STAGE_HISTORY.c.to_stage_id,
             STAGE_HISTORY.c.to_status,
+            STAGE_HISTORY.c.from_stage_id,
         )
         .join(DEAL, DEAL.c.id == STAGE_HISTORY.c.deal_id)
         .where(where)
         .order_by(STAGE_HISTORY.c.deal_id, STAGE_HISTORY.c.at, STAGE_HISTORY.c.id)
     )
-    found: dict[int, list[tuple[datetime, int, str]]] = defaultdict(list)
-    for deal_id, at, stage_id, status in rows:
-        found[deal_id].append((at, stage_id, status))
+    found: dict[int, History] = defaultdict(list)
+    for deal_id, at, stage_id, status, from_stage in rows:
+        found[deal_id].append((at, stage_id, status, from_stage))
     return found
 
 
@@ -129,7 +134,7 @@ def _add(facts: dict[Key, Vector], key: Key, **values: int) -> None:
 def _contribute(
     facts: dict[Key, Vector],
     deal: _Deal,
-    history: Sequence[tuple[datetime, int, str]],
+    history: History,
     positions: dict[int, int],
 ) -> None:
     """Add one deal's facts to `facts` (see the module's description)."""
@@ -139,9 +144,10 @@ def _contribute(
         return (deal.pipeline_id, day, fact, stage_id, currency)
 
     if deal.status != DealStatus.WON.value:
-        visited = [stage for _, stage, _ in history if stage in positions]
-        if deal.stage_id in positions:
-            visited.append(deal.stage_id)
+        # Where it went, where it came from (a deal imported without history
+        # first shows up as the "from" of its first move), and where it is.
+        been = [stage for _, stage, _, _ in history] + [f for *_, f in history if f]
+        visited = [stage for stage in [*been, deal.stage_id] if stage in positions]
         if visited:
             _add(facts, key("reach", max(visited, key=positions.__getitem__)), n=1)
     if deal.status == DealStatus.OPEN.value:
@@ -159,7 +165,7 @@ def _contribute(
         cycle = epoch_ms(deal.closed_at) - epoch_ms(deal.created_at) if deal.closed_at else 0
         _add(facts, key(deal.status, 0, deal.currency), n=1, amount=deal.value_minor, ms=cycle)
     stayed: set[int] = set()
-    for index, (at, stage_id, status) in enumerate(history):
+    for index, (at, stage_id, status, _) in enumerate(history):
         if status != DealStatus.OPEN.value:
             continue
         if stage_id not in stayed:
