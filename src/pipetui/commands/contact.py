@@ -7,6 +7,7 @@ from typing import Any
 
 from pipetui.commands.common import add_json, deal_id, row_limit
 from pipetui.commands.output import print_json, print_table, say
+from pipetui.commands.today import add_contact_actions
 from pipetui.domain.contact import Contact
 from pipetui.domain.journey import kind_label
 from pipetui.services import contacts as service
@@ -51,6 +52,8 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     )
     add_json(edit)
     edit.set_defaults(func=run_edit)
+
+    add_contact_actions(sub, common)
 
     touch = commands.add_parser("touch", help="log a touchpoint with a contact", parents=[common])
     touch.add_argument("contact", metavar="CONTACT", help="name or id")

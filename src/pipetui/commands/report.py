@@ -160,11 +160,29 @@ def run_sources(args: argparse.Namespace, ws: Workspace) -> int:
 
 
 def run_journey(args: argparse.Namespace, ws: Workspace) -> int:
-    """The marketing funnel over contacts."""
+    """The marketing funnel over contacts, NPS, repeat customers, stages now."""
+    from pipetui.services.journey import journey_figures
+
     period = _period(args)
     steps = service.journey_report(ws.db, period=period)
+    figures = journey_figures(ws.db, period=period)
+    score = figures.nps.score
     if args.json:
-        print_json(steps_json(period, steps))
+        print_json(
+            {
+                **steps_json(period, steps),
+                "nps": {
+                    "score": None if score is None else float(score),
+                    "promoters": figures.nps.promoters,
+                    "passives": figures.nps.passives,
+                    "detractors": figures.nps.detractors,
+                    "answers": figures.nps.answers,
+                },
+                "customers": figures.customers,
+                "repeat_customers": figures.repeat_customers,
+                "contacts_by_stage": figures.by_stage,
+            }
+        )
         return 0
     say(_heading("Contacts", period))
     print_table(
@@ -180,6 +198,11 @@ def run_journey(args: argparse.Namespace, ws: Workspace) -> int:
         ],
     )
     say(f"Overall conversion {percent_text(steps.overall_conversion)}")
+    say(
+        f"NPS {figures.nps.text()} · customers {figures.customers}"
+        f" · repeat customers {figures.repeat_customers}"
+    )
+    say("Contacts now: " + " · ".join(f"{k} {v}" for k, v in figures.by_stage.items() if v))
     return 0
 
 

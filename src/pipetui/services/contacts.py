@@ -130,3 +130,46 @@ def contact_with_touchpoints(db: Database, name_or_id: str) -> tuple[Contact, li
     with db.read() as conn:
         contact = resolve_contact(conn, name_or_id).contact
         return contact, touchpoint_store.for_contact(conn, contact.id)
+
+
+@dataclass(frozen=True, slots=True)
+class ContactUse:
+    """What deleting a contact would touch: its deals (they stay, unlinked),
+    touchpoints and follow-ups (they go with it)."""
+
+    deals: int
+    touchpoints: int
+    followups: int
+
+    @property
+    def any(self) -> bool:
+        """Whether the seller should be asked first."""
+        return bool(self.deals or self.touchpoints or self.followups)
+
+    def text(self) -> str:
+        """ "2 deals (kept, without contact), 14 touchpoints, 1 follow-up"."""
+        parts = []
+        for count, word, note in (
+            (self.deals, "deal", " (kept, without a contact)"),
+            (self.touchpoints, "touchpoint", ""),
+            (self.followups, "follow-up", ""),
+        ):
+            if count:
+                parts.append(f"{count} {word}{'s' if count != 1 else ''}{note}")
+        return ", ".join(parts) or "nothing else"
+
+
+def contact_use(db: Database, contact_id: int) -> ContactUse:
+    """How many deals, touchpoints and follow-ups name the contact."""
+    with db.read() as conn:
+        store.get_contact(conn, contact_id)
+        return ContactUse(*store.usage(conn, contact_id))
+
+
+def delete_contact(db: Database, name_or_id: str) -> Contact:
+    """Delete a contact with their touchpoints and follow-ups; their deals stay,
+    without a contact (foreign keys do both in the same transaction)."""
+    with db.write() as conn:
+        contact = resolve_contact(conn, name_or_id).contact
+        store.delete_contact(conn, contact.id)
+        return contact

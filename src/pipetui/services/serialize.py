@@ -18,8 +18,10 @@ from pipetui.domain.journey import Touchpoint
 from pipetui.domain.money import Money
 from pipetui.domain.pipeline import Pipeline
 from pipetui.services.deals import DealDetail
+from pipetui.services.journey import Attention, ContactTimeline
 from pipetui.services.pipelines import PipelineWithStages
 from pipetui.services.reports import FunnelReport, MonthForecast, Period, SourceFigures
+from pipetui.store.journey import DealLine
 
 
 def money_json(money: Money | None) -> dict[str, str] | None:
@@ -307,4 +309,91 @@ def steps_json(period: Period, steps: Steps) -> dict[str, Any]:
         ],
         "overall_conversion": rate_json(steps.overall_conversion),
         "bottleneck": steps.bottleneck,
+    }
+
+
+def _deal_line_json(line: DealLine) -> dict[str, Any]:
+    return {
+        "deal_id": line.deal_id,
+        "title": line.title,
+        "stage": line.stage,
+        "contact_id": line.contact_id,
+        "contact": line.contact,
+        "value": money_json(line.value),
+        "last_activity": iso_utc(line.idle_since),
+    }
+
+
+def attention_json(found: Attention) -> dict[str, Any]:
+    """`today --json`: follow-ups due, rotting deals, qualified deals without a next step."""
+    return {
+        "today": iso_date(found.today),
+        "followups": [
+            {
+                "id": f.id,
+                "title": f.title,
+                "due": iso_date(f.due),
+                "overdue": f.overdue(found.today),
+                "deal_id": f.deal_id,
+                "deal": f.deal_title,
+                "contact_id": f.contact_id,
+                "contact": f.contact_name,
+            }
+            for f in found.followups
+        ],
+        "rotting": [
+            {
+                **_deal_line_json(r.line),
+                "idle_days": r.idle_days,
+                "rotting_days": r.line.rotting_days,
+            }
+            for r in found.rotting
+        ],
+        "qualified_without_next_step": [
+            _deal_line_json(line) for line in found.qualified_without_next_step
+        ],
+    }
+
+
+def timeline_json(timeline: ContactTimeline) -> dict[str, Any]:
+    """`contact timeline --json`: the journey, newest first."""
+    entries: list[dict[str, Any]] = []
+    for entry in timeline.entries:
+        if entry.touchpoint is not None:
+            entries.append({"type": "touchpoint", **touchpoint_json(entry.touchpoint)})
+        elif entry.deal_event is not None:
+            event = entry.deal_event
+            entries.append(
+                {
+                    "type": "deal",
+                    "at": iso_utc(event.at),
+                    "deal_id": event.deal_id,
+                    "title": event.title,
+                    "from_stage": event.from_stage,
+                    "to_stage": event.to_stage,
+                    "from_status": event.from_status,
+                    "to_status": event.to_status,
+                }
+            )
+        elif entry.gap is not None:
+            entries.append(
+                {
+                    "type": "gap",
+                    "from": iso_utc(entry.gap.start),
+                    "to": iso_utc(entry.gap.end),
+                    "days": entry.gap.days,
+                }
+            )
+    score = timeline.nps.score
+    return {
+        **contact_json(timeline.contact),
+        "path": [stage.value for stage in timeline.path],
+        "nps": {
+            "score": None if score is None else float(score),
+            "answers": timeline.nps.answers,
+        },
+        "lifetime_value": timeline.lifetime_value.as_json(),
+        "purchases": timeline.purchases,
+        "followups": [followup_json(f) for f in timeline.followups],
+        "entries": entries,
     }

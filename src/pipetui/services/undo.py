@@ -70,9 +70,38 @@ def undoable_pipeline(
     return result, PipelineUndoEntry(label, before, after)
 
 
-def undo(db: Database, entry: UndoEntry | PipelineUndoEntry) -> None:
+@dataclass(frozen=True, slots=True)
+class ContactUndoEntry:
+    """One undoable contact deletion: the contact's rows before and after."""
+
+    label: str
+    before: snapshots.ContactRows
+    after: snapshots.ContactRows
+
+
+def undoable_contact(
+    db: Database, contact_id: int, label: str, change: Callable[[], T]
+) -> tuple[T, ContactUndoEntry]:
+    """Run a change to a contact (its deletion) and return an entry to undo it."""
+    with db.read() as conn:
+        before = snapshots.capture_contact(conn, contact_id)
+    result = change()
+    with db.read() as conn:
+        after = snapshots.capture_contact(conn, contact_id)
+    return result, ContactUndoEntry(label, before, after)
+
+
+AnyUndo = UndoEntry | PipelineUndoEntry | ContactUndoEntry
+
+
+def undo(db: Database, entry: AnyUndo) -> None:
     """Take back one change, if nothing has changed since."""
     with db.write() as conn:
+        if isinstance(entry, ContactUndoEntry):
+            if snapshots.capture_contact(conn, entry.before.contact_id) != entry.after:
+                raise ValidationError("undo", f"cannot undo {entry.label}: it changed since")
+            snapshots.restore_contact(conn, entry.before)
+            return
         if isinstance(entry, PipelineUndoEntry):
             now_rows = snapshots.capture_pipeline(conn, entry.before.pipeline["id"])
             if now_rows != entry.after:

@@ -123,27 +123,31 @@ def _filters(stage_id: int, cards: CardFilter) -> tuple[str, dict[str, object]]:
         escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         params[f"w{i}"] = f"%{escaped}%"
     if cards.verdict is not None:
-        verdict_sql, verdict_params = _verdict(cards, cards.verdict)
-        sql += f" AND {verdict_sql}"
+        ids, verdict_params, among = verdict_ids(cards.verdict, cards.thresholds, cards.framework)
+        sql += f" AND d.id {'IN' if among else 'NOT IN'} ({ids})"
         params.update(verdict_params)
     return sql, params
 
 
-def _verdict(cards: CardFilter, verdict: Verdict) -> tuple[str, dict[str, object]]:
+def verdict_ids(
+    verdict: Verdict, thresholds: Thresholds, framework: Framework = BANT
+) -> tuple[str, dict[str, object], bool]:
     """`pipetui.domain.bant.assess` as SQL over the answers, so a filtered column
-    is counted and paged by the database. The two are kept equal by a test that
-    runs every combination of answers through both."""
-    keys = [c.key for c in cards.framework.criteria]
+    is counted and paged by the database: a SELECT of deal ids, its parameters,
+    and whether the deals with `verdict` are those ids (True) or all the others.
+    The two are kept equal by a test that runs every combination of answers
+    through both."""
+    keys = [c.key for c in framework.criteria]
     in_criteria, params = expand("criterion", keys)
-    params.update(framework=cards.framework.name, needed=len(keys))
-    params["score"] = cards.thresholds.qualified_score
+    params.update(framework=framework.name, needed=len(keys))
+    params["score"] = thresholds.qualified_score
     answered = (
         "SELECT q.deal_id FROM qualification q"
         f" WHERE q.framework = :framework AND q.criterion IN {in_criteria}"
     )
     if verdict is Verdict.NOT_ASSESSED:
-        return f"d.id NOT IN ({answered} AND q.status <> 'unknown')", params
-    disqualifying = [key for key in keys if key in cards.thresholds.disqualify_on]
+        return f"{answered} AND q.status <> 'unknown'", params, False
+    disqualifying = [key for key in keys if key in thresholds.disqualify_on]
     no = "0"
     if disqualifying:
         in_disqualifying, more = expand("disqualifying", disqualifying)
@@ -163,7 +167,7 @@ def _verdict(cards: CardFilter, verdict: Verdict) -> tuple[str, dict[str, object
             f" AND {no} = 0 AND NOT {qualified}"
         ),
     }[verdict]
-    return f"d.id IN ({answered} GROUP BY q.deal_id HAVING {having})", params
+    return f"{answered} GROUP BY q.deal_id HAVING {having}", params, True
 
 
 _FROM = "FROM deal d LEFT JOIN contact c ON c.id = d.contact_id"

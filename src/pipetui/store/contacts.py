@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Connection, Row
 
 from pipetui.domain.contact import Contact
 from pipetui.domain.errors import NotFoundError
 from pipetui.domain.journey import JourneyStage
 from pipetui.domain.text import search_key
-from pipetui.store.tables import CONTACT
+from pipetui.store.tables import CONTACT, DEAL, FOLLOWUP, TOUCHPOINT
 
 _COLUMNS = (
     CONTACT.c.id,
@@ -120,3 +120,17 @@ def set_journey_stage(
         .where(CONTACT.c.id == contact_id)
         .values(journey_stage=stage.value if stage else None, journey_stage_manual=manual)
     )
+
+
+def usage(conn: Connection, contact_id: int) -> tuple[int, int, int]:
+    """(deals, touchpoints, follow-ups) that name the contact."""
+    counts = [
+        conn.execute(select(func.count()).where(table.c.contact_id == contact_id)).scalar()
+        for table in (DEAL, TOUCHPOINT, FOLLOWUP)
+    ]
+    return int(counts[0] or 0), int(counts[1] or 0), int(counts[2] or 0)
+
+
+def delete_contact(conn: Connection, contact_id: int) -> None:
+    """Delete a contact; touchpoints and follow-ups cascade, deals are unlinked."""
+    conn.execute(delete(CONTACT).where(CONTACT.c.id == contact_id))

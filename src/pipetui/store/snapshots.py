@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection
 
 from pipetui.store import funnel_facts
 from pipetui.store.tables import (
+    CONTACT,
     DEAL,
     FOLLOWUP,
     PIPELINE,
@@ -123,3 +124,48 @@ def restore_pipeline(conn: Connection, rows: PipelineRows) -> None:
         conn.execute(update(STAGE).where(STAGE.c.id == stage["id"]).values(**stage))
     conn.execute(delete(STAGE).where(STAGE.c.pipeline_id == pipeline_id, STAGE.c.id.not_in(known)))
     funnel_facts.rebuild(conn, [pipeline_id])
+
+
+@dataclass(frozen=True, slots=True)
+class ContactRows:
+    """A contact's own row, its touchpoints and follow-ups, and the deals that
+    name it (to link them again), for undoing a contact's deletion."""
+
+    contact_id: int
+    contact: dict[str, Any] | None
+    touchpoints: list[dict[str, Any]]
+    followups: list[dict[str, Any]]
+    deal_ids: list[int]
+
+
+def capture_contact(conn: Connection, contact_id: int) -> ContactRows:
+    """Every row of a contact as it is now (contact None when it does not exist)."""
+    row = conn.execute(select(CONTACT).where(CONTACT.c.id == contact_id)).first()
+
+    def rows(table: Table) -> list[dict[str, Any]]:
+        query = select(table).where(table.c.contact_id == contact_id).order_by(table.c.id)
+        return [dict(found._mapping) for found in conn.execute(query)]
+
+    deals = conn.execute(select(DEAL.c.id).where(DEAL.c.contact_id == contact_id))
+    return ContactRows(
+        contact_id,
+        dict(row._mapping) if row else None,
+        rows(TOUCHPOINT),
+        rows(FOLLOWUP),
+        sorted(int(i) for (i,) in deals),
+    )
+
+
+def restore_contact(conn: Connection, rows: ContactRows) -> None:
+    """Put a deleted contact back with its touchpoints, follow-ups and deal links."""
+    conn.execute(delete(CONTACT).where(CONTACT.c.id == rows.contact_id))
+    if rows.contact is None:
+        return
+    conn.execute(insert(CONTACT).values(**rows.contact))
+    for table, found in ((TOUCHPOINT, rows.touchpoints), (FOLLOWUP, rows.followups)):
+        if found:
+            conn.execute(insert(table), found)
+    if rows.deal_ids:
+        conn.execute(
+            update(DEAL).where(DEAL.c.id.in_(rows.deal_ids)).values(contact_id=rows.contact_id)
+        )

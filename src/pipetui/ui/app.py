@@ -21,7 +21,7 @@ from pipetui.ui.screens.board import BoardScreen
 from pipetui.ui.screens.help import HelpScreen
 
 if TYPE_CHECKING:
-    from pipetui.services.undo import PipelineUndoEntry, UndoEntry
+    from pipetui.services.undo import AnyUndo
 
 WATCH_SECONDS = 1.0
 
@@ -41,7 +41,7 @@ class PipetuiApp(App[None]):
     def __init__(self, workspace: Workspace, *, watch: bool = True) -> None:
         super().__init__()
         self.workspace = workspace
-        self.undo_stack: list[UndoEntry | PipelineUndoEntry] = []
+        self.undo_stack: list[AnyUndo] = []
         self.seen_version: int | None = None
         self._own_writes = 0
         self._own_writes_lock = threading.Lock()
@@ -96,7 +96,7 @@ class PipetuiApp(App[None]):
 
     # -- undo -------------------------------------------------------------
 
-    def push_undo(self, entry: UndoEntry | PipelineUndoEntry) -> None:
+    def push_undo(self, entry: AnyUndo) -> None:
         """Remember a change so `u` can take it back."""
         self.undo_stack.append(entry)
 
@@ -108,7 +108,7 @@ class PipetuiApp(App[None]):
         self._undo(self.undo_stack.pop())
 
     @work(thread=True, exclusive=True, group="write")
-    def _undo(self, entry: UndoEntry | PipelineUndoEntry) -> None:
+    def _undo(self, entry: AnyUndo) -> None:
         from pipetui.services.undo import UndoEntry, undo
 
         try:

@@ -16,7 +16,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from textual import work
-from textual.screen import Screen
 
 from pipetui.domain.bant import CriterionAnswer
 from pipetui.domain.board import BoardView, Card
@@ -29,6 +28,7 @@ from pipetui.ui.messages import BoardLoaded, DealChanged
 from pipetui.ui.screens.bant_form import BantForm, BantFormResult
 from pipetui.ui.screens.deal_detail import DealDetailScreen
 from pipetui.ui.screens.deal_form import DealForm, DealFormResult
+from pipetui.ui.screens.journey_actions import JourneyActions
 from pipetui.ui.screens.opener import open_screen
 from pipetui.ui.screens.pipeline_picker import PipelinePicker
 from pipetui.ui.widgets.deal_list import DealList
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from pipetui.store.database import Database
 
 
-class BoardDialogs(Screen[None]):
+class BoardDialogs(JourneyActions):
     """What the board does to deals, and the screens it opens for that."""
 
     workspace: Workspace
@@ -470,6 +470,70 @@ class BoardDialogs(Screen[None]):
         self.pipeline_id = pipeline_id
         self.view = BoardView(self.view.show_closed or closed, "")
         self.load(focus_deal=deal_id)
+
+    # -- the customer's side ---------------------------------------------
+
+    def after_change(self) -> None:
+        """A touchpoint or follow-up went through: marks and rotting may change."""
+        self.load()
+
+    def action_contacts(self) -> None:
+        """The contacts screen."""
+        from pipetui.ui.screens.contacts import ContactsScreen
+
+        self.app.push_screen(ContactsScreen(self.workspace), lambda _: self.load())
+
+    def action_attention(self) -> None:
+        """What needs the seller today; enter on a deal comes back to it here."""
+        from pipetui.ui.screens.attention import AttentionScreen
+
+        def back(chosen: tuple[int, int] | None) -> None:
+            if chosen is not None:
+                self.jump_to_deal(*chosen)
+            else:
+                self.load()
+
+        self.app.push_screen(AttentionScreen(self.workspace), back)
+
+    def action_touch(self) -> None:
+        """Log a touchpoint with the focused deal's contact, on that deal."""
+        if self.card is not None:
+            self._card_contact(self.card.deal_id, "touch")
+
+    def action_followup(self) -> None:
+        """Plan the focused deal's next step."""
+        if self.card is not None:
+            self.plan_followup(self.card.title, deal_id=self.card.deal_id)
+
+    def action_timeline(self) -> None:
+        """The focused deal's contact's timeline."""
+        if self.card is not None:
+            self._card_contact(self.card.deal_id, "timeline")
+
+    @work(thread=True, group="read")
+    def _card_contact(self, deal_id: int, then: str) -> None:
+        from pipetui.services import deals as deal_service
+
+        try:
+            deal = deal_service.show_deal(self.workspace.db, deal_id).view
+        except ValidationError as error:
+            self.app.call_from_thread(self.notify, error.message, severity="warning")
+            return
+        contact_id = deal.deal.contact_id
+        if contact_id is None:
+            self.app.call_from_thread(
+                self.notify, "This deal has no contact (e adds one)", severity="warning"
+            )
+            return
+        name = deal.contact_name or f"#{contact_id}"
+        if then == "touch":
+            self.app.call_from_thread(self.log_touch, contact_id, name, deal_id)
+        else:
+            from pipetui.ui.screens.timeline import TimelineScreen
+
+            self.app.call_from_thread(
+                open_screen, self.app, lambda: TimelineScreen(self.workspace, contact_id)
+            )
 
     def action_pipeline_settings(self) -> None:
         """Add, rename, reorder and remove stages."""

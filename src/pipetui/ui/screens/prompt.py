@@ -32,6 +32,8 @@ class Spec:
     label: str
     value: str = ""
     placeholder: str = ""
+    suggestions: tuple[str, ...] = ()
+    """Completions offered as you type (→ accepts one)."""
 
 
 class PromptForm(ModalScreen[R | None], Generic[R]):
@@ -49,7 +51,10 @@ class PromptForm(ModalScreen[R | None], Generic[R]):
         super().__init__(classes="form-screen")
         self.heading = title
         self.check = check
-        self.fields = {s.name: Field(s.label, s.name, s.value, s.placeholder) for s in specs}
+        self.fields = {
+            s.name: Field(s.label, s.name, s.value, s.placeholder, suggestions=s.suggestions)
+            for s in specs
+        }
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="form"):

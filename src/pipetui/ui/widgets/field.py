@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, Static
 
 
@@ -18,11 +19,16 @@ class Field(Vertical):
         placeholder: str = "",
         *,
         compact: bool = False,
+        suggestions: tuple[str, ...] = (),
     ) -> None:
         super().__init__(classes="field", id=f"field-{name}")
         self.label = label
         self.input = Input(
-            value=value, placeholder=placeholder, id=f"input-{name}", compact=compact
+            value=value,
+            placeholder=placeholder,
+            id=f"input-{name}",
+            compact=compact,
+            suggester=SuggestFromList(suggestions, case_sensitive=False) if suggestions else None,
         )
         self.error = Static("", classes="field-error", markup=False)
 

@@ -1,0 +1,313 @@
+"""Queries for the customer's side: the contacts list (sorted id lists, rows
+fetched a page at a time), a contact's deal events for the timeline, the
+attention list, and the journey figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Integer, case, column, exists, func, select, text
+from sqlalchemy.engine import Connection
+
+from pipetui.domain.bant import Thresholds, Verdict
+from pipetui.domain.deal import DealStatus
+from pipetui.domain.money import Money, MoneyTotals
+from pipetui.domain.text import search_key
+from pipetui.store.board import verdict_ids
+from pipetui.store.rows import moment
+from pipetui.store.tables import CONTACT, DEAL, FOLLOWUP, STAGE, STAGE_HISTORY, TOUCHPOINT
+
+OPEN, WON = DealStatus.OPEN.value, DealStatus.WON.value
+
+SORTS = ("name", "last touch", "value")
+
+
+def _last_touch(contact: Any = CONTACT.c.id) -> Any:
+    return (
+        select(func.max(TOUCHPOINT.c.at))
+        .where(TOUCHPOINT.c.contact_id == contact)
+        .scalar_subquery()
+    )
+
+
+def _open_value(contact: Any = CONTACT.c.id) -> Any:
+    return (
+        select(func.coalesce(func.sum(DEAL.c.value_minor), 0))
+        .where(DEAL.c.contact_id == contact, DEAL.c.status == OPEN)
+        .scalar_subquery()
+    )
+
+
+def contact_ids(conn: Connection, *, search: str = "", sort: str = "name") -> list[int]:
+    """Every contact matching `search` (any script, any case, every word), in
+    `sort` order: name, last touch (latest first) or open deal value (largest
+    first, in minor units whatever the currency). Ids only: the screen keeps
+    the list and asks for the rows it draws."""
+    query = select(CONTACT.c.id)
+    for word in search_key(search).split():
+        query = query.where(CONTACT.c.search_key.contains(word, autoescape=True))
+    if sort == "last touch":
+        touched = _last_touch()
+        query = query.order_by(touched.is_(None), touched.desc(), CONTACT.c.sort_name)
+    elif sort == "value":
+        query = query.order_by(_open_value().desc(), CONTACT.c.sort_name)
+    else:
+        query = query.order_by(CONTACT.c.sort_name)
+    return [int(i) for (i,) in conn.execute(query.order_by(CONTACT.c.id))]
+
+
+@dataclass(frozen=True, slots=True)
+class ContactLine:
+    """One row of the contacts screen."""
+
+    id: int
+    name: str
+    company: str | None
+    journey_stage: str | None
+    last_touch: datetime | None
+    next_followup: date | None
+    open_value: MoneyTotals
+
+
+def contact_lines(conn: Connection, ids: Sequence[int]) -> dict[int, ContactLine]:
+    """The rows of these contacts (a screenful), by id."""
+    if not ids:
+        return {}
+    next_followup = (
+        select(func.min(FOLLOWUP.c.due))
+        .where(FOLLOWUP.c.contact_id == CONTACT.c.id, FOLLOWUP.c.done_at.is_(None))
+        .scalar_subquery()
+    )
+    rows = conn.execute(
+        select(
+            CONTACT.c.id,
+            CONTACT.c.name,
+            CONTACT.c.company,
+            CONTACT.c.journey_stage,
+            _last_touch(),
+            next_followup,
+        ).where(CONTACT.c.id.in_(list(ids)))
+    )
+    values: dict[int, MoneyTotals] = {}
+    for contact_id, currency, total in conn.execute(
+        select(DEAL.c.contact_id, DEAL.c.currency, func.sum(DEAL.c.value_minor))
+        .where(DEAL.c.contact_id.in_(list(ids)), DEAL.c.status == OPEN)
+        .group_by(DEAL.c.contact_id, DEAL.c.currency)
+    ):
+        values.setdefault(int(contact_id), MoneyTotals()).add(Money(int(total), str(currency)))
+    return {
+        int(i): ContactLine(
+            int(i), str(name), company, stage, touched, due, values.get(int(i), MoneyTotals())
+        )
+        for i, name, company, stage, touched, due in rows
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class DealEvent:
+    """A stage move or status change of one of the contact's deals."""
+
+    at: datetime
+    deal_id: int
+    title: str
+    from_stage: str | None
+    to_stage: str
+    from_status: str | None
+    to_status: str
+
+    def text(self) -> str:
+        """ "'Audit': Proposal → Negotiation", "'Audit' won", "'Audit' entered Lead"."""
+        title = repr(self.title)
+        if self.from_stage is None:
+            return f"deal {title} entered {self.to_stage}"
+        if self.from_status != self.to_status:
+            return f"deal {title} " + ("reopened" if self.to_status == OPEN else self.to_status)
+        return f"deal {title}: {self.from_stage} → {self.to_stage}"
+
+
+def deal_events(conn: Connection, contact_id: int, *, limit: int) -> list[DealEvent]:
+    """The newest history rows of the contact's deals, newest first."""
+    from_stage = STAGE.alias("from_stage")
+    rows = conn.execute(
+        select(
+            STAGE_HISTORY.c.at,
+            DEAL.c.id,
+            DEAL.c.title,
+            from_stage.c.name,
+            STAGE.c.name,
+            STAGE_HISTORY.c.from_status,
+            STAGE_HISTORY.c.to_status,
+        )
+        .join(DEAL, DEAL.c.id == STAGE_HISTORY.c.deal_id)
+        .join(STAGE, STAGE.c.id == STAGE_HISTORY.c.to_stage_id)
+        .outerjoin(from_stage, from_stage.c.id == STAGE_HISTORY.c.from_stage_id)
+        .where(DEAL.c.contact_id == contact_id)
+        .order_by(STAGE_HISTORY.c.at.desc(), STAGE_HISTORY.c.id.desc())
+        .limit(limit)
+    )
+    return [DealEvent(*row) for row in rows]
+
+
+def lifetime_value(conn: Connection, contact_id: int) -> tuple[MoneyTotals, int]:
+    """The sum of the contact's won deals per currency, and how many there are."""
+    totals, count = MoneyTotals(), 0
+    for currency, total, n in conn.execute(
+        select(DEAL.c.currency, func.sum(DEAL.c.value_minor), func.count())
+        .where(DEAL.c.contact_id == contact_id, DEAL.c.status == WON)
+        .group_by(DEAL.c.currency)
+    ):
+        totals.add(Money(int(total), str(currency)))
+        count += int(n)
+    return totals, count
+
+
+@dataclass(frozen=True, slots=True)
+class DealLine:
+    """A deal on the attention list."""
+
+    deal_id: int
+    pipeline_id: int
+    title: str
+    stage: str
+    contact_id: int | None
+    contact: str | None
+    value: Money
+    idle_since: datetime
+    rotting_days: int | None
+
+
+def _deal_lines(conn: Connection, query: Any, limit: int) -> list[DealLine]:
+    last_touch = (
+        select(func.max(TOUCHPOINT.c.at)).where(TOUCHPOINT.c.deal_id == DEAL.c.id).scalar_subquery()
+    )
+    contact_touch = (
+        select(func.max(TOUCHPOINT.c.at))
+        .where(TOUCHPOINT.c.contact_id == DEAL.c.contact_id)
+        .scalar_subquery()
+    )
+    rows = conn.execute(
+        query.add_columns(
+            DEAL.c.id,
+            DEAL.c.pipeline_id,
+            DEAL.c.title,
+            STAGE.c.name,
+            DEAL.c.contact_id,
+            CONTACT.c.name,
+            DEAL.c.value_minor,
+            DEAL.c.currency,
+            DEAL.c.stage_entered_at,
+            last_touch,
+            contact_touch,
+            STAGE.c.rotting_days,
+        )
+        .join(STAGE, STAGE.c.id == DEAL.c.stage_id)
+        .outerjoin(CONTACT, CONTACT.c.id == DEAL.c.contact_id)
+        .limit(limit)
+    )
+    lines = []
+    for i, p, t, s, ci, c, v, cur, entered, *touches, days in rows:
+        moments = [m for m in (moment(x) for x in (entered, *touches)) if m is not None]
+        lines.append(DealLine(i, p, t, s, ci, c, Money(int(v), str(cur)), max(moments), days))
+    return lines
+
+
+def _no_next_step(today: date) -> Any:
+    return ~exists().where(
+        FOLLOWUP.c.deal_id == DEAL.c.id, FOLLOWUP.c.done_at.is_(None), FOLLOWUP.c.due >= today
+    )
+
+
+def open_deals_without_next_step(conn: Connection, today: date, limit: int) -> list[DealLine]:
+    """Open deals in a stage with a rotting limit and no follow-up planned: the
+    candidates for rotting (the service applies the limit with the last activity)."""
+    query = (
+        select()
+        .select_from(DEAL)
+        .where(DEAL.c.status == OPEN, _no_next_step(today))
+        .order_by(DEAL.c.stage_entered_at, DEAL.c.id)
+    )
+    return [
+        line
+        for line in _deal_lines(conn, query.where(STAGE.c.rotting_days.is_not(None)), limit)
+        if line.rotting_days is not None
+    ]
+
+
+def qualified_without_next_step(
+    conn: Connection, today: date, thresholds: Thresholds, limit: int
+) -> list[DealLine]:
+    """Open deals BANT calls qualified that have no follow-up planned."""
+    ids, params, among = verdict_ids(Verdict.QUALIFIED, thresholds)
+    assert among
+    qualified = text(ids).bindparams(**params).columns(column("deal_id", Integer))
+    query = (
+        select()
+        .select_from(DEAL)
+        .where(DEAL.c.status == OPEN, _no_next_step(today), DEAL.c.id.in_(qualified))
+        .order_by(DEAL.c.stage_entered_at, DEAL.c.id)
+    )
+    return _deal_lines(conn, query, limit)
+
+
+def due_followups(conn: Connection, today: date, limit: int) -> list[tuple[Any, ...]]:
+    """Open follow-ups due today or before, oldest first, with what they are about:
+    (id, title, due, deal id, deal title, pipeline id, contact id, contact name)."""
+    deal_contact = CONTACT.alias("deal_contact")
+    rows = conn.execute(
+        select(
+            FOLLOWUP.c.id,
+            FOLLOWUP.c.title,
+            FOLLOWUP.c.due,
+            DEAL.c.id,
+            DEAL.c.title,
+            DEAL.c.pipeline_id,
+            func.coalesce(FOLLOWUP.c.contact_id, DEAL.c.contact_id),
+            func.coalesce(CONTACT.c.name, deal_contact.c.name),
+        )
+        .outerjoin(DEAL, DEAL.c.id == FOLLOWUP.c.deal_id)
+        .outerjoin(CONTACT, CONTACT.c.id == FOLLOWUP.c.contact_id)
+        .outerjoin(deal_contact, deal_contact.c.id == DEAL.c.contact_id)
+        .where(FOLLOWUP.c.done_at.is_(None), FOLLOWUP.c.due <= today)
+        .order_by(FOLLOWUP.c.due, FOLLOWUP.c.id)
+        .limit(limit)
+    )
+    return [tuple(row) for row in rows]
+
+
+def scores(conn: Connection, since: datetime | None, until: datetime | None) -> list[int]:
+    """Every score given on a touchpoint in the period (NPS answers)."""
+    query = select(TOUCHPOINT.c.score).where(TOUCHPOINT.c.score.is_not(None))
+    if since is not None:
+        query = query.where(TOUCHPOINT.c.at >= since)
+    if until is not None:
+        query = query.where(TOUCHPOINT.c.at < until)
+    return [int(s) for (s,) in conn.execute(query)]
+
+
+def by_current_stage(conn: Connection) -> dict[str | None, int]:
+    """Contacts per current journey stage (None: no touchpoint yet)."""
+    rows = conn.execute(
+        select(CONTACT.c.journey_stage, func.count()).group_by(CONTACT.c.journey_stage)
+    )
+    return {stage: int(n) for stage, n in rows}
+
+
+def repeat_customers(conn: Connection) -> tuple[int, int]:
+    """(contacts with at least one won deal, those with more than one)."""
+    per_contact = (
+        select(DEAL.c.contact_id, func.count().label("won"))
+        .where(DEAL.c.status == WON, DEAL.c.contact_id.is_not(None))
+        .group_by(DEAL.c.contact_id)
+        .subquery()
+    )
+    row = conn.execute(
+        select(
+            func.count(),
+            func.coalesce(func.sum(case((per_contact.c.won > 1, 1), else_=0)), 0),
+        ).select_from(per_contact)
+    ).one()
+    return int(row[0]), int(row[1])

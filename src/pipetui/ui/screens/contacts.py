@@ -1,0 +1,204 @@
+"""The contacts screen (C): search in any script, sort, open a timeline, log a
+touchpoint, plan a next step, delete (asking first, undoable).
+
+The matching ids come in one read; rows are read only for the lines drawn.
+"""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.timer import Timer
+from textual.widgets import Input, Static
+
+from pipetui.services import clock
+from pipetui.services.workspace import Workspace
+from pipetui.ui.messages import DatabaseChanged
+from pipetui.ui.screens.confirm import ConfirmScreen
+from pipetui.ui.screens.journey_actions import JourneyActions
+from pipetui.ui.widgets.contact_list import ContactList, header_text
+from pipetui.ui.widgets.key_footer import KeyFooter
+
+SORTS = ("name", "last touch", "value")
+SEARCH_PAUSE = 0.15
+
+
+class ContactsScreen(JourneyActions):
+    """Every contact, one line each."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Board", id="contacts.back"),
+        Binding("slash", "search", "Search", key_display="/", id="contacts.search"),
+        Binding("s", "sort", "Sort", id="contacts.sort"),
+        Binding("enter", "open", "Timeline", id="contacts.open"),
+        Binding("t", "touch", "Log touch", id="contacts.touch"),
+        Binding("o", "followup", "Next step", id="contacts.followup"),
+        Binding("delete", "delete", "Delete", key_display="del", id="contacts.delete"),
+    ]
+
+    def __init__(self, workspace: Workspace) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self.sort = SORTS[0]
+        self.search = ""
+        self._timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="contacts-title", markup=False)
+        yield Input(placeholder="Search name, email, company, phone", id="contact-search")
+        yield Static("", id="contacts-header", markup=False)
+        yield ContactList(id="contacts")
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        """Read the list; keys go to it."""
+        self.query_one(ContactList).focus()
+        self.reload()
+
+    def on_resize(self) -> None:
+        """The header follows the width."""
+        self.query_one("#contacts-header", Static).update(header_text(self.size.width - 2))
+
+    def reload(self) -> None:
+        """Read the matching ids again (search, sort or data changed)."""
+        self._read_ids(self.search, self.sort)
+
+    def after_change(self) -> None:
+        """A touchpoint, follow-up or deletion went through."""
+        self.reload()
+
+    def on_database_changed(self, _message: DatabaseChanged) -> None:
+        """Another window, the CLI or an undo changed the data."""
+        self.reload()
+
+    @work(thread=True, exclusive=True, group="contact-ids")
+    def _read_ids(self, search: str, sort: str) -> None:
+        from pipetui.services.journey import contact_ids
+
+        ids = contact_ids(self.workspace.db, search=search, sort=sort)
+        self.app.call_from_thread(self._show_ids, ids, search, sort)
+
+    def _show_ids(self, ids: list[int], search: str, sort: str) -> None:
+        if (search, sort) != (self.search, self.sort):
+            return  # an older read
+        listing = self.query_one(ContactList)
+        keep = listing.current.id if listing.current else None
+        listing.set_ids(ids, clock.now())
+        if keep in ids:
+            listing.cursor = ids.index(keep)
+        found = f"{len(ids):,} contact{'s' if len(ids) != 1 else ''}"
+        what = f" matching {search!r}" if search else ""
+        self.query_one("#contacts-title", Static).update(
+            f"Contacts · {found}{what} · sorted by {sort} (s)"
+        )
+
+    def on_contact_list_rows_needed(self, message: ContactList.RowsNeeded) -> None:
+        """Read the rows the list is about to draw."""
+        self._read_rows(message.contact_list, message.ids, message.epoch)
+
+    @work(thread=True, group="contact-rows")
+    def _read_rows(self, listing: ContactList, ids: list[int], epoch: int) -> None:
+        from pipetui.services.journey import contact_lines
+
+        rows = contact_lines(self.workspace.db, ids)
+        self.app.call_from_thread(listing.set_rows, rows, epoch)
+
+    # -- keys -------------------------------------------------------------
+
+    def action_search(self) -> None:
+        """Type to search."""
+        self.query_one("#contact-search", Input).focus()
+
+    @on(Input.Changed, "#contact-search")
+    def _typed(self, event: Input.Changed) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        text = event.value.strip()
+        self._timer = self.set_timer(SEARCH_PAUSE, lambda: self._apply(text))
+
+    def _apply(self, text: str) -> None:
+        if text != self.search:
+            self.search = text
+            self.reload()
+
+    @on(Input.Submitted, "#contact-search")
+    def _searched(self) -> None:
+        self._apply(self.query_one("#contact-search", Input).value.strip())
+        self.query_one(ContactList).focus()
+
+    def action_sort(self) -> None:
+        """Name, then last touch, then open value."""
+        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        self.reload()
+
+    def action_back(self) -> None:
+        """Clear the search first; then back to the board."""
+        field = self.query_one("#contact-search", Input)
+        if field.has_focus or field.value:
+            field.value = ""
+            self._apply("")
+            self.query_one(ContactList).focus()
+            return
+        self.dismiss(None)
+
+    def action_open(self) -> None:
+        """The contact's timeline."""
+        line = self.query_one(ContactList).current
+        if line is not None:
+            from pipetui.ui.screens.timeline import TimelineScreen
+
+            self.app.push_screen(TimelineScreen(self.workspace, line.id), lambda _: self.reload())
+
+    def action_touch(self) -> None:
+        """Log a touchpoint with the contact."""
+        line = self.query_one(ContactList).current
+        if line is not None:
+            self.log_touch(line.id, line.name)
+
+    def action_followup(self) -> None:
+        """Plan a next step with the contact."""
+        line = self.query_one(ContactList).current
+        if line is not None:
+            self.plan_followup(line.name, contact_id=line.id)
+
+    def action_delete(self) -> None:
+        """Delete the contact, asking first when they have deals or touchpoints."""
+        line = self.query_one(ContactList).current
+        if line is not None:
+            self._ask_delete(line.id, line.name)
+
+    @work(thread=True, group="read")
+    def _ask_delete(self, contact_id: int, name: str) -> None:
+        from pipetui.services.contacts import contact_use
+
+        use = contact_use(self.workspace.db, contact_id)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._delete(contact_id, name)
+
+        if use.any:
+            question = f"Delete {name!r}? They have {use.text()}. (u undoes it)"
+            self.app.call_from_thread(self.app.push_screen, ConfirmScreen(question), answered)
+        else:
+            self.app.call_from_thread(self._delete, contact_id, name)
+
+    @work(thread=True, group="write")
+    def _delete(self, contact_id: int, name: str) -> None:
+        from pipetui.services.contacts import delete_contact
+        from pipetui.services.undo import undoable_contact
+
+        label = f"deleted contact {name!r}"
+
+        def write() -> object:
+            _, entry = undoable_contact(
+                self.workspace.db,
+                contact_id,
+                label,
+                lambda: delete_contact(self.workspace.db, f"#{contact_id}"),
+            )
+            self.app.call_from_thread(self.app.push_undo, entry)  # type: ignore[attr-defined]
+            return entry
+
+        self._write(write, lambda _: f"{label[0].upper()}{label[1:]} · u to undo")

@@ -1,0 +1,110 @@
+"""What every screen on the customer's side can do in one key: log a
+touchpoint (t), plan a follow-up (o), mark one done, delete a contact.
+
+A mixin for screens with a `workspace`; writes run in thread workers and call
+`after_change()` (the screen reloads what it shows) when they went through.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from textual import work
+from textual.screen import Screen
+
+from pipetui.domain.errors import ValidationError
+from pipetui.services.workspace import Workspace
+from pipetui.ui.screens.journey_forms import (
+    FollowUpResult,
+    TouchResult,
+    followup_form,
+    touch_form,
+)
+
+
+class JourneyActions(Screen[Any]):
+    """Touchpoints, follow-ups and contact deletion from any screen."""
+
+    workspace: Workspace
+
+    def after_change(self) -> None:
+        """Reload what the screen shows (each screen says how)."""
+
+    def log_touch(self, contact_id: int, who: str, deal_id: int | None = None) -> None:
+        """Ask for a touchpoint with contact `contact_id` (on `deal_id`) and log it."""
+
+        def done(result: TouchResult | None) -> None:
+            if result is not None:
+                self._log_touch(contact_id, who, deal_id, result)
+
+        self.app.push_screen(touch_form(who), done)
+
+    @work(thread=True, group="write")
+    def _log_touch(self, contact_id: int, who: str, deal_id: int | None, r: TouchResult) -> None:
+        from pipetui.domain.journey import kind_label
+        from pipetui.services.touchpoints import log_touchpoint
+
+        def write() -> Any:
+            return log_touchpoint(
+                self.workspace.db,
+                contact=f"#{contact_id}",
+                kind=r.kind,
+                summary=r.summary,
+                channel=r.channel,
+                direction=r.direction,
+                at=r.at,
+                deal_id=deal_id,
+                score=r.score,
+            )
+
+        self._write(write, lambda t: f"Logged {kind_label(t.kind)} with {who!r}")
+
+    def plan_followup(
+        self, about: str, *, deal_id: int | None = None, contact_id: int | None = None
+    ) -> None:
+        """Ask for a next step on a deal or a contact and add it."""
+
+        def done(result: FollowUpResult | None) -> None:
+            if result is not None:
+                self._plan(about, deal_id, contact_id, result)
+
+        self.app.push_screen(followup_form(about), done)
+
+    @work(thread=True, group="write")
+    def _plan(
+        self, about: str, deal_id: int | None, contact_id: int | None, r: FollowUpResult
+    ) -> None:
+        from pipetui.services.followups import add_followup
+
+        contact = None if contact_id is None else f"#{contact_id}"
+        self._write(
+            lambda: add_followup(
+                self.workspace.db, title=r.title, due=r.due, deal_id=deal_id, contact=contact
+            ),
+            lambda f: f"Next step for {about!r} on {f.due.isoformat()}: {f.title}",
+        )
+
+    @work(thread=True, group="write")
+    def mark_done(self, followup_id: int, title: str) -> None:
+        """Mark a follow-up done."""
+        from pipetui.services.followups import complete_followup
+
+        self._write(
+            lambda: complete_followup(self.workspace.db, followup_id),
+            lambda _: f"Done: {title}",
+        )
+
+    def _write(self, write: Callable[[], Any], said: Callable[[Any], str]) -> None:
+        """Run a write (in the calling worker), say what happened, reload."""
+        try:
+            with self.app.own_write():  # type: ignore[attr-defined]
+                result = write()
+        except ValidationError as error:
+            self.app.call_from_thread(self.notify, error.message, severity="warning")
+            return
+        except Exception as error:  # the transaction rolled back; the app carries on
+            self.app.call_from_thread(self.notify, f"Nothing was saved: {error}", severity="error")
+            return
+        self.app.call_from_thread(self.notify, said(result))
+        self.app.call_from_thread(self.after_change)

@@ -1,0 +1,98 @@
+"""Logging a touchpoint (t) and planning a follow-up (o), from a card, a
+contact or a timeline: small forms with the same parsers as the CLI.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from pipetui.domain.errors import ValidationError
+from pipetui.domain.journey import TOUCHPOINT_KINDS, Direction, check_score, kind_label
+from pipetui.domain.text import clean_text
+from pipetui.services import clock, inputs
+from pipetui.ui.screens.prompt import PromptForm, Spec
+
+
+@dataclass(frozen=True)
+class TouchResult:
+    """A checked touchpoint, ready for `log_touchpoint`."""
+
+    kind: str
+    channel: str | None
+    direction: Direction | None
+    at: datetime | None
+    summary: str | None
+    score: int | None
+
+
+def check_touch(values: dict[str, str]) -> TouchResult:
+    """Kind is required (any spelling: "quote requested"); the rest optional."""
+    kind = values["kind"].strip()
+    if not kind:
+        raise ValidationError("kind", "what happened? e.g. call, meeting, proposal sent")
+    direction_text = values["direction"].strip().casefold()
+    direction = None
+    if direction_text:
+        aliases = {"in": Direction.INBOUND, "inbound": Direction.INBOUND}
+        aliases |= {"out": Direction.OUTBOUND, "outbound": Direction.OUTBOUND}
+        if direction_text not in aliases:
+            raise ValidationError("direction", "in or out")
+        direction = aliases[direction_text]
+    return TouchResult(
+        kind=kind,
+        channel=clean_text(values["channel"], single_line=True) or None,
+        direction=direction,
+        at=inputs.optional_datetime(values["at"], field="at"),
+        summary=clean_text(values["summary"]) or None,
+        score=check_score(inputs.whole_number(values["score"], field="score")),
+    )
+
+
+def touch_form(who: str, custom_kinds: tuple[str, ...] = ()) -> PromptForm[TouchResult]:
+    """The "log a touchpoint" dialog for `who` (a contact, or a deal's contact)."""
+    kinds = tuple(kind_label(k) for k in (*TOUCHPOINT_KINDS, *custom_kinds))
+    return PromptForm(
+        f"Log a touchpoint: {who}",
+        [
+            Spec("kind", "Kind (→ completes)", placeholder="call", suggestions=kinds),
+            Spec("summary", "Summary", placeholder="what was said or done"),
+            Spec("channel", "Channel (optional)", placeholder="phone, email, WhatsApp…"),
+            Spec("direction", "Direction (optional)", placeholder="in or out"),
+            Spec("at", "When (empty: now)", placeholder="YYYY-MM-DDTHH:MM"),
+            Spec("score", "Score 0–10 (optional, e.g. NPS)"),
+        ],
+        check_touch,
+    )
+
+
+@dataclass(frozen=True)
+class FollowUpResult:
+    """A checked follow-up, ready for `add_followup`."""
+
+    title: str
+    due: date
+
+
+def check_followup(values: dict[str, str]) -> FollowUpResult:
+    """A title and a due date are both required."""
+    title = clean_text(values["title"], single_line=True)
+    if not title:
+        raise ValidationError("title", "say what the next step is")
+    due = inputs.optional_date(values["due"], field="due")
+    if due is None:
+        raise ValidationError("due", "when? YYYY-MM-DD")
+    return FollowUpResult(title, due)
+
+
+def followup_form(about: str) -> PromptForm[FollowUpResult]:
+    """The "next step" dialog (due tomorrow unless changed)."""
+    tomorrow = clock.today() + timedelta(days=1)
+    return PromptForm(
+        f"Next step: {about}",
+        [
+            Spec("title", "What", placeholder="e.g. send the revised proposal"),
+            Spec("due", "Due", tomorrow.isoformat(), "YYYY-MM-DD"),
+        ],
+        check_followup,
+    )

@@ -1,0 +1,171 @@
+"""A contact's timeline: newest first, grouped by day; touchpoints in their
+journey stage's colour, their deals' moves and closings, and long silences.
+The header has the current stage, the path taken, NPS and lifetime value.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Static
+
+from pipetui.domain.journey import JourneyStage, kind_label
+from pipetui.domain.text import clean_text
+from pipetui.services.workspace import Workspace
+from pipetui.ui.messages import DatabaseChanged
+from pipetui.ui.screens.journey_actions import JourneyActions
+from pipetui.ui.widgets.key_footer import KeyFooter
+
+if TYPE_CHECKING:
+    from pipetui.services.journey import ContactTimeline
+
+Parts = list[str | tuple[str, str]]
+
+STAGE_STYLES = {
+    JourneyStage.AWARENESS: "$text-muted",
+    JourneyStage.INTEREST: "$text-primary",
+    JourneyStage.CONSIDERATION: "$text-accent",
+    JourneyStage.INTENT: "$text-warning",
+    JourneyStage.PURCHASE: "bold $text-success",
+    JourneyStage.RETENTION: "$text-success",
+    JourneyStage.LOYALTY: "bold $text-success",
+    JourneyStage.ADVOCACY: "bold $text-primary",
+}
+
+
+def _t(text: str | None) -> str:
+    return clean_text(text or "", single_line=True)
+
+
+def timeline_content(timeline: ContactTimeline) -> Content:
+    """The whole timeline as styled plain text (user text is never markup)."""
+    contact = timeline.contact
+    parts: Parts = [(_t(contact.name), "bold"), ("  " + _t(contact.company), "$text-muted")]
+    stage = timeline.stage.value if timeline.stage else "no touchpoint yet"
+    parts += ["\n", ("Stage ", "$text-muted"), (stage, _style(timeline.stage)), "\n"]
+    parts.append(("Path  ", "$text-muted"))
+    for i, step in enumerate(timeline.path):
+        parts += [" → " if i else "", (step.value, _style(step))]
+    parts += ["" if timeline.path else "—", "\n"]
+    parts += [("NPS   ", "$text-muted"), timeline.nps.text(), "    "]
+    parts += [("Lifetime value ", "$text-muted"), timeline.lifetime_value.format()]
+    parts += [f" ({timeline.purchases} won)" if timeline.purchases else "", "\n"]
+    for f in timeline.followups:
+        parts += [("Next  ", "$text-muted"), f"{f.due.isoformat()}  {_t(f.title)}\n"]
+    parts.append("\n")
+    day = None
+    for entry in timeline.entries:
+        local = entry.at.astimezone()
+        if entry.gap is not None:
+            parts.append(
+                (f"      ⋮ {entry.gap.days} days without contact\n", "italic $text-warning")
+            )
+            continue
+        if local.date() != day:
+            day = local.date()
+            parts += ["\n", (f"{day:%A %d %B %Y}", "bold"), "\n"]
+        parts.append((f"  {local:%H:%M}  ", "$text-muted"))
+        if entry.touchpoint is not None:
+            t = entry.touchpoint
+            parts += [("● ", _style(t.journey_stage)), (kind_label(t.kind), "bold")]
+            extras = [
+                _t(t.channel),
+                {"in": "inbound", "out": "outbound"}.get(t.direction or "", ""),
+            ]
+            extras = [e for e in extras if e]
+            if extras:
+                parts.append((f" ({', '.join(extras)})", "$text-muted"))
+            if t.score is not None:
+                parts.append(f" · score {t.score}")
+            if t.summary:
+                parts.append(f"  {_t(t.summary)}")
+            parts += [(f"  {t.journey_stage.value}", _style(t.journey_stage)), "\n"]
+        elif entry.deal_event is not None:
+            parts += [("◆ ", "$text-accent"), _t(entry.deal_event.text()), "\n"]
+    if not timeline.entries:
+        parts.append(("No touchpoints yet: t logs one.\n", "$text-muted"))
+    if timeline.truncated:
+        parts.append(("\nOlder entries: pipetui contact timeline NAME --json\n", "$text-muted"))
+    return Content.assemble(*parts)
+
+
+def _style(stage: JourneyStage | None) -> str:
+    return STAGE_STYLES.get(stage, "") if stage else "$text-muted"
+
+
+class TimelineScreen(JourneyActions):
+    """One contact's journey."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="timeline.back"),
+        Binding("t", "touch", "Log touch", id="timeline.touch"),
+        Binding("o", "followup", "Next step", id="timeline.followup"),
+        Binding("d", "done", "First step done", id="timeline.done"),
+    ]
+
+    def __init__(self, workspace: Workspace, contact_id: int) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self.contact_id = contact_id
+        self.timeline: ContactTimeline | None = None
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="timeline"):
+            yield Static("Reading…", id="timeline-text", markup=False)
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        """Read the timeline."""
+        self.after_change()
+
+    def after_change(self) -> None:
+        """Read it again (after a touchpoint or follow-up)."""
+        self._read(self.contact_id)
+
+    def on_database_changed(self, _message: DatabaseChanged) -> None:
+        """Another window or the CLI changed the data."""
+        self.after_change()
+
+    @work(thread=True, exclusive=True, group="timeline")
+    def _read(self, contact_id: int) -> None:
+        from pipetui.domain.errors import ValidationError
+        from pipetui.services.journey import contact_timeline
+
+        try:
+            timeline = contact_timeline(self.workspace.db, f"#{contact_id}")
+        except ValidationError as error:  # deleted meanwhile
+            self.app.call_from_thread(self.notify, error.message, severity="warning")
+            self.app.call_from_thread(self.dismiss, None)
+            return
+        self.app.call_from_thread(self._show, timeline)
+
+    def _show(self, timeline: ContactTimeline) -> None:
+        self.timeline = timeline
+        self.query_one("#timeline-text", Static).update(timeline_content(timeline))
+
+    def action_back(self) -> None:
+        """Back to where the timeline was opened."""
+        self.dismiss(None)
+
+    def action_touch(self) -> None:
+        """Log a touchpoint with this contact."""
+        if self.timeline is not None:
+            self.log_touch(self.contact_id, self.timeline.contact.name)
+
+    def action_followup(self) -> None:
+        """Plan a next step with this contact."""
+        if self.timeline is not None:
+            self.plan_followup(self.timeline.contact.name, contact_id=self.contact_id)
+
+    def action_done(self) -> None:
+        """Mark the contact's earliest open follow-up done."""
+        if self.timeline is not None and self.timeline.followups:
+            first = self.timeline.followups[0]
+            self.mark_done(first.id, first.title)
+        else:
+            self.notify("No open next step for this contact")

@@ -1,0 +1,162 @@
+"""The contacts screen's list: one line per contact, drawn only where visible.
+
+It holds the ids of every matching contact in order (a few hundred KB at
+100,000) and the rows of those it has drawn; for rows it has not got it posts
+`RowsNeeded` and the screen reads them in a worker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from pipetui.domain.text import clean_text
+
+if TYPE_CHECKING:
+    from pipetui.store.journey import ContactLine
+
+COLUMNS = (("Name", 28), ("Company", 20), ("Stage", 14), ("Last touch", 12), ("Next step", 11))
+
+
+def _cell(text: str, width: int) -> str:
+    text = clean_text(text, single_line=True)
+    if cell_len(text) > width:
+        text = set_cell_size(text, width - 1) + "…"
+    return set_cell_size(text, width)
+
+
+def line_text(line: ContactLine | None, width: int, now: datetime) -> str:
+    """One contact as a row of fixed-width cells (value takes what is left)."""
+    if line is None:
+        return _cell("…", width)
+    touched = "—"
+    if line.last_touch is not None:
+        touched = f"{(now - line.last_touch).days} d ago"
+    cells = (
+        line.name,
+        line.company or "",
+        line.journey_stage or "—",
+        touched,
+        line.next_followup.isoformat() if line.next_followup else "—",
+    )
+    text = " ".join(_cell(c, w) for c, (_, w) in zip(cells, COLUMNS, strict=True))
+    value = " · ".join(line.open_value[c].short() for c in line.open_value) or "—"
+    return _cell(f"{text} {value}", width)
+
+
+def header_text(width: int) -> str:
+    """The column titles."""
+    return _cell(" ".join(_cell(t, w) for t, w in COLUMNS) + " Open value", width)
+
+
+class ContactList(ScrollView, can_focus=True):
+    """Contacts, one per line; up/down/page keys move the cursor."""
+
+    COMPONENT_CLASSES = {"contact-list--cursor", "contact-list--row"}
+    BINDINGS = [
+        ("down,j", "move(1)", "Next"),
+        ("up,k", "move(-1)", "Previous"),
+        ("pagedown", "page(1)", "Page down"),
+        ("pageup", "page(-1)", "Page up"),
+        ("home,g", "edge(0)", "Top"),
+        ("end,G", "edge(1)", "Bottom"),
+    ]
+
+    cursor: reactive[int] = reactive(0, layout=False, always_update=True)
+
+    @dataclass
+    class RowsNeeded(Message):
+        """The list wants the rows of these contacts."""
+
+        contact_list: ContactList
+        ids: list[int]
+        epoch: int
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.ids: list[int] = []
+        self.rows: dict[int, ContactLine] = {}
+        self._pending: set[int] = set()
+        self.epoch = 0
+        self.now = datetime.now().astimezone()
+
+    def set_ids(self, ids: list[int], now: datetime) -> None:
+        """A new list (search or sort changed): forget rows, start at the top."""
+        self.ids, self.rows, self._pending, self.now = ids, {}, set(), now
+        self.epoch += 1
+        self.virtual_size = Size(self.size.width, len(ids))
+        self.cursor = 0
+        self.scroll_to(y=0, animate=False)
+        self.refresh()
+
+    def set_rows(self, rows: dict[int, ContactLine], epoch: int) -> None:
+        """Rows read for a request of this list's current epoch."""
+        if epoch == self.epoch:
+            self.rows.update(rows)
+            self._pending.difference_update(rows)
+            self.refresh()
+
+    @property
+    def current(self) -> ContactLine | None:
+        """The contact under the cursor, if its row is loaded."""
+        if not self.ids:
+            return None
+        return self.rows.get(self.ids[min(self.cursor, len(self.ids) - 1)])
+
+    def render_line(self, y: int) -> Strip:
+        """One visible line; asks for rows it has not got."""
+        index = int(self.scroll_offset.y) + y
+        width = self.size.width
+        if index >= len(self.ids):
+            return Strip([Segment(" " * width)])
+        contact_id = self.ids[index]
+        if contact_id not in self.rows and contact_id not in self._pending:
+            self._ask(index)
+        part = "contact-list--cursor" if index == self.cursor else "contact-list--row"
+        style: Style = self.get_component_rich_style(part)
+        return Strip([Segment(line_text(self.rows.get(contact_id), width, self.now), style)])
+
+    def _ask(self, index: int) -> None:
+        start = max(0, index - self.size.height)
+        wanted = [i for i in self.ids[start : index + 2 * self.size.height] if i not in self.rows]
+        self._pending.update(wanted)
+        self.post_message(self.RowsNeeded(self, wanted, self.epoch))
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        """Keep the cursor on screen and repaint the two lines."""
+        top = int(self.scroll_offset.y)
+        if new < top:
+            self.scroll_to(y=new, animate=False)
+        elif new >= top + self.size.height:
+            self.scroll_to(y=new - self.size.height + 1, animate=False)
+        self.refresh()
+
+    def action_move(self, delta: int) -> None:
+        """Next or previous contact."""
+        if self.ids:
+            self.cursor = max(0, min(len(self.ids) - 1, self.cursor + delta))
+
+    def action_page(self, direction: int) -> None:
+        """A screenful up or down."""
+        self.action_move(direction * max(1, self.size.height - 1))
+
+    def action_edge(self, bottom: int) -> None:
+        """First or last contact."""
+        self.cursor = len(self.ids) - 1 if bottom and self.ids else 0
+
+    def on_click(self, event: events.Click) -> None:
+        """A click puts the cursor on that line."""
+        index = int(self.scroll_offset.y) + event.y
+        if 0 <= index < len(self.ids):
+            self.cursor = index
