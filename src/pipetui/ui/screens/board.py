@@ -25,7 +25,7 @@ from pipetui.domain.deal import DealStatus
 from pipetui.services import board as board_service
 from pipetui.services.workspace import Workspace
 from pipetui.ui.messages import BoardLoaded, DatabaseChanged
-from pipetui.ui.screens.board_dialogs import BoardDialogs
+from pipetui.ui.screens.board_customer import BoardCustomer
 from pipetui.ui.screens.lost_form import LostResult, lost_form
 from pipetui.ui.screens.welcome import WelcomeScreen
 from pipetui.ui.widgets.card_lines import CARD_HEIGHT
@@ -51,7 +51,7 @@ def _b(
     return Binding(key, action, description, show=show, key_display=display, id=f"board.{action}")
 
 
-class BoardScreen(BoardDialogs):
+class BoardScreen(BoardCustomer):
     """The kanban board of deals by stage, fully keyboard-driven."""
 
     BINDINGS = [
