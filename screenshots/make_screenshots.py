@@ -55,6 +55,9 @@ SHOTS: dict[str, Steps] = {
     "board-only-qualified": lambda p: _press(p, "v"),
     "funnel-pane": lambda p: _press(p, "f"),
     "funnel-screen": lambda p: _press(p, "F"),
+    "contacts": lambda p: _press(p, "C"),
+    "timeline": lambda p: _press(p, "l", "l", "l", "T"),
+    "attention": lambda p: _press(p, "a"),
 }
 
 
