@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from pipetui.domain.bant import Thresholds
-from pipetui.domain.board import rot_state
 from pipetui.domain.contact import Contact
 from pipetui.domain.followup import FollowUp
 from pipetui.domain.journey import JourneyStage, Touchpoint
@@ -134,20 +133,10 @@ def attention(db: Database, *, thresholds: Thresholds, limit: int = ATTENTION_LI
     today, now = clock.today(), clock.now()
     with db.read() as conn:
         due = [DueFollowUp(*row) for row in store.due_followups(conn, today, limit)]
-        candidates = store.open_deals_without_next_step(conn, today, limit * 5)
+        idle = store.rotting_deals(conn, today, now, limit)
         qualified = store.qualified_without_next_step(conn, today, thresholds, limit)
-    rotting = []
-    for line in candidates:
-        state = rot_state(
-            rotting_days=line.rotting_days,
-            last_activity=line.idle_since,
-            has_future_followup=False,
-            now=now,
-        )
-        if state.rotting:
-            rotting.append(RottingDeal(line, (now - line.idle_since).days))
-    rotting.sort(key=lambda r: -r.idle_days)
-    return Attention(today, due, rotting[:limit], qualified)
+    rotting = [RottingDeal(line, (now - line.idle_since).days) for line in idle]
+    return Attention(today, due, rotting, qualified)
 
 
 def contact_ids(db: Database, *, search: str = "", sort: str = "name") -> list[int]:

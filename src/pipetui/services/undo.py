@@ -100,6 +100,9 @@ def undo(db: Database, entry: AnyUndo) -> None:
         if isinstance(entry, ContactUndoEntry):
             if snapshots.capture_contact(conn, entry.before.contact_id) != entry.after:
                 raise ValidationError("undo", f"cannot undo {entry.label}: it changed since")
+            blocker = snapshots.contact_blocker(conn, entry.before)
+            if blocker is not None:
+                raise ValidationError("undo", f"cannot undo {entry.label}: {blocker}")
             snapshots.restore_contact(conn, entry.before)
             return
         if isinstance(entry, PipelineUndoEntry):

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, case, column, exists, func, select, text
+from sqlalchemy import Integer, and_, case, column, exists, func, or_, select, text
 from sqlalchemy.engine import Connection
 
 from pipetui.domain.bant import Thresholds, Verdict
@@ -221,20 +221,41 @@ def _no_next_step(today: date) -> Any:
     )
 
 
-def open_deals_without_next_step(conn: Connection, today: date, limit: int) -> list[DealLine]:
-    """Open deals in a stage with a rotting limit and no follow-up planned: the
-    candidates for rotting (the service applies the limit with the last activity)."""
-    query = (
-        select()
-        .select_from(DEAL)
-        .where(DEAL.c.status == OPEN, _no_next_step(today))
-        .order_by(DEAL.c.stage_entered_at, DEAL.c.id)
+def rotting_deals(conn: Connection, today: date, now: datetime, limit: int) -> list[DealLine]:
+    """Open deals idle longer than their stage allows and with no follow-up
+    planned: nothing since `now` − (limit + 1) days, neither entering the stage
+    nor a touchpoint on the deal or its contact (`rot_state`'s rule, in SQL, one
+    query per stage with a limit), longest idle first."""
+    lines: list[DealLine] = []
+    limits = conn.execute(
+        select(STAGE.c.id, STAGE.c.rotting_days).where(
+            STAGE.c.rotting_days.is_not(None), STAGE.c.removed.is_(False)
+        )
     )
-    return [
-        line
-        for line in _deal_lines(conn, query.where(STAGE.c.rotting_days.is_not(None)), limit)
-        if line.rotting_days is not None
-    ]
+    for stage_id, days in limits:
+        since = now - timedelta(days=int(days) + 1)
+        touched = exists().where(
+            TOUCHPOINT.c.at > since,
+            or_(
+                TOUCHPOINT.c.deal_id == DEAL.c.id,
+                and_(DEAL.c.contact_id.is_not(None), TOUCHPOINT.c.contact_id == DEAL.c.contact_id),
+            ),
+        )
+        query = (
+            select()
+            .select_from(DEAL)
+            .where(
+                DEAL.c.stage_id == stage_id,
+                DEAL.c.status == OPEN,
+                DEAL.c.stage_entered_at <= since,
+                ~touched,
+                _no_next_step(today),
+            )
+            .order_by(DEAL.c.stage_entered_at, DEAL.c.id)
+        )
+        lines += _deal_lines(conn, query, limit)
+    lines.sort(key=lambda line: (line.idle_since, line.deal_id))
+    return lines[:limit]
 
 
 def qualified_without_next_step(

@@ -156,15 +156,40 @@ def capture_contact(conn: Connection, contact_id: int) -> ContactRows:
     )
 
 
+def contact_blocker(conn: Connection, rows: ContactRows) -> str | None:
+    """Why a deleted contact cannot come back as it was, or None: one of their
+    deals was given to someone else or deleted, or a deal one of their
+    touchpoints was about is gone."""
+    wanted = set(rows.deal_ids)
+    free = {
+        int(i)
+        for (i,) in conn.execute(
+            select(DEAL.c.id).where(DEAL.c.id.in_(wanted), DEAL.c.contact_id.is_(None))
+        )
+    }
+    if free != wanted:
+        return "one of their deals was changed or deleted since"
+    linked = {t["deal_id"] for t in rows.touchpoints + rows.followups if t["deal_id"]}
+    found = {int(i) for (i,) in conn.execute(select(DEAL.c.id).where(DEAL.c.id.in_(linked)))}
+    if found != linked:
+        return "a deal their touchpoints or follow-ups were about was deleted since"
+    return None
+
+
 def restore_contact(conn: Connection, rows: ContactRows) -> None:
-    """Put a deleted contact back with its touchpoints, follow-ups and deal links."""
+    """Put a deleted contact back with their touchpoints, follow-ups and deal
+    links (the caller checked `contact_blocker`). A touchpoint or follow-up
+    whose id was taken since by a new row comes back under a new id."""
     conn.execute(delete(CONTACT).where(CONTACT.c.id == rows.contact_id))
     if rows.contact is None:
         return
     conn.execute(insert(CONTACT).values(**rows.contact))
     for table, found in ((TOUCHPOINT, rows.touchpoints), (FOLLOWUP, rows.followups)):
-        if found:
-            conn.execute(insert(table), found)
+        ids = [row["id"] for row in found]
+        taken = {int(i) for (i,) in conn.execute(select(table.c.id).where(table.c.id.in_(ids)))}
+        for row in found:
+            values = {k: v for k, v in row.items() if k != "id" or v not in taken}
+            conn.execute(insert(table).values(**values))
     if rows.deal_ids:
         conn.execute(
             update(DEAL).where(DEAL.c.id.in_(rows.deal_ids)).values(contact_id=rows.contact_id)
