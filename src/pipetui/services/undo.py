@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pipetui.domain.errors import ValidationError
 from pipetui.store import snapshots
@@ -38,16 +38,25 @@ class PipelineUndoEntry:
     after: snapshots.PipelineRows
 
 
+S = TypeVar("S")
+
+
+def _around(db: Database, capture: Callable[[Any], S], change: Callable[[], T]) -> tuple[T, S, S]:
+    """The rows `capture` reads, before and after running `change`."""
+    with db.read() as conn:
+        before = capture(conn)
+    result = change()
+    with db.read() as conn:
+        after = capture(conn)
+    return result, before, after
+
+
 def undoable(
     db: Database, deal_id: int, label: str, change: Callable[[], T]
 ) -> tuple[T, UndoEntry]:
     """Run `change` (a service call on `deal_id`) and return its result with an
     entry that can undo it."""
-    with db.read() as conn:
-        before = snapshots.capture(conn, deal_id)
-    result = change()
-    with db.read() as conn:
-        after = snapshots.capture(conn, deal_id)
+    result, before, after = _around(db, lambda c: snapshots.capture(c, deal_id), change)
     return result, UndoEntry(label, before, after)
 
 
@@ -62,11 +71,9 @@ def undoable_pipeline(
     db: Database, pipeline_id: int, label: str, change: Callable[[], T]
 ) -> tuple[T, PipelineUndoEntry]:
     """Run a stage or pipeline edit and return its result with an undo entry."""
-    with db.read() as conn:
-        before = snapshots.capture_pipeline(conn, pipeline_id)
-    result = change()
-    with db.read() as conn:
-        after = snapshots.capture_pipeline(conn, pipeline_id)
+    result, before, after = _around(
+        db, lambda c: snapshots.capture_pipeline(c, pipeline_id), change
+    )
     return result, PipelineUndoEntry(label, before, after)
 
 
@@ -83,11 +90,7 @@ def undoable_contact(
     db: Database, contact_id: int, label: str, change: Callable[[], T]
 ) -> tuple[T, ContactUndoEntry]:
     """Run a change to a contact (its deletion) and return an entry to undo it."""
-    with db.read() as conn:
-        before = snapshots.capture_contact(conn, contact_id)
-    result = change()
-    with db.read() as conn:
-        after = snapshots.capture_contact(conn, contact_id)
+    result, before, after = _around(db, lambda c: snapshots.capture_contact(c, contact_id), change)
     return result, ContactUndoEntry(label, before, after)
 
 

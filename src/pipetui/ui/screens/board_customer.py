@@ -34,14 +34,9 @@ class BoardCustomer(BoardDialogs):
 
     @work(thread=True, group="read")
     def _open_bant(self, deal_id: int) -> None:
-        from pipetui.services import deals as deal_service
-
-        try:
-            detail = deal_service.show_deal(self.workspace.db, deal_id, self.workspace.settings)
-        except ValidationError as error:
-            self.app.call_from_thread(self.notify, error.message, severity="warning")
-            return
-        self.app.call_from_thread(self.bant_form, detail.view, detail.answers, None)
+        detail = self.read_detail(deal_id)
+        if detail is not None:
+            self.app.call_from_thread(self.bant_form, detail.view, detail.answers, None)
 
     def bant_form(
         self,
@@ -154,13 +149,10 @@ class BoardCustomer(BoardDialogs):
 
     @work(thread=True, group="read")
     def _card_contact(self, deal_id: int, then: str) -> None:
-        from pipetui.services import deals as deal_service
-
-        try:
-            deal = deal_service.show_deal(self.workspace.db, deal_id).view
-        except ValidationError as error:
-            self.app.call_from_thread(self.notify, error.message, severity="warning")
+        detail = self.read_detail(deal_id)
+        if detail is None:
             return
+        deal = detail.view
         contact_id = deal.deal.contact_id
         if contact_id is None:
             self.app.call_from_thread(

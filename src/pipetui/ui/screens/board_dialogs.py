@@ -34,6 +34,7 @@ from pipetui.ui.widgets.deal_list import DealList
 from pipetui.ui.widgets.stage_column import StageColumn
 
 if TYPE_CHECKING:
+    from pipetui.services.deals import DealDetail
     from pipetui.services.undo import UndoEntry
     from pipetui.store.database import Database
     from pipetui.ui.screens.bant_form import BantFormResult
@@ -219,14 +220,21 @@ class BoardDialogs(JourneyActions):
         if self.card:
             self._open_detail(self.card.deal_id)
 
-    @work(thread=True, group="read")
-    def _open_detail(self, deal_id: int) -> None:
-        try:
-            from pipetui.services import deals as deal_service
+    def read_detail(self, deal_id: int) -> DealDetail | None:
+        """A deal's details, read in the calling worker; None (said why) when it
+        is gone."""
+        from pipetui.services import deals as deal_service
 
-            detail = deal_service.show_deal(self.workspace.db, deal_id, self.workspace.settings)
+        try:
+            return deal_service.show_deal(self.workspace.db, deal_id, self.workspace.settings)
         except ValidationError as error:
             self.app.call_from_thread(self.notify, error.message, severity="warning")
+            return None
+
+    @work(thread=True, group="read")
+    def _open_detail(self, deal_id: int) -> None:
+        detail = self.read_detail(deal_id)
+        if detail is None:
             return
         now = clock.now()
 
