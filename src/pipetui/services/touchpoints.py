@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from pipetui.domain.errors import ValidationError
-from pipetui.domain.journey import Direction, Touchpoint, check_score, resolve_kind
+from pipetui.domain.journey import Direction, JourneyStage, Touchpoint, check_score, resolve_kind
 from pipetui.domain.text import clean_text
 from pipetui.services import clock
 from pipetui.services.contacts import resolve_contact
@@ -67,3 +67,9 @@ def log_touchpoint(
                     conn, contact_id=person.id, stage=latest.journey_stage, manual=False
                 )
         return next(t for t in store.for_contact(conn, person.id) if t.id == touchpoint_id)
+
+
+def own_kinds(db: Database) -> dict[str, JourneyStage]:
+    """The kinds of touchpoint the user added, with their journey stages."""
+    with db.read() as conn:
+        return store.custom_kinds(conn)

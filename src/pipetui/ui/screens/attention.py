@@ -65,9 +65,9 @@ def attention_options(found: Attention) -> tuple[list[Option], list[Item]]:
             when = f"overdue since {f.due}" if f.overdue(found.today) else "today"
             about = _t(f.deal_title or f.contact_name)
             text = Content.assemble(
-                (f"  {when:<24}", "$text-error" if f.overdue(found.today) else "$text-warning"),
+                (f"  {when:<25}", "$text-error" if f.overdue(found.today) else "$text-warning"),
                 _t(f.title),
-                (f"  {about}" if about else "", "$text-muted"),
+                (f"  {about}" if about else "", "$foreground-muted"),
             )
             options.append(Option(text, id=f"f{f.id}"))
             items.append(_followup_item(f))
@@ -76,9 +76,9 @@ def attention_options(found: Attention) -> tuple[list[Option], list[Item]]:
         for r in found.rotting:
             line = r.line
             text = Content.assemble(
-                (f"  idle {r.idle_days} days".ljust(26), "$text-warning"),
+                (f"  idle {r.idle_days} days".ljust(27), "$text-warning"),
                 _t(line.title),
-                (f"  {_t(line.stage)} · {line.value.format()}", "$text-muted"),
+                (f"  {_t(line.stage)} · {line.value.format()}", "$foreground-muted"),
             )
             options.append(Option(text, id=f"r{line.deal_id}"))
             items.append(_deal_item(line))
@@ -86,9 +86,9 @@ def attention_options(found: Attention) -> tuple[list[Option], list[Item]]:
         heading(f"Qualified, no next step ({len(found.qualified_without_next_step)})")
         for line in found.qualified_without_next_step:
             text = Content.assemble(
-                ("  ● qualified".ljust(26), "$text-success"),
+                ("  ● qualified".ljust(27), "$text-success"),
                 _t(line.title),
-                (f"  {_t(line.stage)} · {line.value.format()}", "$text-muted"),
+                (f"  {_t(line.stage)} · {line.value.format()}", "$foreground-muted"),
             )
             options.append(Option(text, id=f"q{line.deal_id}"))
             items.append(_deal_item(line))

@@ -77,29 +77,29 @@ def detail_content(detail: DealDetail, now: datetime) -> Content:
         rows.append((criterion.label, _answer(answer)))
     parts: list[str | tuple[str, str]] = [(_t(deal.title), "bold"), "\n\n"]
     for label, value in rows:
-        parts += [(f"{label:>15}  ", "$text-muted"), value, "\n"]
-    parts += ["\n", ("History", "bold"), ("  (b: qualify)", "$text-muted"), "\n"]
+        parts += [(f"{label:>15}  ", "$foreground-muted"), value, "\n"]
+    parts += ["\n", ("History", "bold"), ("  (b: qualify)", "$foreground-muted"), "\n"]
     events = [(c.at, _change(c, detail.stage_names)) for c in detail.history]
     events += [(d.at, _t(d.change.describe())) for d in detail.answer_history]
     for at, text in sorted(events, key=lambda event: event[0]):
-        parts += [(f"  {_when(at)}  ", "$text-muted"), text, "\n"]
+        parts += [(f"  {_when(at)}  ", "$foreground-muted"), text, "\n"]
     parts += ["\n", ("Touchpoints", "bold"), "\n"]
     for t in detail.touchpoints or []:
         parts += [
-            (f"  {_when(t.at)}  ", "$text-muted"),
+            (f"  {_when(t.at)}  ", "$foreground-muted"),
             kind_label(t.kind),
             "  ",
             _t(t.summary),
             "\n",
         ]
     if not detail.touchpoints:
-        parts.append(("  none yet\n", "$text-muted"))
+        parts.append(("  none yet\n", "$foreground-muted"))
     parts += ["\n", ("Follow-ups", "bold"), "\n"]
     for f in detail.followups:
         mark = "✔" if f.done_at else "·"
         parts += [f"  {mark} {f.due.isoformat()}  ", _t(f.title), "\n"]
     if not detail.followups:
-        parts.append(("  none\n", "$text-muted"))
+        parts.append(("  none\n", "$foreground-muted"))
     return Content.assemble(*parts)
 
 

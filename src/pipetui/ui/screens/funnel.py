@@ -59,7 +59,7 @@ def check_dates(values: dict[str, str]) -> tuple[date | None, date | None]:
 
 
 def _line(parts: Parts, label: str, value: str) -> None:
-    parts.extend([(f"  {label:<16}", "$text-muted"), value, "\n"])
+    parts.extend([(f"  {label:<16}", "$foreground-muted"), value, "\n"])
 
 
 def figures_content(figures: Figures, width: int) -> Content:
@@ -73,7 +73,7 @@ def figures_content(figures: Figures, width: int) -> Content:
             f"{month.open} open · {month.open_value.format()} · ≈ {month.weighted.format()}",
         )
     if not figures.months:
-        parts.append(("  no open deals\n", "$text-muted"))
+        parts.append(("  no open deals\n", "$foreground-muted"))
     parts += ["\n", ("Lead sources", "bold $text-accent"), "\n"]
     for source in figures.sources:
         text = (
@@ -87,7 +87,7 @@ def figures_content(figures: Figures, width: int) -> Content:
             )
         _line(parts, source.source[:16], text)
     if not figures.sources:
-        parts.append(("  no deals\n", "$text-muted"))
+        parts.append(("  no deals\n", "$foreground-muted"))
     parts.append("\n")
     parts += steps_parts("Contacts by furthest journey stage", figures.journey, min(width, 100))
     return Content.assemble(*parts)

@@ -30,7 +30,7 @@ def keys_content(screen: Screen[object]) -> Content:
                 binding.description,
                 "\n",
             ]
-    parts += ["\n", ("ctrl+p  command palette · escape closes this", "$text-muted")]
+    parts += ["\n", ("ctrl+p  command palette · escape closes this", "$foreground-muted")]
     return Content.assemble(*parts)
 
 

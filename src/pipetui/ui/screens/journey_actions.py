@@ -32,13 +32,21 @@ class JourneyActions(Screen[Any]):
         """Reload what the screen shows (each screen says how)."""
 
     def log_touch(self, contact_id: int, who: str, deal_id: int | None = None) -> None:
-        """Ask for a touchpoint with contact `contact_id` (on `deal_id`) and log it."""
+        """Ask for a touchpoint with contact `contact_id` (on `deal_id`) and log it
+        (the user's own kinds are read first: the form completes and checks them)."""
+        self._touch_form(contact_id, who, deal_id)
+
+    @work(thread=True, group="read")
+    def _touch_form(self, contact_id: int, who: str, deal_id: int | None) -> None:
+        from pipetui.services.touchpoints import own_kinds
+
+        kinds = own_kinds(self.workspace.db)
 
         def done(result: TouchResult | None) -> None:
             if result is not None:
                 self._log_touch(contact_id, who, deal_id, result)
 
-        self.app.push_screen(touch_form(who), done)
+        self.app.call_from_thread(self.app.push_screen, touch_form(who, kinds), done)
 
     @work(thread=True, group="write")
     def _log_touch(self, contact_id: int, who: str, deal_id: int | None, r: TouchResult) -> None:

@@ -4,11 +4,20 @@ contact or a timeline: small forms with the same parsers as the CLI.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 
 from pipetui.domain.errors import ValidationError
-from pipetui.domain.journey import TOUCHPOINT_KINDS, Direction, check_score, kind_label
+from pipetui.domain.journey import (
+    TOUCHPOINT_KINDS,
+    Direction,
+    JourneyStage,
+    check_score,
+    kind_label,
+    resolve_kind,
+)
 from pipetui.domain.text import clean_text
 from pipetui.services import clock, inputs
 from pipetui.ui.screens.prompt import PromptForm, Spec
@@ -26,11 +35,15 @@ class TouchResult:
     score: int | None
 
 
-def check_touch(values: dict[str, str]) -> TouchResult:
-    """Kind is required (any spelling: "quote requested"); the rest optional."""
+def check_touch(
+    values: dict[str, str], custom_kinds: Mapping[str, JourneyStage] | None = None
+) -> TouchResult:
+    """Kind is required (any spelling: "quote requested", built in or the
+    user's own); the rest optional."""
     kind = values["kind"].strip()
     if not kind:
         raise ValidationError("kind", "what happened? e.g. call, meeting, proposal sent")
+    resolve_kind(kind, custom_kinds)
     direction_text = values["direction"].strip().casefold()
     direction = None
     if direction_text:
@@ -49,9 +62,11 @@ def check_touch(values: dict[str, str]) -> TouchResult:
     )
 
 
-def touch_form(who: str, custom_kinds: tuple[str, ...] = ()) -> PromptForm[TouchResult]:
+def touch_form(
+    who: str, custom_kinds: Mapping[str, JourneyStage] | None = None
+) -> PromptForm[TouchResult]:
     """The "log a touchpoint" dialog for `who` (a contact, or a deal's contact)."""
-    kinds = tuple(kind_label(k) for k in (*TOUCHPOINT_KINDS, *custom_kinds))
+    kinds = tuple(kind_label(k) for k in (*TOUCHPOINT_KINDS, *(custom_kinds or {})))
     return PromptForm(
         f"Log a touchpoint: {who}",
         [
@@ -62,7 +77,7 @@ def touch_form(who: str, custom_kinds: tuple[str, ...] = ()) -> PromptForm[Touch
             Spec("at", "When (empty: now)", placeholder="YYYY-MM-DDTHH:MM"),
             Spec("score", "Score 0–10 (optional, e.g. NPS)"),
         ],
-        check_touch,
+        partial(check_touch, custom_kinds=custom_kinds),
     )
 
 

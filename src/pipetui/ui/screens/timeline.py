@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 Parts = list[str | tuple[str, str]]
 
 STAGE_STYLES = {
-    JourneyStage.AWARENESS: "$text-muted",
+    JourneyStage.AWARENESS: "$foreground-muted",
     JourneyStage.INTEREST: "$text-primary",
     JourneyStage.CONSIDERATION: "$text-accent",
     JourneyStage.INTENT: "$text-warning",
@@ -45,18 +45,18 @@ def _t(text: str | None) -> str:
 def timeline_content(timeline: ContactTimeline) -> Content:
     """The whole timeline as styled plain text (user text is never markup)."""
     contact = timeline.contact
-    parts: Parts = [(_t(contact.name), "bold"), ("  " + _t(contact.company), "$text-muted")]
+    parts: Parts = [(_t(contact.name), "bold"), ("  " + _t(contact.company), "$foreground-muted")]
     stage = timeline.stage.value if timeline.stage else "no touchpoint yet"
-    parts += ["\n", ("Stage ", "$text-muted"), (stage, _style(timeline.stage)), "\n"]
-    parts.append(("Path  ", "$text-muted"))
+    parts += ["\n", ("Stage ", "$foreground-muted"), (stage, _style(timeline.stage)), "\n"]
+    parts.append(("Path  ", "$foreground-muted"))
     for i, step in enumerate(timeline.path):
         parts += [" → " if i else "", (step.value, _style(step))]
     parts += ["" if timeline.path else "—", "\n"]
-    parts += [("NPS   ", "$text-muted"), timeline.nps.text(), "    "]
-    parts += [("Lifetime value ", "$text-muted"), timeline.lifetime_value.format()]
+    parts += [("NPS   ", "$foreground-muted"), timeline.nps.text(), "    "]
+    parts += [("Lifetime value ", "$foreground-muted"), timeline.lifetime_value.format()]
     parts += [f" ({timeline.purchases} won)" if timeline.purchases else "", "\n"]
     for f in timeline.followups:
-        parts += [("Next  ", "$text-muted"), f"{f.due.isoformat()}  {_t(f.title)}\n"]
+        parts += [("Next  ", "$foreground-muted"), f"{f.due.isoformat()}  {_t(f.title)}\n"]
     parts.append("\n")
     day = None
     for entry in timeline.entries:
@@ -69,7 +69,7 @@ def timeline_content(timeline: ContactTimeline) -> Content:
         if local.date() != day:
             day = local.date()
             parts += ["\n", (f"{day:%A %d %B %Y}", "bold"), "\n"]
-        parts.append((f"  {local:%H:%M}  ", "$text-muted"))
+        parts.append((f"  {local:%H:%M}  ", "$foreground-muted"))
         if entry.touchpoint is not None:
             t = entry.touchpoint
             parts += [("● ", _style(t.journey_stage)), (kind_label(t.kind), "bold")]
@@ -79,7 +79,7 @@ def timeline_content(timeline: ContactTimeline) -> Content:
             ]
             extras = [e for e in extras if e]
             if extras:
-                parts.append((f" ({', '.join(extras)})", "$text-muted"))
+                parts.append((f" ({', '.join(extras)})", "$foreground-muted"))
             if t.score is not None:
                 parts.append(f" · score {t.score}")
             if t.summary:
@@ -88,14 +88,16 @@ def timeline_content(timeline: ContactTimeline) -> Content:
         elif entry.deal_event is not None:
             parts += [("◆ ", "$text-accent"), _t(entry.deal_event.text()), "\n"]
     if not timeline.entries:
-        parts.append(("No touchpoints yet: t logs one.\n", "$text-muted"))
+        parts.append(("No touchpoints yet: t logs one.\n", "$foreground-muted"))
     if timeline.truncated:
-        parts.append(("\nOlder entries: pipetui contact timeline NAME --json\n", "$text-muted"))
+        parts.append(
+            ("\nOlder entries: pipetui contact timeline NAME --json\n", "$foreground-muted")
+        )
     return Content.assemble(*parts)
 
 
 def _style(stage: JourneyStage | None) -> str:
-    return STAGE_STYLES.get(stage, "") if stage else "$text-muted"
+    return STAGE_STYLES.get(stage, "") if stage else "$foreground-muted"
 
 
 class TimelineScreen(JourneyActions):

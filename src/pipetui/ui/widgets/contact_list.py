@@ -15,6 +15,7 @@ from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
+from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -27,6 +28,21 @@ if TYPE_CHECKING:
     from pipetui.store.journey import ContactLine
 
 COLUMNS = (("Name", 28), ("Company", 20), ("Stage", 14), ("Last touch", 12), ("Next step", 11))
+VALUE_WIDTH = 14
+
+
+def widths(width: int) -> list[int]:
+    """Column widths for a line `width` cells wide: name and company give way
+    first (down to 12 and 8) so the value stays visible on 80 columns."""
+    sizes = [w for _, w in COLUMNS]
+    spare = width - (sum(sizes) + len(sizes) + VALUE_WIDTH)
+    if spare < 0:
+        cut_name = min(sizes[0] - 12, (-spare + 1) // 2)
+        sizes[0] -= cut_name
+        spare += cut_name
+    if spare < 0:
+        sizes[1] = max(8, sizes[1] + spare)
+    return sizes
 
 
 def _cell(text: str, width: int) -> str:
@@ -50,14 +66,18 @@ def line_text(line: ContactLine | None, width: int, now: datetime) -> str:
         touched,
         line.next_followup.isoformat() if line.next_followup else "—",
     )
-    text = " ".join(_cell(c, w) for c, (_, w) in zip(cells, COLUMNS, strict=True))
+    text = " ".join(_cell(c, w) for c, w in zip(cells, widths(width), strict=True))
     value = " · ".join(line.open_value[c].short() for c in line.open_value) or "—"
     return _cell(f"{text} {value}", width)
 
 
 def header_text(width: int) -> str:
     """The column titles."""
-    return _cell(" ".join(_cell(t, w) for t, w in COLUMNS) + " Open value", width)
+    titles = (t for t, _ in COLUMNS)
+    return _cell(
+        " ".join(_cell(t, w) for t, w in zip(titles, widths(width), strict=True)) + " Open value",
+        width,
+    )
 
 
 class ContactList(ScrollView, can_focus=True):
@@ -65,12 +85,12 @@ class ContactList(ScrollView, can_focus=True):
 
     COMPONENT_CLASSES = {"contact-list--cursor", "contact-list--row"}
     BINDINGS = [
-        ("down,j", "move(1)", "Next"),
-        ("up,k", "move(-1)", "Previous"),
-        ("pagedown", "page(1)", "Page down"),
-        ("pageup", "page(-1)", "Page up"),
-        ("home,g", "edge(0)", "Top"),
-        ("end,G", "edge(1)", "Bottom"),
+        Binding("down,j", "move(1)", "Next", show=False),
+        Binding("up,k", "move(-1)", "Previous", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("home,g", "edge(0)", "Top", show=False),
+        Binding("end,G", "edge(1)", "Bottom", show=False),
     ]
 
     cursor: reactive[int] = reactive(0, layout=False, always_update=True)
@@ -119,7 +139,7 @@ class ContactList(ScrollView, can_focus=True):
         index = int(self.scroll_offset.y) + y
         width = self.size.width
         if index >= len(self.ids):
-            return Strip([Segment(" " * width)])
+            return Strip([Segment(" " * width, self.get_component_rich_style("contact-list--row"))])
         contact_id = self.ids[index]
         if contact_id not in self.rows and contact_id not in self._pending:
             self._ask(index)

@@ -72,11 +72,11 @@ def funnel_parts(funnel: Funnel, width: int) -> Parts:
                 f" · {days_text(stage.avg_days_in_stage)} in stage\n"
                 if stage.reached
                 else "  no deal reached it\n",
-                "$text-muted",
+                "$foreground-muted",
             ),
         ]
     if not funnel.stages:
-        parts.append(("This pipeline has no stages.\n", "$text-muted"))
+        parts.append(("This pipeline has no stages.\n", "$foreground-muted"))
     rows = [
         ("Won/lost/open", f"{funnel.won} / {funnel.lost} / {funnel.open}"),
         ("Win rate", percent_text(funnel.win_rate)),
@@ -89,7 +89,7 @@ def funnel_parts(funnel: Funnel, width: int) -> Parts:
     ]
     parts.append("\n")
     for label, value in rows:
-        parts += [(f"{label:<14}", "$text-muted"), value, "\n"]
+        parts += [(f"{label:<14}", "$foreground-muted"), value, "\n"]
     return parts
 
 
@@ -111,9 +111,12 @@ def steps_parts(title: str, steps: Steps, width: int) -> Parts:
             (f"{step.name:<14}", "bold" if neck else ""),
             (_bar(step.reached, most, max(4, width - 40)), "$text-warning" if neck else "$primary"),
             f" {step.reached}",
-            (f"  → {percent_text(step.conversion_to_next)} · −{step.drop_off}\n", "$text-muted"),
+            (
+                f"  → {percent_text(step.conversion_to_next)} · −{step.drop_off}\n",
+                "$foreground-muted",
+            ),
         ]
-    parts += [("Overall ", "$text-muted"), percent_text(steps.overall_conversion), "\n"]
+    parts += [("Overall ", "$foreground-muted"), percent_text(steps.overall_conversion), "\n"]
     return parts
 
 

@@ -33,7 +33,7 @@ def header_content(summary: ColumnSummary) -> Content:
             f"{stage.probability}% ≈ "
             + (" · ".join(summary.weighted_value[c].short() for c in summary.weighted_value) or "—")
             + rot,
-            "$text-muted",
+            "$foreground-muted",
         ),
     )
 

@@ -54,7 +54,9 @@ class StatusPicker(Widget, can_focus=True):
         parts: list[str | tuple[str, str]] = []
         for i, answer in enumerate(OPTIONS):
             word = f" {i + 1} {answer.value} "
-            parts.append((word, _CHOSEN[answer]) if answer is self.value else (word, "$text-muted"))
+            parts.append(
+                (word, _CHOSEN[answer]) if answer is self.value else (word, "$foreground-muted")
+            )
             parts.append(" ")
         return Content.assemble(*parts)
 
