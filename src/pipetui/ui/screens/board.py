@@ -125,6 +125,7 @@ class BoardScreen(BoardCustomer):
         """Import the use cases and open the full store now, off the first frame,
         so the first key that writes does not wait for them."""
         from pipetui.services import deals, pipelines, undo  # noqa: F401
+        from pipetui.ui.screens import bant_form, deal_detail, deal_form, journey_forms  # noqa: F401
 
         self.workspace.db  # noqa: B018  (opens the full store)
         # Everything loaded so far lives as long as the app: keep it out of the

@@ -10,16 +10,18 @@ Between `BoardDialogs` (loading, changing deals, their forms) and
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 
 from pipetui.domain.bant import CriterionAnswer
 from pipetui.domain.deal import DealView
 from pipetui.domain.errors import ValidationError
-from pipetui.ui.screens.bant_form import BantForm, BantFormResult
 from pipetui.ui.screens.board_dialogs import BoardDialogs
 from pipetui.ui.screens.opener import open_screen
+
+if TYPE_CHECKING:
+    from pipetui.ui.screens.bant_form import BantFormResult
 
 
 class BoardCustomer(BoardDialogs):
@@ -53,6 +55,8 @@ class BoardCustomer(BoardDialogs):
                 self._save_bant(view, answers, result)
 
         draft, error = (retry[0].draft, retry[1]) if retry else (None, None)
+        from pipetui.ui.screens.bant_form import BantForm  # not needed for the first frame
+
         form = BantForm(
             view.deal.title,
             answers,

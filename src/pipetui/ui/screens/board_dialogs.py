@@ -25,8 +25,6 @@ from pipetui.services import board as board_service
 from pipetui.services import clock
 from pipetui.services.workspace import Workspace
 from pipetui.ui.messages import BoardLoaded, DealChanged
-from pipetui.ui.screens.deal_detail import DealDetailScreen
-from pipetui.ui.screens.deal_form import DealForm, DealFormResult
 from pipetui.ui.screens.journey_actions import JourneyActions
 from pipetui.ui.screens.opener import open_screen
 from pipetui.ui.screens.pipeline_picker import PipelinePicker
@@ -38,6 +36,7 @@ if TYPE_CHECKING:
     from pipetui.services.undo import UndoEntry
     from pipetui.store.database import Database
     from pipetui.ui.screens.bant_form import BantFormResult
+    from pipetui.ui.screens.deal_form import DealFormResult
 
 
 class BoardDialogs(JourneyActions):
@@ -242,6 +241,8 @@ class BoardDialogs(JourneyActions):
             if action == "qualify":
                 self.bant_form(detail.view, detail.answers, None)
 
+        from pipetui.ui.screens.deal_detail import DealDetailScreen
+
         self.app.call_from_thread(
             open_screen, self.app, lambda: DealDetailScreen(detail, now), then
         )
@@ -288,6 +289,8 @@ class BoardDialogs(JourneyActions):
                 self._edit_deal(heading, deal_id, view, result)
 
         draft, error = (retry[0].raw, retry[1]) if retry else (None, None)
+        from pipetui.ui.screens.deal_form import DealForm
+
         self.app.push_screen(DealForm(heading, currency, view, draft=draft, error=error), save)
 
     def _edit_deal(

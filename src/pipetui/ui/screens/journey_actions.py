@@ -8,19 +8,16 @@ A mixin for screens with a `workspace`; writes run in thread workers and call
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.screen import Screen
 
 from pipetui.domain.errors import ValidationError
 from pipetui.services.workspace import Workspace
-from pipetui.ui.screens.journey_forms import (
-    FollowUpResult,
-    TouchResult,
-    followup_form,
-    touch_form,
-)
+
+if TYPE_CHECKING:
+    from pipetui.ui.screens.journey_forms import FollowUpResult, TouchResult
 
 
 class JourneyActions(Screen[Any]):
@@ -39,6 +36,7 @@ class JourneyActions(Screen[Any]):
     @work(thread=True, group="read")
     def _touch_form(self, contact_id: int, who: str, deal_id: int | None) -> None:
         from pipetui.services.touchpoints import own_kinds
+        from pipetui.ui.screens.journey_forms import touch_form
 
         kinds = own_kinds(self.workspace.db)
 
@@ -72,6 +70,7 @@ class JourneyActions(Screen[Any]):
         self, about: str, *, deal_id: int | None = None, contact_id: int | None = None
     ) -> None:
         """Ask for a next step on a deal or a contact and add it."""
+        from pipetui.ui.screens.journey_forms import followup_form
 
         def done(result: FollowUpResult | None) -> None:
             if result is not None:

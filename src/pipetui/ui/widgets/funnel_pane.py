@@ -14,7 +14,6 @@ from rich.cells import cell_len, set_cell_size
 from textual.content import Content
 from textual.widgets import Static
 
-from pipetui.domain.funnel import days_text, percent_text
 from pipetui.domain.money import MoneyTotals
 from pipetui.domain.text import clean_text
 
@@ -57,6 +56,8 @@ def _money(totals: MoneyTotals, width: int) -> str:
 
 def funnel_parts(funnel: Funnel, width: int) -> Parts:
     """The stages with their bars, then the pipeline's figures."""
+    from pipetui.domain.funnel import days_text, percent_text  # only once shown
+
     parts: Parts = []
     most = max((s.reached for s in funnel.stages), default=0)
     bar_width = max(4, width - 8)
@@ -103,6 +104,8 @@ def funnel_content(report: FunnelReport, width: int) -> Content:
 
 def steps_parts(title: str, steps: Steps, width: int) -> Parts:
     """A plain funnel of counts (contacts by journey stage)."""
+    from pipetui.domain.funnel import percent_text
+
     parts: Parts = [(title, "bold $text-accent"), "\n"]
     most = max((s.reached for s in steps.steps), default=0)
     for step in steps.steps:
