@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
@@ -210,11 +210,13 @@ def _apply(conn: Connection, facts: dict[Key, Vector], sign: int = 1) -> None:
     conn.execute(statement, rows)
     # A bucket nothing contributes to any more goes: the summary holds only
     # what the deals add up to, whatever path led there.
+    keys = ("pipeline_id", "day", "fact", "stage_id", "currency")
     conn.execute(
         delete(FUNNEL_FACT).where(
-            FUNNEL_FACT.c.pipeline_id.in_({row["pipeline_id"] for row in rows}),
+            *(FUNNEL_FACT.c[k] == bindparam(f"k_{k}") for k in keys),
             *(FUNNEL_FACT.c[name] == 0 for name in VALUES),
-        )
+        ),
+        [{f"k_{k}": row[k] for k in keys} for row in rows],
     )
 
 
