@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from table_dump import dump
 
 from pipetui.domain.bant import Answer, AnswerPatch, Thresholds
 from pipetui.domain.errors import NotFoundError, ValidationError
@@ -48,7 +49,6 @@ from pipetui.services.touchpoints import log_touchpoint
 from pipetui.services.undo import undo, undoable_contact
 from pipetui.store.database import Database, open_database
 
-Dump = dict[str, list[tuple[Any, ...]]]
 DAY = timedelta(days=1)
 HEBREW, ARABIC = "דנה כהן", "فاطمة الزهراء"
 
@@ -105,29 +105,6 @@ def new_deal(
     return deals.add_deal(
         db, title=title, value=Money(value, currency), stage=stage, contact=contact
     ).view.deal.id
-
-
-def dump(db: Database) -> Dump:
-    """Every row of every table; the funnel summary by what it holds, not its ids."""
-    with db.read() as conn:
-        names = [
-            name
-            for (name,) in conn.exec_driver_sql(
-                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
-            )
-        ]
-        return {
-            name: [tuple(row) for row in conn.exec_driver_sql(_select_all(name))] for name in names
-        }
-
-
-def _select_all(table: str) -> str:
-    if table == "funnel_fact":
-        return (
-            "SELECT pipeline_id, day, fact, stage_id, currency, n, amount, amount_own,"
-            " ms, open_n, open_start FROM funnel_fact ORDER BY 1, 2, 3, 4, 5"
-        )
-    return f'SELECT * FROM "{table}" ORDER BY 1'
 
 
 def describe(entry: TimelineEntry) -> tuple[Any, ...]:

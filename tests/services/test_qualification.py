@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from table_dump import dump
 
 from pipetui.domain.bant import (
     Answer,
@@ -34,7 +35,6 @@ from pipetui.store.database import Database, open_database
 YES, NO, PARTIAL, UNKNOWN = Answer.YES, Answer.NO, Answer.PARTIAL, Answer.UNKNOWN
 HEBREW = "דוד כהן, סמנכ״ל כספים"
 ARABIC = "نحتاج إلى نظام جديد"
-Dump = dict[str, list[tuple[Any, ...]]]
 
 
 def _at(day: int, hour: int = 10) -> datetime:
@@ -63,31 +63,6 @@ def _new_deal(db: Database, title: str = "Acme rollout") -> int:
     return deals.add_deal(
         db, title=title, value=Money(500_000, "USD"), stage="Proposal"
     ).view.deal.id
-
-
-def _dump(db: Database) -> Dump:
-    """Every row of every table, straight from SQL."""
-    with db.read() as conn:
-        names = [
-            name
-            for (name,) in conn.exec_driver_sql(
-                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
-            )
-        ]
-        return {
-            name: [tuple(row) for row in conn.exec_driver_sql(_select_all(name))] for name in names
-        }
-
-
-def _select_all(table: str) -> str:
-    """The funnel summary is compared by what it holds, not by its row ids: a
-    bucket emptied and filled again is the same bucket."""
-    if table == "funnel_fact":
-        return (
-            "SELECT pipeline_id, day, fact, stage_id, currency, n, amount, amount_own,"
-            " ms, open_n, open_start FROM funnel_fact ORDER BY 1, 2, 3, 4, 5"
-        )
-    return f'SELECT * FROM "{table}"'
 
 
 def _change_rows(db: Database) -> list[tuple[Any, ...]]:
@@ -171,11 +146,11 @@ def test_qualifying_marks_the_deal_updated(
 
 def test_an_empty_patch_is_refused(db: Database) -> None:
     deal_id = _new_deal(db)
-    before = _dump(db)
+    before = dump(db)
     with pytest.raises(ValidationError) as caught:
         qualify_deal(db, deal_id, {})
     assert caught.value.field == "bant"
-    assert _dump(db) == before
+    assert dump(db) == before
 
 
 # --- The history of answers ------------------------------------------------------
@@ -227,13 +202,13 @@ def test_an_unchanged_resave_writes_no_history_and_does_not_touch_the_deal(
         "authority": {"status": PARTIAL, "who": HEBREW},
     }
     qualify_deal(db, deal_id, patch)
-    before = _dump(db)
+    before = dump(db)
 
     set_now(_at(25))
     again = qualify_deal(db, deal_id, patch)
 
     assert again.changes == []
-    assert _dump(db) == before
+    assert dump(db) == before
     assert again.assessment == assess(deals.show_deal(db, deal_id).answers)
 
 
@@ -294,23 +269,23 @@ def test_bad_input_names_the_field_and_writes_nothing(
 ) -> None:
     deal_id = _new_deal(db)
     qualify_deal(db, deal_id, {"authority": {"status": PARTIAL}})
-    before = _dump(db)
+    before = dump(db)
 
     set_now(_at(24))
     with pytest.raises(ValidationError) as caught:
         qualify_deal(db, deal_id, patch)
 
     assert caught.value.field == field
-    assert _dump(db) == before
+    assert dump(db) == before
 
 
 def test_qualifying_a_missing_deal_is_not_found(db: Database) -> None:
     _new_deal(db)
-    before = _dump(db)
+    before = dump(db)
     with pytest.raises(NotFoundError) as caught:
         qualify_deal(db, 999, {"budget": {"status": YES}})
     assert caught.value.field == "deal"
-    assert _dump(db) == before
+    assert dump(db) == before
 
 
 # --- Dropping a lead -------------------------------------------------------------
@@ -354,13 +329,13 @@ def test_custom_thresholds_choose_which_no_is_named(db: Database) -> None:
 def test_nothing_answered_no_refuses_to_disqualify_and_writes_nothing(db: Database) -> None:
     deal_id = _new_deal(db)
     qualify_deal(db, deal_id, {"budget": {"status": PARTIAL}, "authority": {"status": UNKNOWN}})
-    before = _dump(db)
+    before = dump(db)
 
     with pytest.raises(ValidationError) as caught:
         disqualify_deal(db, deal_id)
 
     assert caught.value.field == "bant"
-    assert _dump(db) == before
+    assert dump(db) == before
 
 
 @pytest.mark.parametrize("closed", ["won", "lost"])
@@ -371,20 +346,20 @@ def test_a_deal_that_is_not_open_cannot_be_disqualified(db: Database, closed: st
         deals.win_deal(db, deal_id)
     else:
         deals.lose_deal(db, deal_id, reason="Went with a competitor")
-    before = _dump(db)
+    before = dump(db)
 
     with pytest.raises(ValidationError) as caught:
         disqualify_deal(db, deal_id)
 
     assert caught.value.field == "deal"
-    assert _dump(db) == before
+    assert dump(db) == before
 
 
 def test_disqualifying_a_missing_deal_is_not_found(db: Database) -> None:
-    before = _dump(db)
+    before = dump(db)
     with pytest.raises(NotFoundError):
         disqualify_deal(db, 999, {"budget": {"status": NO}})
-    assert _dump(db) == before
+    assert dump(db) == before
 
 
 def test_disqualify_with_answers_saves_them_and_closes_together(
@@ -413,30 +388,30 @@ def test_disqualify_with_answers_saves_them_and_closes_together(
 def test_disqualify_with_answers_on_a_lost_deal_saves_no_answers(db: Database) -> None:
     deal_id = _new_deal(db)
     deals.lose_deal(db, deal_id, reason="No reply")
-    before = _dump(db)
+    before = dump(db)
 
     with pytest.raises(ValidationError):
         disqualify_deal(db, deal_id, {"budget": {"status": NO, "note": "frozen budget"}})
 
-    assert _dump(db) == before
+    assert dump(db) == before
 
 
 def test_disqualify_with_answers_that_leave_no_no_saves_none_of_them(db: Database) -> None:
     deal_id = _new_deal(db)
-    before = _dump(db)
+    before = dump(db)
 
     with pytest.raises(ValidationError) as caught:
         disqualify_deal(db, deal_id, {"budget": {"status": YES}, "need": {"status": PARTIAL}})
 
     assert caught.value.field == "bant"
-    assert _dump(db) == before
+    assert dump(db) == before
 
 
 def test_when_closing_fails_the_answers_given_with_it_are_not_saved(
     db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     deal_id = _new_deal(db)
-    before = _dump(db)
+    before = dump(db)
 
     def fail(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk full")
@@ -445,16 +420,16 @@ def test_when_closing_fails_the_answers_given_with_it_are_not_saved(
     with pytest.raises(RuntimeError, match="disk full"):
         disqualify_deal(db, deal_id, {"budget": {"status": NO, "amount": Money(0, "USD")}})
 
-    assert _dump(db) == before
+    assert dump(db) == before
 
 
 def test_bad_answers_given_with_a_disqualify_close_nothing(db: Database) -> None:
     deal_id = _new_deal(db)
-    before = _dump(db)
+    before = dump(db)
     with pytest.raises(ValidationError) as caught:
         disqualify_deal(db, deal_id, {"budget": {"status": NO}, "need": {"who": "Dana"}})
     assert caught.value.field == "need-who"
-    assert _dump(db) == before
+    assert dump(db) == before
 
 
 # --- Undo ------------------------------------------------------------------------
@@ -466,7 +441,7 @@ def test_undoing_a_qualify_restores_answers_history_and_deal_exactly(
     deal_id = _new_deal(db)
     set_now(_at(21))
     qualify_deal(db, deal_id, {"budget": {"status": PARTIAL, "amount": Money(900, "USD")}})
-    before = _dump(db)
+    before = dump(db)
 
     set_now(_at(22))
     result, entry = undoable(
@@ -483,11 +458,11 @@ def test_undoing_a_qualify_restores_answers_history_and_deal_exactly(
         ),
     )
     assert len(result.changes) == 2
-    assert _dump(db) != before
+    assert dump(db) != before
 
     undo(db, entry)
 
-    assert _dump(db) == before
+    assert dump(db) == before
     detail = deals.show_deal(db, deal_id)
     assert detail.answers == {"budget": CriterionAnswer(PARTIAL, amount=Money(900, "USD"))}
     assert [h.at for h in detail.answer_history] == [_at(21)]
@@ -496,12 +471,12 @@ def test_undoing_a_qualify_restores_answers_history_and_deal_exactly(
 
 def test_undoing_the_first_qualify_leaves_no_answers(db: Database) -> None:
     deal_id = _new_deal(db)
-    before = _dump(db)
+    before = dump(db)
     _, entry = undoable(
         db, deal_id, "qualify", lambda: qualify_deal(db, deal_id, {"need": {"status": YES}})
     )
     undo(db, entry)
-    assert _dump(db) == before
+    assert dump(db) == before
     assert deals.show_deal(db, deal_id).answer_history == []
 
 
@@ -510,7 +485,7 @@ def test_undoing_a_disqualify_reopens_the_deal_and_restores_its_answers(
 ) -> None:
     deal_id = _new_deal(db)
     qualify_deal(db, deal_id, {"budget": {"status": PARTIAL}})
-    before = _dump(db)
+    before = dump(db)
 
     set_now(_at(24))
     (_, reason), entry = undoable(
@@ -523,7 +498,7 @@ def test_undoing_a_disqualify_reopens_the_deal_and_restores_its_answers(
 
     undo(db, entry)
 
-    assert _dump(db) == before
+    assert dump(db) == before
     detail = deals.show_deal(db, deal_id)
     assert detail.view.deal.status is DealStatus.OPEN
     assert detail.view.deal.lost_reason is None
@@ -537,12 +512,12 @@ def test_undo_refuses_when_an_answer_changed_since(db: Database) -> None:
         db, deal_id, "qualify", lambda: qualify_deal(db, deal_id, {"budget": {"status": YES}})
     )
     qualify_deal(db, deal_id, {"need": {"status": PARTIAL}})
-    after_newer = _dump(db)
+    after_newer = dump(db)
 
     with pytest.raises(ValidationError, match="changed since"):
         undo(db, entry)
 
-    assert _dump(db) == after_newer
+    assert dump(db) == after_newer
 
 
 # --- Deleting --------------------------------------------------------------------
@@ -578,11 +553,11 @@ def test_undoing_a_delete_brings_back_the_answers_and_their_history(db: Database
     deal_id = _new_deal(db)
     qualify_deal(db, deal_id, {"authority": {"status": PARTIAL, "who": HEBREW}})
     qualify_deal(db, deal_id, {"authority": {"status": YES}})
-    before = _dump(db)
+    before = dump(db)
 
     _, entry = undoable(db, deal_id, "delete", lambda: deals.delete_deal(db, deal_id))
     assert _change_rows(db) == []
     undo(db, entry)
 
-    assert _dump(db) == before
+    assert dump(db) == before
     assert len(deals.show_deal(db, deal_id).answer_history) == 2
