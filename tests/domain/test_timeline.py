@@ -234,7 +234,7 @@ def test_nps_agrees_with_a_brute_force_count(scores: list[int]) -> None:
     )
     number = counted.text().split(" ")[0]
     assert int(number) == int(rounded)
-    assert number.startswith(("+", "-"))
+    assert number.startswith(("+", "-")) or number == "0"
 
 
 def test_every_touchpoint_score_is_an_answer_including_zero() -> None:
@@ -336,3 +336,7 @@ def test_a_follow_up_is_due_today_or_overdue() -> None:
     assert is_due(today, today)
     assert is_due(today - DAY, today)
     assert not is_due(today + DAY, today)
+
+
+def test_an_nps_of_zero_has_no_sign() -> None:
+    assert nps([9, 0, 7]).text() == "0 (3 answers)"

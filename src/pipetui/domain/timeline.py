@@ -77,7 +77,8 @@ class Nps:
         if score is None:
             return "—"
         whole = int(score + Fraction(1, 2)) if score >= 0 else -int(-score + Fraction(1, 2))
-        return f"{whole:+d} ({self.answers} answer{'s' if self.answers != 1 else ''})"
+        sign = f"{whole:+d}" if whole else "0"
+        return f"{sign} ({self.answers} answer{'s' if self.answers != 1 else ''})"
 
 
 def nps(scores: Iterable[int]) -> Nps:

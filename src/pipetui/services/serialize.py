@@ -396,4 +396,5 @@ def timeline_json(timeline: ContactTimeline) -> dict[str, Any]:
         "purchases": timeline.purchases,
         "followups": [followup_json(f) for f in timeline.followups],
         "entries": entries,
+        "truncated": timeline.truncated,
     }
