@@ -8,29 +8,13 @@ needs the past moves it with `clock_at`.
 
 from __future__ import annotations
 
-import os
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from cli_harness import NOW, Cli
 
 ClockAt = Callable[[str], None]
-
-
-@pytest.fixture(autouse=True)
-def _utc() -> Iterator[None]:
-    """Local time is UTC: text output shows local times, `today` is a local date."""
-    before = os.environ.get("TZ")
-    os.environ["TZ"] = "UTC"
-    time.tzset()
-    yield
-    if before is None:
-        os.environ.pop("TZ", None)
-    else:
-        os.environ["TZ"] = before
-    time.tzset()
 
 
 @pytest.fixture

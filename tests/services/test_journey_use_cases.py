@@ -9,8 +9,6 @@ The clock is frozen through PIPETUI_NOW; local time is UTC.
 
 from __future__ import annotations
 
-import os
-import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -59,20 +57,6 @@ def at(month: int, day: int, hour: int = 10) -> datetime:
 
 NOW = at(11, 20)
 TODAY = NOW.date()
-
-
-@pytest.fixture(autouse=True)
-def _utc() -> Iterator[None]:
-    """Local time is UTC, so "today" is the frozen moment's UTC date."""
-    before = os.environ.get("TZ")
-    os.environ["TZ"] = "UTC"
-    time.tzset()
-    yield
-    if before is None:
-        os.environ.pop("TZ", None)
-    else:
-        os.environ["TZ"] = before
-    time.tzset()
 
 
 @pytest.fixture

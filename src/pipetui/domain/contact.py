@@ -13,6 +13,10 @@ from pipetui.domain.text import clean_text
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
+CONTACT_SORTS = ("name", "last touch", "value")
+"""How the contacts list can be ordered (the first is the default)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Contact:
     """A person, with every text field in any script, kept exactly."""

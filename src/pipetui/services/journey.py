@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from pipetui.domain.bant import Thresholds
-from pipetui.domain.contact import Contact
+from pipetui.domain.contact import CONTACT_SORTS, Contact
+from pipetui.domain.errors import ValidationError
 from pipetui.domain.followup import FollowUp
 from pipetui.domain.journey import JourneyStage, Touchpoint
 from pipetui.domain.money import MoneyTotals
@@ -141,10 +142,8 @@ def attention(db: Database, *, thresholds: Thresholds, limit: int = ATTENTION_LI
 
 def contact_ids(db: Database, *, search: str = "", sort: str = "name") -> list[int]:
     """The contacts matching `search` in `sort` order (ids only)."""
-    if sort not in store.SORTS:
-        from pipetui.domain.errors import ValidationError
-
-        raise ValidationError("sort", f"sort by {', '.join(store.SORTS)}")
+    if sort not in CONTACT_SORTS:
+        raise ValidationError("sort", f"sort by {', '.join(CONTACT_SORTS)}")
     with db.read() as conn:
         return store.contact_ids(conn, search=search, sort=sort)
 

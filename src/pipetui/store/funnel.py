@@ -39,17 +39,22 @@ class Cohort:
     until: datetime | None = None
 
 
-def _created(column: Any, cohort: Cohort) -> list[ColumnElement[bool]]:
+def _created(
+    column: Any, since: datetime | None, until: datetime | None
+) -> list[ColumnElement[bool]]:
     where = []
-    if cohort.since is not None:
-        where.append(column >= cohort.since)
-    if cohort.until is not None:
-        where.append(column < cohort.until)
+    if since is not None:
+        where.append(column >= since)
+    if until is not None:
+        where.append(column < until)
     return where
 
 
 def _deals(cohort: Cohort) -> list[ColumnElement[bool]]:
-    return [DEAL.c.pipeline_id == cohort.pipeline_id, *_created(DEAL.c.created_at, cohort)]
+    return [
+        DEAL.c.pipeline_id == cohort.pipeline_id,
+        *_created(DEAL.c.created_at, cohort.since, cohort.until),
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,7 +189,7 @@ def journey_furthest(
     tops = (
         select(visited.c.contact_id, func.max(rank).label("top"))
         .join(CONTACT, CONTACT.c.id == visited.c.contact_id)
-        .where(*_created(CONTACT.c.created_at, Cohort(0, since, until)))
+        .where(*_created(CONTACT.c.created_at, since, until))
         .group_by(visited.c.contact_id)
         .subquery()
     )

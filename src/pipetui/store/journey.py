@@ -23,8 +23,6 @@ from pipetui.store.tables import CONTACT, DEAL, FOLLOWUP, STAGE, STAGE_HISTORY, 
 
 OPEN, WON = DealStatus.OPEN.value, DealStatus.WON.value
 
-SORTS = ("name", "last touch", "value")
-
 
 def _last_touch(contact: Any = CONTACT.c.id) -> Any:
     return (
@@ -44,7 +42,7 @@ def _open_value(contact: Any = CONTACT.c.id) -> Any:
 
 def contact_ids(conn: Connection, *, search: str = "", sort: str = "name") -> list[int]:
     """Every contact matching `search` (any script, any case, every word), in
-    `sort` order: name, last touch (latest first) or open deal value (largest
+    `sort` order (`CONTACT_SORTS`): name, last touch (latest first) or open deal value (largest
     first, in minor units whatever the currency). Ids only: the screen keeps
     the list and asks for the rows it draws."""
     query = select(CONTACT.c.id)

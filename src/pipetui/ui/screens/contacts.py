@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
+from pipetui.domain.contact import CONTACT_SORTS
 from pipetui.services import clock
 from pipetui.services.workspace import Workspace
 from pipetui.ui.messages import DatabaseChanged
@@ -20,7 +21,6 @@ from pipetui.ui.screens.journey_actions import JourneyActions
 from pipetui.ui.widgets.contact_list import ContactList, header_text
 from pipetui.ui.widgets.key_footer import KeyFooter
 
-SORTS = ("name", "last touch", "value")
 SEARCH_PAUSE = 0.15
 
 
@@ -40,7 +40,7 @@ class ContactsScreen(JourneyActions):
     def __init__(self, workspace: Workspace) -> None:
         super().__init__()
         self.workspace = workspace
-        self.sort = SORTS[0]
+        self.sort = CONTACT_SORTS[0]
         self.search = ""
         self._timer: Timer | None = None
 
@@ -129,7 +129,7 @@ class ContactsScreen(JourneyActions):
 
     def action_sort(self) -> None:
         """Name, then last touch, then open value."""
-        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        self.sort = CONTACT_SORTS[(CONTACT_SORTS.index(self.sort) + 1) % len(CONTACT_SORTS)]
         self.reload()
 
     def action_back(self) -> None:
