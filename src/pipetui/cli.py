@@ -33,7 +33,16 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """The full parser: global options and every subcommand."""
-    from pipetui.commands import contact, deal, followup, maintenance, pipeline, report, today
+    from pipetui.commands import (
+        contact,
+        deal,
+        followup,
+        maintenance,
+        pipeline,
+        report,
+        today,
+        transfer,
+    )
 
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -50,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"pipetui {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (deal, contact, followup, pipeline, report, today, maintenance):
+    for module in (deal, contact, followup, pipeline, report, today, transfer, maintenance):
         module.register(commands, common)
     return parser
 

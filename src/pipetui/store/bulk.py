@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, insert, select
@@ -68,3 +68,24 @@ def advance_sequences(conn: Connection, tables: Sequence[str]) -> None:
         conn.exec_driver_sql(
             f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), (SELECT max(id) FROM {name}))"
         )
+
+
+def time_column(conn: Connection) -> Callable[[datetime | None], Any]:
+    """How a time is passed to `insert_rows`: on SQLite, the text SQLAlchemy
+    itself would store (UTC wall time with microseconds); elsewhere the value."""
+    if conn.dialect.name != "sqlite":
+        return lambda moment: moment
+
+    def text(moment: datetime | None) -> str | None:
+        if moment is None:
+            return None
+        return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+    return text
+
+
+def date_column(conn: Connection) -> Callable[[date | None], Any]:
+    """How a date is passed to `insert_rows` (ISO text on SQLite)."""
+    if conn.dialect.name != "sqlite":
+        return lambda day: day
+    return lambda day: None if day is None else day.isoformat()

@@ -1,0 +1,153 @@
+"""`pipetui import` and `pipetui export`.
+
+Import problems are listed one per line on stderr (up to twenty, with their
+lines and columns) and exit 2 with nothing written. Export writes to stdout, or
+to a new 0600 file (`--out`) that appears whole or not at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, TextIO
+
+from pipetui.commands.output import say
+from pipetui.domain.errors import ValidationError
+from pipetui.services.workspace import Workspace
+
+PROGRESS_FROM = 2_000  # rows; smaller files import faster than a bar can show
+
+
+def register(commands: Any, common: argparse.ArgumentParser) -> None:
+    """Add the `import` and `export` commands."""
+    load = commands.add_parser(
+        "import",
+        help="deals, contacts or touchpoints from CSV (pipetui, Pipedrive, HubSpot), "
+        "pipetui JSON or vCard",
+        parents=[common],
+    )
+    load.add_argument("file", metavar="FILE", help=".csv, .json or .vcf")
+    load.add_argument("--kind", choices=("deals", "contacts", "touchpoints"), help="(detected)")
+    load.add_argument("--pipeline", metavar="NAME", help="put deals here (created if missing)")
+    load.add_argument(
+        "--dry-run", action="store_true", help="show what would happen, write nothing"
+    )
+    load.add_argument(
+        "--on-duplicate",
+        choices=("skip", "update", "error"),
+        default="skip",
+        help="a row already in the database: skip it (default), update it, or stop",
+    )
+    load.set_defaults(func=run_import)
+
+    save = commands.add_parser(
+        "export", help="CSV, JSON, vCard (contacts) or iCalendar (follow-ups)", parents=[common]
+    )
+    save.add_argument(
+        "--kind", choices=("deals", "contacts", "touchpoints", "all"), help="(from the format)"
+    )
+    save.add_argument("--format", choices=("csv", "json", "vcard", "ics"), help="(from --out)")
+    save.add_argument("--out", metavar="PATH", help="file to write (default: stdout)")
+    save.add_argument(
+        "--raw", action="store_true", help="CSV: leave formula-like cells as they are"
+    )
+    save.add_argument("--force", action="store_true", help="replace an existing --out file")
+    save.set_defaults(func=run_export)
+
+
+class ProgressBar:
+    """A one-line bar on stderr, redrawn at most ten times a second."""
+
+    def __init__(self, stream: TextIO, label: str) -> None:
+        self.stream, self.label, self.last = stream, label, 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self.last < 0.1 and done < total:
+            return
+        self.last = now
+        share = done / total if total else 1.0
+        bar = "█" * int(share * 30) + "░" * (30 - int(share * 30))
+        self.stream.write(f"\r{self.label} {bar} {share:4.0%} {done:,}/{total:,}")
+        self.stream.flush()
+
+    def close(self) -> None:
+        """Clear the bar's line."""
+        self.stream.write("\r\x1b[2K")
+        self.stream.flush()
+
+
+def run_import(args: argparse.Namespace, ws: Workspace) -> int:
+    """Check the whole file, then import it in one transaction (or print why not)."""
+    from pipetui.services.import_source import ImportFailed, read_file
+    from pipetui.services.importer import ImportOptions, import_source
+
+    options = ImportOptions(
+        kind=args.kind,
+        pipeline=args.pipeline,
+        on_duplicate=args.on_duplicate,
+        dry_run=args.dry_run,
+    )
+    path = Path(args.file).expanduser()
+    bar = None
+    try:
+        source = read_file(path, kind=args.kind)
+        if len(source.records) >= PROGRESS_FROM and sys.stderr.isatty():
+            bar = ProgressBar(sys.stderr, f"importing {path.name}")
+        summary = import_source(
+            ws.db, source, options, default_currency=ws.settings.default_currency, progress=bar
+        )
+    except ImportFailed as error:
+        if bar:
+            bar.close()
+        sys.stderr.write(f"pipetui: error: {error}\n")
+        sys.stderr.writelines(f"  {line}\n" for line in error.lines())
+        return 2
+    if bar:
+        bar.close()
+    for line in summary.lines():
+        say(line)
+    return 0
+
+
+def run_export(args: argparse.Namespace, ws: Workspace) -> int:
+    """Write an export to stdout or to a new private file."""
+    from pipetui.services.exporter import choose, export
+
+    kind, fmt = choose(args.kind, args.format, args.out)
+    if not args.out or args.out == "-":
+        export(ws.db, sys.stdout, kind=kind, fmt=fmt, raw=args.raw)
+        return 0
+    path = Path(args.out).expanduser()
+    if path.is_dir():
+        raise ValidationError("out", f"{path} is a directory; name a file")
+    if path.exists() and not args.force:
+        raise ValidationError("out", f"{path} exists; use --force to replace it")
+    if not path.parent.is_dir():
+        raise ValidationError("out", f"no directory {path.parent}")
+    with private_file(path) as out:
+        count = export(ws.db, out, kind=kind, fmt=fmt, raw=args.raw)
+    what = {"vcard": "contacts", "ics": "follow-ups"}.get(fmt, kind)
+    say(f"Exported {count:,} {what if kind != 'all' else 'rows'} to {path} ({fmt})")
+    return 0
+
+
+@contextlib.contextmanager
+def private_file(path: Path) -> Any:
+    """A text file only its owner can read (0600), written beside `path` and
+    renamed over it when complete: a failed export leaves no half file."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        os.fchmod(handle, 0o600)
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            yield out
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise

@@ -1,0 +1,313 @@
+"""Reading an import file into records, strictly: CSV (pipetui's own, Pipedrive,
+HubSpot), pipetui's JSON export, and vCard.
+
+Nothing here touches the database. Every problem is reported with where it is
+(line, or JSON record) and which column, up to `MAX_PROBLEMS` of them, and any
+problem stops the import before anything is written (`ImportFailed`).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipetui.domain.errors import ValidationError
+from pipetui.services.import_formats import (
+    KINDS,
+    Layout,
+    detect_format,
+    detect_kind,
+    field_map,
+    norm_header,
+)
+
+MAX_PROBLEMS = 20
+Progress = Callable[[int, int], None]
+"""Called with (done, total) while a long import reads, checks and writes."""
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with an import file, and where."""
+
+    where: str
+    column: str | None
+    message: str
+
+    def text(self) -> str:
+        """ "line 4, column 'Deal - Value': not an amount: 'abc' (e.g. 1,200.50)"."""
+        column = f", column {self.column!r}" if self.column else ""
+        return f"{self.where}{column}: {self.message}"
+
+
+class ImportFailed(ValidationError):
+    """The file cannot be imported; nothing was written. `problems` holds the
+    first `MAX_PROBLEMS`, `total` how many there were in all."""
+
+    def __init__(self, name: str, problems: list[Problem], total: int | None = None) -> None:
+        self.problems = sorted(problems[:MAX_PROBLEMS], key=_line_of)
+        self.total = len(problems) if total is None else total
+        count = f"{self.total} problem" + ("" if self.total == 1 else "s")
+        super().__init__("file", f"{name}: {count}, nothing was imported")
+
+    def lines(self) -> list[str]:
+        """The problems as lines for stderr or a form, with "… and N more" last."""
+        lines = [problem.text() for problem in self.problems]
+        if self.total > len(self.problems):
+            lines.append(f"… and {self.total - len(self.problems):,} more")
+        return lines
+
+
+def _line_of(problem: Problem) -> tuple[int, str]:
+    """Problems sort by line (JSON records and whole-file ones keep their order)."""
+    number = problem.where.removeprefix("line ")
+    return (int(number), "") if number.isdigit() else (0, "")
+
+
+class Problems:
+    """Collects problems; counts all of them but keeps only the first few."""
+
+    def __init__(self) -> None:
+        self.kept: list[Problem] = []
+        self.total = 0
+
+    def add(self, where: str, column: str | None, message: str) -> None:
+        """Note one problem."""
+        self.total += 1
+        if len(self.kept) < MAX_PROBLEMS:
+            self.kept.append(Problem(where, column, message))
+
+    def check(self, name: str) -> None:
+        """Raise `ImportFailed` if anything was noted."""
+        if self.total:
+            raise ImportFailed(name, self.kept, self.total)
+
+
+@dataclass(slots=True)
+class Record:
+    """One row of the file: where it is, and its raw text per pipetui field."""
+
+    where: str
+    values: dict[str, str]
+
+
+@dataclass(slots=True)
+class Source:
+    """A file read and understood: its layout, its records, the label of the
+    column behind each field (for messages), and the columns it ignores.
+
+    `sections` holds a pipetui JSON export's other parts (pipelines, follow-ups,
+    answers...) for a restore into an empty database.
+    """
+
+    name: str
+    layout: Layout
+    records: list[Record]
+    labels: dict[str, str]
+    ignored: list[str] = field(default_factory=list)
+    headers: list[str] = field(default_factory=list)
+    sections: dict[str, Any] = field(default_factory=dict)
+    full: bool = False
+    problems: Problems = field(default_factory=Problems)
+
+    def column(self, name: str) -> str | None:
+        """The file's own name for a field's column."""
+        return self.labels.get(name)
+
+
+def read_file(path: Path, *, kind: str | None = None) -> Source:
+    """Read and understand an import file, by its extension and contents."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ValidationError("file", f"cannot read {path}: {error.strerror}") from None
+    return read_bytes(data, path.name, kind=kind)
+
+
+def read_bytes(data: bytes, name: str, *, kind: str | None = None) -> Source:
+    """Read an import file held in memory; `name` picks the format by extension
+    (.json, .vcf/.vcard, else CSV) and names the file in messages."""
+    if kind is not None and kind not in KINDS:
+        raise ValidationError("kind", f"must be one of {', '.join(KINDS)}, got {kind!r}")
+    text = decode(data, name)
+    suffix = Path(name).suffix.casefold()
+    if suffix == ".json":
+        return _read_json(text, name, kind)
+    if suffix in (".vcf", ".vcard"):
+        if kind not in (None, "contacts"):
+            raise ValidationError("kind", "a vCard file holds contacts")
+        from pipetui.services.vcard import read_vcards
+
+        return read_vcards(text, name)
+    return read_csv(text, name, kind)
+
+
+def decode(data: bytes, name: str) -> str:
+    """The file's text: UTF-16 when it starts with its BOM, else strict UTF-8
+    (BOM allowed). Undecodable bytes are a problem with their line and column."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise ImportFailed(
+                name, [Problem("file", None, f"not UTF-16: {error.reason}")]
+            ) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        bad = data[error.start : error.end].hex(" ")
+        message = f"not UTF-8 text: byte {bad} at character {column} (save the file as UTF-8)"
+        raise ImportFailed(name, [Problem(f"line {line}", None, message)]) from None
+
+
+def _delimiter(text: str) -> str:
+    """Comma, unless the header line has none and has semicolons or tabs
+    (spreadsheets in many locales save CSV with semicolons)."""
+    first = text.split("\n", 1)[0]
+    if "," in first:
+        return ","
+    return ";" if ";" in first else "\t" if "\t" in first else ","
+
+
+def read_csv(text: str, name: str, kind: str | None) -> Source:
+    """Parse CSV strictly: quotes must close and every row must have as many
+    cells as the header. Blank lines are skipped."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
+    rows: list[tuple[int, list[str]]] = []
+    line = 1
+    problems = Problems()
+    try:
+        for row in reader:
+            rows.append((line, row))
+            line = reader.line_num + 1
+    except csv.Error as error:
+        problems.add(f"line {line}", None, f"malformed CSV: {_csv_words(error)}")
+        problems.check(name)
+    if not rows or not any(cell.strip() for cell in rows[0][1]):
+        raise ImportFailed(name, [Problem("line 1", None, "no header row: the file is empty")])
+    headers = [cell.strip() for cell in rows[0][1]]
+    layout, labels, ignored = _layout(headers, name, kind)
+    width, fields = len(headers), layout.fields
+    records: list[Record] = []
+    for line, row in rows[1:]:
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != width:
+            problems.add(f"line {line}", None, f"has {len(row)} cells; the header has {width}")
+            continue
+        values: dict[str, str] = {}
+        for target, cell in zip(fields, row, strict=True):
+            if target is not None and not values.get(target, "").strip():
+                values[target] = cell
+        records.append(Record(f"line {line}", values))
+    found = Source(name, layout, records, labels, ignored, headers)
+    found.problems = problems  # reported with the cells' problems, all at once
+    return found
+
+
+def _csv_words(error: csv.Error) -> str:
+    text = str(error)
+    if "EOF" in text or "end of data" in text:
+        return "a quoted cell is never closed"
+    return text
+
+
+def _layout(
+    headers: list[str], name: str, kind: str | None
+) -> tuple[Layout, dict[str, str], list[str]]:
+    """Which field each header fills; duplicate fields and a missing required
+    column are problems on line 1."""
+    file_format = detect_format(headers)
+    kind = kind or detect_kind(file_format, headers)
+    if kind is None:
+        message = "cannot tell what the rows are; name the kind (--kind deals|contacts|touchpoints)"
+        raise ImportFailed(name, [Problem("line 1", None, message)])
+    mapping = field_map(file_format, kind)
+    if not mapping:
+        message = f"{file_format} files of {kind} are not supported"
+        raise ImportFailed(name, [Problem("line 1", None, message)])
+    fields: list[str | None] = []
+    labels: dict[str, str] = {}
+    ignored: list[str] = []
+    problems = Problems()
+    for header in headers:
+        target = mapping.get(norm_header(header))
+        fields.append(target)
+        if target is None:
+            ignored.append(header) if header else None
+        else:  # a second column for a field (Pipedrive's two contact names) fills gaps
+            labels.setdefault(target, header)
+    required = _required(file_format, kind)
+    if required and not any(f in labels for f in required):
+        problems.add("line 1", None, f"no {' or '.join(required)} column")
+    problems.check(name)
+    return Layout(file_format, kind, tuple(fields)), labels, ignored
+
+
+def _required(file_format: str, kind: str) -> tuple[str, ...]:
+    if kind == "deals":
+        return ("title",)
+    if kind == "touchpoints":
+        return ("kind",)
+    if file_format == "hubspot":
+        return ("contact_first", "contact_last", "email")
+    return ("name",)
+
+
+def _json_text(value: Any) -> str:
+    """A JSON value as the text a CSV cell would hold."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def _read_json(text: str, name: str, kind: str | None) -> Source:
+    """pipetui's JSON export: an object with a list per kind (`export --format json`)."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        where = f"line {error.lineno}"
+        raise ImportFailed(name, [Problem(where, None, f"not JSON: {error.msg}")]) from None
+    if not isinstance(data, dict) or data.get("format") != "pipetui":
+        message = 'not a pipetui export (expected an object with "format": "pipetui")'
+        raise ImportFailed(name, [Problem("file", None, message)])
+    present = [k for k in KINDS if isinstance(data.get(k), list)]
+    problems = Problems()
+    for section in (*KINDS, "pipelines", "followups", "touchpoint_kinds", "source_spend"):
+        if section in data and not isinstance(data[section], list):
+            problems.add(section, None, "must be a list")
+    problems.check(name)
+    chosen = kind or (present[0] if len(present) == 1 else None)
+    wanted = [chosen] if chosen else present
+    records: list[Record] = []
+    for section in wanted:
+        for n, item in enumerate(data.get(section) or [], start=1):
+            if not isinstance(item, dict):
+                problems.add(f"{section}[{n}]", None, "must be an object")
+                continue
+            values = {str(k): _json_text(v) for k, v in item.items()}
+            values["__kind"] = section
+            records.append(Record(f"{section}[{n}]", values))
+    problems.check(name)
+    layout = Layout("pipetui-json", chosen or "all", ())
+    full = chosen is None
+    sections = {k: v for k, v in data.items() if k not in KINDS} if full else {}
+    return Source(name, layout, records, {}, [], [], sections, full)
+
+
+def split_lines(text: str) -> Iterable[tuple[int, str]]:
+    """(line number, line) for each line, whatever the line ending."""
+    return enumerate(re.split(r"\r\n|\r|\n", text), start=1)

@@ -1,0 +1,216 @@
+"""Importing pipetui's full JSON export (`export --format json`): into a
+database without data it is a restore, every row with its own id (pipelines
+and stage settings, follow-ups, BANT answers and their history, lead-source
+spend included); into one with data, its contacts, deals and touchpoints are
+merged like any import, and the rest is left out (the summary says so)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+from pipetui.domain.bant import Answer
+from pipetui.domain.dates import parse_date, parse_datetime
+from pipetui.domain.errors import ValidationError
+from pipetui.domain.journey import JourneyStage
+from pipetui.domain.money import check_currency
+from pipetui.domain.text import clean_text, search_key
+from pipetui.services.import_source import Problems, Source
+from pipetui.store import bulk
+from pipetui.store import imports as store
+
+_KINDS = "pipelines", "followups", "touchpoint_kinds", "source_spend", "qualification"
+
+
+class _Item:
+    """One object of a section, read field by field; a bad field is a problem."""
+
+    def __init__(self, item: Any, where: str, problems: Problems) -> None:
+        self.item = item if isinstance(item, dict) else {}
+        self.where, self.problems = where, problems
+        if not isinstance(item, dict):
+            problems.add(where, None, "must be an object")
+
+    def get(self, name: str, parse: Callable[[Any], Any], *, optional: bool = False) -> Any:
+        value = self.item.get(name)
+        if value is None or value == "":
+            if not optional:
+                self.problems.add(self.where, name, "is missing")
+            return None
+        try:
+            return parse(value)
+        except (ValidationError, ValueError, TypeError) as error:
+            message = error.message if isinstance(error, ValidationError) else str(error)
+            self.problems.add(self.where, name, message or "has the wrong type")
+            return None
+
+
+def _int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"not a whole number: {value!r}")
+    return value
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"not text: {value!r}")
+    return clean_text(value)
+
+
+def _line(value: Any) -> str:
+    return clean_text(_text(value), single_line=True)
+
+
+def _time(value: Any) -> datetime:
+    return parse_datetime(_text(value), field="time")
+
+
+def _day(value: Any) -> date:
+    return parse_date(_text(value))
+
+
+def _flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"not true or false: {value!r}")
+    return value
+
+
+def _answer(value: Any) -> str:
+    return Answer(_text(value)).value
+
+
+def _stage(value: Any) -> str:
+    return JourneyStage(_text(value)).value
+
+
+def _currency(value: Any) -> str:
+    return check_currency(_text(value))
+
+
+def _section(source: Source, name: str) -> list[Any]:
+    value = source.sections.get(name) or []
+    return value if isinstance(value, list) else []
+
+
+def restore_or_merge(conn: Any, source: Source, options: Any, summary: Any) -> Any:
+    """The merge to run: a restore first when the database has no data."""
+    from pipetui.services.importer import _Merge
+
+    if store.has_data(conn):
+        left = [k for k in _KINDS if _section(source, k)]
+        if left:
+            summary.notes.append(
+                f"left out ({', '.join(left)}): they are restored into an empty database only"
+            )
+        return _Merge(conn, options, summary, source.name)
+    problems = Problems()
+    pipelines = _pipelines(conn, source, problems)
+    problems.check(source.name)
+    merge = _Merge(conn, options, summary, source.name)
+    merge.keep_rank = True
+    summary.created["pipelines"] += pipelines
+    merge.after = lambda: _rest(conn, source, merge)
+    return merge
+
+
+def _pipelines(conn: Any, source: Source, problems: Problems) -> int:
+    """Replace the (unused) pipelines with the file's, ids and settings kept."""
+    store.clear_pipelines(conn)
+    stamp = bulk.time_column(conn)
+    pipes, stages, kinds = [], [], []
+    for n, raw in enumerate(_section(source, "pipelines"), start=1):
+        item = _Item(raw, f"pipelines[{n}]", problems)
+        pipeline_id = item.get("id", _int)
+        pipes.append(
+            (pipeline_id, item.get("name", _line), item.get("position", _int),
+             stamp(item.get("created_at", _time)))
+        )  # fmt: skip
+        for m, raw_stage in enumerate(item.item.get("stages") or [], start=1):
+            s = _Item(raw_stage, f"pipelines[{n}].stages[{m}]", problems)
+            probability = s.get("probability", _int)
+            if probability is not None and not 0 <= probability <= 100:
+                problems.add(s.where, "probability", "must be 0–100")
+            stages.append(
+                (s.get("id", _int), pipeline_id, s.get("name", _line), s.get("position", _int),
+                 probability, s.get("rotting_days", _int, optional=True),
+                 bool(s.get("removed", _flag, optional=True)))
+            )  # fmt: skip
+    for n, raw in enumerate(_section(source, "touchpoint_kinds"), start=1):
+        item = _Item(raw, f"touchpoint_kinds[{n}]", problems)
+        kinds.append((item.get("kind", _line), item.get("journey_stage", _stage)))
+    if problems.total:
+        return 0
+    bulk.insert_rows(conn, "pipeline", ["id", "name", "position", "created_at"], pipes)
+    columns = ["id", "pipeline_id", "name", "position", "probability", "rotting_days", "removed"]
+    bulk.insert_rows(conn, "stage", columns, stages)
+    bulk.insert_rows(conn, "touchpoint_kind", ["kind", "journey_stage"], kinds)
+    bulk.advance_sequences(conn, ("pipeline", "stage"))
+    return len(pipes)
+
+
+def _rest(conn: Any, source: Source, merge: Any) -> None:
+    """Follow-ups, BANT answers and their history, and lead-source spend."""
+    problems, stamp, day = Problems(), merge.stamp, merge.day
+    deals, contacts = merge.file_deals, merge.file_contacts
+
+    def target(item: _Item, name: str, known: dict[int, int]) -> int | None:
+        wanted = item.get(name, _int, optional=True)
+        if wanted is not None and wanted not in known:
+            problems.add(item.where, name, f"no #{wanted} in this file")
+        return None if wanted is None else known.get(wanted)
+
+    followups = []
+    for n, raw in enumerate(_section(source, "followups"), start=1):
+        item = _Item(raw, f"followups[{n}]", problems)
+        deal_id, contact_id = target(item, "deal_id", deals), target(item, "contact_id", contacts)
+        if deal_id is None and contact_id is None:
+            problems.add(item.where, "deal_id", "a follow-up needs a deal or a contact")
+        followups.append(
+            (item.get("id", _int), deal_id, contact_id, item.get("title", _line),
+             day(item.get("due", _day)), stamp(item.get("created_at", _time)),
+             stamp(item.get("done_at", _time, optional=True)))
+        )  # fmt: skip
+    answers, changes = [], []
+    for n, raw in enumerate(_section(source, "qualification"), start=1):
+        item = _Item(raw, f"qualification[{n}]", problems)
+        answers.append(
+            (target(item, "deal_id", deals), item.get("framework", _line),
+             item.get("criterion", _line), item.get("status", _answer),
+             item.get("amount_minor", _int, optional=True),
+             item.get("currency", _currency, optional=True), item.get("who", _text, optional=True),
+             item.get("note", _text, optional=True),
+             day(item.get("target_date", _day, optional=True)),
+             stamp(item.get("updated_at", _time)))
+        )  # fmt: skip
+    for n, raw in enumerate(_section(source, "qualification_changes"), start=1):
+        item = _Item(raw, f"qualification_changes[{n}]", problems)
+        changes.append(
+            (target(item, "deal_id", deals), item.get("framework", _line),
+             item.get("criterion", _line), item.get("from_status", _answer),
+             item.get("to_status", _answer), item.get("details", _text, optional=True),
+             stamp(item.get("at", _time)))
+        )  # fmt: skip
+    spend = []
+    for n, raw in enumerate(_section(source, "source_spend"), start=1):
+        item = _Item(raw, f"source_spend[{n}]", problems)
+        name = item.get("source", _line) or ""
+        spend.append(
+            (name, search_key(name), item.get("month", _line), item.get("amount_minor", _int),
+             item.get("currency", _currency), stamp(item.get("updated_at", _time)))
+        )  # fmt: skip
+    problems.check(source.name)
+    columns = ["id", "deal_id", "contact_id", "title", "due", "created_at", "done_at"]
+    bulk.insert_rows(conn, "followup", columns, followups)
+    columns = ["deal_id", "framework", "criterion", "status", "amount_minor", "currency"]
+    columns += ["who", "note", "target_date", "updated_at"]
+    bulk.insert_rows(conn, "qualification", columns, answers)
+    columns = ["deal_id", "framework", "criterion", "from_status", "to_status", "details", "at"]
+    bulk.insert_rows(conn, "qualification_change", columns, changes)
+    columns = ["source", "source_key", "month", "amount_minor", "currency", "updated_at"]
+    bulk.insert_rows(conn, "source_spend", columns, spend)
+    bulk.advance_sequences(conn, ("followup",))
+    summary = merge.summary
+    for name, rows in (("follow-ups", followups), ("BANT answers", answers)):
+        if rows:
+            summary.created[name] += len(rows)
