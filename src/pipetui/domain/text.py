@@ -13,6 +13,8 @@ import unicodedata
 _BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
 _CONTROL = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI_CONTROLS}]")
 _SINGLE_LINE_CONTROL = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI_CONTROLS}]")
+# Anything the rules below would change; most text has none, and is only stripped.
+_NEEDS_WORK = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{_BIDI_CONTROLS}]")
 
 
 def clean_text(value: str, *, single_line: bool = False) -> str:
@@ -21,6 +23,8 @@ def clean_text(value: str, *, single_line: bool = False) -> str:
     ``single_line`` also removes tab and newline (for names and titles) by turning
     them into spaces, so a pasted title never breaks a card's layout.
     """
+    if not _NEEDS_WORK.search(value):
+        return value.strip()
     # CR LF, CR and the Unicode line/paragraph separators are all line breaks.
     value = re.sub("\r\n|[\r\u2028\u2029]", "\n", value)
     if single_line:

@@ -19,7 +19,7 @@ from pipetui.domain.dates import parse_datetime
 from pipetui.domain.deal import DealStatus, check_title
 from pipetui.domain.errors import ValidationError
 from pipetui.domain.journey import JourneyStage, check_score, kind_id
-from pipetui.domain.money import Money
+from pipetui.domain.money import Money, check_currency, check_money, exponent
 from pipetui.services import inputs
 from pipetui.services.import_formats import HUBSPOT_LIFECYCLE, ID_PREFIX, norm_header
 from pipetui.services.import_source import Problems, Progress, Record, Source
@@ -131,16 +131,23 @@ class _Cells:
 
     def __init__(self, record: Record, source: Source, problems: Problems, own: bool) -> None:
         self.record, self.source, self.problems, self.own = record, source, problems, own
+        self.values = record.values
         self.failed = False
 
     def text(self, name: str) -> str:
-        raw = self.record.values.get(name, "")
-        return unescape_formula(raw) if self.own else raw
+        raw = self.values.get(name, "")
+        return unescape_formula(raw) if self.own and raw[:1] == "'" else raw
 
-    def get(self, name: str, parse: Any, *args: Any, **kwargs: Any) -> Any:
-        """`parse(text, ...)`, or None (and a problem) when it refuses."""
+    def get(self, name: str, parse: Any, *args: Any) -> Any:
+        """`parse(text, ...)`; None for an empty cell, or (with a problem) when
+        `parse` refuses it."""
+        text = self.values.get(name)
+        if not text or text.isspace():
+            return None
+        if self.own and text[0] == "'":
+            text = unescape_formula(text)
         try:
-            return parse(self.text(name), *args, **kwargs)
+            return parse(text, *args)
         except ValidationError as error:
             self.fail(name, error.message)
             return None
@@ -156,7 +163,7 @@ def check_source(source: Source, default_currency: str, progress: Progress | Non
     checked = Checked([], [], [])
     total = len(source.records)
     for n, record in enumerate(source.records):
-        kind = record.values.pop("__kind", source.layout.kind)
+        kind = record.values.get("__kind", source.layout.kind)
         cells = _Cells(record, source, problems, source.layout.format == "pipetui")
         if kind == "contacts":
             contact = _contact(cells, source.layout.format)
@@ -202,11 +209,11 @@ def _external(cells: _Cells, file_format: str) -> str | None:
     return ID_PREFIX.get(file_format, "") + raw
 
 
-def _moment(text: str, *, field: str) -> datetime | None:
+def _moment(text: str, field: str = "time") -> datetime | None:
     return parse_datetime(text, field=field) if text.strip() else None
 
 
-def _day(text: str, *, field: str) -> date | None:
+def _day(text: str, field: str = "date") -> date | None:
     """A date, also written as a date-time (HubSpot writes close dates so): the
     date as written, whatever the time zone."""
     text = text.strip()
@@ -218,7 +225,7 @@ def _day(text: str, *, field: str) -> date | None:
         raise ValidationError(field, f"not a date: {text!r} (use YYYY-MM-DD)") from None
 
 
-def _flag(text: str, *, field: str) -> bool:
+def _flag(text: str, field: str = "flag") -> bool:
     word = text.strip().casefold()
     if word in ("", "false", "no", "0"):
         return False
@@ -227,7 +234,14 @@ def _flag(text: str, *, field: str) -> bool:
     raise ValidationError(field, f"use true or false, not {text!r}")
 
 
-def _journey(text: str, *, field: str, hubspot: bool = False) -> JourneyStage | None:
+def _lifecycle(text: str) -> JourneyStage | None:
+    """HubSpot's lifecycle stage as a journey stage ("Customer" → purchase)."""
+    return _journey(text, hubspot=True)
+
+
+def _journey(
+    text: str, field: str = "journey_stage", *, hubspot: bool = False
+) -> JourneyStage | None:
     word = text.strip().casefold()
     if hubspot:
         word = HUBSPOT_LIFECYCLE.get(norm_header(word), word)
@@ -241,7 +255,8 @@ def _journey(text: str, *, field: str, hubspot: bool = False) -> JourneyStage | 
 
 
 def _given(cells: _Cells) -> frozenset[str]:
-    return frozenset(cells.record.values)
+    """The fields the file has a column (or JSON key) for."""
+    return frozenset(name for name in cells.values if not name.startswith("__"))
 
 
 def _contact(cells: _Cells, file_format: str) -> ContactIn:
@@ -259,13 +274,9 @@ def _contact(cells: _Cells, file_format: str) -> ContactIn:
     for name in ("phone", "company", "role", "source", "tags"):
         values[name] = cells.get(name, _optional)
     values["notes"] = cells.get("notes", _notes)
-    stage = cells.get(
-        "journey_stage", _journey, field="journey_stage", hubspot=file_format == "hubspot"
-    )
+    stage = cells.get("journey_stage", _lifecycle if file_format == "hubspot" else _journey)
     values["journey_stage"] = stage.value if stage else None
-    values["journey_stage_manual"] = bool(
-        cells.get("journey_stage_manual", _flag, field="journey_stage_manual")
-    )
+    values["journey_stage_manual"] = bool(cells.get("journey_stage_manual", _flag))
     if file_format == "hubspot" and stage is not None:
         values["journey_stage_manual"] = True  # HubSpot set it; no touchpoint says otherwise
     given = set(_given(cells)) | ({"name"} if file_format == "hubspot" else set())
@@ -274,8 +285,8 @@ def _contact(cells: _Cells, file_format: str) -> ContactIn:
         cells.get("id", _id) if file_format in _OWN_IDS else None,
         _external(cells, file_format),
         values,
-        cells.get("created_at", _moment, field="created_at"),
-        cells.get("updated_at", _moment, field="updated_at"),
+        cells.get("created_at", _moment),
+        cells.get("updated_at", _moment),
         frozenset(given - {"contact_first", "contact_last"}),
     )
 
@@ -290,8 +301,8 @@ def _person(cells: _Cells, file_format: str) -> PersonRef | None:
     name = optional_text(name_text)
     if name is not None and len(name) > 300:
         cells.fail("contact_name", "is longer than 300 characters")
-    email = cells.get("contact_email", check_email, field="contact_email")
-    own_id = cells.get("contact_id", _id, field="contact_id")
+    email = cells.get("contact_email", check_email)
+    own_id = cells.get("contact_id", _id)
     if name is None and email is None and own_id is None:
         return None
     return PersonRef(
@@ -300,6 +311,31 @@ def _person(cells: _Cells, file_format: str) -> PersonRef | None:
 
 
 _HUBSPOT_CLOSED = {"closedwon": DealStatus.WON, "closedlost": DealStatus.LOST}
+
+
+_CURRENCIES: dict[str, str] = {}
+_PLAIN_AMOUNT = re.compile(r"^(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?$")
+
+
+def _currency(text: str) -> str:
+    """An ISO currency code (checked once per code seen)."""
+    code = _CURRENCIES.get(text)
+    if code is None:
+        code = _CURRENCIES[text] = check_currency(text.strip())
+    return code
+
+
+def _amount(text: str, currency: str | None, default_currency: str) -> Money:
+    """An amount in the row's currency (else the one it names, else the default):
+    "1200.50" and "1,200.50" read directly (most cells of a big file), anything
+    else through `inputs.money`."""
+    plain = _PLAIN_AMOUNT.match(text.strip())
+    base = currency or default_currency
+    places = exponent(base)
+    if plain is None or len(plain[2] or "") > places:
+        return inputs.money(text, currency, default_currency)
+    whole, fraction = plain[1].replace(",", ""), (plain[2] or "").ljust(places, "0")
+    return check_money(Money(int(whole) * 10**places + int(fraction or "0"), base))
 
 
 def _status(text: str, *, field: str = "status") -> DealStatus:
@@ -328,15 +364,16 @@ def _deal(cells: _Cells, file_format: str, default_currency: str) -> DealIn:
         closed = _HUBSPOT_CLOSED.get(norm_header(stage))
         if closed is not None:
             status, stage = closed, None
-    currency_text = cells.text("currency").strip()
-    value = cells.get("value", inputs.money, currency_text or None, default_currency)
-    closed_at = cells.get("closed_at", _moment, field="closed_at")
+    currency = cells.get("currency", _currency)
+    value = cells.get("value", _amount, currency, default_currency)
+    value = value or Money.zero(currency or default_currency)
+    closed_at = cells.get("closed_at", _moment)
     if status is DealStatus.WON:
-        closed_at = cells.get("won_time", _moment, field="won_time") or closed_at
+        closed_at = cells.get("won_time", _moment) or closed_at
     elif status is DealStatus.LOST:
-        closed_at = cells.get("lost_time", _moment, field="lost_time") or closed_at
+        closed_at = cells.get("lost_time", _moment) or closed_at
     if file_format == "hubspot" and status is not DealStatus.OPEN and closed_at is None:
-        closed_at = cells.get("close_date", _moment, field="close_date")  # when it closed
+        closed_at = cells.get("close_date", _moment)  # when it closed
     history = _history(cells) if "history" in cells.record.values else ()
     return DealIn(
         where=cells.record.where,
@@ -346,18 +383,18 @@ def _deal(cells: _Cells, file_format: str, default_currency: str) -> DealIn:
         pipeline=cells.get("pipeline", _optional),
         stage=stage,
         status=status,
-        value=value or Money.zero(default_currency),  # (a failed row is dropped)
+        value=value,
         probability=cells.get("probability", _probability),
-        close_date=cells.get("close_date", _day, field="close_date"),
+        close_date=cells.get("close_date", _day),
         source=cells.get("source", _optional),
         lost_reason=cells.get("lost_reason", _notes) if status is DealStatus.LOST else None,
         person=_person(cells, file_format),
-        created_at=cells.get("created_at", _moment, field="created_at"),
-        updated_at=cells.get("updated_at", _moment, field="updated_at"),
-        stage_entered_at=cells.get("stage_entered_at", _moment, field="stage_entered_at"),
+        created_at=cells.get("created_at", _moment),
+        updated_at=cells.get("updated_at", _moment),
+        stage_entered_at=cells.get("stage_entered_at", _moment),
         closed_at=closed_at if status is not DealStatus.OPEN else None,
         history=history or (),
-        given=_given(cells),
+        given=_given(cells) | ({"status"} if file_format == "hubspot" else set()),
         rank=cells.get("rank", _rank) if "rank" in cells.record.values else None,
     )
 
@@ -415,7 +452,7 @@ def _touch(cells: _Cells) -> TouchIn | None:
         cells.fail(
             "contact_name", "every touchpoint needs its contact (contact_name or contact_email)"
         )
-    at = cells.get("at", _moment, field="at")
+    at = cells.get("at", _moment)
     if at is None and not cells.failed:
         cells.fail("at", "must not be empty")
     score = cells.get("score", _score)
@@ -426,10 +463,10 @@ def _touch(cells: _Cells) -> TouchIn | None:
         where=cells.record.where,
         id=cells.get("id", _id),
         person=person,
-        deal_id=cells.get("deal_id", _id, field="deal_id"),
+        deal_id=cells.get("deal_id", _id),
         deal_title=cells.get("deal_title", _optional),
         kind=kind_id(kind_text),
-        journey_stage=cells.get("journey_stage", _journey, field="journey_stage"),
+        journey_stage=cells.get("journey_stage", _journey),
         channel=cells.get("channel", _optional),
         direction=direction.value if direction else None,
         at=at,

@@ -163,7 +163,8 @@ def decode(data: bytes, name: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
-        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        line_start = data.rfind(b"\n", 0, error.start) + 1
+        column = len(data[line_start : error.start].decode("utf-8", errors="replace")) + 1
         bad = data[error.start : error.end].hex(" ")
         message = f"not UTF-8 text: byte {bad} at character {column} (save the file as UTF-8)"
         raise ImportFailed(name, [Problem(f"line {line}", None, message)]) from None
@@ -196,18 +197,28 @@ def read_csv(text: str, name: str, kind: str | None) -> Source:
         raise ImportFailed(name, [Problem("line 1", None, "no header row: the file is empty")])
     headers = [cell.strip() for cell in rows[0][1]]
     layout, labels, ignored = _layout(headers, name, kind)
-    width, fields = len(headers), layout.fields
+    width = len(headers)
+    first: dict[str, int] = {}
+    extra: list[tuple[int, str]] = []  # a second column for a field fills its gaps
+    for index, target in enumerate(layout.fields):
+        if target is not None:
+            if target in first:
+                extra.append((index, target))
+            else:
+                first[target] = index
+    columns = list(first.items())
     records: list[Record] = []
     for line, row in rows[1:]:
-        if not any(cell.strip() for cell in row):
-            continue
         if len(row) != width:
-            problems.add(f"line {line}", None, f"has {len(row)} cells; the header has {width}")
+            if "".join(row).strip():
+                problems.add(f"line {line}", None, f"has {len(row)} cells; the header has {width}")
             continue
-        values: dict[str, str] = {}
-        for target, cell in zip(fields, row, strict=True):
-            if target is not None and not values.get(target, "").strip():
-                values[target] = cell
+        if not "".join(row).strip():
+            continue
+        values = {target: row[index] for target, index in columns}
+        for index, target in extra:
+            if not values[target].strip():
+                values[target] = row[index]
         records.append(Record(f"line {line}", values))
     found = Source(name, layout, records, labels, ignored, headers)
     found.problems = problems  # reported with the cells' problems, all at once

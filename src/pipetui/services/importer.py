@@ -141,7 +141,8 @@ class ImportSummary:
     def lines(self) -> list[str]:
         """The summary as lines of text."""
         verb = "Would import" if self.dry_run else "Imported"
-        lines = [f"{verb} {self.file} ({self.label}, {self.rows:,} rows):"]
+        rows = f"{self.rows:,} row" + ("" if self.rows == 1 else "s")
+        lines = [f"{verb} {self.file} ({self.label}, {rows}):"]
         for title, counts in (("new", +self.created), ("updated", +self.updated)):
             if counts:
                 lines.append(f"  {title}: {_counts(counts)}")
@@ -157,7 +158,7 @@ class ImportSummary:
             lines.append(f"  ignored columns: {', '.join(self.ignored)}")
         lines.extend(f"  {note}" for note in self.notes)
         if self.dry_run:
-            lines.append("Nothing was written (--dry-run).")
+            lines.append("Nothing was written (a dry run).")
         return lines
 
 
@@ -463,7 +464,8 @@ class _Merge:
             return keys.by_external.get(row.external_id)
         if row.id is not None:
             here = keys.rows.get(row.id)
-            return row.id if here is not None and here[0] == row.title else None
+            if here is not None and here[0] == row.title:
+                return row.id
         same = self.natural.get((row.title, pipeline_id, contact_id), [])
         return next((deal_id for deal_id in same if deal_id not in seen), None)
 
@@ -478,6 +480,8 @@ class _Merge:
             self.natural.setdefault((title, pipe, owner), []).append(deal_id)
         new_deals: list[list[Any]] = []
         history: list[list[Any]] = []
+        self.facts: list[funnel_facts.DealFacts] = []
+        self.histories: dict[int, funnel_facts.History] = {}
         seen: dict[int, str] = {}
         updates: list[tuple[DealIn, int, int, int | None]] = []
         later: list[tuple[DealIn, int, int | None]] = []
@@ -523,9 +527,7 @@ class _Merge:
         bulk.advance_sequences(self.conn, ("contact", "deal"))
         # New stages are only ever appended, so no deal's furthest stage changes:
         # adding the new deals' facts is enough (no rebuild).
-        new_ids = [row[0] for row in new_deals]
-        for start in range(0, len(new_ids), 5000):
-            funnel_facts.add_deals(self.conn, new_ids[start : start + 5000])
+        funnel_facts.add_written(self.conn, self.facts, self.histories)
 
     def _write_contacts(self) -> None:
         if self.new_contacts:
@@ -553,7 +555,10 @@ class _Merge:
         changes = self._history(row, deal_id, pipeline_id, stage_id, created, closed)
         if changes is None:
             return deal_id
-        history.extend(changes)
+        history.extend(h for h, _moment in changes)
+        self.histories[deal_id] = [(at, h[3], h[5], h[2]) for h, at in changes]
+        self.facts.append((deal_id, pipeline_id, stage_id, row.status.value, row.value.currency,
+                           row.value.minor, row.probability, created, closed))  # fmt: skip
         entered = row.stage_entered_at or _entered(row) or created
         stamp = self.stamp
         rank = row.rank if self.keep_rank and row.rank is not None else rank
@@ -580,14 +585,15 @@ class _Merge:
         stage_id: int,
         created: datetime,
         closed: datetime | None,
-    ) -> list[list[Any]] | None:
+    ) -> list[tuple[list[Any], datetime]] | None:
         """The deal's history from the file, else the rows of a deal "imported
         without history" (DESIGN.md §2): it entered its stage when created."""
         stamp, status = self.stamp, row.status.value
         if not row.history:
-            found = [[deal_id, stamp(created), None, stage_id, None, "open", True]]
-            if row.status is not DealStatus.OPEN:
-                found.append([deal_id, stamp(closed), stage_id, stage_id, "open", status, True])
+            found = [([deal_id, stamp(created), None, stage_id, None, "open", True], created)]
+            if closed is not None:
+                closing = [deal_id, stamp(closed), stage_id, stage_id, "open", status, True]
+                found.append((closing, closed))
             return found
         found = []
         for change in row.history:
@@ -598,12 +604,12 @@ class _Merge:
                 else self._stage(pipeline_id, change.from_stage, allow_removed=True)
             )
             found.append(
-                [deal_id, stamp(change.at), from_stage, to_stage,
-                 change.from_status.value if change.from_status else None,
-                 change.to_status.value, change.imported]
+                ([deal_id, stamp(change.at), from_stage, to_stage,
+                  change.from_status.value if change.from_status else None,
+                  change.to_status.value, change.imported], change.at)
             )  # fmt: skip
         last = row.history[-1]
-        if found[-1][3] != stage_id or last.to_status is not row.status:
+        if found[-1][0][3] != stage_id or last.to_status is not row.status:
             self._fail(row.where, "history", "does not end in the deal's stage and status")
             return None
         return found

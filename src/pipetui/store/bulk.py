@@ -76,10 +76,16 @@ def time_column(conn: Connection) -> Callable[[datetime | None], Any]:
     if conn.dialect.name != "sqlite":
         return lambda moment: moment
 
+    seen: dict[datetime, str] = {}  # imports repeat times (now, created = entered)
+
     def text(moment: datetime | None) -> str | None:
         if moment is None:
             return None
-        return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+        found = seen.get(moment)
+        if found is None:
+            utc = moment.astimezone(UTC).replace(tzinfo=None)
+            found = seen[moment] = utc.isoformat(" ", "microseconds")
+        return found
 
     return text
 

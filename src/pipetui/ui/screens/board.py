@@ -86,6 +86,7 @@ class BoardScreen(BoardCustomer):
         _b("a", "attention", "Today", show=True),
         _b("f", "toggle_funnel", "Funnel", show=True),
         _b("F", "funnel_screen", "Funnel, forecast, sources"),
+        _b("I", "import_file", "Import a file"),
         _b("escape", "clear_filter", "Clear filter"),
     ]
 

@@ -124,6 +124,16 @@ class BoardCustomer(BoardDialogs):
 
         self.app.push_screen(ContactsScreen(self.workspace), lambda _: self.load())
 
+    def action_import_file(self) -> None:
+        """Import deals, contacts or touchpoints from a file, then reload."""
+        from pipetui.ui.screens.import_screen import ImportScreen
+
+        def back(changed: bool | None) -> None:
+            if changed:
+                self.load()
+
+        self.app.push_screen(ImportScreen(self.workspace), back)
+
     def action_attention(self) -> None:
         """What needs the seller today; enter on a deal comes back to it here."""
         from pipetui.ui.screens.attention import AttentionScreen

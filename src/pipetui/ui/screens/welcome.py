@@ -1,5 +1,5 @@
 """The first screen of an empty database: what the three views are, and an
-offer to load demo data to try them."""
+offer to load demo data to try them, or to import one's own leads."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ class WelcomeScreen(ModalScreen[bool]):
 
     BINDINGS = [
         Binding("d", "demo", "Load demo data", id="welcome.demo"),
+        Binding("i", "import_file", "Import a file", id="welcome.import"),
         Binding("escape,enter", "start", "Start empty", id="welcome.start"),
     ]
 
@@ -36,12 +37,15 @@ class WelcomeScreen(ModalScreen[bool]):
             yield Label("Welcome to pipetui", classes="form-title")
             yield Static(WELCOME, markup=False)
             yield Button("Load demo data (d)", id="demo", variant="primary")
+            yield Button("Import a file: CSV, Pipedrive, HubSpot, vCard (i)", id="import")
             yield Button("Start empty (enter)", id="start")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         """The buttons do what their keys do."""
         if event.button.id == "demo":
             self.action_demo()
+        elif event.button.id == "import":
+            self.action_import_file()
         else:
             self.action_start()
 
@@ -59,6 +63,16 @@ class WelcomeScreen(ModalScreen[bool]):
         except ValidationError as error:
             self.app.call_from_thread(self.notify, error.message, severity="warning")
         self.app.call_from_thread(self.dismiss, True)
+
+    def action_import_file(self) -> None:
+        """Open the import screen; back on an empty board, the welcome returns."""
+        from pipetui.ui.screens.import_screen import ImportScreen
+
+        def back(changed: bool | None) -> None:
+            if changed:
+                self.dismiss(True)
+
+        self.app.push_screen(ImportScreen(self.workspace), back)
 
     def action_start(self) -> None:
         """Close and start with the empty default pipeline."""
