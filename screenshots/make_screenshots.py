@@ -61,6 +61,13 @@ SHOTS: dict[str, Steps] = {
 }
 
 
+async def _import_preview(pilot: Pilot[None]) -> None:
+    """The welcome screen's import (i), reading the sample Pipedrive export."""
+    await _press(pilot, "i")
+    await pilot.press(*"screenshots/sample-pipedrive-export.csv")
+    await _press(pilot, "enter")
+
+
 async def shoot(name: str, steps: Steps, workspace: Workspace, theme: str | None) -> None:
     """Run the app, play `steps`, save `<name>.svg`."""
     app = PipetuiApp(workspace, watch=False)
@@ -76,6 +83,8 @@ async def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         empty = Workspace(open_database(f"{tmp}/empty.db", now=clock.now()), Settings())
         await shoot("welcome", _settle, empty, None)
+        os.chdir(HERE.parent)  # the sample's path, as typed, is relative to the checkout
+        await shoot("import", _import_preview, empty, None)
         demo = Workspace(open_database(f"{tmp}/demo.db", now=clock.now()), Settings())
         load_demo(demo.db)
         for name, steps in SHOTS.items():
@@ -83,7 +92,7 @@ async def main() -> None:
         await shoot("board-light-theme", SHOTS["board"], demo, "textual-light")
         demo.close()
         empty.close()
-    print(f"wrote {len(SHOTS) + 2} screenshots to {HERE}", file=sys.stderr)
+    print(f"wrote {len(SHOTS) + 3} screenshots to {HERE}", file=sys.stderr)
 
 
 if __name__ == "__main__":
