@@ -114,28 +114,14 @@ async def _steady_preview(pilot: Pilot[None], path: Path) -> None:
     await pilot.pause()
 
 
-def test_import_preview_snapshot(snap_compare: Any, workspace: Workspace, tmp_path: Path) -> None:
+@pytest.mark.parametrize("size", [SIZE, NARROW], ids=["wide", "narrow"])
+def test_import_preview_snapshot(snap_compare: Any, workspace: Workspace, size: Any) -> None:
     path = Path("/tmp") / "pipetui-snapshot-import.csv"  # a fixed path: it shows on screen
     path.write_text(PIPEDRIVE, encoding="utf-8")
     try:
         assert snap_compare(
             make_app(workspace),
-            terminal_size=SIZE,
-            run_before=lambda pilot: _steady_preview(pilot, path),
-        )
-    finally:
-        path.unlink()
-
-
-def test_import_preview_snapshot_narrow(
-    snap_compare: Any, workspace: Workspace, tmp_path: Path
-) -> None:
-    path = Path("/tmp") / "pipetui-snapshot-import.csv"
-    path.write_text(PIPEDRIVE, encoding="utf-8")
-    try:
-        assert snap_compare(
-            make_app(workspace),
-            terminal_size=NARROW,
+            terminal_size=size,
             run_before=lambda pilot: _steady_preview(pilot, path),
         )
     finally:

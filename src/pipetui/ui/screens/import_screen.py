@@ -159,7 +159,7 @@ class ImportScreen(Screen[bool]):
         path = self.query_one("#import-path", Input).value.strip()
         if not path or self.busy:
             return
-        self.checked = None
+        self.checked, self.busy = None, True
         self._say(Content.styled("Reading and checking every row (nothing is written)…", ""))
         self._check(Path(os.path.expanduser(path)), self.options(dry_run=True))
 
@@ -174,13 +174,26 @@ class ImportScreen(Screen[bool]):
     def _progress(self, done: int, total: int) -> None:
         self.app.call_from_thread(self.query_one(ProgressBar).update, total=total, progress=done)
 
+    def _run(self, source: Source, options: ImportOptions) -> ImportSummary | None:
+        """The use case, in a worker: its summary, or None once the problems show."""
+        from pipetui.domain.errors import ValidationError
+        from pipetui.services.importer import import_source
+
+        currency = self.workspace.settings.default_currency
+        try:
+            return import_source(
+                self.workspace.db, source, options, default_currency=currency,
+                progress=self._progress,
+            )  # fmt: skip
+        except ValidationError as error:
+            self.app.call_from_thread(self._failed, source, error)
+            return None
+
     @work(thread=True, exclusive=True, group="import")
     def _check(self, path: Path, options: ImportOptions) -> None:
         from pipetui.domain.errors import ValidationError
         from pipetui.services.import_source import read_file
-        from pipetui.services.importer import import_source
 
-        self.busy = True
         try:
             try:
                 source = read_file(path, kind=options.kind)
@@ -188,16 +201,9 @@ class ImportScreen(Screen[bool]):
                 self.app.call_from_thread(self._failed, None, error)
                 return
             self.app.call_from_thread(self._preview, source)
-            currency = self.workspace.settings.default_currency
-            try:
-                summary = import_source(
-                    self.workspace.db, source, options, default_currency=currency,
-                    progress=self._progress,
-                )  # fmt: skip
-            except ValidationError as error:
-                self.app.call_from_thread(self._failed, source, error)
-                return
-            self.app.call_from_thread(self._checked, source, summary)
+            summary = self._run(source, options)
+            if summary is not None:
+                self.app.call_from_thread(self._checked, source, summary)
         finally:
             self.busy = False
 
@@ -230,28 +236,17 @@ class ImportScreen(Screen[bool]):
         if self.busy or self.source is None or self.checked is None:
             self.notify("Read the file first (enter in the path field)", severity="warning")
             return
+        self.busy = True
         self._say(Content.styled("Importing… (all of it or, on any problem, none)", "bold"))
         self._import(self.source, self.options(dry_run=False))
 
     @work(thread=True, exclusive=True, group="import")
     def _import(self, source: Source, options: ImportOptions) -> None:
-        from pipetui.domain.errors import ValidationError
-        from pipetui.services.importer import import_source
-
-        self.busy = True
         try:
-            currency = self.workspace.settings.default_currency
-            try:
-                summary = import_source(
-                    self.workspace.db, source, options, default_currency=currency,
-                    progress=self._progress,
-                )  # fmt: skip
-            except ValidationError as error:
-                self.app.call_from_thread(self._failed, source, error)
-                return
-            self.changed = True
-            self.checked = None
-            self.app.call_from_thread(self._say, result_content(summary, None))
+            summary = self._run(source, options)
+            if summary is not None:
+                self.changed, self.checked = True, None
+                self.app.call_from_thread(self._say, result_content(summary, None))
         finally:
             self.busy = False
 
