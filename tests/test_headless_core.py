@@ -4,8 +4,10 @@ its first frame before the full store (SQLModel, SQLAlchemy) is imported."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+from pathlib import Path
 
 CORE = [
     "pipetui",
@@ -59,3 +61,39 @@ def test_the_tui_starts_without_the_full_store() -> None:
     )
     assert "textual" in loaded
     assert not loaded & {"sqlalchemy", "sqlmodel", "pydantic"}
+
+
+def test_deal_list_answers_without_importing_the_full_store(tmp_path: Path) -> None:
+    """`pipetui deal list --json` on an up-to-date file reads it with the sqlite3
+    driver alone (the issue's start-up budget), and says what the full store says."""
+    db = tmp_path / "p.db"
+    subprocess.run([sys.executable, "-m", "pipetui.cli", "--db", str(db), "demo"], check=True,
+                   capture_output=True)  # fmt: skip
+    code = (
+        "import contextlib, io\n"
+        "from pipetui.cli import main\n"
+        "out = io.StringIO()\n"
+        "with contextlib.redirect_stdout(out):\n"
+        f"    assert main(['--db', {str(db)!r}, 'deal', 'list', '--all', '--json']) == 0\n"
+        f"open({str(tmp_path / 'light.json')!r}, 'w').write(out.getvalue())\n"
+    )
+    loaded = packages_loaded_by(code)
+    assert "sqlalchemy" not in loaded and "sqlmodel" not in loaded and "textual" not in loaded
+    light = json.loads((tmp_path / "light.json").read_text())
+
+    from pipetui.services import clock
+    from pipetui.services.deals import show_deal
+    from pipetui.services.serialize import deal_json
+    from pipetui.store.database import open_database
+
+    database = open_database(str(db), now=clock.now())
+    try:  # each deal as `deal show` reads it, through SQLAlchemy
+        full = [deal_json(show_deal(database, d["id"]).view, clock.now()) for d in light]
+    finally:
+        database.dispose()
+    assert len(light) == 60
+
+    def timeless(deals: list[dict[str, object]]) -> list[dict[str, object]]:
+        return [{k: v for k, v in d.items() if k != "days_in_stage"} for d in deals]
+
+    assert timeless(light) == timeless(full)  # (two clocks: a day may turn between them)

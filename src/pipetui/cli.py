@@ -125,28 +125,31 @@ def _run_tui(db_option: str | None) -> int:
 
 
 def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
-    from sqlalchemy.exc import SQLAlchemyError
-
+    """Run one command. An up-to-date SQLite file is opened with the light reader
+    and the full store only when the command needs it, so reads like `deal list`
+    never import SQLAlchemy (its errors are recognised by module, not imported)."""
     from pipetui.domain.errors import ValidationError
     from pipetui.services.settings import SettingsError
-    from pipetui.services.workspace import open_workspace
+    from pipetui.services.workspace import open_workspace_for_tui
     from pipetui.store.light import SchemaError
 
     db_option = getattr(args, "db", None)
     try:
-        workspace = open_workspace(db_option)
+        workspace = open_workspace_for_tui(db_option)
     except SettingsError as error:
         return _fail(str(error), EXIT_BAD_INPUT)
     except SchemaError as error:
         return _fail(str(error), EXIT_FAILURE)
-    except SQLAlchemyError as error:  # also a file that is not a database
-        return _fail(
-            f"db: cannot open {db_option or 'the database'}: {_describe(error)}", EXIT_FAILURE
-        )
     except OSError as error:
         if error.filename is not None:  # e.g. an unreadable settings file
             return _fail(f"cannot open {error.filename}: {error.strerror}", EXIT_FAILURE)
         return _fail(f"db: cannot open {db_option or 'the database'}: {error}", EXIT_FAILURE)
+    except Exception as error:  # also a file that is not a database
+        if not _is_database_error(error):
+            raise
+        return _fail(
+            f"db: cannot open {db_option or 'the database'}: {_describe(error)}", EXIT_FAILURE
+        )
     try:
         if args.command is None:
             workspace.close()
@@ -155,10 +158,17 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         return code
     except ValidationError as error:
         return _fail(str(error), EXIT_BAD_INPUT)
-    except (OSError, SQLAlchemyError) as error:
+    except Exception as error:
+        if not (isinstance(error, OSError) or _is_database_error(error)):
+            raise
         return _fail(f"nothing was changed: {_describe(error)}", EXIT_FAILURE)
     finally:
         workspace.close()
+
+
+def _is_database_error(error: BaseException) -> bool:
+    """An SQLAlchemy error (or the sqlite3 driver's), without importing SQLAlchemy."""
+    return type(error).__module__.startswith(("sqlalchemy", "sqlite3"))
 
 
 def _describe(error: BaseException) -> str:

@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipetui.commands.common import add_json, deal_id, row_limit
+from pipetui.commands.lazy import LazyModule
 from pipetui.commands.output import print_json, print_table, say
 from pipetui.commands.today import add_contact_actions
 from pipetui.domain.contact import Contact
 from pipetui.domain.journey import kind_label
-from pipetui.services import contacts as service
 from pipetui.services import inputs
 from pipetui.services.serialize import contact_json, touchpoint_json
-from pipetui.services.touchpoints import log_touchpoint, parse_direction
 from pipetui.services.workspace import Workspace
+
+if TYPE_CHECKING:
+    from pipetui.services import contacts as service
+    from pipetui.services import touchpoints as touchpoints
+else:
+    service = LazyModule("pipetui.services.contacts")
+    touchpoints = LazyModule("pipetui.services.touchpoints")
+
 
 _TEXT_FIELDS = ("email", "phone", "company", "role", "source", "notes")
 
@@ -134,13 +141,13 @@ def run_edit(args: argparse.Namespace, ws: Workspace) -> int:
 
 def run_touch(args: argparse.Namespace, ws: Workspace) -> int:
     """Log a touchpoint."""
-    touchpoint = log_touchpoint(
+    touchpoint = touchpoints.log_touchpoint(
         ws.db,
         contact=args.contact,
         kind=args.kind,
         summary=args.summary,
         channel=args.channel,
-        direction=parse_direction(args.direction),
+        direction=touchpoints.parse_direction(args.direction),
         at=inputs.optional_datetime(args.at, field="at"),
         deal_id=deal_id(args.deal) if args.deal else None,
         score=inputs.whole_number(args.score, field="score"),

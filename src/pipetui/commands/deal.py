@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipetui.commands.common import add_json, deal_id, row_limit
+from pipetui.commands.lazy import LazyModule
 from pipetui.commands.output import print_json, print_table, say
 from pipetui.commands.qualify import add_options, run_disqualify, run_qualify
 from pipetui.domain.dates import days_between
 from pipetui.domain.deal import DealStatus, DealView
 from pipetui.domain.errors import ValidationError
 from pipetui.services import clock, inputs
-from pipetui.services import deals as service
 from pipetui.services.serialize import deal_json, detail_json, followup_json
 from pipetui.services.workspace import Workspace
+
+if TYPE_CHECKING:
+    from pipetui.services import deals as service
+else:
+    service = LazyModule("pipetui.services.deals")
+
 
 _STATUSES = {
     "open": (DealStatus.OPEN,),
@@ -119,9 +125,11 @@ def run_add(args: argparse.Namespace, ws: Workspace) -> int:
 def run_list(args: argparse.Namespace, ws: Workspace) -> int:
     """List deals as a table or JSON."""
     statuses = _STATUSES["all" if args.all else args.status]
-    views = service.list_deals(
-        ws.db,
-        service.DealFilter(
+    from pipetui.services.deal_list import DealFilter, list_deals
+
+    views = list_deals(
+        ws.reads,
+        DealFilter(
             statuses=statuses,
             pipeline=args.pipeline,
             stage=args.stage,

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipetui.commands.common import add_json, deal_id, followup_id
+from pipetui.commands.lazy import LazyModule
 from pipetui.commands.output import print_json, print_table, say
 from pipetui.domain.dates import parse_date
 from pipetui.services import clock
-from pipetui.services import followups as service
 from pipetui.services.serialize import followup_json
 from pipetui.services.workspace import Workspace
+
+if TYPE_CHECKING:
+    from pipetui.services import followups as service
+else:
+    service = LazyModule("pipetui.services.followups")
 
 
 def register(commands: Any, common: argparse.ArgumentParser) -> None:

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from pipetui.commands.lazy import LazyModule
 from pipetui.commands.output import say
 from pipetui.domain.errors import ValidationError
 from pipetui.services import clock
-from pipetui.services.demo import load_demo
 from pipetui.services.workspace import Workspace
+
+if TYPE_CHECKING:
+    from pipetui.services import demo as demo
+else:
+    demo = LazyModule("pipetui.services.demo")
 
 
 def register(commands: Any, common: argparse.ArgumentParser) -> None:
@@ -35,7 +40,7 @@ def run_demo(args: argparse.Namespace, ws: Workspace) -> int:
         ):
             raise ValidationError("deals", f"must be a whole number 1–200,000, got {args.deals!r}")
         deals = int(args.deals)
-    summary = load_demo(ws.db, deals=deals, force=args.force)
+    summary = demo.load_demo(ws.db, deals=deals, force=args.force)
     say(
         f"Loaded demo data: {summary.pipelines} pipelines, {summary.deals:,} deals, "
         f"{summary.contacts:,} contacts, {summary.touchpoints:,} touchpoints, "

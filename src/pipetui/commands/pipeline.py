@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipetui.commands.common import add_json
+from pipetui.commands.lazy import LazyModule
 from pipetui.commands.output import print_json, say
 from pipetui.domain.pipeline import Stage
 from pipetui.services import inputs
-from pipetui.services import pipelines as service
 from pipetui.services.serialize import pipeline_json
 from pipetui.services.workspace import Workspace
+
+if TYPE_CHECKING:
+    from pipetui.services import pipelines as service
+else:
+    service = LazyModule("pipetui.services.pipelines")
 
 
 def register(commands: Any, common: argparse.ArgumentParser) -> None:

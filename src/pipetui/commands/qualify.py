@@ -9,17 +9,24 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipetui.commands.common import deal_id
+from pipetui.commands.lazy import LazyModule
 from pipetui.commands.output import print_json, say
 from pipetui.domain.bant import BANT, AnswerPatch, Detail, detail_field, parse_answer
 from pipetui.domain.text import clean_text
 from pipetui.services import clock, inputs
-from pipetui.services import deals as deal_service
-from pipetui.services import qualification as service
 from pipetui.services.serialize import assessment_json, bant_json, deal_json
 from pipetui.services.workspace import Workspace
+
+if TYPE_CHECKING:
+    from pipetui.services import deals as deal_service
+    from pipetui.services import qualification as service
+else:
+    deal_service = LazyModule("pipetui.services.deals")
+    service = LazyModule("pipetui.services.qualification")
+
 
 _HELP = {
     Detail.AMOUNT: ("AMOUNT", 'the budget, e.g. "12,000 ILS" ("" clears it)'),

@@ -7,14 +7,14 @@ with the TUI's funnel pane); `--json` prints it for scripts, text is a table.
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipetui.commands.common import add_json
+from pipetui.commands.lazy import LazyModule
 from pipetui.commands.output import print_json, print_table, say
 from pipetui.domain.errors import ValidationError
 from pipetui.domain.funnel import days_text, percent_text
 from pipetui.services import inputs
-from pipetui.services import reports as service
 from pipetui.services.serialize import (
     forecast_json,
     funnel_json,
@@ -22,6 +22,11 @@ from pipetui.services.serialize import (
     steps_json,
 )
 from pipetui.services.workspace import Workspace
+
+if TYPE_CHECKING:
+    from pipetui.services import reports as service
+else:
+    service = LazyModule("pipetui.services.reports")
 
 
 def register(commands: Any, common: argparse.ArgumentParser) -> None:

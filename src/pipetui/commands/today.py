@@ -5,17 +5,23 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipetui.commands.common import add_json
+from pipetui.commands.lazy import LazyModule
 from pipetui.commands.output import print_json, say
 from pipetui.domain.errors import ValidationError
 from pipetui.domain.journey import kind_label
 from pipetui.services import clock
-from pipetui.services import contacts as contact_service
-from pipetui.services import journey as service
 from pipetui.services.serialize import attention_json, contact_json, timeline_json
 from pipetui.services.workspace import Workspace
+
+if TYPE_CHECKING:
+    from pipetui.services import contacts as contact_service
+    from pipetui.services import journey as service
+else:
+    contact_service = LazyModule("pipetui.services.contacts")
+    service = LazyModule("pipetui.services.journey")
 
 
 def register(commands: Any, common: argparse.ArgumentParser) -> None:

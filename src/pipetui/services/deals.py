@@ -20,6 +20,8 @@ from pipetui.domain.pipeline import Stage, check_probability
 from pipetui.domain.text import clean_text, search_key
 from pipetui.services import clock
 from pipetui.services.contacts import resolve_contact
+from pipetui.services.deal_list import DealFilter as DealFilter  # (`deal list` lives there)
+from pipetui.services.deal_list import list_deals as list_deals
 from pipetui.services.pipelines import resolve_pipeline, resolve_stage
 from pipetui.services.settings import Settings
 from pipetui.store import deals as store
@@ -50,16 +52,6 @@ class AddedDeal:
 
     view: DealView
     created_contact: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class DealFilter:
-    """Which deals `deal list` shows."""
-
-    statuses: tuple[DealStatus, ...] = (DealStatus.OPEN,)
-    pipeline: str | None = None
-    stage: str | None = None
-    limit: int | None = None
 
 
 def add_deal(
@@ -115,24 +107,6 @@ def _check_deal_values(value: Money | None, probability: int | None) -> None:
         check_money(value)
     if probability is not None:
         check_probability(probability)
-
-
-def list_deals(db: Database, deal_filter: DealFilter = DealFilter()) -> list[DealView]:
-    """Deals in board order, open ones unless the filter says otherwise."""
-    with db.read() as conn:
-        pipeline_id = stage_id = None
-        if deal_filter.pipeline is not None or deal_filter.stage is not None:
-            owner = resolve_pipeline(conn, deal_filter.pipeline)
-            pipeline_id = owner.id
-            if deal_filter.stage is not None:
-                stage_id = resolve_stage(conn, owner.id, deal_filter.stage).id
-        return store.list_views(
-            conn,
-            pipeline_id=pipeline_id,
-            statuses=deal_filter.statuses,
-            stage_id=stage_id,
-            limit=deal_filter.limit,
-        )
 
 
 def show_deal(db: Database, deal_id: int, settings: Settings | None = None) -> DealDetail:

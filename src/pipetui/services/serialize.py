@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipetui.domain.bant import BANT, Assessment, CriterionAnswer, DatedChange
 from pipetui.domain.contact import Contact
@@ -17,11 +17,13 @@ from pipetui.domain.funnel import Steps
 from pipetui.domain.journey import Touchpoint
 from pipetui.domain.money import Money
 from pipetui.domain.pipeline import Pipeline
-from pipetui.services.deals import DealDetail
-from pipetui.services.journey import Attention, ContactTimeline
-from pipetui.services.pipelines import PipelineWithStages
-from pipetui.services.reports import FunnelReport, MonthForecast, Period, SourceFigures
-from pipetui.store.journey import DealLine
+
+if TYPE_CHECKING:  # types only: `deal list` must not import the full store
+    from pipetui.services.deals import DealDetail
+    from pipetui.services.journey import Attention, ContactTimeline
+    from pipetui.services.pipelines import PipelineWithStages
+    from pipetui.services.reports import FunnelReport, MonthForecast, Period, SourceFigures
+    from pipetui.store.journey import DealLine
 
 
 def money_json(money: Money | None) -> dict[str, str] | None:

@@ -109,26 +109,6 @@ def get_view(conn: Connection, deal_id: int) -> DealView:
     return _view(row)
 
 
-def list_views(
-    conn: Connection,
-    *,
-    pipeline_id: int | None = None,
-    statuses: Sequence[DealStatus] = (DealStatus.OPEN,),
-    stage_id: int | None = None,
-    limit: int | None = None,
-) -> list[DealView]:
-    """Deals in board order (pipeline, stage position, rank)."""
-    query = _view_query().where(DEAL.c.status.in_([s.value for s in statuses]))
-    if pipeline_id is not None:
-        query = query.where(DEAL.c.pipeline_id == pipeline_id)
-    if stage_id is not None:
-        query = query.where(DEAL.c.stage_id == stage_id)
-    query = query.order_by(PIPELINE.c.position, STAGE.c.position, DEAL.c.rank, DEAL.c.id)
-    if limit is not None:
-        query = query.limit(limit)
-    return [_view(row) for row in conn.execute(query)]
-
-
 def top_rank(conn: Connection, stage_id: int) -> int:
     """A rank that puts a deal on top of its stage's column."""
     lowest = conn.execute(select(func.min(DEAL.c.rank)).where(DEAL.c.stage_id == stage_id))

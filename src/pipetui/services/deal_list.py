@@ -1,0 +1,54 @@
+"""`deal list`: deals in board order, read with plain SQL through whichever
+reader the workspace has, so the CLI can answer before SQLAlchemy would even
+have been imported (the light reader; the full store works the same way)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipetui.domain.deal import DealStatus, DealView
+from pipetui.domain.errors import ValidationError
+from pipetui.domain.pipeline import find_by_name
+from pipetui.store import board as board_store
+from pipetui.store.deal_rows import list_views
+from pipetui.store.rows import RowSource
+
+
+@dataclass(frozen=True, slots=True)
+class DealFilter:
+    """Which deals `deal list` shows."""
+
+    statuses: tuple[DealStatus, ...] = (DealStatus.OPEN,)
+    pipeline: str | None = None
+    stage: str | None = None
+    limit: int | None = None
+
+
+def list_deals(source: RowSource, deal_filter: DealFilter = DealFilter()) -> list[DealView]:
+    """Deals in board order, open ones unless the filter says otherwise; the
+    pipeline and stage are named in any case (the first pipeline when only a
+    stage is given)."""
+    with source.read_rows() as rows:
+        pipeline_id = stage_id = None
+        if deal_filter.pipeline is not None or deal_filter.stage is not None:
+            known = board_store.pipelines(rows)
+            if not known:
+                raise ValidationError("pipeline", "the database has no pipeline")
+            owner = (
+                known[0]
+                if deal_filter.pipeline is None
+                else find_by_name(known, deal_filter.pipeline, field="pipeline")
+            )
+            pipeline_id = owner.id
+            if deal_filter.stage is not None:
+                stages = board_store.stages(rows, owner.id)
+                if not stages:
+                    raise ValidationError("stage", "the pipeline has no stages")
+                stage_id = find_by_name(stages, deal_filter.stage, field="stage").id
+        return list_views(
+            rows,
+            statuses=deal_filter.statuses,
+            pipeline_id=pipeline_id,
+            stage_id=stage_id,
+            limit=deal_filter.limit,
+        )

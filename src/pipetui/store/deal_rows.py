@@ -1,0 +1,86 @@
+"""Deals with the names around them, in plain SQL (`pipetui.store.rows`), so
+`pipetui deal list` reads them through the sqlite3 driver alone and starts
+without importing SQLAlchemy (DESIGN.md §4: the CLI's start-up budget)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from pipetui.domain.deal import Deal, DealStatus, DealView
+from pipetui.domain.money import Money
+from pipetui.store.rows import Rows, day, expand, moment
+
+_SELECT = (
+    "SELECT d.id, d.title, d.pipeline_id, d.stage_id, d.status, d.value_minor, d.currency,"
+    " d.created_at, d.updated_at, d.stage_entered_at, d.probability, d.close_date, d.source,"
+    " d.lost_reason, d.contact_id, d.closed_at, d.external_id,"
+    " p.name, s.name, s.position, s.probability, s.rotting_days, c.name, c.company"
+    " FROM deal AS d JOIN pipeline AS p ON p.id = d.pipeline_id"
+    " JOIN stage AS s ON s.id = d.stage_id LEFT JOIN contact AS c ON c.id = d.contact_id"
+)
+
+
+def _at(value: Any) -> datetime:
+    found = moment(value)
+    assert found is not None, "a required time is missing"
+    return found
+
+
+def _view(row: tuple[Any, ...]) -> DealView:
+    (deal_id, title, pipeline_id, stage_id, status, minor, currency, created, updated, entered,
+     probability, close_date, source, lost_reason, contact_id, closed, external_id, pipeline,
+     stage, position, stage_probability, rotting, contact, company) = row  # fmt: skip
+    deal = Deal(
+        id=int(deal_id),
+        title=str(title),
+        pipeline_id=int(pipeline_id),
+        stage_id=int(stage_id),
+        status=DealStatus(status),
+        value=Money(int(minor), str(currency)),
+        created_at=_at(created),
+        updated_at=_at(updated),
+        stage_entered_at=_at(entered),
+        probability=probability,
+        close_date=day(close_date),
+        source=source,
+        lost_reason=lost_reason,
+        contact_id=contact_id,
+        closed_at=moment(closed),
+        external_id=external_id,
+    )
+    return DealView(
+        deal=deal,
+        pipeline_name=str(pipeline),
+        stage_name=str(stage),
+        stage_position=int(position),
+        stage_probability=int(stage_probability),
+        rotting_days=rotting,
+        contact_name=contact,
+        company=company,
+    )
+
+
+def list_views(
+    rows: Rows,
+    *,
+    statuses: Sequence[DealStatus],
+    pipeline_id: int | None = None,
+    stage_id: int | None = None,
+    limit: int | None = None,
+) -> list[DealView]:
+    """Deals in board order (pipeline, stage position, rank), as `deal list` shows them."""
+    wanted, params = expand("status", [s.value for s in statuses])
+    sql = f"{_SELECT} WHERE d.status IN {wanted}"
+    if pipeline_id is not None:
+        sql += " AND d.pipeline_id = :pipeline"
+        params["pipeline"] = pipeline_id
+    if stage_id is not None:
+        sql += " AND d.stage_id = :stage"
+        params["stage"] = stage_id
+    sql += " ORDER BY p.position, s.position, d.rank, d.id"
+    if limit is not None:
+        sql += " LIMIT :limit"
+        params["limit"] = limit
+    return [_view(row) for row in rows(sql, params)]
