@@ -19,6 +19,7 @@ from pipetui.store.tables import (
     FUNNEL_FACT,
     METADATA,
     PIPELINE,
+    SOURCE_SPEND,
     STAGE,
     TOUCHPOINT,
     TOUCHPOINT_KIND,
@@ -150,8 +151,8 @@ def deals_of_contacts(conn: Connection, contact_ids: Sequence[int]) -> dict[int,
 
 
 def has_data(conn: Connection) -> bool:
-    """Whether any contact, deal, touchpoint or follow-up exists."""
-    for table in (CONTACT, DEAL, TOUCHPOINT, FOLLOWUP):
+    """Whether any contact, deal, touchpoint, follow-up or source spend exists."""
+    for table in (CONTACT, DEAL, TOUCHPOINT, FOLLOWUP, SOURCE_SPEND):
         if conn.execute(select(table.c.id).limit(1)).first():
             return True
     return False
