@@ -79,7 +79,8 @@ def _contact(row: dict[str, Any]) -> dict[str, Any]:
 
 def _deal(row: dict[str, Any], *, full: bool) -> dict[str, Any]:
     row["value"] = Money(row["value_minor"], row["currency"]).amount_str()
-    row["history"] = [[iso(at), *rest] for at, *rest in row["history"]]
+    history = row["history_ids"] if full else row["history"]  # ids beside the pipelines
+    row["history"] = [[iso(at), *rest] for at, *rest in history]
     found = {name: iso(row.get(name)) for name in OWN_FIELDS["deals"]}
     if full:
         found["rank"] = row["rank"]

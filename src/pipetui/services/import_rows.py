@@ -20,6 +20,7 @@ from pipetui.domain.deal import DealStatus, check_title
 from pipetui.domain.errors import ValidationError
 from pipetui.domain.journey import JourneyStage, check_score, kind_id
 from pipetui.domain.money import Money, check_currency, check_money, exponent
+from pipetui.domain.text import clean_text
 from pipetui.services import inputs
 from pipetui.services.import_formats import HUBSPOT_LIFECYCLE, ID_PREFIX, norm_header
 from pipetui.services.import_source import Problems, Progress, Record, Source
@@ -60,13 +61,17 @@ class ContactIn:
     given: frozenset[str]
 
 
+StageRef = str | int
+"""A stage as a file names it: by name (CSV), or by its id in the file (JSON)."""
+
+
 @dataclass(frozen=True, slots=True)
 class HistoryIn:
     """One row of a deal's stage history as the file has it (stage names)."""
 
     at: datetime
-    from_stage: str | None
-    to_stage: str
+    from_stage: StageRef | None
+    to_stage: StageRef
     from_status: DealStatus | None
     to_status: DealStatus
     imported: bool
@@ -359,7 +364,7 @@ def _deal(cells: _Cells, file_format: str, default_currency: str) -> DealIn:
         cells.fail("title", error.message)
         title = ""
     status = cells.get("status", _status) or DealStatus.OPEN
-    stage = cells.get("stage", _optional)
+    stage = cells.get("stage", check_stage_name)
     if file_format == "hubspot" and stage is not None:
         closed = _HUBSPOT_CLOSED.get(norm_header(stage))
         if closed is not None:
@@ -380,7 +385,7 @@ def _deal(cells: _Cells, file_format: str, default_currency: str) -> DealIn:
         id=cells.get("id", _id) if file_format in _OWN_IDS else None,
         external_id=_external(cells, file_format),
         title=title,
-        pipeline=cells.get("pipeline", _optional),
+        pipeline=cells.get("pipeline", check_stage_name),
         stage=stage,
         status=status,
         value=value,
@@ -401,37 +406,71 @@ def _deal(cells: _Cells, file_format: str, default_currency: str) -> DealIn:
 
 def _rank(text: str) -> int:
     try:
-        return int(text)
+        rank = int(text)
     except ValueError:
         raise ValidationError("rank", f"not a whole number: {text!r}") from None
+    if not -(2**62) < rank < 2**62:
+        raise ValidationError("rank", f"out of range: {text!r}")
+    return rank
+
+
+def check_stage_name(text: str, field: str = "stage") -> str:
+    """A stage's or pipeline's name: one clean line of at most 200 characters."""
+    name = clean_text(text, single_line=True)
+    if not name:
+        raise ValidationError(field, "must not be empty")
+    if len(name) > 200:
+        raise ValidationError(field, "is longer than 200 characters")
+    return name
+
+
+def _stage_ref(value: object) -> StageRef:
+    """A stage in a history row: its name (one clean line) or its id in the file."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**62:
+        return value
+    if not isinstance(value, str):
+        raise ValidationError("history", f"not a stage: {value!r}")
+    return check_stage_name(value, field="history")
+
+
+def _text_of(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValidationError("history", f"not text: {value!r}")
+    return value
 
 
 def _history(cells: _Cells) -> tuple[HistoryIn, ...]:
     """pipetui's `history` column: a JSON list of [at, from stage, to stage,
-    from status, to status, imported], oldest first."""
+    from status, to status, imported], oldest first (stages by name in CSV, by
+    their id in the file's pipelines in a JSON export)."""
     text = cells.text("history").strip()
     if not text:
         return ()
+    shape = "not a list of [at, from stage, to stage, from, to, imported]"
     try:
         rows = json.loads(text)
+        if not isinstance(rows, list):
+            raise ValidationError("history", shape)
         found = []
         for row in rows:
+            if not isinstance(row, list) or len(row) != 6:
+                raise ValidationError("history", shape)
             at, from_stage, to_stage, from_status, to_status, imported = row
             found.append(
                 HistoryIn(
-                    parse_datetime(at, field="history"),
-                    None if from_stage is None else str(from_stage),
-                    str(to_stage),
-                    None if from_status is None else _status(from_status, field="history"),
-                    _status(to_status, field="history"),
-                    bool(imported),
+                    parse_datetime(_text_of(at), field="history"),
+                    None if from_stage is None else _stage_ref(from_stage),
+                    _stage_ref(to_stage),
+                    None if from_status is None else _status(_text_of(from_status)),
+                    _status(_text_of(to_status)),
+                    imported is True,
                 )
             )
     except ValidationError as error:
         cells.fail("history", error.message)
         return ()
-    except (ValueError, TypeError):
-        cells.fail("history", "not a list of [at, from stage, to stage, from, to, imported]")
+    except (ValueError, RecursionError):
+        cells.fail("history", shape)
         return ()
     if not found or [h.at for h in found] != sorted(h.at for h in found):
         cells.fail("history", "must list the changes oldest first, at least one")

@@ -292,6 +292,8 @@ def _read_json(text: str, name: str, kind: str | None) -> Source:
     except json.JSONDecodeError as error:
         where = f"line {error.lineno}"
         raise ImportFailed(name, [Problem(where, None, f"not JSON: {error.msg}")]) from None
+    except RecursionError:
+        raise ImportFailed(name, [Problem("file", None, "not JSON: nested too deeply")]) from None
     if not isinstance(data, dict) or data.get("format") != "pipetui":
         message = 'not a pipetui export (expected an object with "format": "pipetui")'
         raise ImportFailed(name, [Problem("file", None, message)])
@@ -315,7 +317,7 @@ def _read_json(text: str, name: str, kind: str | None) -> Source:
     problems.check(name)
     layout = Layout("pipetui-json", chosen or "all", ())
     full = chosen is None
-    sections = {k: v for k, v in data.items() if k not in KINDS} if full else {}
+    sections = {k: v for k, v in data.items() if k not in KINDS}
     return Source(name, layout, records, {}, [], [], sections, full)
 
 

@@ -37,6 +37,7 @@ from pipetui.services.import_rows import (
     ContactIn,
     DealIn,
     PersonRef,
+    StageRef,
     TouchIn,
     check_source,
 )
@@ -227,7 +228,10 @@ def import_source(
 
                 merge = restore_or_merge(conn, source, options, summary)
             else:
+                from pipetui.services.restore import file_stage_names
+
                 merge = _Merge(conn, options, summary, source.name)
+                merge.file_stages = dict(file_stage_names(source))
             merge.run(checked, progress)
             if options.dry_run:
                 raise _Rollback(summary)
@@ -255,6 +259,8 @@ class _Merge:
         self.positions: dict[int, int] = {}  # pipeline -> last live position
         self.stage_positions: dict[int, int] = {}
         self.stage_names: dict[int, str] = {}
+        self.stage_pipeline: dict[int, int] = {}
+        self.file_stages: dict[int, int | str] = {}  # a JSON file's stage ids
         for stage_id, pipeline_id, stage_name, position, removed in sorted(
             store.all_stages(conn), key=lambda s: s[3]
         ):
@@ -265,6 +271,7 @@ class _Merge:
                 self.positions[pipeline_id] = max(self.positions.get(pipeline_id, 0), position)
             self.stage_positions[stage_id] = position
             self.stage_names[stage_id] = stage_name
+            self.stage_pipeline[stage_id] = pipeline_id
         self.next_contact = store.max_id(conn, "contact") + 1
         self.new_contacts: list[list[Any]] = []
         self.new_contact_ids: set[int] = set()
@@ -312,6 +319,9 @@ class _Merge:
     # -- contacts --------------------------------------------------------------
 
     def _match_contact(self, row: ContactIn) -> int | None:
+        """The contact already here that a contact row is. By email or name only
+        among those that were here before: two rows of one file with the same
+        name (or email) are two people, as they were where the file came from."""
         keys = self.contacts
         if row.external_id and row.external_id in keys.by_external:
             return keys.by_external[row.external_id]
@@ -319,9 +329,11 @@ class _Merge:
             return row.id
         email = row.values.get("email")
         if email:
-            return keys.by_email.get(email.casefold())
+            found = keys.by_email.get(email.casefold())
+            return None if found in self.new_contact_ids else found
         same = keys.by_name.get(row.values.get("name") or "", [])
-        return same[0] if len(same) == 1 else None
+        earlier = [c for c in same if c not in self.new_contact_ids]
+        return earlier[0] if len(earlier) == 1 else None
 
     def _contacts(self, rows: list[ContactIn]) -> None:
         seen: dict[int, str] = {}
@@ -448,11 +460,28 @@ class _Merge:
                                 probability=0, rotting_days=None)  # fmt: skip
         self.positions[pipeline_id] = position
         self.stage_positions[stage_id] = position
+        self.stage_pipeline[stage_id] = pipeline_id
         live[key] = stage_id
         self.stage_names[stage_id] = name
         self.summary.new_stages.append(f"{self.pipeline_names[pipeline_id]}: {name}")
         self.summary.created["stages"] += 1
         return stage_id
+
+    def _stage_ref(self, where: str, pipeline_id: int, ref: StageRef) -> int | None:
+        """A stage a history row names: by name (a removed one too), or by its id
+        in the file (a JSON export: restored with that id, else found by name)."""
+        if isinstance(ref, str):
+            return self._stage(pipeline_id, ref, allow_removed=True)
+        target = self.file_stages.get(ref)
+        if isinstance(target, str):
+            return self._stage(pipeline_id, target, allow_removed=True)
+        if target is None or target not in self.stage_names:
+            self._fail(where, "history", f"no stage #{ref} in the file's pipelines")
+            return None
+        if self.stage_pipeline[target] != pipeline_id:
+            self._fail(where, "history", f"stage #{ref} is in another pipeline")
+            return None
+        return target
 
     # -- deals -----------------------------------------------------------------
 
@@ -545,7 +574,7 @@ class _Merge:
         stage_name: str | None = None,
     ) -> int:
         for change in row.history:  # new stages in the order the deal went through them
-            self._stage(pipeline_id, change.to_stage, allow_removed=True)
+            self._stage_ref(row.where, pipeline_id, change.to_stage)
         stage_id = self._stage(pipeline_id, row.stage or stage_name)
         deal_id = self._new_id(row.id, self.deals.rows, "next_deal")
         created = row.created_at or self.now
@@ -597,11 +626,11 @@ class _Merge:
             return found
         found = []
         for change in row.history:
-            to_stage = self._stage(pipeline_id, change.to_stage, allow_removed=True)
+            to_stage = self._stage_ref(row.where, pipeline_id, change.to_stage)
             from_stage = (
                 None
                 if change.from_stage is None
-                else self._stage(pipeline_id, change.from_stage, allow_removed=True)
+                else self._stage_ref(row.where, pipeline_id, change.from_stage)
             )
             found.append(
                 ([deal_id, stamp(change.at), from_stage, to_stage,
@@ -691,10 +720,9 @@ class _Merge:
         new_rows: list[list[Any]] = []
         for row, contact_id, deal_id, kind, stage in resolved:
             key = (contact_id, kind, store.naive_utc(row.at), row.summary)
-            if key in existing:
+            if key in existing:  # (only what was here before: a file may repeat a touch)
                 self.summary.skipped["touchpoints"] += 1
                 continue
-            existing.add(key)
             touch_id = self._new_id(row.id, taken, "next_touch")
             taken.add(touch_id)
             new_rows.append(

@@ -49,7 +49,24 @@ class _Item:
 def _int(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValueError(f"not a whole number: {value!r}")
+    if not -(2**62) < value < 2**62:
+        raise ValueError(f"out of range: {value!r}")
     return value
+
+
+def _id(value: Any) -> int:
+    if _int(value) < 1:
+        raise ValueError(f"not an id: {value!r}")
+    return int(value)
+
+
+def _month(value: Any) -> str:
+    text = _text(value)
+    if not (len(text) == 7 and text[4] == "-" and text[:4].isdigit() and text[5:].isdigit()):
+        raise ValueError(f"not a month (YYYY-MM): {value!r}")
+    if not 1 <= int(text[5:]) <= 12:
+        raise ValueError(f"not a month (YYYY-MM): {value!r}")
+    return text
 
 
 def _text(value: Any) -> str:
@@ -59,7 +76,10 @@ def _text(value: Any) -> str:
 
 
 def _line(value: Any) -> str:
-    return clean_text(_text(value), single_line=True)
+    text = clean_text(_text(value), single_line=True)
+    if not text or len(text) > 200:
+        raise ValueError("must be one line of 1 to 200 characters")
+    return text
 
 
 def _time(value: Any) -> datetime:
@@ -93,6 +113,17 @@ def _section(source: Source, name: str) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
+def file_stage_names(source: Source) -> dict[int, str]:
+    """A JSON export's stages by their id in the file (its history names them so)."""
+    found: dict[int, str] = {}
+    for pipe in _section(source, "pipelines"):
+        stages = pipe.get("stages") if isinstance(pipe, dict) else None
+        for stage in stages if isinstance(stages, list) else []:
+            if isinstance(stage, dict) and isinstance(stage.get("id"), int):
+                found[stage["id"]] = str(stage.get("name"))
+    return found
+
+
 def restore_or_merge(conn: Any, source: Source, options: Any, summary: Any) -> Any:
     """The merge to run: a restore first when the database has no data."""
     from pipetui.services.importer import _Merge
@@ -103,50 +134,73 @@ def restore_or_merge(conn: Any, source: Source, options: Any, summary: Any) -> A
             summary.notes.append(
                 f"left out ({', '.join(left)}): they are restored into an empty database only"
             )
-        return _Merge(conn, options, summary, source.name)
+        merge = _Merge(conn, options, summary, source.name)
+        merge.file_stages = dict(file_stage_names(source))
+        return merge
     problems = Problems()
-    pipelines = _pipelines(conn, source, problems)
+    pipelines, stage_ids = _pipelines(conn, source, problems)
     problems.check(source.name)
     merge = _Merge(conn, options, summary, source.name)
     merge.keep_rank = True
+    merge.file_stages = {stage_id: stage_id for stage_id in stage_ids}
     summary.created["pipelines"] += pipelines
     merge.after = lambda: _rest(conn, source, merge)
     return merge
 
 
-def _pipelines(conn: Any, source: Source, problems: Problems) -> int:
-    """Replace the (unused) pipelines with the file's, ids and settings kept."""
+def _unique(problems: Problems, seen: set[Any], key: Any, where: str, what: str) -> None:
+    """A second row with the same key (id, name...) is a problem."""
+    if key in seen and None not in (key if isinstance(key, tuple) else (key,)):
+        problems.add(where, None, f"the same {what} as an earlier one")
+    seen.add(key)
+
+
+def _pipelines(conn: Any, source: Source, problems: Problems) -> tuple[int, list[int]]:
+    """Replace the (unused) pipelines with the file's, ids and settings kept;
+    returns how many, and the stages' ids."""
     store.clear_pipelines(conn)
     stamp = bulk.time_column(conn)
     pipes, stages, kinds = [], [], []
+    seen: set[Any] = set()
     for n, raw in enumerate(_section(source, "pipelines"), start=1):
         item = _Item(raw, f"pipelines[{n}]", problems)
-        pipeline_id = item.get("id", _int)
+        pipeline_id, name = item.get("id", _id), item.get("name", _line)
+        _unique(problems, seen, ("pipeline", pipeline_id), item.where, "pipeline id")
+        _unique(problems, seen, ("name", (name or "").casefold() or None), item.where, "name")
         pipes.append(
-            (pipeline_id, item.get("name", _line), item.get("position", _int),
-             stamp(item.get("created_at", _time)))
-        )  # fmt: skip
-        for m, raw_stage in enumerate(item.item.get("stages") or [], start=1):
+            (pipeline_id, name, item.get("position", _int), stamp(item.get("created_at", _time)))
+        )
+        raw_stages = item.item.get("stages", [])
+        if not isinstance(raw_stages, list):
+            problems.add(item.where, "stages", "must be a list")
+            raw_stages = []
+        for m, raw_stage in enumerate(raw_stages, start=1):
             s = _Item(raw_stage, f"pipelines[{n}].stages[{m}]", problems)
             probability = s.get("probability", _int)
             if probability is not None and not 0 <= probability <= 100:
                 problems.add(s.where, "probability", "must be 0–100")
+            rotting = s.get("rotting_days", _int, optional=True)
+            if rotting is not None and rotting < 1:
+                problems.add(s.where, "rotting_days", "must be at least 1")
+            stage_id = s.get("id", _id)
+            _unique(problems, seen, ("stage", stage_id), s.where, "stage id")
             stages.append(
-                (s.get("id", _int), pipeline_id, s.get("name", _line), s.get("position", _int),
-                 probability, s.get("rotting_days", _int, optional=True),
-                 bool(s.get("removed", _flag, optional=True)))
+                (stage_id, pipeline_id, s.get("name", _line), s.get("position", _int),
+                 probability, rotting, bool(s.get("removed", _flag, optional=True)))
             )  # fmt: skip
     for n, raw in enumerate(_section(source, "touchpoint_kinds"), start=1):
         item = _Item(raw, f"touchpoint_kinds[{n}]", problems)
-        kinds.append((item.get("kind", _line), item.get("journey_stage", _stage)))
+        kind = item.get("kind", _line)
+        _unique(problems, seen, ("kind", kind), item.where, "kind")
+        kinds.append((kind, item.get("journey_stage", _stage)))
     if problems.total:
-        return 0
+        return 0, []
     bulk.insert_rows(conn, "pipeline", ["id", "name", "position", "created_at"], pipes)
     columns = ["id", "pipeline_id", "name", "position", "probability", "rotting_days", "removed"]
     bulk.insert_rows(conn, "stage", columns, stages)
     bulk.insert_rows(conn, "touchpoint_kind", ["kind", "journey_stage"], kinds)
     bulk.advance_sequences(conn, ("pipeline", "stage"))
-    return len(pipes)
+    return len(pipes), [row[0] for row in stages]
 
 
 def _rest(conn: Any, source: Source, merge: Any) -> None:
@@ -160,23 +214,26 @@ def _rest(conn: Any, source: Source, merge: Any) -> None:
             problems.add(item.where, name, f"no #{wanted} in this file")
         return None if wanted is None else known.get(wanted)
 
-    followups = []
+    followups, seen = [], set[Any]()
     for n, raw in enumerate(_section(source, "followups"), start=1):
         item = _Item(raw, f"followups[{n}]", problems)
+        _unique(problems, seen, ("followup", item.get("id", _id)), item.where, "follow-up id")
         deal_id, contact_id = target(item, "deal_id", deals), target(item, "contact_id", contacts)
         if deal_id is None and contact_id is None:
             problems.add(item.where, "deal_id", "a follow-up needs a deal or a contact")
         followups.append(
-            (item.get("id", _int), deal_id, contact_id, item.get("title", _line),
+            (item.item.get("id"), deal_id, contact_id, item.get("title", _line),
              day(item.get("due", _day)), stamp(item.get("created_at", _time)),
              stamp(item.get("done_at", _time, optional=True)))
         )  # fmt: skip
     answers, changes = [], []
     for n, raw in enumerate(_section(source, "qualification"), start=1):
         item = _Item(raw, f"qualification[{n}]", problems)
+        deal_id, framework = target(item, "deal_id", deals), item.get("framework", _line)
+        criterion = item.get("criterion", _line)
+        _unique(problems, seen, ("answer", deal_id, framework, criterion), item.where, "answer")
         answers.append(
-            (target(item, "deal_id", deals), item.get("framework", _line),
-             item.get("criterion", _line), item.get("status", _answer),
+            (deal_id, framework, criterion, item.get("status", _answer),
              item.get("amount_minor", _int, optional=True),
              item.get("currency", _currency, optional=True), item.get("who", _text, optional=True),
              item.get("note", _text, optional=True),
@@ -195,10 +252,15 @@ def _rest(conn: Any, source: Source, merge: Any) -> None:
     for n, raw in enumerate(_section(source, "source_spend"), start=1):
         item = _Item(raw, f"source_spend[{n}]", problems)
         name = item.get("source", _line) or ""
+        month, currency = item.get("month", _month), item.get("currency", _currency)
+        key = ("spend", search_key(name) or None, month, currency)
+        _unique(problems, seen, key, item.where, "source, month and currency")
+        amount = item.get("amount_minor", _int)
+        if amount is not None and amount < 0:
+            problems.add(item.where, "amount_minor", "must not be negative")
         spend.append(
-            (name, search_key(name), item.get("month", _line), item.get("amount_minor", _int),
-             item.get("currency", _currency), stamp(item.get("updated_at", _time)))
-        )  # fmt: skip
+            (name, search_key(name), month, amount, currency, stamp(item.get("updated_at", _time)))
+        )
     problems.check(source.name)
     columns = ["id", "deal_id", "contact_id", "title", "due", "created_at", "done_at"]
     bulk.insert_rows(conn, "followup", columns, followups)
