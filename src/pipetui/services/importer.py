@@ -40,6 +40,7 @@ from pipetui.services.import_rows import (
     StageRef,
     TouchIn,
     check_source,
+    check_stage_name,
 )
 from pipetui.services.import_source import Problems, Progress, Source, read_file
 from pipetui.store import bulk, funnel_facts
@@ -204,8 +205,8 @@ def _check_options(options: ImportOptions) -> None:
         raise ValidationError(
             "on-duplicate", f"use {', '.join(ON_DUPLICATE)}, not {options.on_duplicate!r}"
         )
-    if options.pipeline is not None and not options.pipeline.strip():
-        raise ValidationError("pipeline", "must not be empty")
+    if options.pipeline is not None:
+        check_stage_name(options.pipeline, field="pipeline")
 
 
 def import_source(
@@ -425,7 +426,8 @@ class _Merge:
     # -- pipelines and stages --------------------------------------------------
 
     def _pipeline(self, name: str | None) -> int:
-        wanted = (self.options.pipeline or name or "").strip()
+        chosen = self.options.pipeline
+        wanted = check_stage_name(chosen, field="pipeline") if chosen else (name or "")
         if not wanted:
             if self.pipelines:
                 return min(self.pipelines.values())
@@ -546,6 +548,7 @@ class _Merge:
             name = self.stage_names[stage] if stage else None
             self._add_deal(row, pipeline_id, contact_id, rank, new_deals, history, name)
             rank -= 1
+        self._write_contacts()  # an updated deal may name a contact new in this file
         for row, found, pipeline_id, contact_id in updates:
             self._update_deal(row, found, pipeline_id, contact_id)
         if self.problems.total:

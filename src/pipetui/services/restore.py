@@ -1,8 +1,9 @@
-"""Importing pipetui's full JSON export (`export --format json`): into a
-database without data it is a restore, every row with its own id (pipelines
-and stage settings, follow-ups, BANT answers and their history, lead-source
-spend included); into one with data, its contacts, deals and touchpoints are
-merged like any import, and the rest is left out (the summary says so)."""
+"""Importing pipetui's full JSON export (`export --format json`): into a new
+database (no data, and its pipelines as it was created with) it is a restore,
+every row with its own id (pipelines and stage settings, follow-ups, BANT
+answers and their history, lead-source spend included); into any other, its
+contacts, deals and touchpoints are merged like any import, and the rest is
+left out (the summary says so)."""
 
 from __future__ import annotations
 
@@ -128,11 +129,11 @@ def restore_or_merge(conn: Any, source: Source, options: Any, summary: Any) -> A
     """The merge to run: a restore first when the database has no data."""
     from pipetui.services.importer import _Merge
 
-    if store.has_data(conn):
+    if not store.is_fresh(conn):
         left = [k for k in _KINDS if _section(source, k)]
         if left:
             summary.notes.append(
-                f"left out ({', '.join(left)}): they are restored into an empty database only"
+                f"left out ({', '.join(left)}): they are restored into a new database only"
             )
         merge = _Merge(conn, options, summary, source.name)
         merge.file_stages = dict(file_stage_names(source))

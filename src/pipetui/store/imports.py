@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.engine import Connection
 
+from pipetui.domain.pipeline import DEFAULT_PIPELINE, DEFAULT_STAGES
 from pipetui.store.tables import (
     CONTACT,
     DEAL,
@@ -156,6 +157,25 @@ def has_data(conn: Connection) -> bool:
         if conn.execute(select(table.c.id).limit(1)).first():
             return True
     return False
+
+
+def is_fresh(conn: Connection) -> bool:
+    """No data, and the pipelines are as a new database has them (the default
+    "Sales" and its six stages, or none): a restore may replace them."""
+    if has_data(conn) or conn.execute(select(TOUCHPOINT_KIND.c.kind).limit(1)).first():
+        return False
+    pipes = conn.execute(select(PIPELINE.c.name)).all()
+    if not pipes:
+        return True
+    stages = conn.execute(
+        select(STAGE.c.name, STAGE.c.probability, STAGE.c.rotting_days, STAGE.c.removed).order_by(
+            STAGE.c.position
+        )
+    ).all()
+    seeded = [(name, probability, None, False) for name, probability in DEFAULT_STAGES]
+    return [tuple(p) for p in pipes] == [(DEFAULT_PIPELINE,)] and [
+        tuple(s) for s in stages
+    ] == seeded
 
 
 def clear_pipelines(conn: Connection) -> None:
