@@ -41,5 +41,7 @@ def search_key(*parts: str | None) -> str:
     NFKC then casefold: "ÉCOLE" finds "école", "Straße" finds "STRASSE", and
     Hebrew/Arabic (caseless) are kept as they are.
     """
-    joined = " ".join(p for p in parts if p)
+    joined = (parts[0] or "") if len(parts) == 1 else " ".join(p for p in parts if p)
+    if joined.isascii():  # (NFKC leaves ASCII as it is; casefold is lower there)
+        return joined.lower()
     return unicodedata.normalize("NFKC", joined).casefold()

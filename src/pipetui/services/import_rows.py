@@ -166,6 +166,7 @@ def check_source(source: Source, default_currency: str, progress: Progress | Non
     """Check every record; raise `ImportFailed` listing the problems, if any."""
     problems = source.problems
     checked = Checked([], [], [])
+    _MOMENTS.clear()  # (a time without offset is local: the zone may differ per import)
     total = len(source.records)
     for n, record in enumerate(source.records):
         kind = record.values.get("__kind", source.layout.kind)
@@ -214,8 +215,19 @@ def _external(cells: _Cells, file_format: str) -> str | None:
     return ID_PREFIX.get(file_format, "") + raw
 
 
+_MOMENTS: dict[str, datetime] = {}
+
+
 def _moment(text: str, field: str = "time") -> datetime | None:
-    return parse_datetime(text, field=field) if text.strip() else None
+    """A date-time; exports repeat them a lot, so each text is parsed once."""
+    found = _MOMENTS.get(text)
+    if found is None:
+        if not text.strip():
+            return None
+        if len(_MOMENTS) > 100_000:
+            _MOMENTS.clear()
+        found = _MOMENTS[text] = parse_datetime(text, field=field)
+    return found
 
 
 def _day(text: str, field: str = "date") -> date | None:
@@ -259,9 +271,17 @@ def _journey(
         raise ValidationError(field, f"unknown journey stage {text!r} (known: {known})") from None
 
 
+_GIVEN: dict[tuple[str, ...], frozenset[str]] = {}
+
+
 def _given(cells: _Cells) -> frozenset[str]:
-    """The fields the file has a column (or JSON key) for."""
-    return frozenset(name for name in cells.values if not name.startswith("__"))
+    """The fields the file has a column (or JSON key) for (every row of a CSV
+    file has the same, so each set is built once)."""
+    names = tuple(cells.values)
+    found = _GIVEN.get(names)
+    if found is None:
+        found = _GIVEN[names] = frozenset(name for name in names if not name.startswith("__"))
+    return found
 
 
 def _contact(cells: _Cells, file_format: str) -> ContactIn:
@@ -319,6 +339,7 @@ _HUBSPOT_CLOSED = {"closedwon": DealStatus.WON, "closedlost": DealStatus.LOST}
 
 
 _CURRENCIES: dict[str, str] = {}
+_MAX_MINOR = 10**15  # money's own limit: larger amounts go through its check (and fail)
 _PLAIN_AMOUNT = re.compile(r"^(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?$")
 
 
@@ -340,7 +361,8 @@ def _amount(text: str, currency: str | None, default_currency: str) -> Money:
     if plain is None or len(plain[2] or "") > places:
         return inputs.money(text, currency, default_currency)
     whole, fraction = plain[1].replace(",", ""), (plain[2] or "").ljust(places, "0")
-    return check_money(Money(int(whole) * 10**places + int(fraction or "0"), base))
+    minor = int(whole) * 10**places + int(fraction or "0")
+    return Money(minor, base) if minor < _MAX_MINOR else check_money(Money(minor, base))
 
 
 def _status(text: str, *, field: str = "status") -> DealStatus:

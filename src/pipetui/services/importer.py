@@ -591,7 +591,7 @@ class _Merge:
         self.histories[deal_id] = [(at, h[3], h[5], h[2]) for h, at in changes]
         self.facts.append((deal_id, pipeline_id, stage_id, row.status.value, row.value.currency,
                            row.value.minor, row.probability, created, closed))  # fmt: skip
-        entered = row.stage_entered_at or _entered(row) or created
+        entered = row.stage_entered_at or (_entered(row) if row.history else None) or created
         stamp = self.stamp
         rank = row.rank if self.keep_rank and row.rank is not None else rank
         new_deals.append(

@@ -125,10 +125,16 @@ def _positions(conn: Connection, pipeline_ids: Iterable[int]) -> dict[int, int]:
     return {int(stage_id): int(position) for stage_id, position in rows}
 
 
+_INDEX = {name: index for index, name in enumerate(VALUES)}
+_WON, _OPEN = DealStatus.WON.value, DealStatus.OPEN.value
+
+
 def _add(facts: dict[Key, Vector], key: Key, **values: int) -> None:
-    vector = facts.setdefault(key, [0] * len(VALUES))
+    vector = facts.get(key)
+    if vector is None:
+        vector = facts[key] = [0] * len(VALUES)
     for name, value in values.items():
-        vector[VALUES.index(name)] += value
+        vector[_INDEX[name]] += value
 
 
 def _contribute(
@@ -143,14 +149,14 @@ def _contribute(
     def key(fact: str, stage_id: int = 0, currency: str = "") -> Key:
         return (deal.pipeline_id, day, fact, stage_id, currency)
 
-    if deal.status != DealStatus.WON.value:
+    if deal.status != _WON:
         # Where it went, where it came from (a deal imported without history
         # first shows up as the "from" of its first move), and where it is.
         been = [stage for _, stage, _, _ in history] + [f for *_, f in history if f]
         visited = [stage for stage in [*been, deal.stage_id] if stage in positions]
         if visited:
             _add(facts, key("reach", max(visited, key=positions.__getitem__)), n=1)
-    if deal.status == DealStatus.OPEN.value:
+    if deal.status == _OPEN:
         if deal.probability is None:
             _add(facts, key("open", deal.stage_id, deal.currency), n=1, amount=deal.value_minor)
         else:
@@ -166,7 +172,7 @@ def _contribute(
         _add(facts, key(deal.status, 0, deal.currency), n=1, amount=deal.value_minor, ms=cycle)
     stayed: set[int] = set()
     for index, (at, stage_id, status, _) in enumerate(history):
-        if status != DealStatus.OPEN.value:
+        if status != _OPEN:
             continue
         if stage_id not in stayed:
             stayed.add(stage_id)
@@ -174,7 +180,7 @@ def _contribute(
         if index + 1 < len(history):
             end = history[index + 1][0]
             _add(facts, key("stay", stage_id), ms=epoch_ms(end) - epoch_ms(at))
-        elif deal.status == DealStatus.OPEN.value:
+        elif deal.status == _OPEN:
             _add(facts, key("stay", stage_id), open_n=1, open_start=epoch_ms(at))
         elif deal.closed_at is not None:
             _add(facts, key("stay", stage_id), ms=epoch_ms(deal.closed_at) - epoch_ms(at))
