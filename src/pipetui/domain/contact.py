@@ -8,7 +8,7 @@ from datetime import datetime
 
 from pipetui.domain.errors import ValidationError
 from pipetui.domain.journey import JourneyStage
-from pipetui.domain.text import clean_text
+from pipetui.domain.text import clean_text, one_line
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -38,12 +38,7 @@ class Contact:
 
 def check_name(name: str, *, field: str = "name") -> str:
     """A contact needs a name on one line."""
-    cleaned = clean_text(name, single_line=True)
-    if not cleaned:
-        raise ValidationError(field, "must not be empty")
-    if len(cleaned) > 300:
-        raise ValidationError(field, "is longer than 300 characters")
-    return cleaned
+    return one_line(name, field=field, limit=300)
 
 
 def check_email(email: str | None, *, field: str = "email") -> str | None:

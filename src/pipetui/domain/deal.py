@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from pipetui.domain.errors import ValidationError
 from pipetui.domain.money import Money
-from pipetui.domain.text import clean_text
+from pipetui.domain.text import one_line
 
 
 class DealStatus(StrEnum):
@@ -61,12 +60,7 @@ class StageChange:
 
 def check_title(title: str, *, field: str = "title") -> str:
     """A deal needs a title; control characters and line breaks are removed."""
-    cleaned = clean_text(title, single_line=True)
-    if not cleaned:
-        raise ValidationError(field, "must not be empty")
-    if len(cleaned) > 500:
-        raise ValidationError(field, "is longer than 500 characters")
-    return cleaned
+    return one_line(title, field=field, limit=500)
 
 
 def effective_probability(deal_probability: int | None, stage_probability: int) -> int:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from pipetui.domain.errors import ValidationError
+from pipetui.domain.text import one_line
 
 DEFAULT_PIPELINE = "Sales"
 # (name, default win probability %) in position order, as DESIGN.md §1 lists them.
@@ -41,6 +42,11 @@ class Stage:
     position: int
     probability: int
     rotting_days: int | None = None
+
+
+def check_stage_name(name: str, field: str = "name") -> str:
+    """A stage's or pipeline's name: one clean line of at most 200 characters."""
+    return one_line(name, field=field, limit=200)
 
 
 def check_probability(value: int, *, field: str = "probability") -> int:

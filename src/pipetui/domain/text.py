@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from pipetui.domain.errors import ValidationError
+
 _BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
 _CONTROL = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI_CONTROLS}]")
 _SINGLE_LINE_CONTROL = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI_CONTROLS}]")
@@ -33,6 +35,16 @@ def clean_text(value: str, *, single_line: bool = False) -> str:
     else:
         value = _CONTROL.sub("", value)
     return value.strip()
+
+
+def one_line(value: str, *, field: str, limit: int) -> str:
+    """A name or title: cleaned to one line, not empty, at most `limit` characters."""
+    cleaned = clean_text(value, single_line=True)
+    if not cleaned:
+        raise ValidationError(field, "must not be empty")
+    if len(cleaned) > limit:
+        raise ValidationError(field, f"is longer than {limit} characters")
+    return cleaned
 
 
 def search_key(*parts: str | None) -> str:

@@ -20,7 +20,7 @@ from pipetui.domain.deal import DealStatus, check_title
 from pipetui.domain.errors import ValidationError
 from pipetui.domain.journey import JourneyStage, check_score, kind_id
 from pipetui.domain.money import Money, check_currency, check_money, exponent
-from pipetui.domain.text import clean_text
+from pipetui.domain.pipeline import check_stage_name
 from pipetui.services import inputs
 from pipetui.services.import_formats import HUBSPOT_LIFECYCLE, ID_PREFIX, norm_header
 from pipetui.services.import_source import Problems, Progress, Record, Source
@@ -434,16 +434,6 @@ def _rank(text: str) -> int:
     if not -(2**62) < rank < 2**62:
         raise ValidationError("rank", f"out of range: {text!r}")
     return rank
-
-
-def check_stage_name(text: str, field: str = "stage") -> str:
-    """A stage's or pipeline's name: one clean line of at most 200 characters."""
-    name = clean_text(text, single_line=True)
-    if not name:
-        raise ValidationError(field, "must not be empty")
-    if len(name) > 200:
-        raise ValidationError(field, "is longer than 200 characters")
-    return name
 
 
 def _stage_ref(value: object) -> StageRef:

@@ -30,6 +30,7 @@ from typing import Any
 from pipetui.domain.deal import DealStatus
 from pipetui.domain.errors import ValidationError
 from pipetui.domain.journey import JourneyStage, resolve_kind
+from pipetui.domain.pipeline import check_stage_name
 from pipetui.domain.text import search_key
 from pipetui.services import clock
 from pipetui.services.import_rows import (
@@ -40,7 +41,6 @@ from pipetui.services.import_rows import (
     StageRef,
     TouchIn,
     check_source,
-    check_stage_name,
 )
 from pipetui.services.import_source import Problems, Progress, Source, read_file
 from pipetui.store import bulk, funnel_facts

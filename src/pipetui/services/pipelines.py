@@ -12,9 +12,9 @@ from pipetui.domain.pipeline import (
     Stage,
     check_probability,
     check_rotting_days,
+    check_stage_name,
     find_by_name,
 )
-from pipetui.domain.text import clean_text
 from pipetui.services import clock
 from pipetui.store import deals as deal_store
 from pipetui.store import funnel_facts
@@ -58,12 +58,7 @@ def list_pipelines(db: Database) -> list[PipelineWithStages]:
 
 
 def _stage_name(name: str) -> str:
-    cleaned = clean_text(name, single_line=True)
-    if not cleaned:
-        raise ValidationError("name", "must not be empty")
-    if len(cleaned) > 200:
-        raise ValidationError("name", "is longer than 200 characters")
-    return cleaned
+    return check_stage_name(name)
 
 
 def add_pipeline(db: Database, *, name: str) -> Pipeline:
