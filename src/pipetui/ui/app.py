@@ -16,8 +16,8 @@ from textual.notifications import SeverityLevel
 from pipetui.domain.errors import ValidationError
 from pipetui.services.workspace import Workspace
 from pipetui.ui.commands import BoardCommands
-from pipetui.ui.messages import DatabaseChanged
-from pipetui.ui.screens.board import BoardScreen
+from pipetui.ui.messages import BoardLoaded, DatabaseChanged
+from pipetui.ui.screens.board import BoardScreen, first_board
 from pipetui.ui.screens.help import HelpScreen
 
 if TYPE_CHECKING:
@@ -38,20 +38,26 @@ class PipetuiApp(App[None]):
         Binding("u", "undo", "Undo", id="undo"),
     ]
 
-    def __init__(self, workspace: Workspace, *, watch: bool = True) -> None:
+    def __init__(
+        self, workspace: Workspace, *, watch: bool = True, first: BoardLoaded | None = None
+    ) -> None:
         super().__init__()
         self.workspace = workspace
+        self._first = first
         self.undo_stack: list[AnyUndo] = []
         self.seen_version: int | None = None
         self._own_writes = 0
         self._own_writes_lock = threading.Lock()
         self._watch = watch
 
+    def get_default_screen(self) -> BoardScreen:
+        """The board is the app's own first screen (no blank screen drawn before it)."""
+        return BoardScreen(self.workspace, self._first)
+
     def on_mount(self) -> None:
-        """Apply the theme from the settings, then show the board or the welcome."""
+        """Apply the theme from the settings; watch for other processes' writes."""
         if self.workspace.settings.theme in self.available_themes:
             self.theme = self.workspace.settings.theme
-        self.push_screen(BoardScreen(self.workspace))
         if self._watch:
             self.set_interval(WATCH_SECONDS, self._check_for_changes)
 
@@ -151,4 +157,4 @@ class PipetuiApp(App[None]):
 
 def run_app(workspace: Workspace) -> None:
     """Open the TUI on `workspace` and return when the user quits."""
-    PipetuiApp(workspace).run()
+    PipetuiApp(workspace, first=first_board(workspace)).run()

@@ -51,6 +51,15 @@ def _b(
     return Binding(key, action, description, show=show, key_display=display, id=f"board.{action}")
 
 
+def first_board(workspace: Workspace) -> BoardLoaded:
+    """The board a new session opens on (first pipeline, first pages), read
+    before the event loop starts: a few milliseconds through the light reader."""
+    data = board_service.load_board(
+        workspace.reads, None, BoardView(), thresholds=workspace.settings.bant, windows={}
+    )
+    return BoardLoaded(data, generation=1)
+
+
 class BoardScreen(BoardCustomer):
     """The kanban board of deals by stage, fully keyboard-driven."""
 
@@ -92,9 +101,10 @@ class BoardScreen(BoardCustomer):
 
     AUTO_FOCUS = ""  # nothing takes focus: the screen itself handles the keys
 
-    def __init__(self, workspace: Workspace) -> None:
+    def __init__(self, workspace: Workspace, first: BoardLoaded | None = None) -> None:
         super().__init__()
         self.workspace = workspace
+        self._first = first
         self.pipeline_id: int | None = None
         self.view = BoardView()
         self.columns: dict[int, StageColumn] = {}
@@ -116,10 +126,17 @@ class BoardScreen(BoardCustomer):
         yield Static("", id="status", markup=False)
         yield KeyFooter()
 
-    def on_mount(self) -> None:
-        """Load the first pipeline's board, then open the full store in the
-        background (and greet an empty database)."""
-        self.load()
+    async def on_mount(self) -> None:
+        """Show the first pipeline's board (read before the app started, when
+        `run_app` did, so the first frame already has its cards; else now, in a
+        worker), then open the full store in the background (and greet an empty
+        database)."""
+        first, self._first = self._first, None
+        if first is None:
+            self.load()
+            return
+        self._generation = first.generation
+        await self.show_loaded(first)
 
     @work(thread=True, group="read")
     def _warm_up(self) -> None:
