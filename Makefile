@@ -16,6 +16,7 @@ $(BIN)/python:
 # change installs itself on the next `make run` / `make test`.
 $(VENV)/.run-stamp: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m compileall -q src
 	touch $@
 
 $(VENV)/.test-stamp: pyproject.toml | $(BIN)/python

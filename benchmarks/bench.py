@@ -4,11 +4,16 @@ Builds demo databases with the project's own `pipetui demo --deals N`, runs the
 real `pipetui` in a 160×50 pseudo-terminal and times frames exactly (see
 `pty_harness`), compares with a bare Textual app started the same way, and
 measures in-process figures. Writes benchmarks/results/latest.{md,json}.
+
+pipetui's bytecode is compiled first, as any installed copy has it (and as the
+bare app's Textual has it): without that, a machine with PYTHONDONTWRITEBYTECODE
+set (this one) would compile every pipetui module again at every start.
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import platform
@@ -249,6 +254,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=WORK, help="where databases are built")
     args = parser.parse_args()
     os.environ["PIPETUI_BENCH_WORK"] = str(args.work)
+    compileall.compile_dir(HERE.parent / "src", quiet=1)
     sizes = [1000] if args.smoke else [int(s) for s in args.sizes.split(",")]
     runs = 1 if args.smoke else args.runs
     results = run(sizes, runs)
