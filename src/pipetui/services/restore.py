@@ -127,7 +127,7 @@ def file_stage_names(source: Source) -> dict[int, str]:
 
 def restore_or_merge(conn: Any, source: Source, options: Any, summary: Any) -> Any:
     """The merge to run: a restore first when the database has no data."""
-    from pipetui.services.importer import _Merge
+    from pipetui.services.import_merge import Merge
 
     if not store.is_fresh(conn):
         left = [k for k in _KINDS if _section(source, k)]
@@ -135,13 +135,13 @@ def restore_or_merge(conn: Any, source: Source, options: Any, summary: Any) -> A
             summary.notes.append(
                 f"left out ({', '.join(left)}): they are restored into a new database only"
             )
-        merge = _Merge(conn, options, summary, source.name)
+        merge = Merge(conn, options, summary, source.name)
         merge.file_stages = dict(file_stage_names(source))
         return merge
     problems = Problems()
     pipelines, stage_ids = _pipelines(conn, source, problems)
     problems.check(source.name)
-    merge = _Merge(conn, options, summary, source.name)
+    merge = Merge(conn, options, summary, source.name)
     merge.keep_rank = True
     merge.file_stages = {stage_id: stage_id for stage_id in stage_ids}
     summary.created["pipelines"] += pipelines
