@@ -18,7 +18,6 @@ from pipetui.services.workspace import Workspace
 from pipetui.ui.commands import BoardCommands
 from pipetui.ui.messages import BoardLoaded, DatabaseChanged
 from pipetui.ui.screens.board import BoardScreen, first_board
-from pipetui.ui.screens.help import HelpScreen
 
 if TYPE_CHECKING:
     from pipetui.services.undo import AnyUndo
@@ -152,6 +151,8 @@ class PipetuiApp(App[None]):
 
     def action_help(self) -> None:
         """Show every key of the current screen and the app."""
+        from pipetui.ui.screens.help import HelpScreen
+
         self.push_screen(HelpScreen(self.screen))
 
 

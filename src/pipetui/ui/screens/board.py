@@ -26,8 +26,6 @@ from pipetui.services import board as board_service
 from pipetui.services.workspace import Workspace
 from pipetui.ui.messages import BoardLoaded, DatabaseChanged
 from pipetui.ui.screens.board_customer import BoardCustomer
-from pipetui.ui.screens.lost_form import LostResult, lost_form
-from pipetui.ui.screens.welcome import WelcomeScreen
 from pipetui.ui.widgets.card_lines import CARD_HEIGHT
 from pipetui.ui.widgets.deal_list import DealList
 from pipetui.ui.widgets.funnel_pane import FunnelPane
@@ -181,6 +179,8 @@ class BoardScreen(BoardCustomer):
             self._warmed = True
             self.set_timer(0.25, self._warm_up)  # after the first frame is out
             if data.empty:
+                from pipetui.ui.screens.welcome import WelcomeScreen  # only when empty
+
                 self.app.push_screen(WelcomeScreen(self.workspace), lambda _: self.load())
         if message.focus_deal is not None and message.focus_index is not None:
             for column_data in data.columns:
@@ -351,6 +351,7 @@ class BoardScreen(BoardCustomer):
     def action_lost(self) -> None:
         """Ask for a reason (and a revisit date), then mark the deal lost."""
         from pipetui.services.deals import lose_deal
+        from pipetui.ui.screens.lost_form import LostResult, lost_form
 
         card = self.open_card()
         if card is None:

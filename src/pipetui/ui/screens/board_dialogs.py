@@ -27,7 +27,6 @@ from pipetui.services.workspace import Workspace
 from pipetui.ui.messages import BoardLoaded, DealChanged
 from pipetui.ui.screens.journey_actions import JourneyActions
 from pipetui.ui.screens.opener import open_screen
-from pipetui.ui.screens.pipeline_picker import PipelinePicker
 from pipetui.ui.widgets.deal_list import DealList
 from pipetui.ui.widgets.stage_column import StageColumn
 
@@ -378,6 +377,7 @@ class BoardDialogs(JourneyActions):
     @work(thread=True, group="read")
     def _pick_pipeline(self) -> None:
         from pipetui.services.pipelines import list_pipelines
+        from pipetui.ui.screens.pipeline_picker import PipelinePicker
 
         pipelines = [item.pipeline for item in list_pipelines(self.workspace.db)]
         self.app.call_from_thread(
