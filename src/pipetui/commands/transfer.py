@@ -94,7 +94,7 @@ def run_import(args: argparse.Namespace, ws: Workspace) -> int:
         dry_run=args.dry_run,
     )
     path = Path(args.file).expanduser()
-    bar = None
+    bar, failure = None, None
     try:
         source = read_file(path, kind=args.kind)
         if len(source.records) >= PROGRESS_FROM and sys.stderr.isatty():
@@ -103,13 +103,14 @@ def run_import(args: argparse.Namespace, ws: Workspace) -> int:
             ws.db, source, options, default_currency=ws.settings.default_currency, progress=bar
         )
     except ImportFailed as error:
+        failure = error
+    finally:
         if bar:
-            bar.close()
-        sys.stderr.write(f"pipetui: error: {error}\n")
-        sys.stderr.writelines(f"  {line}\n" for line in error.lines())
+            bar.close()  # (before anything else is written to its line)
+    if failure is not None:
+        sys.stderr.write(f"pipetui: error: {failure}\n")
+        sys.stderr.writelines(f"  {line}\n" for line in failure.lines())
         return 2
-    if bar:
-        bar.close()
     for line in summary.lines():
         say(line)
     return 0

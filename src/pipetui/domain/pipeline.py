@@ -66,6 +66,22 @@ def check_rotting_days(value: int | None, *, field: str = "rotting_days") -> int
 Named = TypeVar("Named", "Stage", "Pipeline")
 
 
+def pick_pipeline(known: list[Pipeline], name: str | None) -> Pipeline:
+    """The pipeline named `name` (any case), or the first one when None."""
+    if name is None:
+        if not known:
+            raise ValidationError("pipeline", "the database has no pipeline")
+        return known[0]
+    return find_by_name(known, name, field="pipeline")
+
+
+def pick_stage(known: list[Stage], name: str | None) -> Stage:
+    """The stage named `name` (any case) among a pipeline's, or its first one."""
+    if not known:
+        raise ValidationError("stage", "the pipeline has no stages")
+    return known[0] if name is None else find_by_name(known, name, field="stage")
+
+
 def find_by_name(items: list[Named], name: str, *, field: str) -> Named:
     """The item whose name matches `name` case-insensitively, else a clear error."""
     wanted = name.strip().casefold()

@@ -7,8 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pipetui.domain.deal import DealStatus, DealView
-from pipetui.domain.errors import ValidationError
-from pipetui.domain.pipeline import find_by_name
+from pipetui.domain.pipeline import pick_pipeline, pick_stage
 from pipetui.store import board as board_store
 from pipetui.store.deal_rows import list_views
 from pipetui.store.rows import RowSource
@@ -31,20 +30,10 @@ def list_deals(source: RowSource, deal_filter: DealFilter = DealFilter()) -> lis
     with source.read_rows() as rows:
         pipeline_id = stage_id = None
         if deal_filter.pipeline is not None or deal_filter.stage is not None:
-            known = board_store.pipelines(rows)
-            if not known:
-                raise ValidationError("pipeline", "the database has no pipeline")
-            owner = (
-                known[0]
-                if deal_filter.pipeline is None
-                else find_by_name(known, deal_filter.pipeline, field="pipeline")
-            )
-            pipeline_id = owner.id
+            pipeline_id = pick_pipeline(board_store.pipelines(rows), deal_filter.pipeline).id
             if deal_filter.stage is not None:
-                stages = board_store.stages(rows, owner.id)
-                if not stages:
-                    raise ValidationError("stage", "the pipeline has no stages")
-                stage_id = find_by_name(stages, deal_filter.stage, field="stage").id
+                stages = board_store.stages(rows, pipeline_id)
+                stage_id = pick_stage(stages, deal_filter.stage).id
         return list_views(
             rows,
             statuses=deal_filter.statuses,

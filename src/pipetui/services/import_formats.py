@@ -191,8 +191,3 @@ def detect_kind(file_format: str, headers: list[str]) -> str | None:
 def field_map(file_format: str, kind: str) -> dict[str, str]:
     """Normalised header → field for a format and kind (empty when unsupported)."""
     return MAPS.get((file_format, kind), {})
-
-
-def own_headers(kind: str) -> tuple[str, ...]:
-    """The columns pipetui writes for a kind."""
-    return OWN_FIELDS[kind]

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from pipetui.domain.pipeline import check_stage_name
 from pipetui.services import clock
 from pipetui.services.import_cells import StageRef
 from pipetui.services.import_rows import ContactIn, PersonRef
@@ -202,8 +201,7 @@ class MergeBase:
     # -- pipelines and stages --------------------------------------------------
 
     def _pipeline(self, name: str | None) -> int:
-        chosen = self.options.pipeline
-        wanted = check_stage_name(chosen, field="pipeline") if chosen else (name or "")
+        wanted = self.options.pipeline or name or ""  # (both checked already)
         if not wanted:
             if self.pipelines:
                 return min(self.pipelines.values())

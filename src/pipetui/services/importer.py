@@ -21,7 +21,7 @@ A matched row is skipped, updated, or an error, as `--on-duplicate` says.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pipetui.domain.errors import ValidationError
@@ -117,18 +117,20 @@ def import_file(
 ) -> ImportSummary:
     """Read, check and import a file; `ImportFailed` (a ValidationError) lists
     what is wrong when anything is, and then nothing was written."""
-    _check_options(options)
+    options = _check_options(options)
     source = read_file(path, kind=options.kind)
     return import_source(db, source, options, default_currency=default_currency, progress=progress)
 
 
-def _check_options(options: ImportOptions) -> None:
+def _check_options(options: ImportOptions) -> ImportOptions:
+    """The options, checked, with `pipeline` cleaned like any pipeline name."""
     if options.on_duplicate not in ON_DUPLICATE:
         raise ValidationError(
             "on-duplicate", f"use {', '.join(ON_DUPLICATE)}, not {options.on_duplicate!r}"
         )
     if options.pipeline is not None:
-        check_stage_name(options.pipeline, field="pipeline")
+        options = replace(options, pipeline=check_stage_name(options.pipeline, field="pipeline"))
+    return options
 
 
 def import_source(
@@ -140,7 +142,7 @@ def import_source(
     progress: Progress | None = None,
 ) -> ImportSummary:
     """Import a file already read (the TUI reads it first to preview it)."""
-    _check_options(options)
+    options = _check_options(options)
     checked = check_source(source, default_currency, progress)
     summary = ImportSummary(source.name, source.layout.label, len(source.records), options.dry_run)
     summary.ignored = list(source.ignored)

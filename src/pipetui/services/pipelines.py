@@ -13,7 +13,8 @@ from pipetui.domain.pipeline import (
     check_probability,
     check_rotting_days,
     check_stage_name,
-    find_by_name,
+    pick_pipeline,
+    pick_stage,
 )
 from pipetui.services import clock
 from pipetui.store import deals as deal_store
@@ -35,20 +36,12 @@ class PipelineWithStages:
 
 def resolve_pipeline(conn: Connection, name: str | None) -> Pipeline:
     """The pipeline named `name` (any case), or the first one when None."""
-    known = store.pipelines(conn)
-    if name is None:
-        if not known:
-            raise ValidationError("pipeline", "the database has no pipeline")
-        return known[0]
-    return find_by_name(known, name, field="pipeline")
+    return pick_pipeline(store.pipelines(conn), name)
 
 
 def resolve_stage(conn: Connection, pipeline_id: int, name: str | None) -> Stage:
     """The stage named `name` (any case) in a pipeline, or its first stage when None."""
-    known = store.stages(conn, pipeline_id)
-    if not known:
-        raise ValidationError("stage", "the pipeline has no stages")
-    return known[0] if name is None else find_by_name(known, name, field="stage")
+    return pick_stage(store.stages(conn, pipeline_id), name)
 
 
 def list_pipelines(db: Database) -> list[PipelineWithStages]:

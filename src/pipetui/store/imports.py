@@ -137,20 +137,6 @@ def touch_keys(conn: Connection, contact_ids: Sequence[int]) -> set[tuple[Any, .
     return found
 
 
-def deals_of_contacts(conn: Connection, contact_ids: Sequence[int]) -> dict[int, list[int]]:
-    """Deal ids per contact, oldest first."""
-    found: dict[int, list[int]] = defaultdict(list)
-    for chunk in _chunks(sorted(set(contact_ids))):
-        rows = conn.execute(
-            select(DEAL.c.contact_id, DEAL.c.id)
-            .where(DEAL.c.contact_id.in_(chunk))
-            .order_by(DEAL.c.id)
-        )
-        for contact_id, deal_id in rows:
-            found[contact_id].append(deal_id)
-    return found
-
-
 def has_data(conn: Connection) -> bool:
     """Whether any contact, deal, touchpoint, follow-up or source spend exists."""
     for table in (CONTACT, DEAL, TOUCHPOINT, FOLLOWUP, SOURCE_SPEND):
