@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from pipetui.commands.common import add_json
 from pipetui.commands.lazy import LazyModule
 from pipetui.commands.output import print_json, say
+from pipetui.domain.dates import local_time
 from pipetui.domain.errors import ValidationError
 from pipetui.domain.journey import kind_label
 from pipetui.services import clock
@@ -93,7 +94,7 @@ def run_timeline(args: argparse.Namespace, ws: Workspace) -> int:
     say(f"  path: {' → '.join(s.value for s in timeline.path) or '—'}")
     say(f"  NPS: {timeline.nps.text()}  lifetime value: {timeline.lifetime_value.format()}")
     for entry in timeline.entries:
-        when = f"{entry.at.astimezone():%Y-%m-%d %H:%M}"
+        when = f"{local_time(entry.at):%Y-%m-%d %H:%M}"
         if entry.touchpoint is not None:
             t = entry.touchpoint
             say(f"  {when}  {kind_label(t.kind)}  {t.summary or ''}".rstrip())

@@ -54,7 +54,7 @@ class StageInput:
     furthest: int = 0
     open: Mapping[str, OpenDeals] = field(default_factory=dict)
     days_deals: int = 0
-    days_seconds: float = 0.0
+    days_seconds: Fraction | float = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +69,7 @@ class FunnelInput:
     won: int = 0
     lost: int = 0
     won_value: Mapping[str, tuple[int, int]] = field(default_factory=dict)
-    cycle_seconds: float = 0.0
+    cycle_seconds: Fraction | float = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,8 +131,9 @@ def weighted_totals(x100: Mapping[str, int]) -> MoneyTotals:
     return MoneyTotals(Money(round_half_up(Fraction(v, 100)), c) for c, v in x100.items())
 
 
-def _days(seconds: float, count: int) -> float | None:
-    return round(seconds / count / SECONDS_PER_DAY, 2) if count else None
+def _days(seconds: Fraction | float, count: int) -> float | None:
+    """A mean in days for display, from an exact total of seconds."""
+    return round(float(Fraction(seconds) / count / SECONDS_PER_DAY), 2) if count else None
 
 
 def compute_funnel(data: FunnelInput) -> Funnel:

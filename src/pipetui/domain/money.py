@@ -74,7 +74,11 @@ SYMBOLS: dict[str, str] = {
 _SYMBOL_TO_CODE = {symbol: code for code, symbol in SYMBOLS.items()}
 
 _AMOUNT = re.compile(r"^(?P<int>\d{1,3}(?:,\d{3})+|\d+)?(?:\.(?P<frac>\d+))?$")
-_MAX_MINOR = 10**15  # far beyond any deal, well inside 64-bit integers
+_MAX_MINOR = 10**15
+"""Every amount is below this many minor units ($9,999,999,999,999.99): far
+beyond any deal, and value × probability (at most 10**17) still fits a 64-bit
+integer in one SQL row. Sums over many rows are kept exact by the store
+(`pipetui.store.board.exact_sum`), not by this bound."""
 
 
 def exponent(currency: str) -> int:
@@ -176,8 +180,13 @@ def check_money(money: Money, *, field: str = "value") -> Money:
     if money.minor < 0:
         raise ValidationError(field, "must not be negative")
     if money.minor >= _MAX_MINOR:
-        raise ValidationError(field, "amount too large")
+        raise ValidationError(field, f"amount too large ({_at_most(money.currency)})")
     return money
+
+
+def _at_most(currency: str) -> str:
+    """The largest amount accepted, for refusals: "at most $9,999,999,999,999.99"."""
+    return f"at most {Money(_MAX_MINOR - 1, currency).format()}"
 
 
 def parse_money(text: str, default_currency: str, *, field: str = "value") -> Money:
@@ -220,9 +229,10 @@ def parse_money(text: str, default_currency: str, *, field: str = "value") -> Mo
         raise ValidationError(field, f"{currency} has {places} decimal places: {raw!r}")
     whole = int((match["int"] or "0").replace(",", ""))
     minor = whole * 10**places + int(frac.ljust(places, "0") or "0")
+    code = check_currency(currency, field="currency")
     if minor >= _MAX_MINOR:
-        raise ValidationError(field, f"amount too large: {raw!r}")
-    return Money(minor, check_currency(currency, field="currency"))
+        raise ValidationError(field, f"amount too large: {raw!r} ({_at_most(code)})")
+    return Money(minor, code)
 
 
 def money_from_decimal(amount: str | Decimal, currency: str, *, field: str = "value") -> Money:
@@ -240,7 +250,7 @@ def money_from_decimal(amount: str | Decimal, currency: str, *, field: str = "va
         raise ValidationError(field, f"not a non-negative amount: {amount!r}")
     places = exponent(code)
     if value >= Decimal(_MAX_MINOR).scaleb(-places):
-        raise ValidationError(field, f"amount too large: {amount!r}")
+        raise ValidationError(field, f"amount too large: {amount!r} ({_at_most(code)})")
     # Below the limit the quantized value has at most 19 digits, so it is exact;
     # comparing Decimals is exact too, whatever the context's precision.
     quantized = value.quantize(Decimal(1).scaleb(-places))

@@ -3,12 +3,16 @@ VEVENT per open follow-up on its due date, so any calendar shows what is next.
 
 Each event's UID is stable ("pipetui-followup-ID@pipetui"), so importing a newer
 export into the same calendar updates events rather than doubling them.
+
+A follow-up due on the last day the calendar can hold (9999-12-31, written by
+an older pipetui or another tool) has no next day for DTEND: its event has none,
+which RFC 5545 (3.6.1) reads the same way, one whole day from DTSTART.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import icalendar
@@ -26,8 +30,10 @@ def write_followups(rows: Iterable[dict[str, Any]], now: datetime) -> str:
         event = icalendar.Event()
         event.add("uid", f"pipetui-followup-{row['id']}@pipetui")
         event.add("dtstamp", now)
-        event.add("dtstart", row["due"])
-        event.add("dtend", row["due"] + timedelta(days=1))
+        due: date = row["due"]
+        event.add("dtstart", due)
+        if due < date.max:
+            event.add("dtend", due + timedelta(days=1))
         about = row.get("deal_title") or row.get("contact_name")
         event.add("summary", f"{row['title']} – {about}" if about else row["title"])
         details = []

@@ -9,7 +9,7 @@ import re
 from datetime import date, datetime
 
 from pipetui.domain.contact import optional_text
-from pipetui.domain.dates import parse_datetime
+from pipetui.domain.dates import check_date, parse_datetime
 from pipetui.domain.deal import DealStatus
 from pipetui.domain.errors import ValidationError
 from pipetui.domain.journey import JourneyStage, check_score
@@ -76,9 +76,10 @@ def day(text: str, field: str = "date") -> date | None:
     if not text:
         return None
     try:
-        return datetime.fromisoformat(text).date() if len(text) > 10 else date.fromisoformat(text)
+        found = datetime.fromisoformat(text).date() if len(text) > 10 else date.fromisoformat(text)
     except ValueError:
         raise ValidationError(field, f"not a date: {text!r} (use YYYY-MM-DD)") from None
+    return check_date(found, field=field)
 
 
 def flag(text: str, field: str = "flag") -> bool:

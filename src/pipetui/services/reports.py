@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
+from pipetui.domain.dates import check_date
 from pipetui.domain.errors import ValidationError
 from pipetui.domain.funnel import (
     Funnel,
@@ -53,12 +54,17 @@ MARKETING_STAGES = (
 @dataclass(frozen=True, slots=True)
 class Period:
     """Deals (or contacts) created from `since` to `until`, both days included,
-    in the user's local time; None on either side is open-ended."""
+    in the user's local time; None on either side is open-ended. Either day is
+    within years 1900–2199 (`pipetui.domain.dates.check_date`), so its local
+    midnights are always on the calendar."""
 
     since: date | None = None
     until: date | None = None
 
     def __post_init__(self) -> None:
+        for name, day in (("since", self.since), ("until", self.until)):
+            if day is not None:
+                check_date(day, field=name)
         if self.since and self.until and self.until < self.since:
             raise ValidationError("until", "must not be before --since")
 
@@ -152,7 +158,7 @@ def _funnel(conn: Connection, chosen: Pipeline, period: Period) -> Funnel:
                 furthest.get(stage.position, 0),
                 open_deals,
                 sum(f.n for f in stays),
-                sum(f.ms + f.open_n * now - f.open_start for f in stays) / 1000,
+                Fraction(sum(f.ms + f.open_n * now - f.open_start for f in stays), 1000),
             )
         )
     won = [f for f in sums if f.fact == "won" and f.n]
@@ -163,7 +169,7 @@ def _funnel(conn: Connection, chosen: Pipeline, period: Period) -> Funnel:
             won=sum(f.n for f in won),
             lost=sum(f.n for f in lost),
             won_value={f.currency: (f.amount, f.n) for f in won},
-            cycle_seconds=sum(f.ms for f in won) / 1000,
+            cycle_seconds=Fraction(sum(f.ms for f in won), 1000),  # exact: velocity is money
         )
     )
 

@@ -16,6 +16,7 @@ from pipetui.domain.deal import DealStatus
 from pipetui.domain.money import Money
 from pipetui.domain.pipeline import Pipeline, Stage
 from pipetui.store.rows import Rows, day, expand, moment
+from pipetui.store.sums import joined, sum_sql
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +45,7 @@ class CardRow:
     company: str | None
     last_touch: datetime | None
     has_future_followup: bool
+    version: int = 1
 
 
 def is_empty(rows: Rows) -> bool:
@@ -75,28 +77,26 @@ def stages(rows: Rows, pipeline_id: int) -> list[Stage]:
 def aggregates(rows: Rows, stage_probabilities: dict[int, int]) -> list[AggregateRow]:
     """Count, value and weighted value (×100) of open deals per stage and currency.
 
-    Read from the covering index alone. Deals without their own probability are
-    summed apart and weighted with their stage's probability afterwards.
+    Read from the covering index alone; every sum is exact (`pipetui.store.sums`).
+    Deals without their own probability are summed apart and weighted with
+    their stage's probability afterwards.
     """
     ids, params = expand("stage", list(stage_probabilities))
+    plain = "CASE WHEN probability IS NULL THEN value_minor ELSE 0 END"
+    own = "CASE WHEN probability IS NULL THEN 0 ELSE value_minor * probability END"
     found = rows(
-        "SELECT stage_id, currency, count(*), sum(value_minor),"
-        " sum(CASE WHEN probability IS NULL THEN value_minor ELSE 0 END),"
-        " sum(CASE WHEN probability IS NULL THEN 0 ELSE value_minor * probability END)"
+        f"SELECT stage_id, currency, count(*), {sum_sql('value_minor')},"
+        f" {sum_sql(plain)}, {sum_sql(own)}"
         f" FROM deal WHERE stage_id IN {ids} AND status = :open"
         " GROUP BY stage_id, currency",
         {**params, "open": DealStatus.OPEN.value},
     )
-    return [
-        AggregateRow(
-            int(stage_id),
-            str(currency),
-            int(count),
-            int(value),
-            int(plain) * stage_probabilities[int(stage_id)] + int(weighted),
-        )
-        for stage_id, currency, count, value, plain, weighted in found
-    ]
+    result = []
+    for stage_id, currency, count, *halves in found:
+        value, plain_sum, own_sum = (joined(*halves[i : i + 2]) for i in (0, 2, 4))
+        weighted = plain_sum * stage_probabilities[int(stage_id)] + own_sum
+        result.append(AggregateRow(int(stage_id), str(currency), int(count), value, weighted))
+    return result
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,7 +200,7 @@ def page(
         " (SELECT max(t.at) FROM touchpoint t WHERE t.deal_id = d.id),"
         " (SELECT max(t.at) FROM touchpoint t WHERE t.contact_id = d.contact_id),"
         " EXISTS (SELECT 1 FROM followup f WHERE f.deal_id = d.id"
-        "   AND f.done_at IS NULL AND f.due >= :today)"
+        "   AND f.done_at IS NULL AND f.due >= :today), d.version"
         f" {_FROM} WHERE {where} ORDER BY d.rank, d.id LIMIT :limit OFFSET :offset",
         {**params, "today": today.isoformat(), "limit": limit, "offset": offset},
     )
@@ -222,6 +222,7 @@ def page(
                 row[8],
                 max(touches) if touches else None,
                 bool(row[11]),
+                int(row[12]),
             )
         )
     return result

@@ -25,6 +25,7 @@ from sqlalchemy.engine import Connection
 
 from pipetui.domain.deal import DealStatus
 from pipetui.domain.journey import JourneyStage
+from pipetui.store.sums import joined, sum_columns
 from pipetui.store.tables import CONTACT, DEAL, SOURCE_SPEND, STAGE, TOUCHPOINT
 
 OPEN, WON, LOST = (s.value for s in (DealStatus.OPEN, DealStatus.WON, DealStatus.LOST))
@@ -78,15 +79,18 @@ def open_by_close_month(conn: Connection, cohort: Cohort) -> list[MonthRow]:
             month,
             DEAL.c.currency,
             func.count(),
-            func.sum(DEAL.c.value_minor),
-            func.sum(DEAL.c.value_minor * probability),
+            *sum_columns(DEAL.c.value_minor),
+            *sum_columns(DEAL.c.value_minor * probability),
         )
         .join(STAGE, STAGE.c.id == DEAL.c.stage_id)
         .where(*_deals(cohort), DEAL.c.status == OPEN)
         .group_by(month, DEAL.c.currency)
         .order_by(month, DEAL.c.currency)
     )
-    return [MonthRow(m, str(c), int(n), int(v), int(w)) for m, c, n, v, w in rows]
+    return [
+        MonthRow(m, str(c), int(n), joined(v_high, v_low), joined(w_high, w_low))
+        for m, c, n, v_high, v_low, w_high, w_low in rows
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,12 +112,15 @@ def by_source(conn: Connection, cohort: Cohort) -> list[SourceRow]:
             DEAL.c.status,
             DEAL.c.currency,
             func.count(),
-            func.sum(DEAL.c.value_minor),
+            *sum_columns(DEAL.c.value_minor),
         )
         .where(*_deals(cohort))
         .group_by(DEAL.c.source, DEAL.c.status, DEAL.c.currency)
     )
-    return [SourceRow(src, str(s), str(c), int(n), int(v)) for src, s, c, n, v in rows]
+    return [
+        SourceRow(src, str(s), str(c), int(n), joined(high, low))
+        for src, s, c, n, high, low in rows
+    ]
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,18 @@ Every write to a deal or its history goes through `tracked` (before and after
 contributions; the difference is added), and whatever changes stage positions
 or writes rows in bulk calls `rebuild`. A test compares the summary with a
 recomputation from the raw history after random sequences of changes.
+
+Exact at any size: a bucket adds up its deals in a 64-bit column (`amount_own +
+:x`), which on SQLite silently turns into a float past 2**63 and on PostgreSQL
+fails, and 100 deals of $9,999,999,999,999.99 at 100 % already pass it. So each
+deal's amounts and times are split when they are added: the low 32 bits go to
+the fact's own row, the rest (value >> 32) to its high row, the same key with
+the fact named `fact^` (`HIGH`). Every stored value is then a sum of per-deal
+parts below 2**32 (or of small high parts) and fits for up to 2**31 deals per
+bucket; `summed` reads both rows with exact SQL sums and joins them,
+value = low + (high << 32). Counts (`n`, `open_n`) are never split. A value
+below 2**32 has no high part, so most buckets have no high row. Rows written
+before the split (whole values in the fact's row) still read correctly.
 """
 
 from __future__ import annotations
@@ -35,12 +47,19 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from pipetui.domain.deal import DealStatus
+from pipetui.store.sums import joined, sum_columns
 from pipetui.store.tables import DEAL, FUNNEL_FACT, STAGE, STAGE_HISTORY
 
 Key = tuple[int, str, str, int, str]
 """(pipeline id, day, fact, stage id, currency)."""
 VALUES = ("n", "amount", "amount_own", "ms", "open_n", "open_start")
 Vector = list[int]
+HIGH = "^"
+"""Suffix of the fact whose row holds the high parts (value >> 32) of another
+fact's amounts and times ("open_own^"); the fact's own row holds the low 32 bits."""
+SPLIT = frozenset({"amount", "amount_own", "ms", "open_start"})
+"""The values stored in two parts; the others are counts."""
+_LOW_BITS = 2**32 - 1
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -137,6 +156,25 @@ def _add(facts: dict[Key, Vector], key: Key, **values: int) -> None:
         vector[_INDEX[name]] += value
 
 
+def _add_split(facts: dict[Key, Vector], key: Key, **values: int) -> None:
+    """Add one deal's values: amounts and times split into their low 32 bits
+    (this key) and the rest (the same key, fact + `HIGH`); counts (1 each)
+    never reach 2**32, so they are never split."""
+    vector = facts.get(key)
+    if vector is None:
+        vector = facts[key] = [0] * len(VALUES)
+    high: dict[str, int] = {}
+    for name, value in values.items():
+        part = value >> 32
+        if part:
+            high[name] = part
+            value &= _LOW_BITS
+        vector[_INDEX[name]] += value
+    if high:
+        pipeline_id, day, fact, stage_id, currency = key
+        _add(facts, (pipeline_id, day, fact + HIGH, stage_id, currency), **high)
+
+
 def _contribute(
     facts: dict[Key, Vector],
     deal: _Deal,
@@ -158,9 +196,11 @@ def _contribute(
             _add(facts, key("reach", max(visited, key=positions.__getitem__)), n=1)
     if deal.status == _OPEN:
         if deal.probability is None:
-            _add(facts, key("open", deal.stage_id, deal.currency), n=1, amount=deal.value_minor)
+            _add_split(
+                facts, key("open", deal.stage_id, deal.currency), n=1, amount=deal.value_minor
+            )
         else:
-            _add(
+            _add_split(
                 facts,
                 key("open_own", deal.stage_id, deal.currency),
                 n=1,
@@ -169,7 +209,9 @@ def _contribute(
             )
     else:
         cycle = epoch_ms(deal.closed_at) - epoch_ms(deal.created_at) if deal.closed_at else 0
-        _add(facts, key(deal.status, 0, deal.currency), n=1, amount=deal.value_minor, ms=cycle)
+        _add_split(
+            facts, key(deal.status, 0, deal.currency), n=1, amount=deal.value_minor, ms=cycle
+        )
     stayed: set[int] = set()
     for index, (at, stage_id, status, _) in enumerate(history):
         if status != _OPEN:
@@ -179,11 +221,11 @@ def _contribute(
             _add(facts, key("stay", stage_id), n=1)
         if index + 1 < len(history):
             end = history[index + 1][0]
-            _add(facts, key("stay", stage_id), ms=epoch_ms(end) - epoch_ms(at))
+            _add_split(facts, key("stay", stage_id), ms=epoch_ms(end) - epoch_ms(at))
         elif deal.status == _OPEN:
-            _add(facts, key("stay", stage_id), open_n=1, open_start=epoch_ms(at))
+            _add_split(facts, key("stay", stage_id), open_n=1, open_start=epoch_ms(at))
         elif deal.closed_at is not None:
-            _add(facts, key("stay", stage_id), ms=epoch_ms(deal.closed_at) - epoch_ms(at))
+            _add_split(facts, key("stay", stage_id), ms=epoch_ms(deal.closed_at) - epoch_ms(at))
 
 
 def contributions(conn: Connection, where: Any) -> dict[Key, Vector]:
@@ -304,47 +346,63 @@ class FactSum:
     open_start: int
 
 
-def _sums(rows: Iterable[Sequence[Any]]) -> list[FactSum]:
-    return [FactSum(str(f), int(s), str(c), *(int(v) for v in values)) for f, s, c, *values in rows]
-
-
 def summed(
     conn: Connection, pipeline_id: int, since: datetime | None, until: datetime | None
 ) -> list[FactSum]:
     """The facts of deals created in [since, until): whole UTC days from the
-    summary, the part-days at either end from those deals themselves."""
+    summary, the part-days at either end from those deals themselves; each
+    value exact, its high row joined in (see the module's description)."""
     first = _day_after(since) if since else None
     last = until.astimezone(UTC).date() if until else None  # days before this one
     query = select(
         FUNNEL_FACT.c.fact,
         FUNNEL_FACT.c.stage_id,
         FUNNEL_FACT.c.currency,
-        *(func.sum(FUNNEL_FACT.c[name]) for name in VALUES),
+        *(
+            part
+            for name in VALUES
+            for part in (
+                sum_columns(FUNNEL_FACT.c[name])
+                if name in SPLIT
+                else (func.sum(FUNNEL_FACT.c[name]),)
+            )
+        ),
     ).where(FUNNEL_FACT.c.pipeline_id == pipeline_id)
     if first is not None:
         query = query.where(FUNNEL_FACT.c.day >= first.isoformat())
     if last is not None:
         query = query.where(FUNNEL_FACT.c.day < last.isoformat())
-    whole = list(
-        conn.execute(
-            query.group_by(FUNNEL_FACT.c.fact, FUNNEL_FACT.c.stage_id, FUNNEL_FACT.c.currency)
+    grouped = query.group_by(FUNNEL_FACT.c.fact, FUNNEL_FACT.c.stage_id, FUNNEL_FACT.c.currency)
+    merged: dict[tuple[str, int, str], Vector] = {}
+
+    def into(fact: str, stage_id: int, currency: str, vector: Iterable[int]) -> None:
+        # A high row's parts count 2**32 each.
+        base, shift = (fact[: -len(HIGH)], 32) if fact.endswith(HIGH) else (fact, 0)
+        total = merged.setdefault((base, stage_id, currency), [0] * len(VALUES))
+        for i, value in enumerate(vector):
+            total[i] += value << shift
+
+    for fact, stage_id, currency, *sums in conn.execute(grouped):
+        parts = iter(sums)
+        into(
+            str(fact),
+            int(stage_id),
+            str(currency),
+            [
+                joined(next(parts), next(parts)) if name in SPLIT else int(next(parts) or 0)
+                for name in VALUES
+            ],
         )
-    )
-    edges: dict[Key, Vector] = {}
     for start, end in _edges(since, until, first, last):
         window = [DEAL.c.pipeline_id == pipeline_id, DEAL.c.created_at >= start]
         if end is not None:
             window.append(DEAL.c.created_at < end)
-        for key, vector in contributions(conn, _and(window)).items():
-            _add(edges, key, **dict(zip(VALUES, vector, strict=True)))
-    merged: dict[tuple[str, int, str], Vector] = {}
-    for row in whole:
-        merged[(row[0], row[1], row[2])] = [v or 0 for v in row[3:]]
-    for (_, _, fact, stage_id, currency), vector in edges.items():
-        into = merged.setdefault((fact, stage_id, currency), [0] * len(VALUES))
-        for i, value in enumerate(vector):
-            into[i] += value
-    return _sums((*key, *vector) for key, vector in merged.items())
+        for (_, _, fact, stage_id, currency), vector in contributions(conn, _and(window)).items():
+            into(fact, stage_id, currency, vector)
+    return [
+        FactSum(fact, stage_id, currency, *vector)
+        for (fact, stage_id, currency), vector in merged.items()
+    ]
 
 
 def _and(conditions: list[Any]) -> Any:

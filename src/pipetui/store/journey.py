@@ -19,6 +19,7 @@ from pipetui.domain.money import Money, MoneyTotals
 from pipetui.domain.text import search_key
 from pipetui.store.board import verdict_ids
 from pipetui.store.rows import moment
+from pipetui.store.sums import LOW_BITS, joined, sum_columns
 from pipetui.store.tables import CONTACT, DEAL, FOLLOWUP, STAGE, STAGE_HISTORY, TOUCHPOINT
 
 OPEN, WON = DealStatus.OPEN.value, DealStatus.WON.value
@@ -32,11 +33,16 @@ def _last_touch(contact: Any = CONTACT.c.id) -> Any:
     )
 
 
-def _open_value(contact: Any = CONTACT.c.id) -> Any:
+def _open_value(contact: Any = CONTACT.c.id) -> tuple[Any, Any]:
+    """Sort keys for a contact's open deal value, exact at any size: the high
+    part (the high halves' sum plus the carry out of the low halves) and the
+    low 32 bits (`pipetui.store.sums`)."""
+    high, low = sum_columns(DEAL.c.value_minor)
+    where = (DEAL.c.contact_id == contact, DEAL.c.status == OPEN)
+    carry = func.coalesce(low, 0).bitwise_rshift(32)
     return (
-        select(func.coalesce(func.sum(DEAL.c.value_minor), 0))
-        .where(DEAL.c.contact_id == contact, DEAL.c.status == OPEN)
-        .scalar_subquery()
+        select(func.coalesce(high, 0) + carry).where(*where).scalar_subquery(),
+        select(func.coalesce(low, 0).bitwise_and(LOW_BITS)).where(*where).scalar_subquery(),
     )
 
 
@@ -52,7 +58,7 @@ def contact_ids(conn: Connection, *, search: str = "", sort: str = "name") -> li
         touched = _last_touch()
         query = query.order_by(touched.is_(None), touched.desc(), CONTACT.c.sort_name)
     elif sort == "value":
-        query = query.order_by(_open_value().desc(), CONTACT.c.sort_name)
+        query = query.order_by(*(key.desc() for key in _open_value()), CONTACT.c.sort_name)
     else:
         query = query.order_by(CONTACT.c.sort_name)
     return [int(i) for (i,) in conn.execute(query.order_by(CONTACT.c.id))]
@@ -91,12 +97,13 @@ def contact_lines(conn: Connection, ids: Sequence[int]) -> dict[int, ContactLine
         ).where(CONTACT.c.id.in_(list(ids)))
     )
     values: dict[int, MoneyTotals] = {}
-    for contact_id, currency, total in conn.execute(
-        select(DEAL.c.contact_id, DEAL.c.currency, func.sum(DEAL.c.value_minor))
+    for contact_id, currency, high, low in conn.execute(
+        select(DEAL.c.contact_id, DEAL.c.currency, *sum_columns(DEAL.c.value_minor))
         .where(DEAL.c.contact_id.in_(list(ids)), DEAL.c.status == OPEN)
         .group_by(DEAL.c.contact_id, DEAL.c.currency)
     ):
-        values.setdefault(int(contact_id), MoneyTotals()).add(Money(int(total), str(currency)))
+        total = Money(joined(high, low), str(currency))
+        values.setdefault(int(contact_id), MoneyTotals()).add(total)
     return {
         int(i): ContactLine(
             int(i), str(name), company, stage, touched, due, values.get(int(i), MoneyTotals())
@@ -153,12 +160,12 @@ def deal_events(conn: Connection, contact_id: int, *, limit: int) -> list[DealEv
 def lifetime_value(conn: Connection, contact_id: int) -> tuple[MoneyTotals, int]:
     """The sum of the contact's won deals per currency, and how many there are."""
     totals, count = MoneyTotals(), 0
-    for currency, total, n in conn.execute(
-        select(DEAL.c.currency, func.sum(DEAL.c.value_minor), func.count())
+    for currency, high, low, n in conn.execute(
+        select(DEAL.c.currency, *sum_columns(DEAL.c.value_minor), func.count())
         .where(DEAL.c.contact_id == contact_id, DEAL.c.status == WON)
         .group_by(DEAL.c.currency)
     ):
-        totals.add(Money(int(total), str(currency)))
+        totals.add(Money(joined(high, low), str(currency)))
         count += int(n)
     return totals, count
 

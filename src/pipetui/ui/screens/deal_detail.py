@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from pipetui.domain.bant import BANT, CriterionAnswer
-from pipetui.domain.dates import days_between
+from pipetui.domain.dates import days_between, local_time
 from pipetui.domain.deal import StageChange
 from pipetui.domain.journey import kind_label
 from pipetui.domain.text import clean_text
@@ -28,7 +28,7 @@ def _t(text: str | None) -> str:
 
 
 def _when(moment: datetime) -> str:
-    return f"{moment.astimezone():%Y-%m-%d %H:%M}"
+    return f"{local_time(moment):%Y-%m-%d %H:%M}"
 
 
 def _change(change: StageChange, names: dict[int, str]) -> str:

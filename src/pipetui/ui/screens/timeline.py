@@ -14,6 +14,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
+from pipetui.domain.dates import local_time
 from pipetui.domain.journey import JourneyStage, kind_label
 from pipetui.domain.text import clean_text
 from pipetui.services.workspace import Workspace
@@ -60,7 +61,7 @@ def timeline_content(timeline: ContactTimeline) -> Content:
     parts.append("\n")
     day = None
     for entry in timeline.entries:
-        local = entry.at.astimezone()
+        local = local_time(entry.at)
         if entry.gap is not None:
             parts.append(
                 (f"      ⋮ {entry.gap.days} days without contact\n", "italic $text-warning")
