@@ -53,12 +53,15 @@ def isolated_env(tmp_path: Path) -> dict[str, str]:
         "HOME": str(tmp_path / "home"),
         "XDG_DATA_HOME": str(tmp_path / "xdg-data"),
         "XDG_CONFIG_HOME": str(tmp_path / "xdg-config"),
+        "XDG_STATE_HOME": str(tmp_path / "xdg-state"),  # where errors.log goes
     }
 
 
-def table_dump(db: Path) -> dict[str, list[str]]:
+def table_dump(db: Path, *, versions: bool = True) -> dict[str, list[str]]:
     """Every row of every table of an SQLite file, order-independent: the part of
-    "nothing was written" that the CLI cannot show (history, answers, kinds...)."""
+    "nothing was written" that the CLI cannot show (history, answers, kinds...).
+    `versions=False` leaves out the deal and contact version counters (a copy
+    starts them again), to compare a copy with its original."""
     with closing(sqlite3.connect(db)) as conn:
         tables = [
             name
@@ -66,10 +69,13 @@ def table_dump(db: Path) -> dict[str, list[str]]:
                 "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
             )
         ]
-        return {
-            table: sorted(repr(row) for row in conn.execute(f'SELECT * FROM "{table}"'))
-            for table in tables
-        }
+
+        def select(table: str) -> str:
+            columns = [row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')]
+            kept = [f'"{c}"' for c in columns if versions or c != "version"]
+            return f'SELECT {", ".join(kept)} FROM "{table}"'
+
+        return {table: sorted(repr(row) for row in conn.execute(select(table))) for table in tables}
 
 
 def copy_database(source: Path, destination: Path) -> None:

@@ -57,6 +57,7 @@ def test_a_deal_added_with_every_option_is_printed_as_created(cli: Cli) -> None:
         "closed_at": None,
         "days_in_stage": 0,
         "external_id": None,
+        "version": 1,
     }
     # It is stored as printed, and the new contact exists.
     assert cli.json("deal", "list") == [deal]
@@ -198,6 +199,7 @@ def test_deal_show_has_history_touchpoints_followups_and_bant(cli: Cli) -> None:
         "stage": "Proposal",
         "stage_position": 5,
         "probability": 60,
+        "version": 2,  # one change: the move
     }
     assert [
         (h["from_stage"], h["to_stage"], h["from_status"], h["to_status"]) for h in shown["history"]

@@ -59,9 +59,11 @@ def test_the_full_example_answers_every_criterion_and_deal_show_has_it_all(
     qualified = cli.json("deal", "qualify", "1", *FULL)
 
     # The deal as `deal add` printed it, plus the score and what changed.
-    assert {k: qualified[k] for k in acme if k != "updated_at"} == {
-        k: v for k, v in acme.items() if k != "updated_at"
+    changed = ("updated_at", "version")
+    assert {k: qualified[k] for k in acme if k not in changed} == {
+        k: v for k, v in acme.items() if k not in changed
     }
+    assert qualified["version"] == acme["version"] + 1
     assert qualified["changes"] == [
         "Budget: unknown → yes (amount ₪12,000.00)",
         "Authority: unknown → partial (who decides: CFO)",
@@ -262,7 +264,11 @@ BAD = [
         "budget-amount",
         "unknown currency 'XYZ' (use an ISO 4217 code)",
     ),
-    (("--budget-amount", "9" * 22), "budget-amount", f"amount too large: '{'9' * 22}'"),
+    (
+        ("--budget-amount", "9" * 22),
+        "budget-amount",
+        f"amount too large: '{'9' * 22}' (at most €9,999,999,999,999.99)",
+    ),
     (
         ("--timeline-date", "2027-13-01"),
         "timeline-date",

@@ -11,7 +11,16 @@ from pipetui.store.database import Database
 Dump = dict[str, list[tuple[Any, ...]]]
 
 
-def _select_all(table: str) -> str:
+VERSIONED = ("contact", "deal")
+"""Tables whose rows carry a version: a concurrency token of one database, not
+data, so a copy (export, import, restore) starts them again at 1."""
+
+
+def _select_all(conn: Any, table: str, versions: bool) -> str:
+    if table in VERSIONED and not versions:
+        columns = [row[1] for row in conn.exec_driver_sql(f'PRAGMA table_info("{table}")')]
+        listed = ", ".join(f'"{c}"' for c in columns if c != "version")
+        return f'SELECT {listed} FROM "{table}" ORDER BY 1'
     if table == "funnel_fact":
         return (
             "SELECT pipeline_id, day, fact, stage_id, currency, n, amount, amount_own,"
@@ -20,8 +29,9 @@ def _select_all(table: str) -> str:
     return f'SELECT * FROM "{table}" ORDER BY 1'
 
 
-def dump(db: Database) -> Dump:
-    """Every table's rows, straight from SQL."""
+def dump(db: Database, *, versions: bool = True) -> Dump:
+    """Every table's rows, straight from SQL (`versions=False`: without the rows'
+    version counters, to compare a copy with its original)."""
     with db.read() as conn:
         names = [
             name
@@ -30,5 +40,6 @@ def dump(db: Database) -> Dump:
             )
         ]
         return {
-            name: [tuple(row) for row in conn.exec_driver_sql(_select_all(name))] for name in names
+            name: [tuple(row) for row in conn.exec_driver_sql(_select_all(conn, name, versions))]
+            for name in names
         }

@@ -346,7 +346,7 @@ def test_a_write_failure_part_way_through_a_restore_leaves_nothing(
     monkeypatch.undo()
     summary = load(empty, path)  # and the database still takes the import
     assert summary.created["touchpoints"] == 1
-    assert dump(empty) == dump(db)
+    assert dump(empty, versions=False) == dump(db, versions=False)
 
 
 def test_a_write_failure_part_way_through_a_merge_leaves_nothing(

@@ -190,6 +190,44 @@ async def test_two_moves_back_are_undone_one_at_a_time(sales: Workspace) -> None
         assert seen == [("Nothing to undo", "information")]
 
 
+async def test_L_on_a_card_another_window_changed_is_refused_and_the_board_refreshed(
+    tmp_path: Path, sales: Workspace
+) -> None:
+    """Both windows show Website redesign; the other one (or a CLI) changes it
+    first. L here must not act on what it no longer shows: nothing is written,
+    the board is read again, and L then works on the deal as it is."""
+    async with make_app(sales).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        deal_id = await focus_card(pilot, "Proposal", "Website redesign")
+        start = history(sales, deal_id)
+        other = open_database(str(tmp_path / "board.db"), now=clock.now())
+        try:
+            deal_service.edit_deal(other, deal_id, value=Money(99_900, "USD"))
+        finally:
+            other.dispose()
+        seen = notes(pilot.app)
+
+        await press(pilot, "L")
+
+        assert deal_named(sales, "Website redesign").stage_name == "Proposal"
+        assert history(sales, deal_id) == start
+        assert seen == [
+            (
+                "Not moved 'Website redesign': it changed elsewhere, board refreshed. "
+                "Nothing was written",
+                "warning",
+            )
+        ]
+        assert headers(pilot)["Proposal"][1]["USD"] == "5999.00"  # the other's value shows
+        assert board(pilot).card.title == "Website redesign"  # type: ignore[union-attr]
+
+        await press(pilot, "L")
+        assert deal_named(sales, "Website redesign").stage_name == "Negotiation"
+        await press(pilot, "u")
+        view = deal_named(sales, "Website redesign")
+        assert (view.stage_name, view.deal.value) == ("Proposal", Money(99_900, "USD"))
+
+
 # -- 2. moves that must be refused ----------------------------------------------
 
 

@@ -538,7 +538,7 @@ async def test_t_on_the_timeline_logs_a_call_in_hebrew_and_the_journey_moves_bac
         assert lines[2] == f"Path  {DANA_PATH} → consideration"
         day = lines.index("Friday 20 November 2026")
         assert lines[day + 1] == f"  10:00  ● call  {summary}  consideration"
-        assert f"Logged call with {DANA!r}" in toasts(pilot.app)
+        assert f"Logged call with {DANA!r} · u to undo" in toasts(pilot.app)
 
         await press(pilot, "escape")  # the list follows
         row = next(r for r in rows_drawn(pilot) if r.startswith(DANA))
@@ -643,7 +643,7 @@ async def test_t_on_a_card_logs_a_touchpoint_on_that_deal_with_its_contact(
             summary="שלחתי הצעה מעודכנת",
             deal_id=ids.website,
         )
-        assert status_line(pilot) == f"Logged proposal sent with {DANA!r}"
+        assert status_line(pilot) == f"Logged proposal sent with {DANA!r} · u to undo"
 
         await press(pilot, "T")  # the card's contact's timeline shows it
         lines = timeline_lines(pilot)
@@ -654,6 +654,38 @@ async def test_t_on_a_card_logs_a_touchpoint_on_that_deal_with_its_contact(
         )
         await press(pilot, "escape")
         assert isinstance(pilot.app.screen, BoardScreen)
+
+
+async def test_u_after_a_touchpoint_takes_back_the_touchpoint_then_the_older_move(
+    journey: tuple[Workspace, JourneyIds],
+) -> None:
+    """`u` undoes this window's newest change, whatever it was: the touchpoint
+    just logged, not the board move before it."""
+    ws, ids = journey
+    dana = ids.contacts[DANA]
+    before = touches(ws, dana)
+    stage_before = get_contact(ws.db, f"#{dana}").journey_stage
+    async with make_app(ws).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await focus_card(pilot, "Proposal", "Website redesign")
+        await press(pilot, "L")
+        assert deal_service.show_deal(ws.db, ids.website).view.stage_name == "Negotiation"
+        await press(pilot, "t")
+        await type_text(pilot, "call")
+        await press(pilot, "enter")
+        assert touches(ws, dana)[0].kind == "call"
+        assert status_line(pilot) == f"Logged call with {DANA!r} · u to undo"
+
+        await press(pilot, "u")
+
+        assert touches(ws, dana) == before
+        assert get_contact(ws.db, f"#{dana}").journey_stage is stage_before
+        assert deal_service.show_deal(ws.db, ids.website).view.stage_name == "Negotiation"
+        assert status_line(pilot) == f"Undone: logged call with {DANA!r}"
+
+        await press(pilot, "u")
+        assert deal_service.show_deal(ws.db, ids.website).view.stage_name == "Proposal"
+        assert status_line(pilot) == "Undone: moved 'Website redesign'"
 
 
 async def test_t_and_T_on_a_card_without_a_contact_say_so(
@@ -1010,7 +1042,7 @@ async def test_a_contact_named_like_markup_shows_literally_and_clicks_run_nothin
         assert form_title(pilot) == f"Log a touchpoint: {CLICK}"
         await type_text(pilot, "meeting")
         await press(pilot, "enter")
-        assert f"Logged meeting with {CLICK!r}" in toasts(pilot.app)
+        assert f"Logged meeting with {CLICK!r} · u to undo" in toasts(pilot.app)
         assert pilot.app.return_code is None and pilot.app.is_running
 
 

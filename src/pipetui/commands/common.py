@@ -35,3 +35,20 @@ def row_limit(value: int | None) -> int | None:
 def add_json(parser: argparse.ArgumentParser) -> None:
     """The `--json` switch every list/show/add command has."""
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+
+def _version(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"not a version (a whole number from 1): {text!r}")
+    return int(text)
+
+
+def add_if_version(parser: argparse.ArgumentParser, what: str) -> None:
+    """`--if-version N`: change the row only if it is still at version N (as a
+    script read it from `--json`); else exit 2 and write nothing."""
+    parser.add_argument(
+        "--if-version",
+        type=_version,
+        metavar="N",
+        help=f"only if the {what} is still at this version (its JSON 'version')",
+    )

@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from pipetui.commands.common import add_json, deal_id, row_limit
+from pipetui.commands.common import add_if_version, add_json, deal_id, row_limit
 from pipetui.commands.lazy import LazyModule
 from pipetui.commands.output import print_json, print_table, say
 from pipetui.commands.today import add_contact_actions
 from pipetui.domain.contact import Contact
+from pipetui.domain.dates import local_time
 from pipetui.domain.journey import kind_label
 from pipetui.services import inputs
 from pipetui.services.serialize import contact_json, touchpoint_json
@@ -57,6 +58,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     edit.add_argument(
         "--journey-stage", metavar="STAGE", help='set by hand, or "auto" to follow touchpoints'
     )
+    add_if_version(edit, "contact")
     add_json(edit)
     edit.set_defaults(func=run_edit)
 
@@ -125,7 +127,7 @@ def run_show(args: argparse.Namespace, ws: Workspace) -> int:
         say(f"{key.replace('_', ' '):>14}: {data[key] if data[key] is not None else '—'}")
     say("Touchpoints:")
     for t in touchpoints:
-        when = f"{t.at.astimezone():%Y-%m-%d %H:%M}"
+        when = f"{local_time(t.at):%Y-%m-%d %H:%M}"
         say(f"  {when}  {kind_label(t.kind)}  {t.summary or ''}".rstrip())
     return 0
 
@@ -134,7 +136,12 @@ def run_edit(args: argparse.Namespace, ws: Workspace) -> int:
     """Change a contact's fields."""
     fields = {name: getattr(args, name) for name in _TEXT_FIELDS}
     contact = service.edit_contact(
-        ws.db, args.contact, name=args.name, journey_stage=args.journey_stage, **fields
+        ws.db,
+        args.contact,
+        name=args.name,
+        journey_stage=args.journey_stage,
+        seen_version=args.if_version,
+        **fields,
     )
     return _report(args, contact, "Edited")
 

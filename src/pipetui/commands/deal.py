@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from pipetui.commands.common import add_json, deal_id, row_limit
+from pipetui.commands.common import add_if_version, add_json, deal_id, row_limit
 from pipetui.commands.lazy import LazyModule
 from pipetui.commands.output import print_json, print_table, say
 from pipetui.commands.qualify import add_options, run_disqualify, run_qualify
@@ -35,11 +35,16 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     deal = commands.add_parser("deal", help="add, list, move and close deals", parents=[common])
     sub = deal.add_subparsers(dest="action", metavar="ACTION", required=True)
 
-    def action(name: str, help: str, func: Any, *, on_deal: bool = True) -> Any:
-        """A subcommand with --json (and a deal ID first, for those about one deal)."""
+    def action(
+        name: str, help: str, func: Any, *, on_deal: bool = True, changes: bool = True
+    ) -> Any:
+        """A subcommand with --json (and a deal ID first, for those about one deal;
+        --if-version too, for those that change it)."""
         parser = sub.add_parser(name, help=help, parents=[common])
         if on_deal:
             parser.add_argument("id", metavar="ID")
+            if changes:
+                add_if_version(parser, "deal")
         add_json(parser)
         parser.set_defaults(func=func)
         return parser
@@ -61,7 +66,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     listing.add_argument("--stage", metavar="NAME")
     listing.add_argument("--limit", type=int, metavar="N")
 
-    action("show", "a deal with its history", run_show)
+    action("show", "a deal with its history", run_show, changes=False)
     action("move", "move a deal to another stage", run_move).add_argument("stage", metavar="STAGE")
     action("won", "mark a deal won", run_won)
     lost = action("lost", "mark a deal lost", run_lost)
@@ -206,12 +211,18 @@ def run_show(args: argparse.Namespace, ws: Workspace) -> int:
 
 def run_move(args: argparse.Namespace, ws: Workspace) -> int:
     """Move a deal to the named stage."""
-    return _report(args, service.move_deal(ws.db, deal_id(args.id), stage=args.stage), "Moved")
+    return _report(
+        args,
+        service.move_deal(ws.db, deal_id(args.id), stage=args.stage, seen_version=args.if_version),
+        "Moved",
+    )
 
 
 def run_won(args: argparse.Namespace, ws: Workspace) -> int:
     """Mark a deal won."""
-    return _report(args, service.win_deal(ws.db, deal_id(args.id)), "Won")
+    return _report(
+        args, service.win_deal(ws.db, deal_id(args.id), seen_version=args.if_version), "Won"
+    )
 
 
 def run_lost(args: argparse.Namespace, ws: Workspace) -> int:
@@ -221,6 +232,7 @@ def run_lost(args: argparse.Namespace, ws: Workspace) -> int:
         deal_id(args.id),
         reason=args.reason,
         revisit=inputs.optional_date(args.revisit, field="revisit"),
+        seen_version=args.if_version,
     )
     if args.json:
         print_json(
@@ -238,7 +250,9 @@ def run_lost(args: argparse.Namespace, ws: Workspace) -> int:
 
 def run_reopen(args: argparse.Namespace, ws: Workspace) -> int:
     """Reopen a closed deal."""
-    return _report(args, service.reopen_deal(ws.db, deal_id(args.id)), "Reopened")
+    return _report(
+        args, service.reopen_deal(ws.db, deal_id(args.id), seen_version=args.if_version), "Reopened"
+    )
 
 
 def run_edit(args: argparse.Namespace, ws: Workspace) -> int:
@@ -258,12 +272,18 @@ def run_edit(args: argparse.Namespace, ws: Workspace) -> int:
         changes["close_date"] = inputs.optional_date(args.close_date, field="close-date")
     if args.probability is not None:
         changes["probability"] = inputs.probability(args.probability)
-    return _report(args, service.edit_deal(ws.db, deal_id(args.id), **changes), "Edited")
+    return _report(
+        args,
+        service.edit_deal(ws.db, deal_id(args.id), seen_version=args.if_version, **changes),
+        "Edited",
+    )
 
 
 def run_delete(args: argparse.Namespace, ws: Workspace) -> int:
     """Delete a deal."""
-    return _report(args, service.delete_deal(ws.db, deal_id(args.id)), "Deleted")
+    return _report(
+        args, service.delete_deal(ws.db, deal_id(args.id), seen_version=args.if_version), "Deleted"
+    )
 
 
 def history_line(change: dict[str, Any]) -> str:

@@ -86,7 +86,11 @@ def _patch(args: argparse.Namespace, ws: Workspace) -> dict[str, AnswerPatch]:
 def run_qualify(args: argparse.Namespace, ws: Workspace) -> int:
     """Save the given answers; print the score, verdict and what changed."""
     result = service.qualify_deal(
-        ws.db, deal_id(args.id), _patch(args, ws), thresholds=ws.settings.bant
+        ws.db,
+        deal_id(args.id),
+        _patch(args, ws),
+        thresholds=ws.settings.bant,
+        seen_version=args.if_version,
     )
     if args.json:
         print_json(
@@ -112,7 +116,11 @@ def run_qualify(args: argparse.Namespace, ws: Workspace) -> int:
 def run_disqualify(args: argparse.Namespace, ws: Workspace) -> int:
     """Mark the deal lost as disqualified (after saving any answers given)."""
     view, reason = service.disqualify_deal(
-        ws.db, deal_id(args.id), _patch(args, ws) or None, thresholds=ws.settings.bant
+        ws.db,
+        deal_id(args.id),
+        _patch(args, ws) or None,
+        thresholds=ws.settings.bant,
+        seen_version=args.if_version,
     )
     if args.json:
         print_json(deal_json(view, clock.now()))

@@ -29,6 +29,9 @@ class Card:
     company: str | None = None
     rotting: bool = False
     rots_in_days: int | None = None
+    version: int = 1
+    """The deal's version as read: a change asked for from this card is refused
+    if the deal moved on since (DESIGN.md §5)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,6 +34,7 @@ class Contact:
     journey_stage: JourneyStage | None = None
     journey_stage_manual: bool = False
     external_id: str | None = None
+    version: int = 1
 
 
 def check_name(name: str, *, field: str = "name") -> str:

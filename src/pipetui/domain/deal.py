@@ -38,6 +38,7 @@ class Deal:
     contact_id: int | None = None
     closed_at: datetime | None = None
     external_id: str | None = None
+    version: int = 1
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,3 +17,24 @@ class ValidationError(ValueError):
 
 class NotFoundError(ValidationError):
     """A referenced record (deal, contact, stage, ...) does not exist."""
+
+
+class ChangedElsewhere(ValidationError):
+    """The row changed since the view that asked for this change read it (another
+    window, a CLI, a teammate); nothing was written and the view should refresh."""
+
+    def __init__(self, field: str, what: str, seen: int, now: int) -> None:
+        super().__init__(
+            field,
+            f"{what} changed elsewhere (version {now}, this view showed {seen}); "
+            "nothing was written",
+        )
+        self.seen = seen
+        self.now = now
+
+
+def check_version(field: str, what: str, *, seen: int | None, now: int) -> None:
+    """Refuse a change asked for from a view that showed another version of the
+    row (`seen` None: the caller did not ask for the check)."""
+    if seen is not None and seen != now:
+        raise ChangedElsewhere(field, what, seen, now)

@@ -158,6 +158,7 @@ def _cards(
                 company=row.company,
                 rotting=rot.rotting and open_deal,
                 rots_in_days=rot.rots_in_days if open_deal else None,
+                version=row.version,
             )
         )
     return cards

@@ -91,18 +91,21 @@ def edit_contact(
     *,
     name: str | None = None,
     journey_stage: str | None = None,
+    seen_version: int | None = None,
     **fields: str | None,
 ) -> Contact:
     """Change some fields; an empty string clears an optional field.
 
     `journey_stage` set by hand sticks until set to "auto", which goes back to
-    following the latest touchpoint.
+    following the latest touchpoint. `seen_version`: the contact's version as
+    the caller's view showed it (refused with `ChangedElsewhere` if it moved on).
     """
     changes = _clean({k: v for k, v in fields.items() if v is not None})
     if name is not None:
         changes["name"] = check_name(name)
     with db.write() as conn:
-        contact = resolve_contact(conn, name_or_id).contact
+        found = resolve_contact(conn, name_or_id).contact
+        contact = store.lock_contact(conn, found.id, seen_version=seen_version)
         if changes:
             store.update_contact(conn, contact=contact, now=clock.now(), **changes)
         if journey_stage is not None:
@@ -166,10 +169,11 @@ def contact_use(db: Database, contact_id: int) -> ContactUse:
         return ContactUse(*store.usage(conn, contact_id))
 
 
-def delete_contact(db: Database, name_or_id: str) -> Contact:
+def delete_contact(db: Database, name_or_id: str, *, seen_version: int | None = None) -> Contact:
     """Delete a contact with their touchpoints and follow-ups; their deals stay,
     without a contact (foreign keys do both in the same transaction)."""
     with db.write() as conn:
-        contact = resolve_contact(conn, name_or_id).contact
+        found = resolve_contact(conn, name_or_id).contact
+        contact = store.lock_contact(conn, found.id, seen_version=seen_version)
         store.delete_contact(conn, contact.id)
         return contact

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from pipetui.domain.bant import Assessment, CriterionAnswer, DatedChange, assess
-from pipetui.domain.deal import DealStatus, DealView, StageChange, check_title
+from pipetui.domain.deal import Deal, DealStatus, DealView, StageChange, check_title
 from pipetui.domain.errors import ValidationError
 from pipetui.domain.followup import FollowUp
 from pipetui.domain.journey import Touchpoint
@@ -132,41 +132,48 @@ def show_deal(db: Database, deal_id: int, settings: Settings | None = None) -> D
         )
 
 
-def move_deal(db: Database, deal_id: int, *, stage: str) -> DealView:
-    """Move an open deal to another stage of its pipeline, recording the move."""
+def move_deal(
+    db: Database, deal_id: int, *, stage: str, seen_version: int | None = None
+) -> DealView:
+    """Move an open deal to another stage of its pipeline, recording the move.
+
+    `seen_version` (every change below takes it): the deal's version as the
+    caller's view showed it; when the deal changed since, nothing is written and
+    `ChangedElsewhere` says so (DESIGN.md §5)."""
     with db.write() as conn:
-        deal = store.get_deal(conn, deal_id)
+        deal = store.lock_deal(conn, deal_id, seen_version=seen_version)
         target = resolve_stage(conn, deal.pipeline_id, stage)
-        _move(conn, deal_id, target)
+        _move(conn, deal, target)
         return store.get_view(conn, deal_id)
 
 
-def step_deal(db: Database, deal_id: int, *, steps: int) -> DealView:
+def step_deal(
+    db: Database, deal_id: int, *, steps: int, seen_version: int | None = None
+) -> DealView:
     """Move an open deal to the next (+1) or previous (-1) stage."""
     with db.write() as conn:
-        deal = store.get_deal(conn, deal_id)
+        deal = store.lock_deal(conn, deal_id, seen_version=seen_version)
         ordered = pipeline_store.stages(conn, deal.pipeline_id)
         index = next(i for i, s in enumerate(ordered) if s.id == deal.stage_id) + steps
         if not 0 <= index < len(ordered):
             edge = "last" if steps > 0 else "first"
             raise ValidationError("stage", f"the deal is already in the {edge} stage")
-        _move(conn, deal_id, ordered[index])
+        _move(conn, deal, ordered[index])
         return store.get_view(conn, deal_id)
 
 
-def _move(conn: Any, deal_id: int, target: Stage) -> None:
-    deal = store.get_deal(conn, deal_id)
+def _move(conn: Any, deal: Deal, target: Stage) -> None:
     if deal.status is not DealStatus.OPEN:
-        raise ValidationError("deal", f"deal {deal_id} is {deal.status}; reopen it to move it")
+        raise ValidationError("deal", f"deal {deal.id} is {deal.status}; reopen it to move it")
     if deal.stage_id == target.id:
-        raise ValidationError("stage", f"deal {deal_id} is already in {target.name}")
+        raise ValidationError("stage", f"deal {deal.id} is already in {target.name}")
     store.move_to_stage(conn, deal=deal, stage_id=target.id, now=clock.now())
 
 
-def win_deal(db: Database, deal_id: int) -> DealView:
+def win_deal(db: Database, deal_id: int, *, seen_version: int | None = None) -> DealView:
     """Mark an open deal won; it keeps the stage where it closed."""
     with db.write() as conn:
-        deal = store.get_deal(conn, deal_id)
+        deal = store.lock_deal(conn, deal_id, seen_version=seen_version)
         if deal.status is not DealStatus.OPEN:
             raise ValidationError("deal", f"deal {deal_id} is already {deal.status}")
         store.set_status(conn, deal=deal, status=DealStatus.WON, now=clock.now())
@@ -174,7 +181,12 @@ def win_deal(db: Database, deal_id: int) -> DealView:
 
 
 def lose_deal(
-    db: Database, deal_id: int, *, reason: str, revisit: date | None = None
+    db: Database,
+    deal_id: int,
+    *,
+    reason: str,
+    revisit: date | None = None,
+    seen_version: int | None = None,
 ) -> tuple[DealView, FollowUp | None]:
     """Mark an open deal lost with a reason; `revisit` adds a follow-up to try again."""
     clean_reason = clean_text(reason, single_line=True)
@@ -182,7 +194,7 @@ def lose_deal(
         raise ValidationError("reason", "say why the deal was lost")
     now = clock.now()
     with db.write() as conn:
-        deal = store.get_deal(conn, deal_id)
+        deal = store.lock_deal(conn, deal_id, seen_version=seen_version)
         if deal.status is not DealStatus.OPEN:
             raise ValidationError("deal", f"deal {deal_id} is already {deal.status}")
         store.set_status(conn, deal=deal, status=DealStatus.LOST, now=now, lost_reason=clean_reason)
@@ -195,10 +207,10 @@ def lose_deal(
         return store.get_view(conn, deal_id), followup
 
 
-def reopen_deal(db: Database, deal_id: int) -> DealView:
+def reopen_deal(db: Database, deal_id: int, *, seen_version: int | None = None) -> DealView:
     """Reopen a closed deal in the stage where it closed."""
     with db.write() as conn:
-        deal = store.get_deal(conn, deal_id)
+        deal = store.lock_deal(conn, deal_id, seen_version=seen_version)
         if deal.status is DealStatus.OPEN:
             raise ValidationError("deal", f"deal {deal_id} is already open")
         store.set_status(conn, deal=deal, status=DealStatus.OPEN, now=clock.now())
@@ -218,6 +230,7 @@ def edit_deal(
     source: str | None = _UNSET,
     close_date: date | None = _UNSET,
     probability: int | None = _UNSET,
+    seen_version: int | None = None,
 ) -> DealView:
     """Change a deal's own fields. Pass None to clear an optional field; leave an
     argument out to keep it. An empty `contact` unlinks the contact."""
@@ -235,7 +248,7 @@ def edit_deal(
     if probability is not _UNSET:
         changes["probability"] = probability
     with db.write() as conn:
-        store.get_deal(conn, deal_id)
+        store.lock_deal(conn, deal_id, seen_version=seen_version)
         if contact is not None:
             changes["contact_id"] = (
                 resolve_contact(conn, contact, create=True).contact.id if contact.strip() else None
@@ -246,9 +259,10 @@ def edit_deal(
         return store.get_view(conn, deal_id)
 
 
-def delete_deal(db: Database, deal_id: int) -> DealView:
+def delete_deal(db: Database, deal_id: int, *, seen_version: int | None = None) -> DealView:
     """Delete a deal with its history, follow-ups and answers; return what it was."""
     with db.write() as conn:
+        store.lock_deal(conn, deal_id, seen_version=seen_version)
         view = store.get_view(conn, deal_id)
         store.delete_deal(conn, deal_id=deal_id)
         return view

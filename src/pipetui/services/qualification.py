@@ -81,12 +81,16 @@ def qualify_deal(
     *,
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
     framework: Framework = BANT,
+    seen_version: int | None = None,
 ) -> Qualified:
-    """Change some criteria's answers (the others keep theirs) and score the deal."""
+    """Change some criteria's answers (the others keep theirs) and score the deal.
+
+    `seen_version`: the deal's version as the form showed it; a deal changed
+    since (its answers too) is refused with `ChangedElsewhere`."""
     if not patch:
         raise ValidationError("bant", "give at least one answer (e.g. --budget yes)")
     with db.write() as conn:
-        deal_store.get_deal(conn, deal_id)
+        deal_store.lock_deal(conn, deal_id, seen_version=seen_version)
         answers, changes = _apply(conn, deal_id, patch, framework)
         view = deal_store.get_view(conn, deal_id)
     return Qualified(view, assess(answers, thresholds, framework), changes)
@@ -99,12 +103,13 @@ def disqualify_deal(
     *,
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
     framework: Framework = BANT,
+    seen_version: int | None = None,
 ) -> Disqualified:
     """Save `patch` if given, then mark the open deal lost with the reason
     "Disqualified: <criterion>", naming a criterion answered "no" (the first of
     those the settings disqualify on, else the first at all)."""
     with db.write() as conn:
-        deal = deal_store.get_deal(conn, deal_id)
+        deal = deal_store.lock_deal(conn, deal_id, seen_version=seen_version)
         if deal.status is not DealStatus.OPEN:
             raise ValidationError("deal", f"deal {deal_id} is already {deal.status}")
         answers = (

@@ -46,6 +46,7 @@ def deal_json(view: DealView, now: datetime) -> dict[str, Any]:
         "value": money_json(deal.value),
         "probability": view.probability,
         "probability_override": deal.probability,
+        "version": deal.version,
         "close_date": iso_date(deal.close_date),
         "source": deal.source,
         "lost_reason": deal.lost_reason,
@@ -148,6 +149,7 @@ def contact_json(contact: Contact) -> dict[str, Any]:
         "journey_stage_manual": contact.journey_stage_manual,
         "created_at": iso_utc(contact.created_at),
         "external_id": contact.external_id,
+        "version": contact.version,
     }
 
 

@@ -61,11 +61,7 @@ def log_touchpoint(
             score=score,
         )
         if not person.journey_stage_manual:
-            latest = store.latest(conn, person.id)
-            if latest is not None:
-                contact_store.set_journey_stage(
-                    conn, contact_id=person.id, stage=latest.journey_stage, manual=False
-                )
+            contact_store.follow_latest_touchpoint(conn, person.id)
         return next(t for t in store.for_contact(conn, person.id) if t.id == touchpoint_id)
 
 

@@ -1,23 +1,69 @@
-"""Undo for deal changes (move, won, lost, edit, delete) and pipeline edits, any
-number of steps.
+"""Undo, any number of steps, for what this window did: deal changes (add, move,
+won, lost, reopen, edit, delete, BANT), pipeline edits, contact deletion,
+touchpoints logged and follow-ups added or done.
 
-Around a change we capture every row it could touch, before and after; undo
-restores the "before" rows exactly, but only if everything still is as the
-change left it. Anything newer (a follow-up, an answer, a stage added from the
-CLI or another window) makes undo refuse rather than destroy someone's work.
+The rows a change can touch are read inside the change's own write transaction,
+right after BEGIN and right before COMMIT (`pipetui.store.recorder`), so another
+writer's change can never be taken for ours. Undo then checks and restores in
+one write transaction: it puts the "before" rows back only if everything still
+is exactly as the change left it, and refuses otherwise, so it never destroys
+someone else's work (DESIGN.md §5).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy.engine import Connection
 
 from pipetui.domain.errors import ValidationError
 from pipetui.store import snapshots
 from pipetui.store.database import Database
+from pipetui.store.recorder import recording
 
 T = TypeVar("T")
+S = TypeVar("S")
+
+NewRows = Mapping[str, list[int]]
+"""The ids of the rows a change inserted, by table name."""
+
+
+class _Capture(Generic[S]):
+    """Reads the rows a change can touch inside its write transaction."""
+
+    def __init__(self, capture: Callable[[Connection, NewRows], S | None]) -> None:
+        self._capture = capture
+        self.new_rows: dict[str, list[int]] = {}
+        self.before: S | None = None
+        self.after: S | None = None
+        self.transactions = 0
+
+    def began(self, connection: Connection) -> None:
+        """Read the "before" rows: nothing can have changed them since BEGIN."""
+        self.transactions += 1
+        if self.transactions > 1:  # a second transaction could not be undone as one
+            raise RuntimeError("an undoable change must run in one write transaction")
+        self.before = self._capture(connection, {})
+
+    def ending(self, connection: Connection) -> None:
+        """Read the "after" rows, still under the write lock."""
+        self.after = self._capture(connection, self.new_rows)
+
+    def created(self, table: str, row_id: int) -> None:
+        """Remember a row the change inserted."""
+        self.new_rows.setdefault(table, []).append(row_id)
+
+
+def _run(
+    capture: Callable[[Connection, NewRows], S | None], change: Callable[[], T]
+) -> tuple[T, S | None, S | None]:
+    """Run `change` with its rows captured inside its transaction."""
+    recorder: _Capture[S] = _Capture(capture)
+    with recording(recorder):
+        result = change()
+    return result, recorder.before, recorder.after
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +73,34 @@ class UndoEntry:
     label: str
     before: snapshots.DealRows
     after: snapshots.DealRows
+
+    @property
+    def changed(self) -> bool:
+        """False when the change left every row as it was (nothing to undo)."""
+        return self.before != self.after
+
+
+def undoable(
+    db: Database, deal_id: int, label: str, change: Callable[[], T]
+) -> tuple[T, UndoEntry]:
+    """Run `change` (a service call on `deal_id`, one write transaction) and
+    return its result with an entry that can undo it."""
+    result, before, after = _run(lambda c, _new: snapshots.capture(c, deal_id), change)
+    if before is None or after is None:
+        raise RuntimeError("an undoable change must write")
+    return result, UndoEntry(label, before, after)
+
+
+def undoable_added(label: str, change: Callable[[], T]) -> tuple[T, UndoEntry]:
+    """Run a change that adds a deal; its undo removes the deal again."""
+
+    def capture(conn: Connection, new: NewRows) -> snapshots.DealRows | None:
+        return snapshots.capture(conn, new["deal"][0]) if new.get("deal") else None
+
+    result, _before, after = _run(capture, change)
+    if after is None:
+        raise RuntimeError("the change added no deal")
+    return result, UndoEntry(label, snapshots.DealRows(after.deal_id, None, {}, []), after)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,42 +112,13 @@ class PipelineUndoEntry:
     after: snapshots.PipelineRows
 
 
-S = TypeVar("S")
-
-
-def _around(db: Database, capture: Callable[[Any], S], change: Callable[[], T]) -> tuple[T, S, S]:
-    """The rows `capture` reads, before and after running `change`."""
-    with db.read() as conn:
-        before = capture(conn)
-    result = change()
-    with db.read() as conn:
-        after = capture(conn)
-    return result, before, after
-
-
-def undoable(
-    db: Database, deal_id: int, label: str, change: Callable[[], T]
-) -> tuple[T, UndoEntry]:
-    """Run `change` (a service call on `deal_id`) and return its result with an
-    entry that can undo it."""
-    result, before, after = _around(db, lambda c: snapshots.capture(c, deal_id), change)
-    return result, UndoEntry(label, before, after)
-
-
-def added(db: Database, deal_id: int, label: str) -> UndoEntry:
-    """An entry whose undo removes the deal just added (it did not exist before)."""
-    with db.read() as conn:
-        after = snapshots.capture(conn, deal_id)
-    return UndoEntry(label, snapshots.DealRows(deal_id, None, {}, []), after)
-
-
 def undoable_pipeline(
     db: Database, pipeline_id: int, label: str, change: Callable[[], T]
 ) -> tuple[T, PipelineUndoEntry]:
     """Run a stage or pipeline edit and return its result with an undo entry."""
-    result, before, after = _around(
-        db, lambda c: snapshots.capture_pipeline(c, pipeline_id), change
-    )
+    result, before, after = _run(lambda c, _new: snapshots.capture_pipeline(c, pipeline_id), change)
+    if before is None or after is None:
+        raise RuntimeError("an undoable change must write")
     return result, PipelineUndoEntry(label, before, after)
 
 
@@ -90,32 +135,74 @@ def undoable_contact(
     db: Database, contact_id: int, label: str, change: Callable[[], T]
 ) -> tuple[T, ContactUndoEntry]:
     """Run a change to a contact (its deletion) and return an entry to undo it."""
-    result, before, after = _around(db, lambda c: snapshots.capture_contact(c, contact_id), change)
+    result, before, after = _run(lambda c, _new: snapshots.capture_contact(c, contact_id), change)
+    if before is None or after is None:
+        raise RuntimeError("an undoable change must write")
     return result, ContactUndoEntry(label, before, after)
 
 
-AnyUndo = UndoEntry | PipelineUndoEntry | ContactUndoEntry
+@dataclass(frozen=True, slots=True)
+class RowUndoEntry:
+    """One undoable touchpoint or follow-up change: that one row before (None:
+    it was added) and after."""
+
+    label: str
+    table: str
+    row_id: int
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+def undoable_row(
+    table: str, label: str, change: Callable[[], T], *, row_id: int | None = None
+) -> tuple[T, RowUndoEntry]:
+    """Run a change that adds a row of `table` (`row_id` None) or changes row
+    `row_id`, and return an entry that takes it back."""
+
+    def capture(conn: Connection, new: NewRows) -> tuple[int, dict[str, Any] | None] | None:
+        added = new.get(table)
+        target = row_id if row_id is not None else (added[0] if added else None)
+        return None if target is None else (target, snapshots.capture_row(conn, table, target))
+
+    result, before, after = _run(capture, change)
+    if after is None:
+        raise RuntimeError(f"the change wrote no {table}")
+    return result, RowUndoEntry(label, table, after[0], before[1] if before else None, after[1])
+
+
+AnyUndo = UndoEntry | PipelineUndoEntry | ContactUndoEntry | RowUndoEntry
 
 
 def undo(db: Database, entry: AnyUndo) -> None:
-    """Take back one change, if nothing has changed since."""
+    """Take back one change, if nothing has changed since; else refuse, naming it."""
     with db.write() as conn:
+        blocker = _blocker(conn, entry)
+        if blocker is not None:
+            raise ValidationError("undo", f"cannot undo {entry.label}: {blocker}")
         if isinstance(entry, ContactUndoEntry):
-            if snapshots.capture_contact(conn, entry.before.contact_id) != entry.after:
-                raise ValidationError("undo", f"cannot undo {entry.label}: it changed since")
-            blocker = snapshots.contact_blocker(conn, entry.before)
-            if blocker is not None:
-                raise ValidationError("undo", f"cannot undo {entry.label}: {blocker}")
             snapshots.restore_contact(conn, entry.before)
-            return
-        if isinstance(entry, PipelineUndoEntry):
-            now_rows = snapshots.capture_pipeline(conn, entry.before.pipeline["id"])
-            if now_rows != entry.after:
-                raise ValidationError(
-                    "undo", f"cannot undo {entry.label}: the pipeline or its deals changed since"
-                )
+        elif isinstance(entry, PipelineUndoEntry):
             snapshots.restore_pipeline(conn, entry.before)
-            return
-        if snapshots.capture(conn, entry.before.deal_id) != entry.after:
-            raise ValidationError("undo", f"cannot undo {entry.label}: the deal changed since")
-        snapshots.restore(conn, entry.before)
+        elif isinstance(entry, RowUndoEntry):
+            snapshots.restore_row(conn, entry.table, entry.row_id, entry.before)
+        else:
+            snapshots.restore(conn, entry.before)
+
+
+def _blocker(conn: Connection, entry: AnyUndo) -> str | None:
+    """Why `entry` cannot be undone now (read under the write lock), or None."""
+    if isinstance(entry, ContactUndoEntry):
+        if snapshots.capture_contact(conn, entry.before.contact_id) != entry.after:
+            return "it changed since"
+        return snapshots.contact_blocker(conn, entry.before)
+    if isinstance(entry, PipelineUndoEntry):
+        if snapshots.capture_pipeline(conn, entry.before.pipeline["id"]) != entry.after:
+            return "the pipeline or its deals changed since"
+        return None
+    if isinstance(entry, RowUndoEntry):
+        if snapshots.capture_row(conn, entry.table, entry.row_id) != entry.after:
+            return "it changed since"
+        return None
+    if snapshots.capture(conn, entry.before.deal_id) != entry.after:
+        return "the deal changed since"
+    return None

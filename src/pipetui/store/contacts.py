@@ -9,10 +9,12 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Connection, Row
 
 from pipetui.domain.contact import Contact
-from pipetui.domain.errors import NotFoundError
+from pipetui.domain.errors import NotFoundError, check_version
 from pipetui.domain.journey import JourneyStage
 from pipetui.domain.text import search_key
+from pipetui.store.recorder import note_created
 from pipetui.store.tables import CONTACT, DEAL, FOLLOWUP, TOUCHPOINT
+from pipetui.store.touchpoints import latest as latest_touchpoint
 
 _COLUMNS = (
     CONTACT.c.id,
@@ -28,6 +30,7 @@ _COLUMNS = (
     CONTACT.c.journey_stage,
     CONTACT.c.journey_stage_manual,
     CONTACT.c.external_id,
+    CONTACT.c.version,
 )
 SEARCHED = ("name", "email", "company", "phone")
 
@@ -47,6 +50,7 @@ def _contact(row: Row[*tuple[Any, ...]]) -> Contact:
         journey_stage=JourneyStage(row.journey_stage) if row.journey_stage else None,
         journey_stage_manual=row.journey_stage_manual,
         external_id=row.external_id,
+        version=row.version,
     )
 
 
@@ -92,7 +96,22 @@ def insert_contact(conn: Connection, *, now: datetime, **values: Any) -> int:
         insert(CONTACT).values(created_at=now, updated_at=now, **values, **contact_keys(values))
     )
     assert result.inserted_primary_key is not None
-    return int(result.inserted_primary_key[0])
+    contact_id = int(result.inserted_primary_key[0])
+    note_created("contact", contact_id)
+    return contact_id
+
+
+def lock_contact(conn: Connection, contact_id: int, *, seen_version: int | None = None) -> Contact:
+    """The contact, locked for this write transaction, refused with
+    `ChangedElsewhere` when the caller's view showed another version."""
+    row = conn.execute(
+        select(*_COLUMNS).where(CONTACT.c.id == contact_id).with_for_update()
+    ).first()
+    if row is None:
+        raise NotFoundError("contact", f"no contact with id {contact_id}")
+    contact = _contact(row)
+    check_version("contact", f"contact {contact.name!r}", seen=seen_version, now=contact.version)
+    return contact
 
 
 def update_contact(conn: Connection, *, contact: Contact, now: datetime, **changes: Any) -> None:
@@ -107,7 +126,7 @@ def update_contact(conn: Connection, *, contact: Contact, now: datetime, **chang
     conn.execute(
         update(CONTACT)
         .where(CONTACT.c.id == contact.id)
-        .values(updated_at=now, **changes, **contact_keys(merged))
+        .values(updated_at=now, **changes, **contact_keys(merged), version=CONTACT.c.version + 1)
     )
 
 
@@ -118,7 +137,25 @@ def set_journey_stage(
     conn.execute(
         update(CONTACT)
         .where(CONTACT.c.id == contact_id)
-        .values(journey_stage=stage.value if stage else None, journey_stage_manual=manual)
+        .values(
+            journey_stage=stage.value if stage else None,
+            journey_stage_manual=manual,
+            version=CONTACT.c.version + 1,
+        )
+    )
+
+
+def follow_latest_touchpoint(conn: Connection, contact_id: int) -> None:
+    """A contact whose journey stage was not set by hand takes the stage of their
+    latest touchpoint (none left: no stage)."""
+    manual = conn.execute(
+        select(CONTACT.c.journey_stage_manual).where(CONTACT.c.id == contact_id)
+    ).scalar()
+    if manual is None or manual:
+        return
+    latest = latest_touchpoint(conn, contact_id)
+    set_journey_stage(
+        conn, contact_id=contact_id, stage=latest.journey_stage if latest else None, manual=False
     )
 
 

@@ -15,7 +15,7 @@ from pipetui.store.rows import Rows, day, expand, moment
 _SELECT = (
     "SELECT d.id, d.title, d.pipeline_id, d.stage_id, d.status, d.value_minor, d.currency,"
     " d.created_at, d.updated_at, d.stage_entered_at, d.probability, d.close_date, d.source,"
-    " d.lost_reason, d.contact_id, d.closed_at, d.external_id,"
+    " d.lost_reason, d.contact_id, d.closed_at, d.external_id, d.version,"
     " p.name, s.name, s.position, s.probability, s.rotting_days, c.name, c.company"
     " FROM deal AS d JOIN pipeline AS p ON p.id = d.pipeline_id"
     " JOIN stage AS s ON s.id = d.stage_id LEFT JOIN contact AS c ON c.id = d.contact_id"
@@ -30,8 +30,8 @@ def _at(value: Any) -> datetime:
 
 def _view(row: tuple[Any, ...]) -> DealView:
     (deal_id, title, pipeline_id, stage_id, status, minor, currency, created, updated, entered,
-     probability, close_date, source, lost_reason, contact_id, closed, external_id, pipeline,
-     stage, position, stage_probability, rotting, contact, company) = row  # fmt: skip
+     probability, close_date, source, lost_reason, contact_id, closed, external_id, version,
+     pipeline, stage, position, stage_probability, rotting, contact, company) = row  # fmt: skip
     deal = Deal(
         id=int(deal_id),
         title=str(title),
@@ -49,6 +49,7 @@ def _view(row: tuple[Any, ...]) -> DealView:
         contact_id=contact_id,
         closed_at=moment(closed),
         external_id=external_id,
+        version=int(version),
     )
     return DealView(
         deal=deal,

@@ -15,9 +15,10 @@ from sqlalchemy import delete as sql_delete
 from sqlalchemy.engine import Connection, Row
 
 from pipetui.domain.deal import Deal, DealStatus, DealView, StageChange
-from pipetui.domain.errors import NotFoundError
+from pipetui.domain.errors import NotFoundError, check_version
 from pipetui.domain.money import Money
 from pipetui.store import funnel_facts
+from pipetui.store.recorder import note_created
 from pipetui.store.tables import CONTACT, DEAL, PIPELINE, STAGE, STAGE_HISTORY
 
 _DEAL_COLUMNS = (
@@ -38,7 +39,10 @@ _DEAL_COLUMNS = (
     DEAL.c.contact_id,
     DEAL.c.closed_at,
     DEAL.c.external_id,
+    DEAL.c.version,
 )
+BUMP = {"version": DEAL.c.version + 1}
+"""Every UPDATE of a deal row carries this: the row's version goes up by one."""
 
 
 def _deal(row: Row[*tuple[Any, ...]]) -> Deal:
@@ -59,6 +63,7 @@ def _deal(row: Row[*tuple[Any, ...]]) -> Deal:
         contact_id=row.contact_id,
         closed_at=row.closed_at,
         external_id=row.external_id,
+        version=row.version,
     )
 
 
@@ -99,6 +104,18 @@ def get_deal(conn: Connection, deal_id: int) -> Deal:
     if row is None:
         raise NotFoundError("deal", f"no deal with id {deal_id}")
     return _deal(row)
+
+
+def lock_deal(conn: Connection, deal_id: int, *, seen_version: int | None = None) -> Deal:
+    """The deal, locked for this write transaction (FOR UPDATE on a server; the
+    whole file is already locked by BEGIN IMMEDIATE on SQLite), refused with
+    `ChangedElsewhere` when the caller's view showed another version."""
+    row = conn.execute(select(*_DEAL_COLUMNS).where(DEAL.c.id == deal_id).with_for_update()).first()
+    if row is None:
+        raise NotFoundError("deal", f"no deal with id {deal_id}")
+    deal = _deal(row)
+    check_version("deal", f"deal {deal_id}", seen=seen_version, now=deal.version)
+    return deal
 
 
 def get_view(conn: Connection, deal_id: int) -> DealView:
@@ -161,6 +178,7 @@ def insert_deal(
     )
     assert result.inserted_primary_key is not None
     deal_id = int(result.inserted_primary_key[0])
+    note_created("deal", deal_id)
     record_change(
         conn,
         StageChange(deal_id=deal_id, at=created, to_stage_id=stage_id, to_status=DealStatus.OPEN),
@@ -212,7 +230,11 @@ def _move(conn: Connection, *, deal: Deal, stage_id: int, now: datetime) -> None
         update(DEAL)
         .where(DEAL.c.id == deal.id)
         .values(
-            stage_id=stage_id, rank=top_rank(conn, stage_id), stage_entered_at=now, updated_at=now
+            stage_id=stage_id,
+            rank=top_rank(conn, stage_id),
+            stage_entered_at=now,
+            updated_at=now,
+            **BUMP,
         )
     )
     record_change(
@@ -246,7 +268,7 @@ def set_status(
     else:
         values["closed_at"] = now
     with funnel_facts.tracked(conn, [deal.id]):
-        conn.execute(update(DEAL).where(DEAL.c.id == deal.id).values(**values))
+        conn.execute(update(DEAL).where(DEAL.c.id == deal.id).values(**values, **BUMP))
         record_change(
             conn,
             StageChange(
@@ -263,7 +285,9 @@ def set_status(
 def update_fields(conn: Connection, *, deal_id: int, now: datetime, **values: Any) -> None:
     """Change a deal's own fields (not stage or status: those have history)."""
     with funnel_facts.tracked(conn, [deal_id]):
-        conn.execute(update(DEAL).where(DEAL.c.id == deal_id).values(updated_at=now, **values))
+        conn.execute(
+            update(DEAL).where(DEAL.c.id == deal_id).values(updated_at=now, **values, **BUMP)
+        )
 
 
 def delete_deal(conn: Connection, *, deal_id: int) -> None:

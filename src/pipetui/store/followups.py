@@ -10,6 +10,7 @@ from sqlalchemy.engine import Connection, Row
 
 from pipetui.domain.errors import NotFoundError
 from pipetui.domain.followup import FollowUp
+from pipetui.store.recorder import note_created
 from pipetui.store.tables import FOLLOWUP
 
 
@@ -41,7 +42,9 @@ def insert_followup(
         )
     )
     assert result.inserted_primary_key is not None
-    return int(result.inserted_primary_key[0])
+    row_id = int(result.inserted_primary_key[0])
+    note_created("followup", row_id)
+    return row_id
 
 
 def get_followup(conn: Connection, followup_id: int) -> FollowUp:

@@ -107,8 +107,25 @@ def _v2_answer_history_and_spend(connection: Connection) -> None:
     funnel_facts.rebuild(connection)  # derived data: today's code sums the old deals
 
 
+def _v3_row_versions(connection: Connection) -> None:
+    """v3: a version counter on deals and contacts, so a change made from a stale
+    view (another window or a CLI wrote in between) is refused, not applied;
+    and the funnel summary rewritten in its overflow-proof form.
+
+    ADD COLUMN with a constant default is portable (SQLite and PostgreSQL) and
+    fills every existing row with 1.
+    """
+    for table in ("deal", "contact"):
+        connection.exec_driver_sql(
+            f"ALTER TABLE {table} ADD COLUMN version INTEGER DEFAULT '1' NOT NULL"
+        )
+    # The funnel summary now keeps amounts above 32 bits in a row of their own
+    # (`funnel_facts`): rewrite it, which also repairs sums SQLite turned REAL.
+    funnel_facts.rebuild(connection)
+
+
 # version -> the step that brings a database from version-1 to version.
-STEPS: Mapping[int, Step] = {2: _v2_answer_history_and_spend}
+STEPS: Mapping[int, Step] = {2: _v2_answer_history_and_spend, 3: _v3_row_versions}
 
 
 @dataclass(frozen=True, slots=True)

@@ -92,7 +92,11 @@ def save_answers(
             )
         )
     if changes:
-        conn.execute(update(DEAL).where(DEAL.c.id == deal_id).values(updated_at=now))
+        conn.execute(
+            update(DEAL)
+            .where(DEAL.c.id == deal_id)
+            .values(updated_at=now, version=DEAL.c.version + 1)
+        )
 
 
 def history(conn: Connection, deal_id: int, framework: str = "bant") -> list[DatedChange]:

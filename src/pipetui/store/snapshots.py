@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 
-from pipetui.store import funnel_facts
+from pipetui.store import contacts, funnel_facts
 from pipetui.store.tables import (
     CONTACT,
     DEAL,
@@ -95,7 +95,12 @@ def capture_pipeline(conn: Connection, pipeline_id: int) -> PipelineRows:
     stages = conn.execute(select(STAGE).where(STAGE.c.pipeline_id == pipeline_id))
     deals = conn.execute(
         select(
-            DEAL.c.id, DEAL.c.stage_id, DEAL.c.rank, DEAL.c.stage_entered_at, DEAL.c.updated_at
+            DEAL.c.id,
+            DEAL.c.stage_id,
+            DEAL.c.rank,
+            DEAL.c.stage_entered_at,
+            DEAL.c.updated_at,
+            DEAL.c.version,
         ).where(DEAL.c.pipeline_id == pipeline_id)
     )
     return PipelineRows(
@@ -194,3 +199,26 @@ def restore_contact(conn: Connection, rows: ContactRows) -> None:
         conn.execute(
             update(DEAL).where(DEAL.c.id.in_(rows.deal_ids)).values(contact_id=rows.contact_id)
         )
+
+
+_ROW_TABLES: dict[str, Table] = {"touchpoint": TOUCHPOINT, "followup": FOLLOWUP}
+
+
+def capture_row(conn: Connection, table: str, row_id: int) -> dict[str, Any] | None:
+    """One touchpoint or follow-up row as it is now (None when it does not exist)."""
+    found = _ROW_TABLES[table]
+    row = conn.execute(select(found).where(found.c.id == row_id)).first()
+    return dict(row._mapping) if row else None
+
+
+def restore_row(conn: Connection, table: str, row_id: int, before: dict[str, Any] | None) -> None:
+    """Put one touchpoint or follow-up back as captured (remove it when it did not
+    exist). A contact following their latest touchpoint follows it again."""
+    found = _ROW_TABLES[table]
+    now = capture_row(conn, table, row_id)
+    conn.execute(delete(found).where(found.c.id == row_id))
+    if before is not None:
+        conn.execute(insert(found).values(**before))
+    if table == "touchpoint":
+        for contact_id in {r["contact_id"] for r in (now, before) if r is not None}:
+            contacts.follow_latest_touchpoint(conn, contact_id)

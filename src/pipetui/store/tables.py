@@ -11,8 +11,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Column, Index, Table, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, Integer, Table, UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+
+def _version_column() -> Column[int]:
+    """A row's version (schema v3): 1 when inserted, one more on every change, so a
+    change asked for from a view can check that the row is still what the view
+    showed (DESIGN.md §5)."""
+    return Column("version", Integer, nullable=False, default=1, server_default="1")
 
 
 class SchemaVersionRow(SQLModel, table=True):
@@ -71,6 +78,7 @@ class ContactRow(SQLModel, table=True):
     external_id: str | None = Field(default=None, unique=True)
     created_at: datetime
     updated_at: datetime
+    version: int = Field(default=1, sa_column=_version_column())
 
 
 class DealRow(SQLModel, table=True):
@@ -106,6 +114,7 @@ class DealRow(SQLModel, table=True):
     updated_at: datetime
     stage_entered_at: datetime
     closed_at: datetime | None = None
+    version: int = Field(default=1, sa_column=_version_column())
 
 
 class StageHistoryRow(SQLModel, table=True):

@@ -9,6 +9,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection, Row
 
 from pipetui.domain.journey import Direction, JourneyStage, Touchpoint
+from pipetui.store.recorder import note_created
 from pipetui.store.tables import TOUCHPOINT, TOUCHPOINT_KIND
 
 
@@ -61,7 +62,9 @@ def insert_touchpoint(
         )
     )
     assert result.inserted_primary_key is not None
-    return int(result.inserted_primary_key[0])
+    row_id = int(result.inserted_primary_key[0])
+    note_created("touchpoint", row_id)
+    return row_id
 
 
 def for_contact(conn: Connection, contact_id: int, *, limit: int | None = None) -> list[Touchpoint]:

@@ -79,12 +79,20 @@ class BoardCustomer(BoardDialogs):
             label = f"lost {title!r}"
             follow = self.view.show_closed
             change = lambda deal_id: qualification.disqualify_deal(  # noqa: E731
-                self.workspace.db, deal_id, result.patch, thresholds=thresholds
+                self.workspace.db,
+                deal_id,
+                result.patch,
+                thresholds=thresholds,
+                seen_version=view.deal.version,
             )
         else:
             label, follow = f"BANT for {title!r}", True
             change = lambda deal_id: qualification.qualify_deal(  # noqa: E731
-                self.workspace.db, deal_id, result.patch, thresholds=thresholds
+                self.workspace.db,
+                deal_id,
+                result.patch,
+                thresholds=thresholds,
+                seen_version=view.deal.version,
             )
         self._run_change(
             view.deal.id,
@@ -103,11 +111,14 @@ class BoardCustomer(BoardDialogs):
         if card is None:
             return
         thresholds = self.workspace.settings.bant
+        version = card.version
         self._run_change(
             card.deal_id,
             card.stage_id,
             f"lost {card.title!r}",
-            lambda deal_id: disqualify_deal(self.workspace.db, deal_id, thresholds=thresholds),
+            lambda deal_id: disqualify_deal(
+                self.workspace.db, deal_id, thresholds=thresholds, seen_version=version
+            ),
             self.view.show_closed,
             lambda error: self.notify(f"{error.message} (b to qualify)", severity="warning"),
         )

@@ -20,7 +20,7 @@ from textual import work
 from pipetui.domain.bant import CriterionAnswer
 from pipetui.domain.board import BoardView, Card
 from pipetui.domain.deal import DealStatus, DealView
-from pipetui.domain.errors import ValidationError
+from pipetui.domain.errors import ChangedElsewhere, ValidationError
 from pipetui.services import board as board_service
 from pipetui.services import clock
 from pipetui.services.workspace import Workspace
@@ -33,7 +33,6 @@ from pipetui.ui.widgets.stage_column import StageColumn
 if TYPE_CHECKING:
     from pipetui.services.deals import DealDetail
     from pipetui.services.undo import UndoEntry
-    from pipetui.store.database import Database
     from pipetui.ui.screens.bant_form import BantFormResult
     from pipetui.ui.screens.deal_form import DealFormResult
 
@@ -124,18 +123,20 @@ class BoardDialogs(JourneyActions):
 
     # -- changes ----------------------------------------------------------
 
-    def _change(self, verb: str, change: Callable[[Database, int], Any], *, follow: bool) -> None:
-        """Run a use case (`change(db, deal_id)`) on the focused card's deal in a
-        worker, undoably; "<verb> '<title>'" names it in the status line and undo."""
+    def _change(self, verb: str, change: Callable[..., Any], *, follow: bool) -> None:
+        """Run a use case (`change(db, deal_id, seen_version=...)`) on the focused
+        card's deal in a worker, undoably, refused if the deal is no longer what
+        the card shows; "<verb> '<title>'" names it in the status line and undo."""
         card = self.card
         if card is not None:
             label = f"{verb} {card.title!r}"
+            version = card.version
             # `workspace.db` is read in the worker: it may still be opening.
             self._run_change(
                 card.deal_id,
                 card.stage_id,
                 label,
-                lambda deal_id: change(self.workspace.db, deal_id),
+                lambda deal_id: change(self.workspace.db, deal_id, seen_version=version),
                 follow,
             )
 
@@ -170,6 +171,9 @@ class BoardDialogs(JourneyActions):
         try:
             with self.app.own_write():  # type: ignore[attr-defined]
                 result, entry = undoable(db, deal_id, label, lambda: change(deal_id))
+        except ChangedElsewhere:
+            self.app.call_from_thread(self.changed_elsewhere, label, deal_id)
+            return
         except ValidationError as error:
             if on_error is not None:
                 self.app.call_from_thread(on_error, error)
@@ -183,7 +187,7 @@ class BoardDialogs(JourneyActions):
         summary = getattr(result, "summary", None)
         note = f"{label}: {summary}" if summary else label
         undo_entry: UndoEntry | None = entry
-        if entry.before == entry.after:  # saved as it was: nothing to undo
+        if not entry.changed:  # saved as it was: nothing to undo
             undo_entry, note = None, f"{note} (nothing changed)"
         if isinstance(result, tuple):
             result = result[0]
@@ -196,6 +200,15 @@ class BoardDialogs(JourneyActions):
         pipeline_id, view, windows, generation = state
         loaded = self.fetch(pipeline_id, view, windows, stage_ids, focus, generation)
         self.post_message(DealChanged(stage_ids, focus, undo_entry, note, loaded))
+
+    def changed_elsewhere(self, label: str, deal_id: int) -> None:
+        """Another window or a CLI changed the deal after this board read it:
+        nothing was written; show the deal as it is now."""
+        self.notify(
+            f"Not {label}: it changed elsewhere, board refreshed. Nothing was written",
+            severity="warning",
+        )
+        self.load(focus_deal=deal_id)
 
     def report_failure(self, error: Exception) -> None:
         """A write failed for a reason other than bad input (a locked or full
@@ -312,6 +325,7 @@ class BoardDialogs(JourneyActions):
                 source=result.source,
                 close_date=result.close_date,
                 probability=result.probability,
+                seen_version=view.deal.version,
             ),
             True,
             lambda error: self._deal_form(heading, deal_id, view, None, (result, error)),
@@ -320,24 +334,26 @@ class BoardDialogs(JourneyActions):
     @work(thread=True, group="write")
     def _add_deal(self, heading: str, stage_id: int, result: DealFormResult) -> None:
         from pipetui.services import deals as deal_service
-        from pipetui.services.undo import added as undo_added
+        from pipetui.services.undo import undoable_added
 
         db = self.workspace.db
         label = f"added {result.title!r}"
         try:
             with self.app.own_write():  # type: ignore[attr-defined]
-                added = deal_service.add_deal(
-                    db,
-                    title=result.title,
-                    value=result.value,
-                    stage_id=stage_id,
-                    contact=result.contact or None,
-                    source=result.source,
-                    close_date=result.close_date,
-                    probability=result.probability,
+                added, entry = undoable_added(
+                    label,
+                    lambda: deal_service.add_deal(
+                        db,
+                        title=result.title,
+                        value=result.value,
+                        stage_id=stage_id,
+                        contact=result.contact or None,
+                        source=result.source,
+                        close_date=result.close_date,
+                        probability=result.probability,
+                    ),
                 )
                 deal_id = added.view.deal.id
-                entry = undo_added(db, deal_id, label)
         except ValidationError as error:
             column = self.columns.get(stage_id)
             self.app.call_from_thread(self._deal_form, heading, None, None, column, (result, error))

@@ -190,15 +190,12 @@ class ContactsScreen(JourneyActions):
         from pipetui.services.undo import undoable_contact
 
         label = f"deleted contact {name!r}"
-
-        def write() -> object:
-            _, entry = undoable_contact(
+        self.write_undoably(
+            lambda: undoable_contact(
                 self.workspace.db,
                 contact_id,
                 label,
                 lambda: delete_contact(self.workspace.db, f"#{contact_id}"),
-            )
-            self.app.call_from_thread(self.app.push_undo, entry)  # type: ignore[attr-defined]
-            return entry
-
-        self._write(write, lambda _: f"{label[0].upper()}{label[1:]} · u to undo")
+            ),
+            lambda _: label,
+        )

@@ -3,11 +3,14 @@ touchpoint (t), plan a follow-up (o), mark one done, delete a contact.
 
 A mixin for screens with a `workspace`; writes run in thread workers and call
 `after_change()` (the screen reloads what it shows) when they went through.
+Each write goes on the window's undo stack, so `u` takes back this window's
+newest change, whatever it was.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from textual import work
@@ -17,6 +20,7 @@ from pipetui.domain.errors import ValidationError
 from pipetui.services.workspace import Workspace
 
 if TYPE_CHECKING:
+    from pipetui.services.undo import AnyUndo
     from pipetui.ui.screens.journey_forms import FollowUpResult, TouchResult
 
 
@@ -64,7 +68,7 @@ class JourneyActions(Screen[Any]):
                 score=r.score,
             )
 
-        self._write(write, lambda t: f"Logged {kind_label(t.kind)} with {who!r}")
+        self._write(write, lambda t: f"logged {kind_label(t.kind)} with {who!r}", "touchpoint")
 
     def plan_followup(
         self, about: str, *, deal_id: int | None = None, contact_id: int | None = None
@@ -89,7 +93,8 @@ class JourneyActions(Screen[Any]):
             lambda: add_followup(
                 self.workspace.db, title=r.title, due=r.due, deal_id=deal_id, contact=contact
             ),
-            lambda f: f"Next step for {about!r} on {f.due.isoformat()}: {f.title}",
+            lambda f: f"next step for {about!r} on {f.due.isoformat()}: {f.title}",
+            "followup",
         )
 
     @work(thread=True, group="write")
@@ -99,19 +104,40 @@ class JourneyActions(Screen[Any]):
 
         self._write(
             lambda: complete_followup(self.workspace.db, followup_id),
-            lambda _: f"Done: {title}",
+            lambda _: f"done: {title}",
+            "followup",
+            followup_id,
         )
 
-    def _write(self, write: Callable[[], Any], said: Callable[[Any], str]) -> None:
-        """Run a write (in the calling worker), say what happened, reload."""
+    def _write(
+        self,
+        write: Callable[[], Any],
+        said: Callable[[Any], str],
+        table: str,
+        row_id: int | None = None,
+    ) -> None:
+        """Run a write (in the calling worker) undoably, say what happened, reload.
+
+        `table` and `row_id` name the row it changes (`row_id` None: it adds one)."""
+        from pipetui.services.undo import undoable_row
+
+        self.write_undoably(lambda: undoable_row(table, "", write, row_id=row_id), said)
+
+    def write_undoably(
+        self, write: Callable[[], tuple[Any, AnyUndo]], said: Callable[[Any], str]
+    ) -> None:
+        """Run `write` (returning its result and undo entry) in the calling worker,
+        keep the entry for `u` under the name `said(result)`, say it, reload."""
         try:
             with self.app.own_write():  # type: ignore[attr-defined]
-                result = write()
+                result, entry = write()
         except ValidationError as error:
             self.app.call_from_thread(self.notify, error.message, severity="warning")
             return
         except Exception as error:  # the transaction rolled back; the app carries on
             self.app.call_from_thread(self.notify, f"Nothing was saved: {error}", severity="error")
             return
-        self.app.call_from_thread(self.notify, said(result))
+        label = said(result)
+        self.app.call_from_thread(self.app.push_undo, replace(entry, label=label))  # type: ignore[attr-defined]
+        self.app.call_from_thread(self.notify, f"{label[:1].upper()}{label[1:]} · u to undo")
         self.app.call_from_thread(self.after_change)
