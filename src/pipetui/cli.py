@@ -3,11 +3,15 @@
 Textual is imported only when the TUI starts (no subcommand), so scripts that
 call the CLI never pay for it. Bad input exits 2 with one line on stderr naming
 the field; nothing is written (every use case runs in one transaction).
+Whatever else goes wrong is one line too, never a traceback: that goes to the
+error log (`locations.error_log`). Output cut short by a closed pipe
+(`pipetui deal list | head -1`) ends quietly with 141, as for other Unix tools.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -15,6 +19,8 @@ from typing import NoReturn
 from pipetui import __version__
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_BROKEN_PIPE = 128 + 13  # what a shell shows for a process killed by SIGPIPE
+LOG_ROTATE_BYTES = 1_000_000
 
 
 class _Parser(argparse.ArgumentParser):
@@ -68,14 +74,41 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command (or the TUI) and return the exit status."""
     words = list(sys.argv[1:] if argv is None else argv)
     try:
-        tui_db = _tui_only(words)
-        if tui_db is not None:
-            return _run_tui(tui_db or None)
-        parser = build_parser()
-        args = parser.parse_args(words)
-        return _dispatch(parser, args)
+        code = _main(words)
+        sys.stdout.flush()  # (here, not at exit, so a closed pipe is seen here)
+        return code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        return _broken_pipe()
+    except Exception as error:
+        return _unexpected(error, words)
+
+
+def _main(words: list[str]) -> int:
+    # Python decodes bytes that are not UTF-8 (`$'\xff'`) to lone surrogates:
+    # such words skip the TUI shortcut, and are refused once argparse has said
+    # which option or argument they are.
+    all_text = all(_is_utf8(word) for word in words)
+    tui_db = _tui_only(words) if all_text else None
+    if tui_db is not None:
+        return _run_tui(tui_db or None)
+    parser = build_parser()
+    args = parser.parse_args(words)
+    if not all_text:
+        for name, value in vars(args).items():
+            values = value if isinstance(value, list) else [value]
+            if any(isinstance(v, str) and not _is_utf8(v) for v in values):
+                return _fail(f"{name.replace('_', '-')}: not valid UTF-8 text", EXIT_BAD_INPUT)
+    return _dispatch(parser, args)
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _tui_only(words: list[str]) -> str | None:
@@ -95,17 +128,27 @@ def _tui_only(words: list[str]) -> str | None:
             db = word.removeprefix("--db=")
         else:
             return None
+        if not db:  # `--db ""`: refused by the full path, not taken for "no --db"
+            return None
     return db
 
 
 def _run_tui(db_option: str | None) -> int:
+    """Open the board, which needs a terminal on both sides: without one
+    (`pipetui </dev/null`, `pipetui > file`) Textual would wait for keys that
+    never come, at full CPU."""
+    if not (_is_terminal(sys.stdin) and _is_terminal(sys.stdout)):
+        return _fail(
+            "the board needs a terminal; use a command, see pipetui --help", EXIT_BAD_INPUT
+        )
+    from pipetui.domain.errors import ValidationError
     from pipetui.services.settings import SettingsError
     from pipetui.services.workspace import open_workspace_for_tui
     from pipetui.store.light import SchemaError
 
     try:
         workspace = open_workspace_for_tui(db_option)
-    except SettingsError as error:
+    except (SettingsError, ValidationError) as error:
         return _fail(str(error), EXIT_BAD_INPUT)
     except SchemaError as error:
         return _fail(str(error), EXIT_FAILURE)
@@ -136,7 +179,7 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     db_option = getattr(args, "db", None)
     try:
         workspace = open_workspace_for_tui(db_option)
-    except SettingsError as error:
+    except (SettingsError, ValidationError) as error:
         return _fail(str(error), EXIT_BAD_INPUT)
     except SchemaError as error:
         return _fail(str(error), EXIT_FAILURE)
@@ -150,6 +193,7 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         return _fail(
             f"db: cannot open {db_option or 'the database'}: {_describe(error)}", EXIT_FAILURE
         )
+    _warn(workspace.warnings)
     try:
         if args.command is None:
             workspace.close()
@@ -158,6 +202,8 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         return code
     except ValidationError as error:
         return _fail(str(error), EXIT_BAD_INPUT)
+    except BrokenPipeError:
+        raise  # stdout was closed (`| head`): not a failure of the command
     except Exception as error:
         if not (isinstance(error, OSError) or _is_database_error(error)):
             raise
@@ -179,9 +225,81 @@ def _describe(error: BaseException) -> str:
     return " ".join(text.split()) or type(error).__name__
 
 
+def _warn(lines: list[str]) -> None:
+    """What opening the database had to say (a file made private...), once."""
+    from pipetui.commands.output import shown
+
+    for line in lines:
+        sys.stderr.write(f"pipetui: warning: {shown(line)}\n")
+
+
 def _fail(message: str, code: int) -> int:
-    sys.stderr.write(f"pipetui: error: {message}\n")
+    from pipetui.commands.output import shown
+
+    sys.stderr.write(f"pipetui: error: {shown(message)}\n")
     return code
+
+
+def _is_terminal(stream: object) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty and isatty())
+    except (OSError, ValueError):  # (a closed stream)
+        return False
+
+
+def _broken_pipe() -> int:
+    """The reader of stdout went away (`pipetui export | head`): stop quietly,
+    as Python's documentation advises (the note on SIGPIPE in `signal`), with
+    the status a shell shows for a tool killed by SIGPIPE. stdout is pointed
+    at /dev/null so the flush at exit does not fail again."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # not a real file (tests)
+        return EXIT_BROKEN_PIPE
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+    finally:
+        os.close(devnull)
+    return EXIT_BROKEN_PIPE
+
+
+def _unexpected(error: Exception, words: list[str]) -> int:
+    """A bug or an error no code path expected: one line for the user, the
+    traceback in the error log for the bug report (exit 1)."""
+    message = " ".join(str(error).split()) or "no message"
+    if len(message) > 300:
+        message = message[:299] + "…"
+    try:
+        where = f"details in {_log_traceback(error, words)}"
+    except Exception as log_error:  # (an unwritable log must not hide the error itself)
+        where = f"no log written: {log_error}"
+    return _fail(f"unexpected {type(error).__name__}: {message} ({where})", EXIT_FAILURE)
+
+
+def _log_traceback(error: Exception, words: list[str]) -> str:
+    """Append the error with its traceback to the private (0600) error log,
+    which starts over (the previous one kept as .1) past about a megabyte."""
+    import re
+    import traceback
+    from datetime import UTC, datetime
+
+    from pipetui.services.locations import error_log
+
+    path = error_log()
+    if path.exists() and path.stat().st_size > LOG_ROTATE_BYTES:
+        os.replace(path, path.with_name(path.name + ".1"))
+    entry = (
+        f"--- {datetime.now(UTC).isoformat(timespec='seconds')} pipetui {__version__}, "
+        f"Python {sys.version.split()[0]}\n"
+        f"command: pipetui {' '.join(words)}\n" + "".join(traceback.format_exception(error))
+    )
+    entry = re.sub(r"(://[^/:@\s]*:)[^@\s]*@", r"\1***@", entry)  # no database password
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    with os.fdopen(fd, "a", encoding="utf-8", errors="backslashreplace") as log:
+        log.write(entry)
+    return str(path)
 
 
 if __name__ == "__main__":

@@ -60,9 +60,14 @@ def run_backup(args: argparse.Namespace, ws: Workspace) -> int:
             destination = destination / _default_name(source)
     else:
         destination = source.with_name(_default_name(source))
+    if destination.is_symlink():  # (even a dangling one: the backup would land at its target)
+        raise ValidationError("dest", f"{destination} is a symbolic link; name a new file")
     if destination.exists():
         raise ValidationError("dest", f"{destination} exists; choose another name")
-    ws.db.backup_to(destination)
+    try:
+        ws.db.backup_to(destination)  # (creates it new, so a name taken meanwhile is refused)
+    except FileExistsError:
+        raise ValidationError("dest", f"{destination} exists; choose another name") from None
     say(f"Backed up to {destination} (integrity check: ok)")
     return 0
 

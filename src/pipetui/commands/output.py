@@ -1,7 +1,10 @@
 """Printing results: JSON for scripts, aligned plain-text tables for people.
 
-User text is printed as it is stored (control characters were removed on the
-way in); widths count wide CJK characters as two columns.
+Everything printed goes through `clean_text`, the rule that keeps control
+characters out of the database: text another tool wrote into it (an escape
+sequence in a deal title) reaches the terminal as plain text, never as a
+command to it. Text pipetui stored prints exactly as it is, in every script.
+Widths count wide CJK characters as two columns.
 """
 
 from __future__ import annotations
@@ -12,10 +15,26 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
+from pipetui.domain.text import clean_text
+
 
 def print_json(data: Any) -> None:
-    """Pretty JSON with non-ASCII text kept as it is (Hebrew stays Hebrew)."""
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    """Pretty JSON with non-ASCII text kept as it is (Hebrew stays Hebrew).
+
+    JSON escapes C0 controls itself, but not DEL, C1 (0x9b starts a terminal
+    command on some terminals) or the bidi overrides, so every string is cleaned
+    first."""
+    sys.stdout.write(json.dumps(_cleaned(data), ensure_ascii=False, indent=2) + "\n")
+
+
+def _cleaned(value: Any) -> Any:
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list | tuple):
+        return [_cleaned(item) for item in value]
+    if isinstance(value, dict):
+        return {_cleaned(key): _cleaned(item) for key, item in value.items()}
+    return value
 
 
 def width(text: str) -> int:
@@ -37,11 +56,17 @@ def _cut(text: str, limit: int) -> str:
     return out + "…"
 
 
+def _cell(value: object, limit: int) -> str:
+    text = "" if value is None else clean_text(str(value), single_line=True)
+    return _cut(text, limit) if text else "—"
+
+
 def print_table(
     headers: Sequence[str], rows: Sequence[Sequence[object]], *, max_col: int = 40
 ) -> None:
-    """A plain table with a header line; "—" stands for an empty cell."""
-    cells = [[_cut("—" if v in (None, "") else str(v), max_col) for v in row] for row in rows]
+    """A plain table with a header line; "—" stands for an empty cell. Each cell
+    is one line: a line break or tab in it would break the columns."""
+    cells = [[_cell(v, max_col) for v in row] for row in rows]
     widths = [width(h) for h in headers]
     for row in cells:
         widths = [max(w, width(c)) for w, c in zip(widths, row, strict=True)]
@@ -59,5 +84,14 @@ def print_table(
 
 
 def say(message: str) -> None:
-    """A one-line confirmation of what a command did."""
-    sys.stdout.write(message + "\n")
+    """A line (or lines) telling what a command did. Each line keeps its
+    indentation and loses any control character the user text in it had."""
+    sys.stdout.write(shown(message) + "\n")
+
+
+def shown(message: str) -> str:
+    """`message` safe to print: each line cleaned to one line, indentation kept."""
+    return "\n".join(
+        line[: len(line) - len(line.lstrip(" "))] + clean_text(line, single_line=True)
+        for line in message.split("\n")
+    )

@@ -10,13 +10,14 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import stat
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any, TextIO
 
-from pipetui.commands.output import say
+from pipetui.commands.output import say, shown
 from pipetui.domain.errors import ValidationError
 from pipetui.services.workspace import Workspace
 
@@ -98,7 +99,7 @@ def run_import(args: argparse.Namespace, ws: Workspace) -> int:
     try:
         source = read_file(path, kind=args.kind)
         if len(source.records) >= PROGRESS_FROM and sys.stderr.isatty():
-            bar = ProgressBar(sys.stderr, f"importing {path.name}")
+            bar = ProgressBar(sys.stderr, f"importing {shown(path.name)}")
         summary = import_source(
             ws.db, source, options, default_currency=ws.settings.default_currency, progress=bar
         )
@@ -108,8 +109,8 @@ def run_import(args: argparse.Namespace, ws: Workspace) -> int:
         if bar:
             bar.close()  # (before anything else is written to its line)
     if failure is not None:
-        sys.stderr.write(f"pipetui: error: {failure}\n")
-        sys.stderr.writelines(f"  {line}\n" for line in failure.lines())
+        sys.stderr.write(f"pipetui: error: {shown(str(failure))}\n")
+        sys.stderr.writelines(f"  {shown(line)}\n" for line in failure.lines())
         return 2
     for line in summary.lines():
         say(line)
@@ -125,28 +126,52 @@ def run_export(args: argparse.Namespace, ws: Workspace) -> int:
         export(ws.db, sys.stdout, kind=kind, fmt=fmt, raw=args.raw)
         return 0
     path = Path(args.out).expanduser()
-    if path.is_dir():
-        raise ValidationError("out", f"{path} is a directory; name a file")
-    if path.exists() and not args.force:
-        raise ValidationError("out", f"{path} exists; use --force to replace it")
+    check_target(path, force=args.force)
     if not path.parent.is_dir():
         raise ValidationError("out", f"no directory {path.parent}")
-    with private_file(path) as out:
+    with private_file(path, force=args.force) as out:
         count = export(ws.db, out, kind=kind, fmt=fmt, raw=args.raw)
     what = {"vcard": "contacts", "ics": "follow-ups"}.get(fmt, kind)
     say(f"Exported {count:,} {what if kind != 'all' else 'rows'} to {path} ({fmt})")
     return 0
 
 
+def check_target(path: Path, *, force: bool) -> None:
+    """Refuse an `--out` that is not a plain file to write or replace: a
+    directory, a symbolic link (`--force` would replace the link, not write where
+    it points), a FIFO, a device or a socket (never replaced), or an existing
+    file without `--force`. The link itself is looked at, not its target."""
+    try:
+        mode = path.lstat().st_mode
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise ValidationError("out", f"cannot use {path}: {error.strerror}") from None
+    if stat.S_ISDIR(mode):
+        raise ValidationError("out", f"{path} is a directory; name a file")
+    if stat.S_ISLNK(mode):
+        raise ValidationError("out", f"{path} is a symbolic link; name the file itself")
+    if not stat.S_ISREG(mode):
+        raise ValidationError(
+            "out",
+            f"{path} is not a regular file (a FIFO, device or socket); "
+            "to write to it, leave --out out and redirect the output",
+        )
+    if not force:
+        raise ValidationError("out", f"{path} exists; use --force to replace it")
+
+
 @contextlib.contextmanager
-def private_file(path: Path) -> Any:
+def private_file(path: Path, *, force: bool = False) -> Any:
     """A text file only its owner can read (0600), written beside `path` and
-    renamed over it when complete: a failed export leaves no half file."""
+    renamed over it when complete: a failed export leaves no half file. `path`
+    is checked again just before the rename, in case it changed meanwhile."""
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.fchmod(handle, 0o600)
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
             yield out
+        check_target(path, force=force)
         os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(OSError):

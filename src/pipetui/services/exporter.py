@@ -1,5 +1,7 @@
 """`pipetui export`: everything out, in a form `pipetui import` takes back.
 
+- Text without control characters (`cleaned`): what another tool wrote into the
+  database reaches no terminal or spreadsheet raw.
 - CSV, one kind per file, with pipetui's own headers (`import_formats.OWN_FIELDS`).
   A cell a spreadsheet would run as a formula (starting with = + - @ tab or CR,
   after any quotes) gets one leading quote, unless `raw`; `import` takes that
@@ -20,20 +22,23 @@ import csv
 import json
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import fields, replace
 from datetime import UTC, date, datetime
 from typing import Any, TextIO
 
+from pipetui.domain.contact import Contact
 from pipetui.domain.errors import ValidationError
 from pipetui.domain.money import Money
+from pipetui.domain.text import clean_text
 from pipetui.services import clock
 from pipetui.services.import_formats import KINDS, OWN_FIELDS
+from pipetui.services.import_source import JSON_VERSION
 from pipetui.store import exports as store
 from pipetui.store.database import Database
 
 FORMATS = ("csv", "json", "vcard", "ics")
 EXPORT_KINDS = (*KINDS, "all")
 _FORMULA = re.compile(r"^'*[=+\-@\t\r]")
-JSON_VERSION = 1
 
 
 def neutralise(cell: str) -> str:
@@ -106,15 +111,43 @@ def records(db: Database, kind: str, *, full: bool = False) -> Iterator[dict[str
             yield shape(row, full=full) if kind == "deals" else shape(row)
 
 
+def cleaned(value: Any) -> Any:
+    """A value with the control characters `clean_text` keeps out of the
+    database taken out of its text, lists and mappings too: text another tool
+    wrote into the database (an escape sequence in a title) reaches no terminal
+    or spreadsheet from an export. Text pipetui stored comes out exactly as it is
+    (it was cleaned the same way on the way in)."""
+    if type(value) is str:  # (not an enum's value: those are pipetui's own words)
+        return clean_text(value)
+    if isinstance(value, list):
+        return [cleaned(item) for item in value]
+    if isinstance(value, tuple):
+        return tuple(cleaned(item) for item in value)
+    if isinstance(value, dict):
+        return {key: cleaned(item) for key, item in value.items()}
+    return value
+
+
+def _cleaned_contact(contact: Contact) -> Contact:
+    """A contact with its text `cleaned` (for vCard)."""
+    changes = {
+        f.name: cleaned(value)
+        for f in fields(contact)
+        if type(value := getattr(contact, f.name)) in (str, tuple)
+    }
+    return replace(contact, **changes)
+
+
 def _cell(value: Any) -> str:
-    """A value as CSV text: lists (a deal's history) as JSON, flags as true/false."""
+    """A value as CSV text, cleaned: lists (a deal's history) as JSON, flags as
+    true/false."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
-        return json.dumps(value, ensure_ascii=False) if value else ""
-    return str(value)
+        return json.dumps(cleaned(value), ensure_ascii=False) if value else ""
+    return clean_text(str(value))
 
 
 def write_csv(db: Database, kind: str, out: TextIO, *, raw: bool = False) -> int:
@@ -170,7 +203,7 @@ def write_json(db: Database, kind: str, out: TextIO) -> int:
                     {k: iso(v) for k, v in row.items() if k not in left_out}
                     for row in store.table(conn, table)
                 ]
-    json.dump(data, out, ensure_ascii=False, indent=1)
+    json.dump(cleaned(data), out, ensure_ascii=False, indent=1)
     out.write("\n")
     return count
 
@@ -181,7 +214,7 @@ def write_vcard(db: Database, out: TextIO) -> int:
     from pipetui.store.contacts import list_contacts
 
     with db.read() as conn:
-        contacts = list_contacts(conn, limit=None)
+        contacts = [_cleaned_contact(c) for c in list_contacts(conn, limit=None)]
     out.write(write_vcards(contacts))
     return len(contacts)
 
@@ -191,7 +224,7 @@ def write_ics(db: Database, out: TextIO) -> int:
     from pipetui.services.ics import write_followups
 
     with db.read() as conn:
-        rows = list(store.followups(conn, open_only=True))
+        rows = cleaned(list(store.followups(conn, open_only=True)))
     out.write(write_followups(rows, clock.now()))
     return len(rows)
 

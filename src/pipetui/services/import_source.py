@@ -12,7 +12,9 @@ import codecs
 import csv
 import io
 import json
+import os
 import re
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +31,10 @@ from pipetui.services.import_formats import (
 )
 
 MAX_PROBLEMS = 20
+MAX_FILE_BYTES = 2**30
+"""A larger file is refused before it is read (its records would not fit in memory)."""
+JSON_VERSION = 1
+"""The version of pipetui's JSON export this pipetui writes and reads."""
 Progress = Callable[[int, int], None]
 """Called with (done, total) while a long import reads, checks and writes."""
 
@@ -124,11 +130,35 @@ class Source:
 
 def read_file(path: Path, *, kind: str | None = None) -> Source:
     """Read and understand an import file, by its extension and contents."""
+    return read_bytes(file_bytes(path), path.name, kind=kind)
+
+
+def file_bytes(path: Path) -> bytes:
+    """The whole of a regular file of at most `MAX_FILE_BYTES`, else a
+    `ValidationError` on `file`. A FIFO, a device (/dev/zero never ends) or a
+    directory is refused before anything is read: opened without blocking (a
+    FIFO's open would wait for a writer), then looked at through the open file,
+    so what is read is what was checked."""
     try:
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as error:
         raise ValidationError("file", f"cannot read {path}: {error.strerror}") from None
-    return read_bytes(data, path.name, kind=kind)
+    found = os.fstat(fd)
+    limit = f"{MAX_FILE_BYTES / 2**30:g} GiB"
+    if not stat.S_ISREG(found.st_mode) or found.st_size > MAX_FILE_BYTES:
+        os.close(fd)
+        if not stat.S_ISREG(found.st_mode):
+            what = "a directory" if stat.S_ISDIR(found.st_mode) else "a FIFO, device or socket"
+            raise ValidationError("file", f"{path} is not a regular file ({what})")
+        raise ValidationError("file", f"{path} is larger than {limit}; split it")
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            data = handle.read()  # (read(n) would reserve n bytes at once)
+        except OSError as error:
+            raise ValidationError("file", f"cannot read {path}: {error.strerror}") from None
+    if len(data) > MAX_FILE_BYTES:  # (it grew while being read)
+        raise ValidationError("file", f"{path} is larger than {limit}; split it")
+    return data
 
 
 def read_bytes(data: bytes, name: str, *, kind: str | None = None) -> Source:
@@ -297,6 +327,14 @@ def _read_json(text: str, name: str, kind: str | None) -> Source:
     if not isinstance(data, dict) or data.get("format") != "pipetui":
         message = 'not a pipetui export (expected an object with "format": "pipetui")'
         raise ImportFailed(name, [Problem("file", None, message)])
+    version = data.get("version", JSON_VERSION)
+    if type(version) is not int or version != JSON_VERSION:
+        message = (
+            f"version {version!r} is not supported (this pipetui reads version {JSON_VERSION})"
+        )
+        raise ImportFailed(name, [Problem("file", "version", message)])
+    if _SURROGATE_ESCAPE.search(text):  # (only escapes can make one: the text was decoded)
+        _check_utf8(data, name)
     present = [k for k in KINDS if isinstance(data.get(k), list)]
     problems = Problems()
     for section in (*KINDS, "pipelines", "followups", "touchpoint_kinds", "source_spend"):
@@ -319,6 +357,50 @@ def _read_json(text: str, name: str, kind: str | None) -> Source:
     full = chosen is None
     sections = {k: v for k, v in data.items() if k not in KINDS}
     return Source(name, layout, records, {}, [], [], sections, full)
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF]")
+
+
+def _check_utf8(data: dict[str, Any], name: str) -> None:
+    """Refuse text with a lone surrogate (a `"\\ud800"` escape without its pair):
+    it is not Unicode text and cannot be stored or printed. Each is a problem
+    at its record (`deals[3]`) and field (`title`, `history[2][1]`)."""
+    problems = Problems()
+
+    def visit(value: Any, where: str, column: str | None) -> None:
+        if isinstance(value, str):
+            if not _is_utf8(value):
+                problems.add(where, column, "not valid UTF-8 text (a lone surrogate escape)")
+        elif isinstance(value, list):
+            for n, item in enumerate(value, start=1):
+                if column is None:
+                    visit(item, f"{where}[{n}]", None)
+                else:
+                    visit(item, where, f"{column}[{n}]")
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if not _is_utf8(key):
+                    problems.add(where, column, "a name is not valid UTF-8 text")
+                    continue
+                visit(item, where, key if column is None else f"{column}.{key}")
+
+    for key, value in data.items():
+        if not _is_utf8(key):
+            problems.add("file", None, "a name is not valid UTF-8 text")
+        elif isinstance(value, list):
+            visit(value, key, None)
+        else:
+            visit(value, "file", key)
+    problems.check(name)
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def split_lines(text: str) -> Iterable[tuple[int, str]]:
