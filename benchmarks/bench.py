@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from import_file import write_export
+from import_update import timed_imports
 from pty_harness import column_counts, spawn
 
 HERE = Path(__file__).resolve().parent
@@ -165,6 +166,19 @@ def csv_import(rows: int) -> float:
     return elapsed
 
 
+def update_import(rows: int) -> dict[str, float]:
+    """Seconds for `import --on-duplicate update` of a Pipedrive-style export of
+    `rows` deals over the same deals, every one of them changed (another value,
+    stage or status), against a fresh import of the first file in the same run
+    (budget: at most 2x the fresh import); see import_update.py."""
+    found = timed_imports(_work(), rows)
+    return {
+        "update_import_s": round(found["update_changed"], 2),
+        "update_import_ratio": round(found["update_changed"] / found["fresh"], 2),
+        "update_same_file_s": round(found["update_same"], 2),
+    }
+
+
 def touchpoints(db: Path) -> int:
     """How many touchpoints the database holds."""
     with closing(sqlite3.connect(db)) as conn:
@@ -211,6 +225,7 @@ def run(sizes: list[int], runs: int) -> dict[str, Any]:
             **{k: round(v * 1000, 2) for k, v in in_process(db).items()},
             "touchpoints": touchpoints(db),
             "csv_import_s": round(csv_import(deals), 2),
+            **update_import(deals),
         }
         size = results["sizes"][str(deals)]
         size["cli_ratio_to_tui_first_frame"] = round(
@@ -229,8 +244,9 @@ def markdown(results: dict[str, Any]) -> str:
         "| deals | first frame (median / max) | ÷ bare | focus move (median / max) "
         "| stage move (median / max) | peak RSS | `deal list --json` | ÷ first frame "
         "| contact search | `report funnel` (all time / 90 days) | touchpoints "
-        "| import of a CSV with as many deals |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| import of a CSV with as many deals "
+        "| update import of it, every deal changed (÷ fresh) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for deals, r in results["sizes"].items():
         lines.append(
@@ -240,7 +256,8 @@ def markdown(results: dict[str, Any]) -> str:
             f"{r['stage_move']['max_ms']} ms | {r['peak_rss_mib']} MiB "
             f"| {r['cli_deal_list']['median_ms']} ms | {r['cli_ratio_to_tui_first_frame']}× "
             f"| {r['contact_search']} ms | {r['funnel_all_time']} / {r['funnel_90_days']} ms "
-            f"| {r['touchpoints']:,} | {r['csv_import_s']} s |"
+            f"| {r['touchpoints']:,} | {r['csv_import_s']} s "
+            f"| {r['update_import_s']} s ({r['update_import_ratio']}×) |"
         )
     return "\n".join(lines) + "\n"
 

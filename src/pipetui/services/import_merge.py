@@ -29,6 +29,9 @@ _DEAL_COLUMNS = (
 _HISTORY_COLUMNS = (
     "deal_id", "at", "from_stage_id", "to_stage_id", "from_status", "to_status", "imported",
 )  # fmt: skip
+# Deals whose funnel facts are recounted at a time while an update import
+# writes (an IN list of their ids; SQLite takes up to 32,766 parameters).
+_TRACKED = 5000
 _TOUCH_COLUMNS = (
     "id", "contact_id", "deal_id", "kind", "journey_stage", "channel", "direction", "at",
     "summary", "score",
@@ -49,6 +52,9 @@ class Merge(MergeBase):
         self.problems.check(self.name)
         if self.after is not None:
             self.after()
+        if +self.unchanged:
+            counts = ", ".join(f"{n:,} {kind}" for kind, n in sorted(self.unchanged.items()))
+            self.summary.notes.append(f"of those updated, already as in the file: {counts}")
         total = len(checked.contacts) + len(checked.deals) + len(checked.touchpoints)
         if progress:
             progress(total, total)
@@ -117,10 +123,13 @@ class Merge(MergeBase):
             self._add_deal(row, pipeline_id, contact_id, rank, new_deals, history, name)
             rank -= 1
         self._write_contacts()  # an updated deal may name a contact new in this file
+        changes: list[tuple[int, dict[str, Any]]] = []
+        moves: dict[int, list[Any]] = {}
         for row, found, pipeline_id, contact_id in updates:
-            self._update_deal(row, found, pipeline_id, contact_id)
+            self._update_deal(row, found, pipeline_id, contact_id, changes, moves)
         if self.problems.total:
             return
+        self._write_deal_updates(changes, moves)
         self._write_contacts()
         bulk.insert_rows(self.conn, "deal", _DEAL_COLUMNS, new_deals)
         bulk.insert_rows(self.conn, "stage_history", _HISTORY_COLUMNS, history)
@@ -210,13 +219,22 @@ class Merge(MergeBase):
         return found
 
     def _update_deal(
-        self, row: DealIn, deal_id: int, pipeline_id: int, contact_id: int | None
+        self,
+        row: DealIn,
+        deal_id: int,
+        pipeline_id: int,
+        contact_id: int | None,
+        changes: list[tuple[int, dict[str, Any]]],
+        moves: dict[int, list[Any]],
     ) -> None:
+        """The columns the row sets on a deal already here (into `changes`),
+        and its history row if its stage or status changes (into `moves`);
+        written together by `_write_deal_updates`."""
         title, old_pipeline, _owner, old_stage, old_status = self.deals.rows[deal_id]
         if old_pipeline != pipeline_id:
             self._fail(row.where, "pipeline", f"deal #{deal_id} ({title}) is in another pipeline")
             return
-        given, values = row.given, {}
+        given = row.given
         simple = {"title": row.title, "probability": row.probability, "close_date": row.close_date,
                   "source": row.source, "lost_reason": row.lost_reason}  # fmt: skip
         values = {k: v for k, v in simple.items() if k in given}
@@ -228,24 +246,44 @@ class Merge(MergeBase):
             values["contact_id"] = contact_id
         stage_id = self._stage(pipeline_id, row.stage) if row.stage else old_stage
         status = row.status.value if "status" in given else old_status
-        with funnel_facts.tracked(self.conn, [deal_id]):
-            if (stage_id, status) != (old_stage, old_status):
-                from pipetui.domain.deal import StageChange
-                from pipetui.store.deals import record_change
-
-                record_change(self.conn, StageChange(
-                    deal_id=deal_id, at=self.now, to_stage_id=stage_id,
-                    to_status=DealStatus(status), from_stage_id=old_stage,
-                    from_status=DealStatus(old_status),
-                ))  # fmt: skip
-                values.update(stage_id=stage_id, status=status)
-                if stage_id != old_stage:
-                    values["stage_entered_at"] = self.now
-                values["closed_at"] = None if status == "open" else (row.closed_at or self.now)
-            if values:
-                values["updated_at"] = self.now
-                store.update_rows(self.conn, "deal", [(deal_id, values)])
+        if (stage_id, status) != (old_stage, old_status):
+            moves[deal_id] = [deal_id, self.stamp(self.now), old_stage, stage_id, old_status,
+                              status, False]  # fmt: skip
+            values.update(stage_id=stage_id, status=status)
+            if stage_id != old_stage:
+                values["stage_entered_at"] = self.now
+            values["closed_at"] = None if status == "open" else (row.closed_at or self.now)
+        if values:
+            changes.append((deal_id, values))
         self.summary.updated["deals"] += 1
+
+    def _write_deal_updates(
+        self, changes: list[tuple[int, dict[str, Any]]], moves: dict[int, list[Any]]
+    ) -> None:
+        """Write the updated deals that differ from what is here (one UPDATE per
+        set of columns for thousands of rows, not one per row) and their history,
+        with the funnel summary kept in step a few thousand deals at a time; a
+        deal already as the file has it is left untouched (its `updated_at` too).
+        """
+        changed = store.changed_rows(self.conn, "deal", changes)
+        self.unchanged["deals"] += len(changes) - len(changed)
+        if not changed:
+            return
+        pipelines = {self.deals.rows[deal_id][1] for deal_id, _values in changed}
+        if 2 * len(changed) >= store.count_deals(self.conn, pipelines):
+            # Most deals of these pipelines change: recounting them once costs
+            # less than each one's facts before and after (and the new deals'
+            # facts are added after this, as they are written).
+            bulk.insert_rows(self.conn, "stage_history", _HISTORY_COLUMNS, list(moves.values()))
+            store.update_rows(self.conn, "deal", changed, now=self.now)
+            funnel_facts.rebuild(self.conn, pipelines)
+            return
+        for start in range(0, len(changed), _TRACKED):
+            part = changed[start : start + _TRACKED]
+            with funnel_facts.tracked(self.conn, [deal_id for deal_id, _values in part]):
+                history = [moves[deal_id] for deal_id, _values in part if deal_id in moves]
+                bulk.insert_rows(self.conn, "stage_history", _HISTORY_COLUMNS, history)
+                store.update_rows(self.conn, "deal", part, now=self.now)
 
     # -- touchpoints -----------------------------------------------------------
 

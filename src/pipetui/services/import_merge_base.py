@@ -4,6 +4,7 @@ contacts, pipelines and stages that deals and touchpoints then rely on."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +14,7 @@ from pipetui.services.import_rows import ContactIn, PersonRef
 from pipetui.services.import_source import Problems
 from pipetui.store import bulk
 from pipetui.store import imports as store
+from pipetui.store.contacts import SEARCHED
 from pipetui.store.contacts import contact_keys as contact_search_keys
 
 if TYPE_CHECKING:
@@ -39,6 +41,7 @@ class MergeBase:
         self.conn, self.options, self.summary, self.name = conn, options, summary, name
         self.now = clock.now()
         self.problems = Problems()
+        self.unchanged: Counter[str] = Counter()  # rows to update already as in the file
         self.contacts = store.contact_keys(conn)
         self._deals: store.DealKeys | None = None
         known = store.all_pipelines(conn)
@@ -130,8 +133,6 @@ class MergeBase:
             elif self.options.on_duplicate == "update" and found not in self.new_contact_ids:
                 changes = {k: v for k, v in row.values.items() if k in row.given}
                 if changes:
-                    changes.update(contact_search_keys({**self._current_contact(found), **changes}))
-                    changes["updated_at"] = self.now
                     updates.append((found, changes))
                     self.summary.updated["contacts"] += 1
                 seen[found] = row.where
@@ -140,14 +141,22 @@ class MergeBase:
                 seen[found] = row.where
             if row.id is not None:
                 self.file_contacts[row.id] = found
-        store.update_rows(self.conn, "contact", updates)
+        self._update_contacts(updates)
 
-    def _current_contact(self, contact_id: int) -> dict[str, Any]:
-        from pipetui.store.contacts import get_contact
-
-        contact = get_contact(self.conn, contact_id)
-        return {"name": contact.name, "email": contact.email, "company": contact.company,
-                "phone": contact.phone}  # fmt: skip
+    def _update_contacts(self, updates: list[tuple[int, dict[str, Any]]]) -> None:
+        """Write the updated contacts that differ from what is here, with their
+        search keys rebuilt from the fields the file leaves as they are (read
+        for all of them at once, not one query per row)."""
+        if not updates:
+            return
+        searched = store.current_values(
+            self.conn, "contact", [contact_id for contact_id, _ in updates], SEARCHED
+        )
+        for contact_id, changes in updates:
+            changes.update(contact_search_keys({**searched[contact_id], **changes}))
+        changed = store.changed_rows(self.conn, "contact", updates)
+        self.unchanged["contacts"] += len(updates) - len(changed)
+        store.update_rows(self.conn, "contact", changed, now=self.now)
 
     def _add_contact(
         self,

@@ -146,8 +146,11 @@ def import_source(
     checked = check_source(source, default_currency, progress)
     summary = ImportSummary(source.name, source.layout.label, len(source.records), options.dry_run)
     summary.ignored = list(source.ignored)
+    rows = f"{len(source.records):,} row" + ("" if len(source.records) == 1 else "s")
     try:
-        with db.write() as conn:
+        # One transaction, for all or nothing; the note tells any other writer
+        # kept waiting meanwhile what holds the lock.
+        with db.write(holding=f"importing {source.name} ({rows})") as conn:
             if source.full:
                 from pipetui.services.restore import restore_or_merge
 

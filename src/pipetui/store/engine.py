@@ -9,6 +9,8 @@
   read-modify-write lose about half their updates silently.
 - Read-only work goes through `read_engine`, whose BEGIN is deferred, so readers
   never queue behind writers in WAL mode.
+- A file this user cannot write is opened read-only without leaving files
+  behind (`pipetui.store.db_files`), and its writes are refused saying why.
 
 This is the only place with SQLite-specific SQL; everything else stays portable.
 """
@@ -23,16 +25,58 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.pool import NullPool
+
+from pipetui.domain.errors import ValidationError
+from pipetui.store import db_files
 
 BUSY_TIMEOUT_MS = 15_000
 _READ_ONLY = "pipetui_read_only"
+_WRITE_REFUSED = "pipetui_write_refused"
 
 
 def database_url(target: str) -> str:
-    """An SQLAlchemy URL from a file path or a URL (anything with "://")."""
+    """An SQLAlchemy URL from a file path or a URL (anything with "://"),
+    refused (`ValidationError` on `db`) where no data could be kept: see
+    `check_url`."""
     if "://" in target:
+        check_url(target)
         return target
+    if not target.strip():
+        raise ValidationError("db", "is empty; give a database file or an SQLAlchemy URL")
     return f"sqlite:///{Path(target).expanduser().resolve()}"
+
+
+def check_url(url: str, *, field: str = "db") -> None:
+    """Refuse a URL that would "work" and lose the data, or fail deep inside
+    SQLAlchemy: not a URL at all, an unknown database, in-memory SQLite (gone
+    when the command ends), or a database whose driver is not installed.
+
+    `field` names where the URL came from (`db`, or `PIPETUI_DB`).
+    """
+    try:
+        parsed = make_url(url)
+        dialect = parsed.get_dialect()
+    except NoSuchModuleError:
+        name = url.split("://", 1)[0]
+        raise ValidationError(field, f"unknown database {name!r} in the URL") from None
+    except ArgumentError:
+        raise ValidationError(field, "not a file path or an SQLAlchemy URL") from None
+    backend, database = parsed.get_backend_name(), parsed.database or ""
+    if backend == "sqlite" and (
+        not database or ":memory:" in database or parsed.query.get("mode") == "memory"
+    ):
+        message = "an in-memory SQLite database loses everything when pipetui exits"
+        raise ValidationError(field, f"{message}; give a file path")
+    try:
+        dialect.import_dbapi()
+    except ImportError as error:
+        if backend == "postgresql":
+            message = "the PostgreSQL driver is not installed: pip install 'pipetui[postgres]'"
+        else:
+            message = f"the {backend} driver is not installed ({error})"
+        raise ValidationError(field, message) from None
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -55,7 +99,13 @@ def create_private_file(path: Path) -> None:
 
 
 def make_engines(url: str) -> tuple[Engine, Engine]:
-    """The write engine and the read-only engine for `url` (they share one pool)."""
+    """The write engine and the read-only engine for `url` (they share one pool).
+
+    An SQLite file that cannot be written (`db_files.write_refusal`) is opened
+    read-only, leaving no file behind (`db_files.read_only_uri`), one
+    connection per use so each sees a writer that came or went; its write
+    engine refuses every write transaction with a `ValidationError` saying why.
+    """
     path = sqlite_path(url)
     if path is None:
         engine = create_engine(url, pool_pre_ping=True)
@@ -64,10 +114,28 @@ def make_engines(url: str) -> tuple[Engine, Engine]:
         raise FileNotFoundError(f"directory does not exist: {path.parent}")
     if not path.exists():
         create_private_file(path)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
+    refused = db_files.write_refusal(path)
+    if refused is None:
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
+    else:
+
+        def connect() -> sqlite3.Connection:
+            uri = db_files.read_only_uri(path)
+            return sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=15)
+
+        engine = create_engine(url, creator=connect, poolclass=NullPool)
     event.listen(engine, "connect", _on_sqlite_connect)
     event.listen(engine, "begin", _on_sqlite_begin)
+    if refused is not None:
+        reason = f"the database is read-only ({path}): {refused}"
+        engine = engine.execution_options(**{_WRITE_REFUSED: reason})
     return engine, engine.execution_options(**{_READ_ONLY: True})
+
+
+def write_refused(engine: Engine) -> str | None:
+    """Why this engine cannot write (its database is read-only), or None."""
+    reason = engine.get_execution_options().get(_WRITE_REFUSED)
+    return str(reason) if reason else None
 
 
 def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -81,7 +149,10 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _on_sqlite_begin(connection: Connection) -> None:
-    read_only = connection.get_execution_options().get(_READ_ONLY, False)
+    options = connection.get_execution_options()
+    read_only = options.get(_READ_ONLY, False)
+    if not read_only and options.get(_WRITE_REFUSED):
+        raise ValidationError("db", str(options[_WRITE_REFUSED]))
     connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
