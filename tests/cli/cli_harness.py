@@ -82,7 +82,7 @@ def copy_database(source: Path, destination: Path) -> None:
     """Copy a closed SQLite database with any WAL/SHM files beside it."""
     for suffix in ("", "-wal", "-shm"):
         if Path(f"{source}{suffix}").exists():
-            shutil.copyfile(f"{source}{suffix}", f"{destination}{suffix}")
+            shutil.copy2(f"{source}{suffix}", f"{destination}{suffix}")  # modes too: 0600
 
 
 class Cli:
