@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,8 @@ EXAMPLE = """\
 # pipetui settings
 default_currency = "USD"   # ISO 4217 code used when an amount names none
 theme = "textual-dark"     # any Textual theme name
+bidi = "app"               # Hebrew/Arabic on screen: "app" lays it out, "terminal" leaves it
+                           # to a terminal that does bidi, "off" sends logical order
 
 [bant]
 qualified_score = 6                        # of 8: score needed to be "qualified"
@@ -35,14 +38,30 @@ class Settings:
     default_currency: str = "USD"
     theme: str = "textual-dark"
     bant: Thresholds = field(default_factory=Thresholds)
+    bidi: str = "app"
+    """How right-to-left text reaches the screen: "app" (pipetui lays out each
+    field and asks the terminal to keep its own bidi off), "terminal" (logical
+    order, for a terminal that does bidi itself) or "off" (logical order)."""
 
 
-_KNOWN = {"default_currency", "theme", "bant"}
+BIDI_MODES = ("app", "terminal", "off")
+_KNOWN = {"default_currency", "theme", "bant", "bidi"}
 _KNOWN_BANT = {"qualified_score", "disqualify_on"}
 
 
 def load_settings(path: Path) -> Settings:
-    """Read `path`; defaults when it does not exist."""
+    """Read `path`; defaults when it does not exist. `PIPETUI_BIDI` overrides
+    the file's `bidi`."""
+    settings = _load(path)
+    override = os.environ.get("PIPETUI_BIDI")
+    if override:
+        if override not in BIDI_MODES:
+            raise SettingsError(f"PIPETUI_BIDI: must be one of {', '.join(BIDI_MODES)}")
+        settings = replace(settings, bidi=override)
+    return settings
+
+
+def _load(path: Path) -> Settings:
     if not path.exists():
         return Settings()
     try:
@@ -82,7 +101,10 @@ def _settings(data: dict[str, Any]) -> Settings:
         bant.get("qualified_score", defaults.qualified_score),
         bant.get("disqualify_on", list(defaults.disqualify_on)),
     )
-    return Settings(check_currency(currency, field="default_currency"), theme, thresholds)
+    bidi = data.get("bidi", "app")
+    if bidi not in BIDI_MODES:
+        raise ValidationError("bidi", f"must be one of {', '.join(BIDI_MODES)}")
+    return Settings(check_currency(currency, field="default_currency"), theme, thresholds, bidi)
 
 
 def _line_of(text: str, dotted_key: str) -> int | None:

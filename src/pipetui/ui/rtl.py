@@ -1,0 +1,45 @@
+"""How the TUI puts user text on screen in the chosen bidi mode (the `bidi`
+setting, DESIGN.md §6): every field through `field`, every sentence of the
+app's own that quotes user text through `sentence`.
+
+The mode is a property of the terminal session, set once when the app starts
+(`use`), so widgets need no settings object to draw a name.
+"""
+
+from __future__ import annotations
+
+from pipetui.domain.bidi import fit, visual
+
+_MODE = ["app"]
+
+EXPLICIT_MODE = "\x1b[8l"
+"""ECMA-48 BDSM reset: a terminal that follows the terminal-wg BiDi
+recommendation stops applying its own bidi (pipetui has laid the text out)."""
+IMPLICIT_MODE = "\x1b[8h"
+"""BDSM set: the terminal's default again, sent on exit."""
+
+
+def use(mode: str) -> None:
+    """Draw from now on in `mode`: "app", "terminal" or "off"."""
+    _MODE[0] = mode
+
+
+def mode() -> str:
+    """The mode in force."""
+    return _MODE[0]
+
+
+def field(text: str, width: int | None = None) -> str:
+    """One piece of user text (a name, a title, a stage), cut to `width` cells:
+    in "app" mode in visual order with its own direction, else as stored."""
+    if _MODE[0] == "app":
+        return visual(text, width)
+    return fit(text, width)
+
+
+def sentence(text: str, width: int | None = None) -> str:
+    """A line of the app's own words that quotes user text ("moved 'X' to Y"):
+    one left-to-right paragraph, its right-to-left runs in visual order."""
+    if _MODE[0] == "app":
+        return visual(text, width, "L")
+    return fit(text, width)

@@ -1,0 +1,87 @@
+"""A right-to-left field as a terminal without bidi must receive it: read left to
+right on screen, it must read as its writer wrote it (DESIGN.md §6)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from pipetui.domain.bidi import base_direction, cell_width, has_rtl, shape, visual
+
+
+def test_a_hebrew_name_is_sent_mirrored_so_the_screen_shows_it_right() -> None:
+    assert visual("רונית לוי") == "יול תינור"
+
+
+@pytest.mark.parametrize(
+    ("logical", "shown"),
+    [
+        ("אתר חדש 2026", "2026 שדח רתא"),  # numbers keep their order
+        ("פגישה עם Acme", "Acme םע השיגפ"),  # a Latin word inside, right-to-left field
+        ('Acme בע"מ', 'Acme מ"עב'),  # a left-to-right field with Hebrew at its end
+        ("הצעה ₪1,200.50", "₪1,200.50 העצה"),  # money reads as money
+        ("פרויקט (שלב ב)", "(ב בלש) טקיורפ"),  # brackets mirrored
+    ],
+)
+def test_numbers_latin_and_brackets_inside_hebrew_follow_uax9(logical: str, shown: str) -> None:
+    assert visual(logical) == shown
+
+
+def test_the_base_direction_comes_from_the_first_strong_character() -> None:
+    assert base_direction("123 שלום abc") == "R"
+    assert base_direction("abc שלום") == "L"
+    assert base_direction("123 …") is None
+    assert not has_rtl("Zoë Müller 上海 😀")
+    assert has_rtl("Zoë רונית")
+
+
+def test_niqqud_and_harakat_stay_on_their_letters() -> None:
+    shown = visual("שָׁלוֹם")
+    assert shown == "ם" + "וֹ" + "ל" + "שָׁ"
+    arabic = visual("مُحَمَّد")
+    assert _clusters(arabic) == _clusters(shape("مُحَمَّد"))[::-1]
+    assert cell_width(arabic) == 4  # four letters, the marks take no cell
+
+
+def _clusters(text: str) -> list[str]:
+    """Letters with the marks on them."""
+    found: list[str] = []
+    for ch in text:
+        if unicodedata.combining(ch) and found:
+            found[-1] += ch
+        else:
+            found.append(ch)
+    return found
+
+
+def test_arabic_is_joined_and_lam_alef_is_one_ligature() -> None:
+    shaped = shape("سلام")
+    assert all("FORM" in unicodedata.name(ch) for ch in shaped)  # presentation forms
+    assert len(shape("لا")) == 1 and "LAM WITH ALEF" in unicodedata.name(shape("لا"))
+    assert visual("سلام") == shaped[::-1]
+
+
+def test_arabic_with_digits_keeps_the_number_in_reading_order() -> None:
+    shown = visual("فاتورة 123")
+    assert shown.startswith("123 ")
+    assert shown[4:] == shape("فاتورة")[::-1]
+
+
+def test_a_long_right_to_left_field_is_cut_at_its_logical_end_ellipsis_on_the_left() -> None:
+    assert visual("רונית לוי", 6) == "…תינור"
+    assert cell_width(visual("רונית לוי", 6)) == 6
+    assert visual("Zoë Müller", 5) == "Zoë …"
+
+
+def test_a_cut_never_separates_a_mark_from_its_letter() -> None:
+    assert visual("שָׁלוֹם", 3) == "…ל" + "שָׁ"
+
+
+def test_direction_marks_do_their_work_and_are_not_sent() -> None:
+    assert visual("\u200fשלום") == "םולש"
+
+
+def test_a_sentence_of_the_app_stays_left_to_right_around_quoted_names() -> None:
+    said = visual("moved 'אתר חדש' to Proposal", None, "L")
+    assert said == "moved 'שדח רתא' to Proposal"
