@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 ARGS   ?=
 
-.PHONY: run test lint typecheck pytest bench screenshots clean
+.PHONY: run test lint typecheck pytest bench screenshots screenshots-terminal clean soak
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,19 @@ clean:
 screenshots: $(VENV)/.test-stamp
 	$(BIN)/python screenshots/make_screenshots.py
 
+# The board as a real terminal (xterm under Xvfb, no bidi of its own) draws it:
+# screenshots/board-real-terminal*.png. Installs xterm, Xvfb, ImageMagick and
+# fonts with apt-get when missing (as root). Not part of `make test`.
+screenshots-terminal: $(VENV)/.run-stamp
+	$(BIN)/python screenshots/real_terminal.py --small $(ARGS)
+
 # Full benchmark suite (1k / 10k / 100k deals, 5 runs each): see benchmarks/bench.py.
 bench: $(VENV)/.test-stamp
 	cd benchmarks && ../$(BIN)/python bench.py
+
+# The kill -9 loop of tests/test_crash_loop.py (import, deal moves, demo, each
+# process killed at a random moment, the database checked after every kill) with
+# 200 processes per workload instead of `make test`'s 3: about 8 minutes on a
+# 2-core machine. Prints what the kills hit; another sequence: PIPETUI_CRASH_SEED=N.
+soak: $(VENV)/.test-stamp
+	PIPETUI_CRASH_ITERATIONS=200 $(BIN)/pytest tests/test_crash_loop.py -s
