@@ -75,7 +75,22 @@ async def shoot(name: str, steps: Steps, workspace: Workspace, theme: str | None
         if theme:
             app.theme = theme
         await steps(pilot)
-        app.save_screenshot(filename=f"{name}.svg", path=str(HERE))
+        path = Path(app.save_screenshot(filename=f"{name}.svg", path=str(HERE)))
+    _as_a_terminal_shows_it(path)
+
+
+def _as_a_terminal_shows_it(path: Path) -> None:
+    """Make a browser draw the SVG's text cell by cell, as a terminal does.
+
+    pipetui sends Hebrew and Arabic already laid out (visual order); a browser
+    would apply the bidi algorithm to each text run again and mirror it back.
+    `unicode-bidi: bidi-override` with `direction: ltr` turns that off, so the
+    picture shows what a terminal shows."""
+    svg = path.read_text(encoding="utf-8")
+    rule = "text { direction: ltr; unicode-bidi: bidi-override; }"
+    if rule not in svg:
+        svg = svg.replace("<style>", f"<style>\n    {rule}", 1)
+    path.write_text(svg, encoding="utf-8")
 
 
 async def main() -> None:

@@ -171,6 +171,7 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     """Run one command. An up-to-date SQLite file is opened with the light reader
     and the full store only when the command needs it, so reads like `deal list`
     never import SQLAlchemy (its errors are recognised by module, not imported)."""
+    from pipetui.commands.output import use_bidi
     from pipetui.domain.errors import ValidationError
     from pipetui.services.settings import SettingsError
     from pipetui.services.workspace import open_workspace_for_tui
@@ -194,6 +195,7 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             f"db: cannot open {db_option or 'the database'}: {_describe(error)}", EXIT_FAILURE
         )
     _warn(workspace.warnings)
+    use_bidi(workspace.settings.bidi)  # Hebrew/Arabic laid out on a terminal (DESIGN.md §6)
     try:
         if args.command is None:
             workspace.close()

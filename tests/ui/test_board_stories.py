@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Footer, Input, OptionList
 from textual.widgets._footer import FooterKey
 from ui_helpers import board, column, make_app, press, settle, titles
 
+from pipetui.domain.bidi import visual
 from pipetui.domain.deal import DealStatus, DealView
 from pipetui.domain.money import Money
 from pipetui.services import clock
@@ -139,7 +140,7 @@ async def test_L_moves_a_proposal_deal_to_negotiation_enter_shows_it_u_takes_it_
         assert isinstance(detail, DealDetailScreen)
         text = detail.content.plain
         assert text.startswith("Website redesign")
-        assert "דנה כהן · Negev Solar" in text
+        assert f"{visual('דנה כהן')} · Negev Solar" in text  # as a terminal must receive it
         history_text = text[text.index("History") : text.index("Touchpoints")]
         assert "entered Proposal" in history_text
         assert "Proposal → Negotiation" in history_text

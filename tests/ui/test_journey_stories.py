@@ -46,6 +46,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, OptionList, Static
 from ui_helpers import board, column, make_app, press, settle, titles, type_text
 
+from pipetui.domain.bidi import visual
 from pipetui.domain.errors import ValidationError
 from pipetui.domain.followup import FollowUp
 from pipetui.domain.journey import Direction, JourneyStage, Touchpoint
@@ -218,6 +219,12 @@ def status_line(pilot: Pilot[None]) -> str:
     return str(board(pilot).query_one("#status", Static).content)
 
 
+def said(message: str) -> str:
+    """A message as the status line and toasts send it: one left-to-right
+    sentence, its Hebrew/Arabic in visual order."""
+    return visual(message, None, "L")
+
+
 def toasts(app: App[Any]) -> list[str]:
     """What the toasts on screen say (not the board's status line)."""
     return [n.message for n in app._notifications]
@@ -278,10 +285,10 @@ async def test_search_in_any_script_lists_only_the_matches(
         drawn_rows = rows_drawn(pilot)
         assert len(drawn_rows) == len(expected)
         for row, name in zip(drawn_rows, expected, strict=True):
-            assert row.startswith(name)
+            assert row.startswith(visual(name))  # as a left-to-right terminal must get it
         found = f"{len(expected)} contact{'s' if len(expected) != 1 else ''}"
-        assert (
-            contacts_title(pilot) == f"Contacts · {found} matching {typed!r} · sorted by name (s)"
+        assert contacts_title(pilot) == visual(
+            f"Contacts · {found} matching {typed!r} · sorted by name (s)", None, "L"
         )
 
 
@@ -299,7 +306,7 @@ async def test_enter_returns_to_the_list_and_escape_clears_the_search_then_goes_
         assert pilot.app.focused is contact_list(pilot)
         assert listed(pilot) == [LAYLA]
         await press(pilot, "enter")  # now enter opens the only match
-        assert timeline_lines(pilot)[0].startswith(LAYLA)
+        assert timeline_lines(pilot)[0].startswith(visual(LAYLA))
         await press(pilot, "escape")
         assert listed(pilot) == [LAYLA]
 
@@ -323,7 +330,7 @@ async def test_a_search_with_no_match_lists_nothing_and_keys_do_nothing(
         await search(pilot, "שלום")
         await press(pilot, "enter")
         assert listed(pilot) == []
-        assert contacts_title(pilot) == "Contacts · 0 contacts matching 'שלום' · sorted by name (s)"
+        assert contacts_title(pilot) == "Contacts · 0 contacts matching 'םולש' · sorted by name (s)"
         for key in ("enter", "t", "o", "delete", "j"):
             await press(pilot, key)
             assert isinstance(pilot.app.screen, ContactsScreen), key
@@ -343,14 +350,14 @@ async def test_s_sorts_by_last_touch_then_by_open_value_then_by_name_again(
         assert listed(pilot) == BY_LAST_TOUCH
         rows = rows_drawn(pilot)
         assert rows[0].startswith(ZOE) and "1 d ago" in rows[0]
-        assert rows[-1].startswith(OMAR_AR) and "—" in rows[-1]
+        assert rows[-1].startswith(visual(OMAR_AR)) and "—" in rows[-1]
 
         await press(pilot, "s")
         assert contacts_title(pilot) == "Contacts · 8 contacts · sorted by value (s)"
         assert listed(pilot) == BY_VALUE
         rows = rows_drawn(pilot)
-        assert rows[0].startswith(LAYLA) and rows[0].endswith("€8k")
-        assert rows[1].startswith(YOSSI) and rows[1].endswith("₪3k")
+        assert rows[0].startswith(visual(LAYLA)) and rows[0].endswith("€8k")
+        assert rows[1].startswith(visual(YOSSI)) and rows[1].endswith("₪3k")
 
         await press(pilot, "s")
         assert listed(pilot) == BY_NAME
@@ -390,7 +397,7 @@ async def test_the_columns_line_up_in_cells_whatever_the_script(
             (WANG, "北京科技", "interest"),
         ]:
             row = rows[name]
-            assert cell_len(row[: row.index(company)]) == starts["Company"], row
+            assert cell_len(row[: row.index(visual(company))]) == starts["Company"], row
             assert cell_len(row[: row.index(stage)]) == starts["Stage"], row
         assert cell_len(rows[WANG]) == cell_len(rows[JOSE])
 
@@ -434,7 +441,7 @@ async def test_the_timeline_shows_a_non_linear_path_gaps_deal_events_and_next_st
 
         lines = timeline_lines(pilot)
         assert lines[:5] == [
-            f"{DANA}  Negev Solar",
+            f"{visual(DANA)}  Negev Solar",
             "Stage intent",
             f"Path  {DANA_PATH}",
             "NPS   +100 (1 answer)    Lifetime value —",
@@ -445,17 +452,17 @@ async def test_the_timeline_shows_a_non_linear_path_gaps_deal_events_and_next_st
             "Friday 20 November 2026",
             "  10:00  ◆ deal 'Website redesign' entered Proposal",
             "Monday 02 November 2026",
-            f"  16:45  ● quote requested (email, inbound)  {QUOTE_SUMMARY}  intent",
+            f"  16:45  ● quote requested (email, inbound)  {visual(QUOTE_SUMMARY)}  intent",
             "      ⋮ 62 days without contact",
             "Tuesday 01 September 2026",
             "  11:00  ● newsletter signup  interest",
             "      ⋮ 73 days without contact",
             "Saturday 20 June 2026",
-            f"  10:00  ● demo (Zoom, outbound) · score 9  {ARABIC_SUMMARY}  consideration",
+            f"  10:00  ● demo (Zoom, outbound) · score 9  {visual(ARABIC_SUMMARY)}  consideration",
             "Wednesday 10 June 2026",
             "  14:00  ● website visit  interest",
             "Monday 01 June 2026",
-            f"  09:30  ● event met (conference, inbound)  {HEBREW_SUMMARY}  awareness",
+            f"  09:30  ● event met (conference, inbound)  {visual(HEBREW_SUMMARY)}  awareness",
         ]
 
         await press(pilot, "escape")
@@ -512,7 +519,7 @@ async def test_t_on_the_timeline_logs_a_call_in_hebrew_and_the_journey_moves_bac
         await press(pilot, "enter")
 
         await press(pilot, "t")
-        assert form_title(pilot) == f"Log a touchpoint: {DANA}"
+        assert form_title(pilot) == f"Log a touchpoint: {visual(DANA)}"
         assert pilot.app.focused is form(pilot).fields["kind"].input
         await type_text(pilot, "call")
         await press(pilot, "tab")
@@ -537,11 +544,11 @@ async def test_t_on_the_timeline_logs_a_call_in_hebrew_and_the_journey_moves_bac
         assert lines[1] == "Stage consideration"
         assert lines[2] == f"Path  {DANA_PATH} → consideration"
         day = lines.index("Friday 20 November 2026")
-        assert lines[day + 1] == f"  10:00  ● call  {summary}  consideration"
-        assert f"Logged call with {DANA!r} · u to undo" in toasts(pilot.app)
+        assert lines[day + 1] == f"  10:00  ● call  {visual(summary)}  consideration"
+        assert said(f"Logged call with {DANA!r} · u to undo") in toasts(pilot.app)
 
         await press(pilot, "escape")  # the list follows
-        row = next(r for r in rows_drawn(pilot) if r.startswith(DANA))
+        row = next(r for r in rows_drawn(pilot) if r.startswith(visual(DANA)))
         assert "consideration" in row and "0 d ago" in row
 
 
@@ -586,7 +593,7 @@ async def test_o_on_the_timeline_plans_a_next_step_with_the_contact(
         await contact_cursor_to(pilot, LAYLA)
         await press(pilot, "enter")
         await press(pilot, "o")
-        assert form_title(pilot) == f"Next step: {LAYLA}"
+        assert form_title(pilot) == f"Next step: {visual(LAYLA)}"
         assert form(pilot).fields["due"].value == TOMORROW.isoformat()
         await type_text(pilot, "إرسال العرض المعدل")
         await press(pilot, "enter")
@@ -598,7 +605,7 @@ async def test_o_on_the_timeline_plans_a_next_step_with_the_contact(
             None,
             None,
         )
-        assert "Next  2026-11-21  إرسال العرض المعدل" in timeline_lines(pilot)
+        assert f"Next  2026-11-21  {visual('إرسال العرض المعدل')}" in timeline_lines(pilot)
 
 
 # -- 3. from the board --------------------------------------------------------------------
@@ -615,7 +622,7 @@ async def test_t_on_a_card_logs_a_touchpoint_on_that_deal_with_its_contact(
         await focus_card(pilot, "Proposal", "Website redesign")
 
         await press(pilot, "t")
-        assert form_title(pilot) == f"Log a touchpoint: {DANA}"
+        assert form_title(pilot) == f"Log a touchpoint: {visual(DANA)}"
         await type_text(pilot, "prop")
         await press(pilot, "right")  # accepts the completion
         assert form(pilot).fields["kind"].value == "proposal sent"
@@ -643,14 +650,14 @@ async def test_t_on_a_card_logs_a_touchpoint_on_that_deal_with_its_contact(
             summary="שלחתי הצעה מעודכנת",
             deal_id=ids.website,
         )
-        assert status_line(pilot) == f"Logged proposal sent with {DANA!r} · u to undo"
+        assert status_line(pilot) == said(f"Logged proposal sent with {DANA!r} · u to undo")
 
         await press(pilot, "T")  # the card's contact's timeline shows it
         lines = timeline_lines(pilot)
-        assert lines[0] == f"{DANA}  Negev Solar"
+        assert lines[0] == f"{visual(DANA)}  Negev Solar"
         day = lines.index("Thursday 19 November 2026")
         assert lines[day + 1] == (
-            "  15:30  ● proposal sent (email, outbound)  שלחתי הצעה מעודכנת  intent"
+            f"  15:30  ● proposal sent (email, outbound)  {visual('שלחתי הצעה מעודכנת')}  intent"
         )
         await press(pilot, "escape")
         assert isinstance(pilot.app.screen, BoardScreen)
@@ -674,14 +681,14 @@ async def test_u_after_a_touchpoint_takes_back_the_touchpoint_then_the_older_mov
         await type_text(pilot, "call")
         await press(pilot, "enter")
         assert touches(ws, dana)[0].kind == "call"
-        assert status_line(pilot) == f"Logged call with {DANA!r} · u to undo"
+        assert status_line(pilot) == said(f"Logged call with {DANA!r} · u to undo")
 
         await press(pilot, "u")
 
         assert touches(ws, dana) == before
         assert get_contact(ws.db, f"#{dana}").journey_stage is stage_before
         assert deal_service.show_deal(ws.db, ids.website).view.stage_name == "Negotiation"
-        assert status_line(pilot) == f"Undone: logged call with {DANA!r}"
+        assert status_line(pilot) == said(f"Undone: logged call with {DANA!r}")
 
         await press(pilot, "u")
         assert deal_service.show_deal(ws.db, ids.website).view.stage_name == "Proposal"
@@ -880,7 +887,7 @@ async def test_t_and_o_on_the_attention_list_act_on_the_item_s_deal(
         await press(pilot, "a")
         await attention_cursor_to(pilot, f"f{ids.today}")
         await press(pilot, "t")
-        assert form_title(pilot) == f"Log a touchpoint: {YOSSI}"
+        assert form_title(pilot) == f"Log a touchpoint: {visual(YOSSI)}"
         await type_text(pilot, "call")
         await press(pilot, "tab")
         await type_text(pilot, "ההזמנה בדרך")
@@ -926,7 +933,7 @@ async def test_deleting_a_contact_asks_n_keeps_them_y_deletes_u_brings_everythin
         confirm = pilot.app.screen
         assert isinstance(confirm, ConfirmScreen)
         assert drawn(confirm.query_one(".form-title", Label)) == (
-            f"Delete {DANA!r}? They have 1 deal (kept, without a contact), 5 touchpoints, "
+            f"Delete {visual(DANA)!r}? They have 1 deal (kept, without a contact), 5 touchpoints, "
             "1 follow-up. (u undoes it)"
         )
         await press(pilot, "n")
@@ -947,7 +954,7 @@ async def test_deleting_a_contact_asks_n_keeps_them_y_deletes_u_brings_everythin
         website = deal_service.show_deal(ws.db, ids.website).view
         assert website.deal.title == "Website redesign" and website.deal.contact_id is None
         assert listed(pilot) == [n for n in BY_NAME if n != DANA]
-        assert f"Deleted contact {DANA!r} · u to undo" in toasts(pilot.app)
+        assert said(f"Deleted contact {DANA!r} · u to undo") in toasts(pilot.app)
 
         await press(pilot, "u")
 

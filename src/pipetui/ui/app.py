@@ -3,10 +3,11 @@ stack, and notices other processes writing to the database."""
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from textual import work
 from textual.app import App
@@ -15,6 +16,7 @@ from textual.notifications import SeverityLevel
 
 from pipetui.domain.errors import ValidationError
 from pipetui.services.workspace import Workspace
+from pipetui.ui import rtl
 from pipetui.ui.commands import BoardCommands
 from pipetui.ui.messages import BoardLoaded, DatabaseChanged
 from pipetui.ui.screens.board import BoardScreen, first_board
@@ -41,6 +43,7 @@ class PipetuiApp(App[None]):
         self, workspace: Workspace, *, watch: bool = True, first: BoardLoaded | None = None
     ) -> None:
         super().__init__()
+        rtl.use(workspace.settings.bidi)  # before any screen draws a name
         self.workspace = workspace
         self._first = first
         self.undo_stack: list[AnyUndo] = []
@@ -142,12 +145,20 @@ class PipetuiApp(App[None]):
         and stage names, which are user text (`Eve [/]` must show as typed).
 
         On the board it goes to the status line, which costs no layout; elsewhere
-        it is a toast.
+        it is a toast. Either way `message` (and `title`) arrive in logical order
+        and are laid out here, once, as left-to-right sentences (`rtl.sentence`):
+        callers pass text as stored, never already laid out.
         """
         if isinstance(self.screen, BoardScreen):
             self.screen.say(message, severity)
             return
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+        super().notify(
+            rtl.sentence(message),
+            title=rtl.sentence(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     def action_help(self) -> None:
         """Show every key of the current screen and the app."""
@@ -156,6 +167,25 @@ class PipetuiApp(App[None]):
         self.push_screen(HelpScreen(self.screen))
 
 
+@contextmanager
+def terminal_bidi(mode: str, stream: TextIO | None) -> Iterator[None]:
+    """While the app runs in "app" bidi mode, ask the terminal (if `stream` is
+    one) to keep its own bidi off, since pipetui lays the text out itself; give
+    the terminal its default back afterwards, even when the app failed."""
+    terminal = stream if mode == "app" and stream is not None and stream.isatty() else None
+    if terminal is not None:
+        terminal.write(rtl.EXPLICIT_MODE)
+        terminal.flush()
+    try:
+        yield
+    finally:
+        if terminal is not None:
+            terminal.write(rtl.IMPLICIT_MODE)
+            terminal.flush()
+
+
 def run_app(workspace: Workspace) -> None:
     """Open the TUI on `workspace` and return when the user quits."""
-    PipetuiApp(workspace, first=first_board(workspace)).run()
+    app = PipetuiApp(workspace, first=first_board(workspace))
+    with terminal_bidi(rtl.mode(), sys.__stdout__):
+        app.run()

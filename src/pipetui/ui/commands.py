@@ -1,5 +1,9 @@
 """The command palette (ctrl+p): jump to a deal by name, switch pipeline, and
-every board action, taken from the board's BINDINGS so nothing is listed twice."""
+every board action, taken from the board's BINDINGS so nothing is listed twice.
+
+Matching runs on the names as stored (logical order); only what is shown is laid
+out for the terminal (`rtl.field`, DESIGN.md §6).
+"""
 
 from __future__ import annotations
 
@@ -12,8 +16,11 @@ from textual.content import Content
 from textual.fuzzy import Matcher
 from textual.markup import escape
 
+from pipetui.domain.bidi import has_rtl
 from pipetui.domain.deal import DealStatus
+from pipetui.ui import rtl
 from pipetui.ui.screens.board import BoardScreen
+from pipetui.ui.screens.help import bidi_note
 
 
 def highlight(matcher: Matcher, text: str) -> Content:
@@ -25,6 +32,17 @@ def highlight(matcher: Matcher, text: str) -> Content:
         if not text[offset].isspace():
             content = content.stylize(matcher.match_style, offset, offset + 1)
     return content
+
+
+def hit_display(matcher: Matcher, prefix: str, name: str) -> Content:
+    """ "<prefix><name>" with the matched letters highlighted, the name laid out
+    on its own. A name that is laid out in visual order (Hebrew, Arabic in "app"
+    mode) is shown without highlights: the matcher's offsets are positions in the
+    stored text, and reordering (and Arabic shaping) leaves no simple map from
+    those to the cells shown."""
+    if rtl.mode() == "app" and has_rtl(name):
+        return highlight(matcher, prefix).append(rtl.field(name))
+    return highlight(matcher, prefix + name)
 
 
 class BoardCommands(Provider):
@@ -53,6 +71,13 @@ class BoardCommands(Provider):
             return
         for description, action in self._actions():
             yield DiscoveryHit(description, partial(board.run_action, action))
+        yield DiscoveryHit(self._bidi_text(), self._say_bidi)
+
+    def _bidi_text(self) -> str:
+        return f"Hebrew/Arabic layout (bidi = {rtl.mode()})"
+
+    def _say_bidi(self) -> None:
+        self.app.notify(bidi_note(rtl.mode()))
 
     async def search(self, query: str) -> Hits:
         """Actions, pipelines and deals matching what was typed."""
@@ -64,34 +89,42 @@ class BoardCommands(Provider):
             score = matcher.match(description)
             if score > 0:
                 yield Hit(score, matcher.highlight(description), partial(board.run_action, action))
+        score = matcher.match(self._bidi_text())
+        if score > 0:
+            yield Hit(score, matcher.highlight(self._bidi_text()), self._say_bidi)
         from pipetui.services.deals import search_deals
         from pipetui.services.pipelines import list_pipelines
 
         workspace = board.workspace
         items = await asyncio.to_thread(lambda: list_pipelines(workspace.db))
         for item in items:
-            text = f"Switch to pipeline: {item.pipeline.name}"
-            score = matcher.match(text)
+            prefix, name = "Switch to pipeline: ", item.pipeline.name
+            score = matcher.match(prefix + name)
             if score > 0:
                 yield Hit(
-                    score, highlight(matcher, text), partial(board.show_pipeline, item.pipeline.id)
+                    score,
+                    hit_display(matcher, prefix, name),
+                    partial(board.show_pipeline, item.pipeline.id),
+                    text=prefix + name,
                 )
         if len(query.strip()) < 2:
             return
         views = await asyncio.to_thread(lambda: search_deals(workspace.db, query, limit=20))
         for view in views:
-            text = f"Deal: {view.deal.title}"
+            prefix, title = "Deal: ", view.deal.title
             yield Hit(
-                max(matcher.match(text), 0.5),
-                highlight(matcher, text),
+                max(matcher.match(prefix + title), 0.5),
+                hit_display(matcher, prefix, title),
                 partial(
                     board.jump_to_deal,
                     view.deal.id,
                     view.deal.pipeline_id,
                     view.deal.status is not DealStatus.OPEN,
                 ),
+                text=prefix + title,
                 # Textual reads `help` as markup; the names in it are user text.
                 help=escape(
-                    f"{view.pipeline_name} › {view.stage_name} · {view.deal.value.format()}"
+                    f"{rtl.field(view.pipeline_name)} › {rtl.field(view.stage_name)}"
+                    f" · {view.deal.value.format()}"
                 ),
             )

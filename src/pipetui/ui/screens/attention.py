@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 
 from pipetui.domain.text import clean_text
 from pipetui.services.workspace import Workspace
+from pipetui.ui import rtl
 from pipetui.ui.messages import DatabaseChanged
 from pipetui.ui.screens.journey_actions import JourneyActions
 from pipetui.ui.widgets.key_footer import KeyFooter
@@ -51,6 +52,11 @@ def _t(text: str | None) -> str:
     return clean_text(text or "", single_line=True)
 
 
+def _shown(text: str | None) -> str:
+    """A field of user text as drawn: one line, laid out (DESIGN.md §6)."""
+    return rtl.field(_t(text))
+
+
 def attention_options(found: Attention) -> tuple[list[Option], list[Item]]:
     """The list's lines (section headings disabled) and what each line is."""
     options: list[Option] = []
@@ -63,10 +69,10 @@ def attention_options(found: Attention) -> tuple[list[Option], list[Item]]:
         heading(f"Follow-ups due ({len(found.followups)})")
         for f in found.followups:
             when = f"overdue since {f.due}" if f.overdue(found.today) else "today"
-            about = _t(f.deal_title or f.contact_name)
+            about = _shown(f.deal_title or f.contact_name)
             text = Content.assemble(
                 (f"  {when:<25}", "$text-error" if f.overdue(found.today) else "$text-warning"),
-                _t(f.title),
+                _shown(f.title),
                 (f"  {about}" if about else "", "$foreground-muted"),
             )
             options.append(Option(text, id=f"f{f.id}"))
@@ -77,8 +83,8 @@ def attention_options(found: Attention) -> tuple[list[Option], list[Item]]:
             line = r.line
             text = Content.assemble(
                 (f"  idle {r.idle_days} days".ljust(27), "$text-warning"),
-                _t(line.title),
-                (f"  {_t(line.stage)} · {line.value.format()}", "$foreground-muted"),
+                _shown(line.title),
+                (f"  {_shown(line.stage)} · {line.value.format()}", "$foreground-muted"),
             )
             options.append(Option(text, id=f"r{line.deal_id}"))
             items.append(_deal_item(line))
@@ -87,8 +93,8 @@ def attention_options(found: Attention) -> tuple[list[Option], list[Item]]:
         for line in found.qualified_without_next_step:
             text = Content.assemble(
                 ("  ● qualified".ljust(27), "$text-success"),
-                _t(line.title),
-                (f"  {_t(line.stage)} · {line.value.format()}", "$foreground-muted"),
+                _shown(line.title),
+                (f"  {_shown(line.stage)} · {line.value.format()}", "$foreground-muted"),
             )
             options.append(Option(text, id=f"q{line.deal_id}"))
             items.append(_deal_item(line))

@@ -36,6 +36,7 @@ from pipetui.domain.errors import ValidationError
 from pipetui.domain.money import Money, parse_money
 from pipetui.domain.text import clean_text
 from pipetui.services import inputs
+from pipetui.ui import rtl
 from pipetui.ui.widgets.field import Field
 from pipetui.ui.widgets.status_picker import StatusPicker
 
@@ -87,7 +88,7 @@ class BantForm(ModalScreen[BantFormResult | None]):
         error: ValidationError | None = None,
     ) -> None:
         super().__init__(classes="form-screen")
-        self.heading = f"Qualify: {clean_text(title, single_line=True)}"
+        self.heading = rtl.sentence(f"Qualify: {clean_text(title, single_line=True)}")
         self.currency = currency
         self.thresholds = thresholds
         self.framework = framework
@@ -146,7 +147,7 @@ class BantForm(ModalScreen[BantFormResult | None]):
 
     def _show_score(self, note: str | None = None) -> None:
         a = assess(self._statuses(), self.thresholds, self.framework)
-        self.score.update(f"{a.percent} % · {a.verdict.value} — {note or a.reason}")
+        self.score.update(rtl.sentence(f"{a.percent} % · {a.verdict.value} — {note or a.reason}"))
         for verdict in ("qualified", "in-progress", "disqualified", "not-assessed"):
             self.score.set_class(a.verdict.value.replace(" ", "-") == verdict, f"-{verdict}")
 

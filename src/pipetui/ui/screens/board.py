@@ -12,6 +12,7 @@ import gc
 from dataclasses import replace
 from functools import partial
 
+from rich.cells import cell_len
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -24,6 +25,7 @@ from pipetui.domain.board import BoardView
 from pipetui.domain.deal import DealStatus
 from pipetui.services import board as board_service
 from pipetui.services.workspace import Workspace
+from pipetui.ui import rtl
 from pipetui.ui.messages import BoardLoaded, DatabaseChanged
 from pipetui.ui.screens.board_customer import BoardCustomer
 from pipetui.ui.widgets.card_lines import CARD_HEIGHT
@@ -228,9 +230,12 @@ class BoardScreen(BoardCustomer):
 
     def say(self, message: str, severity: str = "information") -> None:
         """Show a one-line note in the status line (instead of a toast: it never
-        changes the layout, so the board does not repaint around it)."""
+        changes the layout, so the board does not repaint around it).
+
+        `message` is in logical order; it is laid out here as one left-to-right
+        sentence (`rtl.sentence`) and cut to the line at its logical end."""
         status = self.query_one("#status", Static)
-        status.update(message, layout=False)
+        status.update(rtl.sentence(message, self._line_width()), layout=False)
         for level in ("information", "warning", "error"):
             status.set_class(level == severity, f"-{level}")
         if self._clear_status is not None:
@@ -250,15 +255,24 @@ class BoardScreen(BoardCustomer):
         for column in self.columns.values():
             column.styles.width = width
 
+    def _line_width(self) -> int:
+        """Cells of text in a full-width line (the title, the status line): the
+        terminal's width less their padding, known before the first layout."""
+        return max(1, self.app.size.width - 2)
+
     def _show_title(self, pipeline: str) -> None:
-        parts = [pipeline]
+        """The pipeline's name and the view's filters; the names (user text) each
+        laid out on their own, the pipeline's cut to what the rest leaves."""
+        parts: list[str] = []
         if self.view.show_closed:
             parts.append("with closed deals")
         if self.view.search:
-            parts.append(f"filter: {self.view.search}")
+            parts.append(f"filter: {rtl.field(self.view.search, 40)}")
         if self.view.verdict is not None:
             parts.append(f"BANT: only {self.view.verdict.value} (v)")
-        self.query_one("#board-title", Static).update(" · ".join(parts), layout=False)
+        tail = "".join(f" · {part}" for part in parts)
+        name = rtl.field(pipeline, max(8, self._line_width() - cell_len(tail)))
+        self.query_one("#board-title", Static).update(name + tail, layout=False)
 
     def on_deal_list_page_needed(self, message: DealList.PageNeeded) -> None:
         """A column scrolled to cards it has not got: load that page."""

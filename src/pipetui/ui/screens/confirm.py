@@ -8,6 +8,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label
 
+from pipetui.domain.text import clean_text
+from pipetui.ui import rtl
+
 
 class ConfirmScreen(ModalScreen[bool]):
     """Ask before doing something that touches a lot."""
@@ -23,7 +26,9 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form confirm"):
-            yield Label(self.question, classes="form-title", markup=False)
+            # The app's words quoting user text ("Delete 'X'?"): laid out.
+            question = rtl.sentence(clean_text(self.question))
+            yield Label(question, classes="form-title", markup=False)
             yield Label("y yes · n no", classes="form-help")
 
     def action_answer(self, yes: bool) -> None:

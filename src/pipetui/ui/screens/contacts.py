@@ -15,10 +15,12 @@ from textual.widgets import Input, Static
 from pipetui.domain.contact import CONTACT_SORTS
 from pipetui.services import clock
 from pipetui.services.workspace import Workspace
+from pipetui.ui import rtl
 from pipetui.ui.messages import DatabaseChanged
 from pipetui.ui.screens.confirm import ConfirmScreen
 from pipetui.ui.screens.journey_actions import JourneyActions
 from pipetui.ui.widgets.contact_list import ContactList, header_text
+from pipetui.ui.widgets.field import LaidOutInput
 from pipetui.ui.widgets.key_footer import KeyFooter
 
 SEARCH_PAUSE = 0.15
@@ -46,7 +48,7 @@ class ContactsScreen(JourneyActions):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="contacts-title", markup=False)
-        yield Input(placeholder="Search name, email, company, phone", id="contact-search")
+        yield LaidOutInput(placeholder="Search name, email, company, phone", id="contact-search")
         yield Static("", id="contacts-header", markup=False)
         yield ContactList(id="contacts")
         yield KeyFooter()
@@ -90,7 +92,7 @@ class ContactsScreen(JourneyActions):
         found = f"{len(ids):,} contact{'s' if len(ids) != 1 else ''}"
         what = f" matching {search!r}" if search else ""
         self.query_one("#contacts-title", Static).update(
-            f"Contacts · {found}{what} · sorted by {sort} (s)"
+            rtl.sentence(f"Contacts · {found}{what} · sorted by {sort} (s)")
         )
 
     def on_contact_list_rows_needed(self, message: ContactList.RowsNeeded) -> None:

@@ -18,13 +18,20 @@ from pipetui.domain.dates import days_between, local_time
 from pipetui.domain.deal import StageChange
 from pipetui.domain.journey import kind_label
 from pipetui.domain.text import clean_text
+from pipetui.ui import rtl
 
 if TYPE_CHECKING:
     from pipetui.services.deals import DealDetail
 
 
 def _t(text: str | None) -> str:
-    return clean_text(text or "", single_line=True)
+    """A field of user text on one line, laid out for the terminal (DESIGN.md §6)."""
+    return rtl.field(clean_text(text or "", single_line=True))
+
+
+def _said(text: str) -> str:
+    """A line of the app's own that quotes user text ("Authority: who decides: X")."""
+    return rtl.sentence(clean_text(text, single_line=True))
 
 
 def _when(moment: datetime) -> str:
@@ -71,7 +78,7 @@ def detail_content(detail: DealDetail, now: datetime) -> Content:
         ("In stage", f"{days_between(deal.stage_entered_at, now)} days"),
     ]
     a = detail.assessment
-    rows.append(("BANT", f"{a.verdict.value} · {a.percent} % · {a.reason}"))
+    rows.append(("BANT", _said(f"{a.verdict.value} · {a.percent} % · {a.reason}")))
     for criterion in BANT.criteria:
         answer = detail.answers.get(criterion.key, CriterionAnswer())
         rows.append((criterion.label, _answer(answer)))
@@ -80,7 +87,7 @@ def detail_content(detail: DealDetail, now: datetime) -> Content:
         parts += [(f"{label:>15}  ", "$foreground-muted"), value, "\n"]
     parts += ["\n", ("History", "bold"), ("  (b: qualify)", "$foreground-muted"), "\n"]
     events = [(c.at, _change(c, detail.stage_names)) for c in detail.history]
-    events += [(d.at, _t(d.change.describe())) for d in detail.answer_history]
+    events += [(d.at, _said(d.change.describe())) for d in detail.answer_history]
     for at, text in sorted(events, key=lambda event: event[0]):
         parts += [(f"  {_when(at)}  ", "$foreground-muted"), text, "\n"]
     parts += ["\n", ("Touchpoints", "bold"), "\n"]

@@ -22,6 +22,7 @@ from pipetui.domain.errors import ValidationError
 from pipetui.domain.money import Money, check_currency, parse_money
 from pipetui.domain.text import clean_text
 from pipetui.services import inputs
+from pipetui.ui import rtl
 from pipetui.ui.widgets.field import Field
 
 
@@ -92,9 +93,8 @@ class DealForm(ModalScreen[DealFormResult | None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="form"):
-            yield Label(
-                clean_text(self.heading, single_line=True), classes="form-title", markup=False
-            )
+            heading = rtl.sentence(clean_text(self.heading, single_line=True))
+            yield Label(heading, classes="form-title", markup=False)
             yield self.fields["title"]
             with Horizontal(classes="field-row"):
                 yield self.fields["value"]

@@ -19,10 +19,13 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
+from pipetui.domain.bidi import cell_width
 from pipetui.domain.errors import ValidationError
 from pipetui.domain.funnel import percent_text
+from pipetui.domain.text import clean_text
 from pipetui.services import clock, inputs
 from pipetui.services.workspace import Workspace
+from pipetui.ui import rtl
 from pipetui.ui.screens.opener import open_screen
 from pipetui.ui.screens.pipeline_picker import PipelinePicker
 from pipetui.ui.screens.prompt import PromptForm, Spec
@@ -58,8 +61,15 @@ def check_dates(values: dict[str, str]) -> tuple[date | None, date | None]:
     return since, until
 
 
+LABEL_WIDTH = 16
+
+
 def _line(parts: Parts, label: str, value: str) -> None:
-    parts.extend([(f"  {label:<16}", "$foreground-muted"), value, "\n"])
+    """One row: the label (a month, or a lead source's name: user text) cut at
+    its logical end, in visual order if Hebrew or Arabic (DESIGN.md §6)."""
+    shown = rtl.field(clean_text(label, single_line=True), LABEL_WIDTH)
+    padding = " " * (LABEL_WIDTH - cell_width(shown))
+    parts.extend([(f"  {shown}{padding}", "$foreground-muted"), value, "\n"])
 
 
 def figures_content(figures: Figures, width: int) -> Content:
@@ -85,7 +95,7 @@ def figures_content(figures: Figures, width: int) -> Content:
                 f" · spend {source.spend.format()} · per lead {source.cost_per_lead.format()}"
                 f" · CAC {source.acquisition_cost.format()}"
             )
-        _line(parts, source.source[:16], text)
+        _line(parts, source.source, text)
     if not figures.sources:
         parts.append(("  no deals\n", "$foreground-muted"))
     parts.append("\n")

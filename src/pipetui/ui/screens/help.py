@@ -9,6 +9,13 @@ from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from pipetui.ui import rtl
+
+
+def bidi_note(mode: str) -> str:
+    """Where Hebrew and Arabic layout is chosen, and the choice in force."""
+    return f"Hebrew/Arabic: bidi = app|terminal|off in config.toml or PIPETUI_BIDI (now: {mode})"
+
 
 def keys_content(screen: Screen[object]) -> Content:
     """One line per binding: its keys and what it does, screen first then app."""
@@ -30,7 +37,12 @@ def keys_content(screen: Screen[object]) -> Content:
                 binding.description,
                 "\n",
             ]
-    parts += ["\n", ("ctrl+p  command palette · escape closes this", "$foreground-muted")]
+    parts += [
+        "\n",
+        (bidi_note(rtl.mode()), "$foreground-muted"),
+        "\n",
+        ("ctrl+p  command palette · escape closes this", "$foreground-muted"),
+    ]
     return Content.assemble(*parts)
 
 

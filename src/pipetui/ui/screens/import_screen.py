@@ -23,6 +23,7 @@ from textual.suggester import Suggester
 from textual.widgets import DataTable, Input, Label, ProgressBar, Select, Static
 
 from pipetui.services.workspace import Workspace
+from pipetui.ui import rtl
 from pipetui.ui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
@@ -66,11 +67,11 @@ def mapping_content(source: Source) -> Content:
         for header, field in zip(source.headers, source.layout.fields, strict=True):
             if field is None:
                 parts += [
-                    ("  " + header, "$foreground-muted"),
+                    ("  " + rtl.field(header), "$foreground-muted"),
                     (" (ignored)\n", "$foreground-muted"),
                 ]
             else:
-                parts += ["  " + header, (f" → {field}\n", "$text-accent")]
+                parts += ["  " + rtl.field(header), (f" → {field}\n", "$text-accent")]
     else:
         parts.append(f"  {len(source.records):,} records\n")
     return Content.assemble(*parts)
@@ -79,15 +80,16 @@ def mapping_content(source: Source) -> Content:
 def result_content(summary: ImportSummary | None, failure: ImportFailed | None) -> Content:
     """The dry run's or the import's outcome, or the problems found."""
     if failure is not None:
-        lines: list[str | tuple[str, str]] = [(str(failure), "bold $error"), "\n"]
+        # Sentences of the app's own that may quote the file's text.
+        lines: list[str | tuple[str, str]] = [(rtl.sentence(str(failure)), "bold $error"), "\n"]
         for line in failure.lines():
-            lines += [("  " + line, "$error"), "\n"]
+            lines += [("  " + rtl.sentence(line), "$error"), "\n"]
         lines.append(("Nothing was written. Fix the file and press enter to read it again.", ""))
         return Content.assemble(*lines)
     assert summary is not None
     parts: list[str | tuple[str, str]] = []
     for n, line in enumerate(summary.lines()):
-        parts += [(line, "bold" if n == 0 else ""), "\n"]
+        parts += [(rtl.sentence(line), "bold" if n == 0 else ""), "\n"]
     if summary.dry_run:
         parts.append(("ctrl+s imports it; escape goes back.", "$text-accent"))
     return Content.assemble(*parts)
@@ -214,9 +216,10 @@ class ImportScreen(Screen[bool]):
         table.clear(columns=True)
         records = source.records[:PREVIEW_ROWS]
         fields = list(dict.fromkeys(name for r in records for name in r.values if name[:2] != "__"))
-        table.add_columns(*(source.column(name) or name for name in fields))
+        # The file's own text: each header and cell laid out on its own (DESIGN.md §6).
+        table.add_columns(*(Text(rtl.field(source.column(name) or name)) for name in fields))
         for record in records:
-            table.add_row(*(Text(record.values.get(name, "")[:40]) for name in fields))
+            table.add_row(*(Text(rtl.field(record.values.get(name, "")[:40])) for name in fields))
 
     def _failed(self, source: Source | None, error: Exception) -> None:
         from pipetui.services.import_source import ImportFailed
@@ -225,7 +228,7 @@ class ImportScreen(Screen[bool]):
         if isinstance(error, ImportFailed):
             self._say(result_content(None, error))
         else:
-            self._say(Content.styled(str(error), "bold $error"))
+            self._say(Content.styled(rtl.sentence(str(error)), "bold $error"))
 
     def _checked(self, source: Source, summary: ImportSummary) -> None:
         self.source, self.checked = source, summary

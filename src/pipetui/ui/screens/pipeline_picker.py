@@ -1,4 +1,9 @@
-"""Choosing another pipeline."""
+"""Choosing another pipeline (or a stage).
+
+Names are user text: plain, never markup, each laid out on its own (`rtl.field`)
+and cut to the picker's width rather than wrapped, since a wrapped right-to-left
+name would show its end first.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,11 @@ from textual.widgets.option_list import Option
 
 from pipetui.domain.pipeline import Pipeline, Stage
 from pipetui.domain.text import clean_text
+from pipetui.ui import rtl
+
+NAME_WIDTH = 60
+"""Cells for a name: the form's 72 (pipetui.tcss `.form`) less its padding,
+border and the list's own gutter."""
 
 
 class PipelinePicker(ModalScreen[int | None]):
@@ -27,10 +37,7 @@ class PipelinePicker(ModalScreen[int | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="form picker"):
             yield Label("Switch pipeline", classes="form-title")
-            options = [
-                Option(Content(clean_text(p.name, single_line=True)), id=str(p.id))
-                for p in self.pipelines
-            ]
+            options = [Option(_plain(p.name), id=str(p.id)) for p in self.pipelines]
             picker = OptionList(*options)
             ids = [p.id for p in self.pipelines]
             if self.current in ids:
@@ -52,19 +59,15 @@ class StagePicker(ModalScreen[int | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="picker.cancel")]
 
     def __init__(self, title: str, stages: list[Stage]) -> None:
+        """`title` is in logical order, even where it quotes a stage's name."""
         super().__init__(classes="form-screen")
         self.heading = title
         self.stages = stages
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form picker"):
-            yield Label(self.heading, classes="form-title", markup=False)
-            yield OptionList(
-                *[
-                    Option(Content(clean_text(s.name, single_line=True)), id=str(s.id))
-                    for s in self.stages
-                ]
-            )
+            yield Label(rtl.sentence(self.heading), classes="form-title", markup=False)
+            yield OptionList(*[Option(_plain(s.name), id=str(s.id)) for s in self.stages])
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         """Close with the chosen stage's id."""
@@ -76,5 +79,6 @@ class StagePicker(ModalScreen[int | None]):
 
 
 def _plain(name: str) -> Content:
-    """A stored name as plain text, never markup or terminal control."""
-    return Content(clean_text(name, single_line=True))
+    """A stored name as plain text, never markup or terminal control, laid out
+    for the terminal and cut to the picker."""
+    return Content(rtl.field(clean_text(name, single_line=True), NAME_WIDTH))

@@ -24,6 +24,7 @@ from pipetui.services import pipelines as service
 from pipetui.services.pipelines import PipelineWithStages
 from pipetui.services.undo import undoable_pipeline
 from pipetui.services.workspace import Workspace
+from pipetui.ui import rtl
 from pipetui.ui.messages import DatabaseChanged
 from pipetui.ui.screens.opener import open_screen
 from pipetui.ui.screens.pipeline_picker import StagePicker
@@ -58,6 +59,9 @@ def check_name(values: dict[str, str]) -> str:
     if not values["name"].strip():
         raise ValidationError("name", "must not be empty")
     return values["name"]
+
+
+STAGE_WIDTH = 36
 
 
 def _b(key: str, action: str, description: str, show: bool = True) -> Binding:
@@ -99,7 +103,7 @@ class PipelineSettings(ModalScreen[None]):
         """Load the stages."""
         table = self.query_one(DataTable)
         table.add_column("#", width=3)
-        table.add_column("Stage", width=36)
+        table.add_column("Stage", width=STAGE_WIDTH)
         table.add_column("Probability", width=12)
         table.add_column("Rots after", width=12)
         self.reload()
@@ -118,14 +122,16 @@ class PipelineSettings(ModalScreen[None]):
     def _show(self, item: PipelineWithStages, select: int | None) -> None:
         self.item = item
         self.pipeline_id = item.pipeline.id
-        self.query_one("#settings-title", Label).update(f"Stages of {item.pipeline.name}")
+        name = clean_text(item.pipeline.name, single_line=True)
+        self.query_one("#settings-title", Label).update(rtl.sentence(f"Stages of {name}"))
         table = self.query_one(DataTable)
         row = table.cursor_row
         table.clear()
         for stage in item.stages:
             table.add_row(
                 str(stage.position),
-                Content(clean_text(stage.name, single_line=True)),
+                # Cut here at its logical end, not by the table at its visual end.
+                Content(rtl.field(clean_text(stage.name, single_line=True), STAGE_WIDTH)),
                 f"{stage.probability} %",
                 f"{stage.rotting_days} days" if stage.rotting_days else "never",
                 key=str(stage.id),

@@ -19,6 +19,7 @@ from textual.widgets import Input, Label
 
 from pipetui.domain.errors import ValidationError
 from pipetui.domain.text import clean_text
+from pipetui.ui import rtl
 from pipetui.ui.widgets.field import Field
 
 R = TypeVar("R")
@@ -58,9 +59,9 @@ class PromptForm(ModalScreen[R | None], Generic[R]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="form"):
-            yield Label(
-                clean_text(self.heading, single_line=True), classes="form-title", markup=False
-            )
+            # The app's words quoting a name ("Log a touchpoint: X"): laid out.
+            heading = rtl.sentence(clean_text(self.heading, single_line=True))
+            yield Label(heading, classes="form-title", markup=False)
             yield from self.fields.values()
             yield Label("enter save · escape cancel · tab next field", classes="form-help")
 

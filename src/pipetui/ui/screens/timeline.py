@@ -18,12 +18,14 @@ from pipetui.domain.dates import local_time
 from pipetui.domain.journey import JourneyStage, kind_label
 from pipetui.domain.text import clean_text
 from pipetui.services.workspace import Workspace
+from pipetui.ui import rtl
 from pipetui.ui.messages import DatabaseChanged
 from pipetui.ui.screens.journey_actions import JourneyActions
 from pipetui.ui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     from pipetui.services.journey import ContactTimeline
+    from pipetui.store.journey import DealEvent
 
 Parts = list[str | tuple[str, str]]
 
@@ -40,7 +42,19 @@ STAGE_STYLES = {
 
 
 def _t(text: str | None) -> str:
-    return clean_text(text or "", single_line=True)
+    """A field of user text on one line, laid out for the terminal (DESIGN.md §6)."""
+    return rtl.field(clean_text(text or "", single_line=True))
+
+
+def _deal_event(event: DealEvent) -> str:
+    """ "deal 'Audit': Proposal → Negotiation" with each name laid out on its
+    own, so two Hebrew stages keep the arrow between them pointing forward."""
+    title = f"deal {_t(event.title)!r}"
+    if event.from_stage is None:
+        return f"{title} entered {_t(event.to_stage)}"
+    if event.from_status != event.to_status:
+        return f"{title} " + ("reopened" if event.to_status == "open" else event.to_status)
+    return f"{title}: {_t(event.from_stage)} → {_t(event.to_stage)}"
 
 
 def timeline_content(timeline: ContactTimeline) -> Content:
@@ -87,7 +101,7 @@ def timeline_content(timeline: ContactTimeline) -> Content:
                 parts.append(f"  {_t(t.summary)}")
             parts += [(f"  {t.journey_stage.value}", _style(t.journey_stage)), "\n"]
         elif entry.deal_event is not None:
-            parts += [("◆ ", "$text-accent"), _t(entry.deal_event.text()), "\n"]
+            parts += [("◆ ", "$text-accent"), _deal_event(entry.deal_event), "\n"]
     if not timeline.entries:
         parts.append(("No touchpoints yet: t logs one.\n", "$foreground-muted"))
     if timeline.truncated:

@@ -3,11 +3,15 @@
 User text goes into Segments as it is: it is never parsed as markup, so a title
 like ``[@click=app.quit]x[/]`` shows literally. Control characters were removed
 when the text was stored; `_plain` drops any that slipped through anyway.
+
+Each field (the title, the contact, the company) is laid out on its own by
+`rtl.field` (DESIGN.md §6): Hebrew and Arabic reach the terminal in visual order,
+cut at their logical end, so the ellipsis is on the left of a right-to-left name.
 """
 
 from __future__ import annotations
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
@@ -16,6 +20,7 @@ from pipetui.domain.bant import Verdict
 from pipetui.domain.board import Card
 from pipetui.domain.deal import DealStatus
 from pipetui.domain.text import clean_text
+from pipetui.ui import rtl
 
 CARD_HEIGHT = 4  # three lines of text and a gap
 
@@ -33,12 +38,28 @@ def _plain(text: str) -> str:
 
 
 def _fit(text: str, width: int) -> str:
-    """Cut `text` to `width` cells, with an ellipsis when it was longer."""
+    """One field cut to `width` cells at its logical end (with an ellipsis when it
+    was longer), in the order the terminal must receive it."""
     if width <= 0:
         return ""
-    if cell_len(text) <= width:
-        return text
-    return set_cell_size(text, width - 1) + "…"
+    return rtl.field(text, width)
+
+
+def _who(card: Card, width: int) -> str:
+    """ "contact · company": each name laid out on its own, then joined, the
+    company getting what room the contact leaves."""
+    shown: list[str] = []
+    room = width
+    for name in (card.contact_name, card.company):
+        if not name:
+            continue
+        if shown:
+            room -= 3  # " · "
+        if room <= 0:
+            break
+        shown.append(_fit(_plain(name), room))
+        room -= cell_len(shown[-1])
+    return " · ".join(shown) or "no contact"
 
 
 def card_line(card: Card, row: int, width: int, styles: dict[str, Style]) -> Strip:
@@ -62,8 +83,7 @@ def card_line(card: Card, row: int, width: int, styles: dict[str, Style]) -> Str
             Segment(mark, base + styles[card.verdict.value]),
         ]
     elif row == 1:
-        who = " · ".join(_plain(p) for p in (card.contact_name, card.company) if p) or "no contact"
-        segments = [bar, Segment(_fit(who, inner), base + styles["muted"])]
+        segments = [bar, Segment(_who(card, inner), base + styles["muted"])]
     else:
         segments = [bar, *_status_line(card, inner, base, styles)]
     return Strip(segments).adjust_cell_length(width, base)

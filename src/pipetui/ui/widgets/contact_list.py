@@ -23,6 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from pipetui.domain.text import clean_text
+from pipetui.ui import rtl
 
 if TYPE_CHECKING:
     from pipetui.store.journey import ContactLine
@@ -52,6 +53,12 @@ def _cell(text: str, width: int) -> str:
     return set_cell_size(text, width)
 
 
+def _field(text: str, width: int) -> str:
+    """A contact's field in its column: cut at its logical end and, Hebrew or
+    Arabic, in visual order (DESIGN.md §6), so it never runs into the next."""
+    return set_cell_size(rtl.field(clean_text(text, single_line=True), width), width)
+
+
 def line_text(line: ContactLine | None, width: int, now: datetime) -> str:
     """One contact as a row of fixed-width cells (value takes what is left)."""
     if line is None:
@@ -66,7 +73,7 @@ def line_text(line: ContactLine | None, width: int, now: datetime) -> str:
         touched,
         line.next_followup.isoformat() if line.next_followup else "—",
     )
-    text = " ".join(_cell(c, w) for c, w in zip(cells, widths(width), strict=True))
+    text = " ".join(_field(c, w) for c, w in zip(cells, widths(width), strict=True))
     value = " · ".join(line.open_value[c].short() for c in line.open_value) or "—"
     return _cell(f"{text} {value}", width)
 

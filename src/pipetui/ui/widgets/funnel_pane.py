@@ -3,19 +3,21 @@ it, with conversion to the next step and drop-off; the bottleneck stands out;
 then win rate, overall conversion, open value, forecast, averages, velocity.
 
 Drawn from a `FunnelReport` (read in a worker), never from rows. Stage and
-pipeline names are user text and go in as plain text.
+pipeline names are user text and go in as plain text, each laid out on its own
+(`rtl.field`: Hebrew and Arabic in visual order, cut at their logical end).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len
 from textual.content import Content
 from textual.widgets import Static
 
 from pipetui.domain.money import MoneyTotals
 from pipetui.domain.text import clean_text
+from pipetui.ui import rtl
 
 if TYPE_CHECKING:
     from pipetui.domain.funnel import Funnel, Steps
@@ -25,10 +27,8 @@ Parts = list[str | Content | tuple[str, str]]
 
 
 def _fit(text: str, width: int) -> str:
-    text = clean_text(text, single_line=True)
-    if cell_len(text) <= width:
-        return text
-    return set_cell_size(text, max(0, width - 1)) + "…"
+    """A name as plain text, cut to `width` cells, in the order the terminal needs."""
+    return rtl.field(clean_text(text, single_line=True), max(0, width))
 
 
 def period_text(period: Period) -> str:
