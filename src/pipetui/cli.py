@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from pipetui import __version__
+from pipetui.domain.text import is_utf8
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 EXIT_BROKEN_PIPE = 128 + 13  # what a shell shows for a process killed by SIGPIPE
@@ -89,7 +90,7 @@ def _main(words: list[str]) -> int:
     # Python decodes bytes that are not UTF-8 (`$'\xff'`) to lone surrogates:
     # such words skip the TUI shortcut, and are refused once argparse has said
     # which option or argument they are.
-    all_text = all(_is_utf8(word) for word in words)
+    all_text = all(is_utf8(word) for word in words)
     tui_db = _tui_only(words) if all_text else None
     if tui_db is not None:
         return _run_tui(tui_db or None)
@@ -98,17 +99,9 @@ def _main(words: list[str]) -> int:
     if not all_text:
         for name, value in vars(args).items():
             values = value if isinstance(value, list) else [value]
-            if any(isinstance(v, str) and not _is_utf8(v) for v in values):
+            if any(isinstance(v, str) and not is_utf8(v) for v in values):
                 return _fail(f"{name.replace('_', '-')}: not valid UTF-8 text", EXIT_BAD_INPUT)
     return _dispatch(parser, args)
-
-
-def _is_utf8(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _tui_only(words: list[str]) -> str | None:

@@ -57,3 +57,13 @@ def search_key(*parts: str | None) -> str:
     if joined.isascii():  # (NFKC leaves ASCII as it is; casefold is lower there)
         return joined.lower()
     return unicodedata.normalize("NFKC", joined).casefold()
+
+
+def is_utf8(text: str) -> bool:
+    """Whether `text` can be written as UTF-8: false for the lone surrogates that
+    stand for undecodable bytes (in a command-line word or a JSON escape)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from pipetui.domain.errors import ValidationError
+from pipetui.domain.text import is_utf8
 from pipetui.services.import_formats import (
     KINDS,
     Layout,
@@ -370,7 +371,7 @@ def _check_utf8(data: dict[str, Any], name: str) -> None:
 
     def visit(value: Any, where: str, column: str | None) -> None:
         if isinstance(value, str):
-            if not _is_utf8(value):
+            if not is_utf8(value):
                 problems.add(where, column, "not valid UTF-8 text (a lone surrogate escape)")
         elif isinstance(value, list):
             for n, item in enumerate(value, start=1):
@@ -380,27 +381,19 @@ def _check_utf8(data: dict[str, Any], name: str) -> None:
                     visit(item, where, f"{column}[{n}]")
         elif isinstance(value, dict):
             for key, item in value.items():
-                if not _is_utf8(key):
+                if not is_utf8(key):
                     problems.add(where, column, "a name is not valid UTF-8 text")
                     continue
                 visit(item, where, key if column is None else f"{column}.{key}")
 
     for key, value in data.items():
-        if not _is_utf8(key):
+        if not is_utf8(key):
             problems.add("file", None, "a name is not valid UTF-8 text")
         elif isinstance(value, list):
             visit(value, key, None)
         else:
             visit(value, "file", key)
     problems.check(name)
-
-
-def _is_utf8(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def split_lines(text: str) -> Iterable[tuple[int, str]]:
