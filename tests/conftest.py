@@ -25,6 +25,15 @@ def _local_time_is_utc() -> Iterator[None]:
     time.tzset()
 
 
+@pytest.fixture
+def in_new_york() -> None:
+    """Local time is New York's for this test: summer time from 2026-03-08
+    (02:00 jumps to 03:00) to 2026-11-01 (02:00 falls back to 01:00). The
+    autouse fixture above puts the zone back."""
+    os.environ["TZ"] = "America/New_York"
+    time.tzset()
+
+
 @pytest.fixture(autouse=True)
 def _state_dir_in_tmp_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """An unexpected error writes its details to errors.log in the user's state

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
 from contextlib import closing
 from datetime import date, datetime
 from fractions import Fraction
@@ -265,20 +264,6 @@ def test_a_date_outside_years_1900_to_2199_is_refused_naming_the_field(
 
 
 # --- local times the clocks skip or repeat ---------------------------------------
-
-
-@pytest.fixture
-def in_new_york() -> Iterator[None]:
-    """Local time is New York's (summer time from 2026-03-08, 02:00 → 03:00,
-    to 2026-11-01, 02:00 → 01:00)."""
-    saved = os.environ.get("TZ")
-    os.environ["TZ"] = "America/New_York"
-    time.tzset()
-    try:
-        yield
-    finally:
-        os.environ["TZ"] = saved or "UTC"
-        time.tzset()
 
 
 def test_a_local_time_the_clocks_skip_is_refused(cli: Cli, in_new_york: None) -> None:

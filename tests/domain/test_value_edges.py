@@ -3,9 +3,6 @@ today, local times the clocks skip or repeat, and the largest amounts."""
 
 from __future__ import annotations
 
-import os
-import time
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 import pytest
@@ -19,26 +16,6 @@ from pipetui.domain.dates import (
 )
 from pipetui.domain.errors import ValidationError
 from pipetui.domain.money import Money, check_money, money_from_decimal, parse_money
-
-NEW_YORK = "America/New_York"
-
-
-@pytest.fixture
-def in_new_york() -> Iterator[None]:
-    """Local time is New York's: summer time from 2026-03-08 02:00 (the clocks
-    jump to 03:00) to 2026-11-01 02:00 (back to 01:00)."""
-    saved = os.environ.get("TZ")
-    os.environ["TZ"] = NEW_YORK
-    time.tzset()
-    try:
-        yield
-    finally:
-        if saved is None:
-            del os.environ["TZ"]
-        else:
-            os.environ["TZ"] = saved
-        time.tzset()
-
 
 # --- dates: years 1900–2199 ----------------------------------------------------
 

@@ -646,7 +646,7 @@ def dana_everywhere(db: Database, set_now: Callable[[datetime], None]) -> dict[s
 
 def _delete_undoably(db: Database, contact_id: int) -> Any:
     _, entry = undoable_contact(
-        db, contact_id, "deleted contact", lambda: delete_contact(db, f"#{contact_id}")
+        contact_id, "deleted contact", lambda: delete_contact(db, f"#{contact_id}")
     )
     return entry
 

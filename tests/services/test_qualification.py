@@ -445,7 +445,6 @@ def test_undoing_a_qualify_restores_answers_history_and_deal_exactly(
 
     set_now(_at(22))
     result, entry = undoable(
-        db,
         deal_id,
         "qualify",
         lambda: qualify_deal(
@@ -473,7 +472,7 @@ def test_undoing_the_first_qualify_leaves_no_answers(db: Database) -> None:
     deal_id = _new_deal(db)
     before = dump(db)
     _, entry = undoable(
-        db, deal_id, "qualify", lambda: qualify_deal(db, deal_id, {"need": {"status": YES}})
+        deal_id, "qualify", lambda: qualify_deal(db, deal_id, {"need": {"status": YES}})
     )
     undo(db, entry)
     assert dump(db) == before
@@ -489,7 +488,6 @@ def test_undoing_a_disqualify_reopens_the_deal_and_restores_its_answers(
 
     set_now(_at(24))
     (_, reason), entry = undoable(
-        db,
         deal_id,
         "disqualify",
         lambda: disqualify_deal(db, deal_id, {"budget": {"status": NO, "note": ARABIC}}),
@@ -509,7 +507,7 @@ def test_undoing_a_disqualify_reopens_the_deal_and_restores_its_answers(
 def test_undo_refuses_when_an_answer_changed_since(db: Database) -> None:
     deal_id = _new_deal(db)
     _, entry = undoable(
-        db, deal_id, "qualify", lambda: qualify_deal(db, deal_id, {"budget": {"status": YES}})
+        deal_id, "qualify", lambda: qualify_deal(db, deal_id, {"budget": {"status": YES}})
     )
     qualify_deal(db, deal_id, {"need": {"status": PARTIAL}})
     after_newer = dump(db)
@@ -555,7 +553,7 @@ def test_undoing_a_delete_brings_back_the_answers_and_their_history(db: Database
     qualify_deal(db, deal_id, {"authority": {"status": YES}})
     before = dump(db)
 
-    _, entry = undoable(db, deal_id, "delete", lambda: deals.delete_deal(db, deal_id))
+    _, entry = undoable(deal_id, "delete", lambda: deals.delete_deal(db, deal_id))
     assert _change_rows(db) == []
     undo(db, entry)
 

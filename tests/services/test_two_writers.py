@@ -44,7 +44,7 @@ def test_both_windows_press_L_on_what_they_showed_and_the_second_is_refused(db: 
     shown = deals.show_deal(db, gamma).view.deal.version  # both boards show this version
 
     _, first = undoable(
-        db, gamma, "moved", lambda: deals.step_deal(db, gamma, steps=1, seen_version=shown)
+        gamma, "moved", lambda: deals.step_deal(db, gamma, steps=1, seen_version=shown)
     )
     with pytest.raises(ChangedElsewhere, match="changed elsewhere"):
         deals.step_deal(other, gamma, steps=1, seen_version=shown)
@@ -62,11 +62,11 @@ def test_undo_in_each_window_takes_back_only_its_own_move(db: Database) -> None:
     other = _other_window(db)
     seen = deals.show_deal(db, gamma).view.deal.version
     _, mine = undoable(
-        db, gamma, "moved", lambda: deals.step_deal(db, gamma, steps=1, seen_version=seen)
+        gamma, "moved", lambda: deals.step_deal(db, gamma, steps=1, seen_version=seen)
     )
     seen = deals.show_deal(other, gamma).view.deal.version  # the other board refreshed
     _, theirs = undoable(
-        other, gamma, "moved", lambda: deals.step_deal(other, gamma, steps=1, seen_version=seen)
+        gamma, "moved", lambda: deals.step_deal(other, gamma, steps=1, seen_version=seen)
     )
     assert _history_rows(db, gamma) == 3
 
@@ -97,7 +97,7 @@ def test_a_cli_edit_landing_during_a_change_survives_its_undo(db: Database) -> N
         writer.join()
         return deals.step_deal(db, gamma, steps=1)
 
-    _, entry = undoable(db, gamma, "moved", change)
+    _, entry = undoable(gamma, "moved", change)
     undo(db, entry)
 
     view = deals.show_deal(db, gamma).view
@@ -107,7 +107,7 @@ def test_a_cli_edit_landing_during_a_change_survives_its_undo(db: Database) -> N
 
 def test_a_cli_edit_after_the_change_makes_undo_refuse_and_keeps_it(db: Database) -> None:
     gamma = _gamma(db)
-    _, entry = undoable(db, gamma, "moved", lambda: deals.step_deal(db, gamma, steps=1))
+    _, entry = undoable(gamma, "moved", lambda: deals.step_deal(db, gamma, steps=1))
     deals.edit_deal(_other_window(db), gamma, value=Money(99900, "USD"))
 
     with pytest.raises(ValidationError, match="cannot undo moved: the deal changed since"):
@@ -154,7 +154,7 @@ def test_undo_after_logging_a_touchpoint_takes_back_the_touchpoint_not_an_older_
     gamma = _gamma(db)
     contacts.add_contact(db, name="Dana")
     stack: list[AnyUndo] = []
-    _, moved = undoable(db, gamma, "moved", lambda: deals.step_deal(db, gamma, steps=1))
+    _, moved = undoable(gamma, "moved", lambda: deals.step_deal(db, gamma, steps=1))
     stack.append(moved)
     _, logged = undoable_row(
         "touchpoint",
@@ -215,4 +215,4 @@ def test_an_undoable_change_must_be_one_transaction(db: Database) -> None:
         deals.edit_deal(db, gamma, title="B")
 
     with pytest.raises(RuntimeError, match="one write transaction"):
-        undoable(db, gamma, "two", two_transactions)
+        undoable(gamma, "two", two_transactions)

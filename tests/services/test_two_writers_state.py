@@ -91,7 +91,7 @@ class TwoWriters(RuleBasedStateMachine):
         seen = self.views[window][deal]
         stale = seen != before.deal["version"]  # type: ignore[index]
         try:
-            _, entry = undoable(db, deal, label, lambda: change(db, deal, seen))
+            _, entry = undoable(deal, label, lambda: change(db, deal, seen))
         except ChangedElsewhere:
             assert stale
             assert self._rows(deal) == before

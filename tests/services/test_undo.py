@@ -22,7 +22,7 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Database:
 
 def test_undoing_a_move_restores_the_stage_and_leaves_no_history(db: Database) -> None:
     deal = deals.add_deal(db, title="Acme", value=Money(100, "USD"), stage="Proposal").view.deal
-    _, entry = undoable(db, deal.id, "move", lambda: deals.step_deal(db, deal.id, steps=1))
+    _, entry = undoable(deal.id, "move", lambda: deals.step_deal(db, deal.id, steps=1))
     assert deals.show_deal(db, deal.id).view.stage_name == "Negotiation"
 
     undo(db, entry)
@@ -34,7 +34,7 @@ def test_undoing_a_move_restores_the_stage_and_leaves_no_history(db: Database) -
 
 def test_undo_refuses_when_a_follow_up_was_added_since(db: Database) -> None:
     deal = deals.add_deal(db, title="Acme", value=Money(100, "USD"), stage="Proposal").view.deal
-    _, entry = undoable(db, deal.id, "move", lambda: deals.step_deal(db, deal.id, steps=1))
+    _, entry = undoable(deal.id, "move", lambda: deals.step_deal(db, deal.id, steps=1))
     followups.add_followup(db, title="Call back", due=date(2026, 12, 1), deal_id=deal.id)
 
     with pytest.raises(ValidationError, match="changed since"):
@@ -49,7 +49,6 @@ def test_undoing_a_stage_edit_refuses_when_a_stage_was_added_since(db: Database)
     sales = pipelines.list_pipelines(db)[0]
     first = sales.stages[0]
     _, entry = undoable_pipeline(
-        db,
         sales.pipeline.id,
         "rename",
         lambda: pipelines.edit_stage(

@@ -66,7 +66,7 @@ def _step(db: Database, rng: random.Random, entries: list[undo.UndoEntry]) -> No
         ]
     )
     try:
-        _, entry = undo.undoable(db, deal_id, "change", change)
+        _, entry = undo.undoable(deal_id, "change", change)
     except ValidationError:
         return  # not allowed in this state (won twice, step past the end...)
     entries.append(entry)
@@ -109,7 +109,6 @@ def test_reordering_and_removing_stages_keep_the_summary_true(
         pipelines.remove_stage(db, pipeline=None, stage="Qualification", move_to="Proposal")
         assert _summary(db) == _rebuilt(db)
         _, entry = undo.undoable_pipeline(
-            db,
             1,
             "moved a stage",
             lambda: pipelines.move_stage(db, pipeline=None, stage="Proposal", position=1),

@@ -15,6 +15,7 @@ from pipetui.services.contacts import add_contact
 from pipetui.services.settings import Settings
 from pipetui.services.workspace import Workspace
 from pipetui.store.database import open_database
+from pipetui.ui import rtl
 
 NOW = "2026-11-20T10:00:00+00:00"
 SIZE = (160, 50)
@@ -28,6 +29,14 @@ def fixed_clock(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("TZ", "UTC")
+
+
+@pytest.fixture(autouse=True)
+def drawing_mode_restored() -> Iterator[None]:
+    """An app started with `bidi = "off"` sets the process's drawing mode; the
+    next test starts from the default again."""
+    yield
+    rtl.use("app")
 
 
 @pytest.fixture

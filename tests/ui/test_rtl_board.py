@@ -54,13 +54,6 @@ HE_CONTACT = "דנה כהן"
 LONG_HE_TITLE = "הסכם שירות שנתי לכל סניפי החברה בצפון"
 
 
-@pytest.fixture(autouse=True)
-def app_mode() -> Iterator[None]:
-    """Every test leaves the drawing mode as the app's default found it."""
-    yield
-    rtl.use("app")
-
-
 def rtl_workspace(tmp_path: Path, bidi: str) -> Workspace:
     """The Sales pipeline with a Hebrew and an Arabic stage, and deals whose
     titles and contacts are Hebrew and Arabic."""

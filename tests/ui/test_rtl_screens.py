@@ -4,11 +4,9 @@ at its logical end; with the bidi setting off, the text goes out as stored."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
 from rich.cells import cell_len
 from textual.pilot import Pilot
 from textual.widgets import Input, Label, Static
@@ -22,7 +20,6 @@ from pipetui.services.settings import Settings
 from pipetui.services.touchpoints import log_touchpoint
 from pipetui.services.workspace import Workspace
 from pipetui.store.database import open_database
-from pipetui.ui import rtl
 from pipetui.ui.screens.contacts import ContactsScreen
 from pipetui.ui.screens.deal_detail import detail_content
 from pipetui.ui.screens.timeline import TimelineScreen
@@ -33,13 +30,6 @@ RONIT, RONIT_CO = "רונית לוי", "חברת האור"
 MOHAMMED, MOHAMMED_CO = "محمد علي", "شركة النور 2026"
 LONG = "אברהם בן דוד מירושלים של זהב ושל נחושת"  # longer than the name column
 SUMMARY = "اتصل بي على الرقم 050-1234567 بعد الساعة 10"  # Arabic with digits
-
-
-@pytest.fixture(autouse=True)
-def _mode_restored() -> Iterator[None]:
-    """The app sets the mode from its settings; put the default back after."""
-    yield
-    rtl.use("app")
 
 
 def people(tmp_path: Path, bidi: str = "app") -> Workspace:

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import json
 import sys
-import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
-from pipetui.domain.bidi import visual
+from pipetui.domain.bidi import cell_width as width
+from pipetui.domain.bidi import fit, visual
 from pipetui.domain.text import clean_text
 
 _BIDI = ["app"]
@@ -61,31 +61,12 @@ def _cleaned(value: Any) -> Any:
     return value
 
 
-def width(text: str) -> int:
-    """Terminal columns `text` takes: wide East Asian characters count two."""
-    return sum(
-        0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
-        for ch in text
-    )
-
-
-def _cut(text: str, limit: int) -> str:
-    if width(text) <= limit:
-        return text
-    out = ""
-    for ch in text:
-        if width(out + ch) > limit - 1:
-            break
-        out += ch
-    return out + "…"
-
-
 def _cell(value: object, limit: int, laid_out: bool = False) -> str:
     text = "" if value is None else clean_text(str(value), single_line=True)
     if not text:
         return "—"
     # `visual` cuts at the logical end too, then reorders the field on its own.
-    return visual(text, limit) if laid_out else _cut(text, limit)
+    return visual(text, limit) if laid_out else fit(text, limit)
 
 
 def print_table(

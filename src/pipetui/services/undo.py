@@ -80,9 +80,7 @@ class UndoEntry:
         return self.before != self.after
 
 
-def undoable(
-    db: Database, deal_id: int, label: str, change: Callable[[], T]
-) -> tuple[T, UndoEntry]:
+def undoable(deal_id: int, label: str, change: Callable[[], T]) -> tuple[T, UndoEntry]:
     """Run `change` (a service call on `deal_id`, one write transaction) and
     return its result with an entry that can undo it."""
     result, before, after = _run(lambda c, _new: snapshots.capture(c, deal_id), change)
@@ -113,7 +111,7 @@ class PipelineUndoEntry:
 
 
 def undoable_pipeline(
-    db: Database, pipeline_id: int, label: str, change: Callable[[], T]
+    pipeline_id: int, label: str, change: Callable[[], T]
 ) -> tuple[T, PipelineUndoEntry]:
     """Run a stage or pipeline edit and return its result with an undo entry."""
     result, before, after = _run(lambda c, _new: snapshots.capture_pipeline(c, pipeline_id), change)
@@ -132,7 +130,7 @@ class ContactUndoEntry:
 
 
 def undoable_contact(
-    db: Database, contact_id: int, label: str, change: Callable[[], T]
+    contact_id: int, label: str, change: Callable[[], T]
 ) -> tuple[T, ContactUndoEntry]:
     """Run a change to a contact (its deletion) and return an entry to undo it."""
     result, before, after = _run(lambda c, _new: snapshots.capture_contact(c, contact_id), change)

@@ -9,6 +9,7 @@ The mode is a property of the terminal session, set once when the app starts
 from __future__ import annotations
 
 from pipetui.domain.bidi import fit, visual
+from pipetui.domain.text import clean_text
 
 _MODE = ["app"]
 
@@ -35,6 +36,12 @@ def field(text: str, width: int | None = None) -> str:
     if _MODE[0] == "app":
         return visual(text, width)
     return fit(text, width)
+
+
+def one_line(text: str, width: int) -> str:
+    """A name or title in a cell of `width` (0 or less: nothing): cleaned to one
+    line (text another tool stored may hold breaks or controls), then `field`."""
+    return field(clean_text(text, single_line=True), max(0, width))
 
 
 def sentence(text: str, width: int | None = None) -> str:

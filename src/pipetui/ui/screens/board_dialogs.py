@@ -167,10 +167,9 @@ class BoardDialogs(JourneyActions):
     ) -> None:
         from pipetui.services.undo import undoable
 
-        db = self.workspace.db
         try:
             with self.app.own_write():  # type: ignore[attr-defined]
-                result, entry = undoable(db, deal_id, label, lambda: change(deal_id))
+                result, entry = undoable(deal_id, label, lambda: change(deal_id))
         except ChangedElsewhere:
             self.app.call_from_thread(self.changed_elsewhere, label, deal_id)
             return

@@ -194,7 +194,6 @@ class ContactsScreen(JourneyActions):
         label = f"deleted contact {name!r}"
         self.write_undoably(
             lambda: undoable_contact(
-                self.workspace.db,
                 contact_id,
                 label,
                 lambda: delete_contact(self.workspace.db, f"#{contact_id}"),

@@ -158,9 +158,7 @@ class PipelineSettings(ModalScreen[None]):
         assert self.pipeline_id is not None
         try:
             with self.app.own_write():  # type: ignore[attr-defined]
-                result, entry = undoable_pipeline(
-                    self.workspace.db, self.pipeline_id, label, change
-                )
+                result, entry = undoable_pipeline(self.pipeline_id, label, change)
         except ValidationError as error:
             self.app.call_from_thread(self.notify, str(error), severity="warning")
             return

@@ -2,7 +2,7 @@
 
 User text goes into Segments as it is: it is never parsed as markup, so a title
 like ``[@click=app.quit]x[/]`` shows literally. Control characters were removed
-when the text was stored; `_plain` drops any that slipped through anyway.
+when the text was stored; `rtl.one_line` drops any that slipped through anyway.
 
 Each field (the title, the contact, the company) is laid out on its own by
 `rtl.field` (DESIGN.md §6): Hebrew and Arabic reach the terminal in visual order,
@@ -19,7 +19,6 @@ from textual.strip import Strip
 from pipetui.domain.bant import Verdict
 from pipetui.domain.board import Card
 from pipetui.domain.deal import DealStatus
-from pipetui.domain.text import clean_text
 from pipetui.ui import rtl
 
 CARD_HEIGHT = 4  # three lines of text and a gap
@@ -31,18 +30,6 @@ VERDICT_MARKS = {
     Verdict.NOT_ASSESSED: "○",
 }
 STATUS_MARKS = {DealStatus.WON: "✔ won", DealStatus.LOST: "✘ lost"}
-
-
-def _plain(text: str) -> str:
-    return clean_text(text, single_line=True)
-
-
-def _fit(text: str, width: int) -> str:
-    """One field cut to `width` cells at its logical end (with an ellipsis when it
-    was longer), in the order the terminal must receive it."""
-    if width <= 0:
-        return ""
-    return rtl.field(text, width)
 
 
 def _who(card: Card, width: int) -> str:
@@ -57,7 +44,7 @@ def _who(card: Card, width: int) -> str:
             room -= 3  # " · "
         if room <= 0:
             break
-        shown.append(_fit(_plain(name), room))
+        shown.append(rtl.one_line(name, room))
         room -= cell_len(shown[-1])
     return " · ".join(shown) or "no contact"
 
@@ -75,7 +62,7 @@ def card_line(card: Card, row: int, width: int, styles: dict[str, Style]) -> Str
     bar = Segment("▌ ", base + styles["bar"])
     if row == 0:
         mark = VERDICT_MARKS[card.verdict]
-        title = _fit(_plain(card.title), inner - 2)
+        title = rtl.one_line(card.title, inner - 2)
         segments = [
             bar,
             Segment(title, base + styles["title"]),
@@ -106,5 +93,5 @@ def _status_line(card: Card, width: int, base: Style, styles: dict[str, Style]) 
         Segment(value, base + styles["value"]),
         Segment(days, base + styles["muted"]),
         Segment(" " * gap, base),
-        Segment(_fit(flag, max(0, width - cell_len(left) - 1)), base + flag_style),
+        Segment(rtl.one_line(flag, max(0, width - cell_len(left) - 1)), base + flag_style),
     ]

@@ -56,7 +56,7 @@ def _cell(text: str, width: int) -> str:
 def _field(text: str, width: int) -> str:
     """A contact's field in its column: cut at its logical end and, Hebrew or
     Arabic, in visual order (DESIGN.md §6), so it never runs into the next."""
-    return set_cell_size(rtl.field(clean_text(text, single_line=True), width), width)
+    return set_cell_size(rtl.one_line(text, width), width)
 
 
 def line_text(line: ContactLine | None, width: int, now: datetime) -> str:

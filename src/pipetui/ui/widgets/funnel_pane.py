@@ -16,7 +16,6 @@ from textual.content import Content
 from textual.widgets import Static
 
 from pipetui.domain.money import MoneyTotals
-from pipetui.domain.text import clean_text
 from pipetui.ui import rtl
 
 if TYPE_CHECKING:
@@ -24,11 +23,6 @@ if TYPE_CHECKING:
     from pipetui.services.reports import FunnelReport, Period
 
 Parts = list[str | Content | tuple[str, str]]
-
-
-def _fit(text: str, width: int) -> str:
-    """A name as plain text, cut to `width` cells, in the order the terminal needs."""
-    return rtl.field(clean_text(text, single_line=True), max(0, width))
 
 
 def period_text(period: Period) -> str:
@@ -64,7 +58,7 @@ def funnel_parts(funnel: Funnel, width: int) -> Parts:
     for stage in funnel.stages:
         neck = stage.name == funnel.bottleneck
         parts += [
-            (_fit(stage.name, width - 14) + ("  ◀ bottleneck" if neck else ""), "bold"),
+            (rtl.one_line(stage.name, width - 14) + ("  ◀ bottleneck" if neck else ""), "bold"),
             "\n",
             (_bar(stage.reached, most, bar_width), "$text-warning" if neck else "$primary"),
             f" {stage.reached}\n",
@@ -96,7 +90,9 @@ def funnel_parts(funnel: Funnel, width: int) -> Parts:
 
 def funnel_content(report: FunnelReport, width: int) -> Content:
     """The pane: heading, stages, figures."""
-    heading = f"Funnel · {_fit(report.pipeline.name, width // 2)} · {period_text(report.period)}"
+    heading = (
+        f"Funnel · {rtl.one_line(report.pipeline.name, width // 2)} · {period_text(report.period)}"
+    )
     return Content.assemble(
         (heading, "bold $text-accent"), "\n\n", *funnel_parts(report.funnel, width)
     )
