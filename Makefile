@@ -15,7 +15,7 @@ $(BIN)/python:
 # The stamps are rebuilt whenever pyproject.toml changes, so a pulled dependency
 # change installs itself on the next `make run` / `make test`.
 $(VENV)/.run-stamp: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e '.[postgres]'
 	$(BIN)/python -m compileall -q src
 	touch $@
 
@@ -33,8 +33,11 @@ lint: $(VENV)/.test-stamp
 typecheck: $(VENV)/.test-stamp
 	$(BIN)/mypy
 
+# The suite runs on SQLite and on a throwaway PostgreSQL server (started and
+# stopped by the tests themselves, see tests/pg_server.py), spread over the
+# machine's cores (pytest-xdist; at most 4 workers, each with its own server).
 pytest: $(VENV)/.test-stamp
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --maxprocesses 4
 
 test: lint typecheck pytest
 

@@ -5,6 +5,11 @@ real `pipetui` in a 160×50 pseudo-terminal and times frames exactly (see
 `pty_harness`), compares with a bare Textual app started the same way, and
 measures in-process figures. Writes benchmarks/results/latest.{md,json}.
 
+Then the same at 100,000 deals on PostgreSQL (a throwaway server started and
+stopped here, tests/pg_server.py; skipped, saying why, where none can be had),
+held to its budgets (`postgres.BUDGETS`, printed pass/fail), and the team load
+on both engines (`team_load`: 10 processes × 200 mixed writes, nothing lost).
+
 pipetui's bytecode is compiled first, as any installed copy has it (and as the
 bare app's Textual has it): without that, a machine with PYTHONDONTWRITEBYTECODE
 set (this one) would compile every pipetui module again at every start.
@@ -17,6 +22,7 @@ import compileall
 import json
 import os
 import platform
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -26,6 +32,8 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
+import postgres
+import team_load
 from import_file import write_export
 from import_update import timed_imports
 from pty_harness import column_counts, spawn
@@ -57,7 +65,7 @@ def build(deals: int) -> Path:
     return path
 
 
-def _env(db: Path | None) -> dict[str, str]:
+def _env(db: Path | str | None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PIPETUI")}
     if db is not None:
         env["PIPETUI_DB"] = str(db)
@@ -72,7 +80,7 @@ def first_frame(argv: list[str], env: dict[str, str], ready: str) -> tuple[float
     return seconds, term.quit()
 
 
-def board_session(db: Path, moves: int) -> dict[str, Any]:
+def board_session(db: Path | str, moves: int) -> dict[str, Any]:
     """One TUI run: first frame, focus moves, stage moves, peak RSS."""
     term = spawn([str(BIN / "pipetui")], _env(db), SIZE)
     startup = term.wait_frame(lambda text: "▌" in text) - term.started
@@ -110,7 +118,7 @@ def cli_startup(db: Path) -> float:
     return time.perf_counter() - started
 
 
-def in_process(db: Path) -> dict[str, float]:
+def in_process(db: Path | str) -> dict[str, float]:
     """Contact search and the funnel's figures over the store, timed in this
     process (median of 5): the funnel for all time and for the last 90 days
     (budget: under 50 ms at 100,000 deals and 1,000,000 touchpoints)."""
@@ -144,24 +152,25 @@ def in_process(db: Path) -> dict[str, float]:
     }
 
 
-def csv_import(rows: int) -> float:
+def csv_import(rows: int, target: str | None = None) -> float:
     """Seconds to import a Pipedrive-style export of `rows` deals into an empty
-    database, in this process: read, check every cell, match, write (budget:
-    10 s for 100,000 rows)."""
+    database (a new SQLite file, or `target`), in this process: read, check
+    every cell, match, write (budget: 10 s for 100,000 rows on SQLite, 15 s on
+    PostgreSQL)."""
     from pipetui.services import clock
     from pipetui.services.importer import ImportOptions, import_file
     from pipetui.store.database import open_database
 
     source = write_export(_work() / f"pipedrive-{rows}.csv", rows)
-    target = _work() / f"import-{rows}.db"
-    for leftover in target.parent.glob(f"{target.name}*"):
+    path = _work() / f"import-{rows}.db"
+    for leftover in path.parent.glob(f"{path.name}*"):
         leftover.unlink()
-    database = open_database(str(target), now=clock.now())
+    database = open_database(target or str(path), now=clock.now())
     started = time.perf_counter()
     summary = import_file(database, source, ImportOptions(), default_currency="USD")
     elapsed = time.perf_counter() - started
     database.dispose()
-    target.unlink()
+    path.unlink(missing_ok=True)
     assert summary.created["deals"] == rows, summary.lines()
     return elapsed
 
@@ -179,8 +188,10 @@ def update_import(rows: int) -> dict[str, float]:
     }
 
 
-def touchpoints(db: Path) -> int:
+def touchpoints(db: Path | str) -> int:
     """How many touchpoints the database holds."""
+    if isinstance(db, str):
+        return postgres.count_rows(db, "touchpoint")
     with closing(sqlite3.connect(db)) as conn:
         return int(conn.execute("SELECT count(*) FROM touchpoint").fetchone()[0])
 
@@ -212,27 +223,108 @@ def run(sizes: list[int], runs: int) -> dict[str, Any]:
         "sizes": {},
     }
     for deals in sizes:
-        db = build(deals)
-        sessions = [board_session(db, moves=5) for _ in range(runs)]
-        startup = [s["startup"] for s in sessions]
-        results["sizes"][str(deals)] = {
-            "first_frame": stats(startup),
-            "first_frame_ratio": round(statistics.median(startup) / baseline, 2),
-            "focus_move": stats([t for s in sessions for t in s["focus"]]),
-            "stage_move": stats([t for s in sessions for t in s["stage"]]),
-            "peak_rss_mib": round(max(s["rss_kib"] for s in sessions) / 1024, 1),
-            "cli_deal_list": stats([cli_startup(db) for _ in range(runs)]),
-            **{k: round(v * 1000, 2) for k, v in in_process(db).items()},
-            "touchpoints": touchpoints(db),
-            "csv_import_s": round(csv_import(deals), 2),
-            **update_import(deals),
-        }
-        size = results["sizes"][str(deals)]
-        size["cli_ratio_to_tui_first_frame"] = round(
-            size["cli_deal_list"]["median_ms"] / size["first_frame"]["median_ms"], 2
-        )
+        size = results["sizes"][str(deals)] = sqlite_size(deals, runs, baseline)
         print(f"{deals:>7} deals: {json.dumps(size)}", file=sys.stderr)
     return results
+
+
+def sqlite_size(deals: int, runs: int, baseline: float) -> dict[str, Any]:
+    """Every measurement at one size on SQLite."""
+    db = build(deals)
+    sessions = [board_session(db, moves=5) for _ in range(runs)]
+    startup = [s["startup"] for s in sessions]
+    size = {
+        "first_frame": stats(startup),
+        "first_frame_ratio": round(statistics.median(startup) / baseline, 2),
+        "focus_move": stats([t for s in sessions for t in s["focus"]]),
+        "stage_move": stats([t for s in sessions for t in s["stage"]]),
+        "peak_rss_mib": round(max(s["rss_kib"] for s in sessions) / 1024, 1),
+        "cli_deal_list": stats([cli_startup(db) for _ in range(runs)]),
+        **{k: round(v * 1000, 2) for k, v in in_process(db).items()},
+        "touchpoints": touchpoints(db),
+        "csv_import_s": round(csv_import(deals), 2),
+        **update_import(deals),
+    }
+    size["cli_ratio_to_tui_first_frame"] = round(
+        size["cli_deal_list"]["median_ms"] / size["first_frame"]["median_ms"], 2
+    )
+    return size
+
+
+def postgres_column(
+    deals: int, runs: int, team: dict[str, int] | None, *, board: bool = True
+) -> dict[str, Any]:
+    """The board (unless not `board`), the funnel and an import at `deals`
+    deals on a throwaway PostgreSQL server started and stopped here (the
+    database built with `pipetui demo`, then settled as autovacuum would leave
+    it), and the team load on a copy of it; {"skipped": why} when no server
+    can be had."""
+    server = postgres.start()
+    if isinstance(server, str):
+        print(f"PostgreSQL: skipped: {server}", file=sys.stderr)
+        return {"skipped": server}
+    try:
+        url = str(server.url(server.new_database("bench")))
+        started = time.perf_counter()
+        team_load.demo_database(url, deals)
+        column: dict[str, Any] = {"deals": deals, "demo_s": round(time.perf_counter() - started, 2)}
+        postgres.settle(url)
+        if board:
+            sessions = [board_session(url, moves=5) for _ in range(runs)]
+            column.update(
+                first_frame=stats([s["startup"] for s in sessions]),
+                focus_move=stats([t for s in sessions for t in s["focus"]]),
+                stage_move=stats([t for s in sessions for t in s["stage"]]),
+                peak_rss_mib=round(max(s["rss_kib"] for s in sessions) / 1024, 1),
+            )
+        column.update({k: round(v * 1000, 2) for k, v in in_process(url).items()})
+        column["touchpoints"] = touchpoints(url)
+        target = str(server.url(server.new_database("import")))
+        column["csv_import_s"] = round(csv_import(deals, target), 2)
+        if team is not None:
+            copy = postgres.copy_database(server, url, "team")
+            column["team_load"] = team_load.run_load(copy, **team)
+    finally:
+        server.stop()
+    return column
+
+
+def team_sqlite(deals: int, team: dict[str, int]) -> dict[str, Any]:
+    """The team load on a copy of the SQLite demo database of `deals` deals."""
+    built = build(deals)
+    copy = _work() / f"team-{deals}.db"
+    for leftover in copy.parent.glob(f"{copy.name}*"):
+        leftover.unlink()
+    shutil.copy2(built, copy)
+    try:
+        return team_load.run_load(str(copy), **team)
+    finally:
+        for leftover in copy.parent.glob(f"{copy.name}*"):
+            leftover.unlink()
+
+
+def run_postgres(
+    results: dict[str, Any], deals: int, runs: int, team: dict[str, int] | None, *, smoke: bool
+) -> None:
+    """The PostgreSQL column at `deals` deals beside SQLite's at the same size
+    (measured now if this run did not), its budgets, and the team load on both
+    engines. The smoke run keeps to what is cheap (a few seconds): no board in
+    a terminal, the team load on PostgreSQL only."""
+    baseline = results["bare_first_frame"]["median_ms"] / 1000
+    sqlite = results["sizes"].get(str(deals)) or sqlite_size(deals, runs, baseline)
+    started = time.perf_counter()
+    column = postgres_column(deals, runs, team, board=not smoke)
+    if "first_frame" in column:
+        column["first_frame_ratio_to_sqlite"] = round(
+            column["first_frame"]["median_ms"] / sqlite["first_frame"]["median_ms"], 2
+        )
+    if "skipped" not in column:
+        column["budgets"] = postgres.judge(column)
+    results["postgresql"] = {"sqlite": sqlite, **column}
+    if team is not None and not smoke:
+        results["team_load_sqlite"] = team_sqlite(deals, team)
+    took = time.perf_counter() - started
+    print(postgres.markdown(results) + f"(PostgreSQL and team load: {took:.1f} s)", file=sys.stderr)
 
 
 def markdown(results: dict[str, Any]) -> str:
@@ -259,6 +351,8 @@ def markdown(results: dict[str, Any]) -> str:
             f"| {r['touchpoints']:,} | {r['csv_import_s']} s "
             f"| {r['update_import_s']} s ({r['update_import_ratio']}×) |"
         )
+    if "postgresql" in results:
+        lines += ["", postgres.markdown(results)]
     return "\n".join(lines) + "\n"
 
 
@@ -268,13 +362,21 @@ def main() -> None:
     parser.add_argument("--smoke", action="store_true", help="1k deals, 1 run (for make test)")
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--postgres", type=int, default=100_000, help="deals (0: none)")
+    parser.add_argument("--team", default="10,200", help="processes,writes (0: none)")
     parser.add_argument("--work", type=Path, default=WORK, help="where databases are built")
     args = parser.parse_args()
     os.environ["PIPETUI_BENCH_WORK"] = str(args.work)
     compileall.compile_dir(HERE.parent / "src", quiet=1)
     sizes = [1000] if args.smoke else [int(s) for s in args.sizes.split(",")]
     runs = 1 if args.smoke else args.runs
+    processes, writes = (2, 5) if args.smoke else (int(n) for n in args.team.split(","))
+    team = {"processes": processes, "writes": writes, "hot": 20 if args.smoke else 500}
     results = run(sizes, runs)
+    deals = min(1000, args.postgres) if args.smoke else args.postgres
+    if deals:
+        chosen = team if processes and writes else None
+        run_postgres(results, deals, runs, chosen, smoke=args.smoke)
     if args.smoke:
         print(markdown(results))
         return

@@ -56,7 +56,7 @@ def test_the_tui_starts_without_the_full_store() -> None:
     loaded = packages_loaded_by(
         "import pipetui.cli, pipetui.ui.app\n"
         "from pipetui.services.workspace import open_workspace_for_tui\n"
-        "assert pipetui.cli._tui_only(['--db', 'x.db']) == 'x.db'\n"
+        "assert pipetui.cli._tui_only(['--db', 'x.db']) == ('x.db', None)\n"
         "assert pipetui.cli._tui_only(['deal', 'list']) is None"
     )
     assert "textual" in loaded

@@ -58,6 +58,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help="database file or SQLAlchemy URL (default: $PIPETUI_DB, else the user data dir)",
     )
+    common.add_argument(
+        "--as",
+        metavar="NAME",
+        default=argparse.SUPPRESS,
+        help="who you are: history records it, new deals are yours (default: "
+        "$PIPETUI_USER, else the database role on PostgreSQL, the login name on SQLite)",
+    )
     parser = _Parser(
         prog="pipetui",
         description="A sales-pipeline manager that lives in the terminal. "
@@ -91,9 +98,9 @@ def _main(words: list[str]) -> int:
     # such words skip the TUI shortcut, and are refused once argparse has said
     # which option or argument they are.
     all_text = all(is_utf8(word) for word in words)
-    tui_db = _tui_only(words) if all_text else None
-    if tui_db is not None:
-        return _run_tui(tui_db or None)
+    tui = _tui_only(words) if all_text else None
+    if tui is not None:
+        return _run_tui(tui[0] or None, tui[1])
     parser = build_parser()
     args = parser.parse_args(words)
     if not all_text:
@@ -104,29 +111,32 @@ def _main(words: list[str]) -> int:
     return _dispatch(parser, args)
 
 
-def _tui_only(words: list[str]) -> str | None:
-    """The --db value ("" for none) when the words ask for the TUI and nothing
-    else; None when they hold a command or an option for the full parser.
+def _tui_only(words: list[str]) -> tuple[str, str | None] | None:
+    """The --db value ("" for none) and the --as value (None for none) when the
+    words ask for the TUI and nothing else; None when they hold a command or
+    an option for the full parser.
 
     The TUI then starts without building the parser, which would import every
     command and the whole store before the first frame.
     """
-    db = ""
+    found: dict[str, str] = {}
     rest = list(words)
     while rest:
         word = rest.pop(0)
-        if word == "--db" and rest:
-            db = rest.pop(0)
-        elif word.startswith("--db="):
-            db = word.removeprefix("--db=")
-        else:
+        name, equals, value = word.partition("=")
+        if name not in ("--db", "--as"):
             return None
-        if not db:  # `--db ""`: refused by the full path, not taken for "no --db"
+        if not equals:
+            if not rest:
+                return None
+            value = rest.pop(0)
+        if not value:  # `--db ""`: refused by the full path, not taken for "no --db"
             return None
-    return db
+        found[name] = value
+    return found.get("--db", ""), found.get("--as")
 
 
-def _run_tui(db_option: str | None) -> int:
+def _run_tui(db_option: str | None, as_user: str | None = None) -> int:
     """Open the board, which needs a terminal on both sides: without one
     (`pipetui </dev/null`, `pipetui > file`) Textual would wait for keys that
     never come, at full CPU."""
@@ -140,7 +150,7 @@ def _run_tui(db_option: str | None) -> int:
     from pipetui.store.light import SchemaError
 
     try:
-        workspace = open_workspace_for_tui(db_option)
+        workspace = open_workspace_for_tui(db_option, as_user=as_user)
     except (SettingsError, ValidationError) as error:
         return _fail(str(error), EXIT_BAD_INPUT)
     except SchemaError as error:
@@ -171,8 +181,9 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     from pipetui.store.light import SchemaError
 
     db_option = getattr(args, "db", None)
+    as_user = getattr(args, "as", None)
     try:
-        workspace = open_workspace_for_tui(db_option)
+        workspace = open_workspace_for_tui(db_option, as_user=as_user)
     except (SettingsError, ValidationError) as error:
         return _fail(str(error), EXIT_BAD_INPUT)
     except SchemaError as error:
@@ -192,7 +203,7 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     try:
         if args.command is None:
             workspace.close()
-            return _run_tui(db_option)
+            return _run_tui(db_option, as_user)
         code: int = args.func(args, workspace)
         return code
     except ValidationError as error:

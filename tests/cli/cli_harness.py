@@ -12,19 +12,23 @@ from __future__ import annotations
 import io
 import json
 import os
-import shutil
-import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
-from contextlib import closing, contextmanager, redirect_stderr, redirect_stdout
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
+
 from pipetui.cli import main
+from table_dump import dump_connection
 
 NOW = "2026-11-20T10:00:00+00:00"
+USER = "sam"
+"""Who runs every command (PIPETUI_USER), unless a test says otherwise."""
 ERROR_PREFIX = "pipetui: error: "
 
 
@@ -54,49 +58,67 @@ def isolated_env(tmp_path: Path) -> dict[str, str]:
         "XDG_DATA_HOME": str(tmp_path / "xdg-data"),
         "XDG_CONFIG_HOME": str(tmp_path / "xdg-config"),
         "XDG_STATE_HOME": str(tmp_path / "xdg-state"),  # where errors.log goes
+        # Who works (`--as`): the same seller on any machine and either engine;
+        # tests/cli/test_cli_owners.py takes it away to see the defaults.
+        "PIPETUI_USER": USER,
     }
 
 
-def table_dump(db: Path, *, versions: bool = True) -> dict[str, list[str]]:
-    """Every row of every table of an SQLite file, order-independent: the part of
-    "nothing was written" that the CLI cannot show (history, answers, kinds...).
-    `versions=False` leaves out the deal and contact version counters (a copy
-    starts them again), to compare a copy with its original."""
-    with closing(sqlite3.connect(db)) as conn:
-        tables = [
-            name
-            for (name,) in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
-            )
-        ]
-
-        def select(table: str) -> str:
-            columns = [row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')]
-            kept = [f'"{c}"' for c in columns if versions or c != "version"]
-            return f'SELECT {", ".join(kept)} FROM "{table}"'
-
-        return {table: sorted(repr(row) for row in conn.execute(select(table))) for table in tables}
-
-
-def copy_database(source: Path, destination: Path) -> None:
-    """Copy a closed SQLite database with any WAL/SHM files beside it."""
-    for suffix in ("", "-wal", "-shm"):
-        if Path(f"{source}{suffix}").exists():
-            shutil.copy2(f"{source}{suffix}", f"{destination}{suffix}")  # modes too: 0600
+def table_dump(db: Path | str, *, versions: bool = True) -> dict[str, list[str]]:
+    """Every row of every table of a database (a file path or a URL),
+    order-independent: the part of "nothing was written" that the CLI cannot
+    show (history, answers, kinds...). `versions=False` leaves out the deal and
+    contact version counters (a copy starts them again), to compare a copy with
+    its original."""
+    target = str(db)
+    url = target if "://" in target else f"sqlite:///{target}"
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            found = dump_connection(conn, versions=versions)
+    finally:
+        engine.dispose()
+    return {table: sorted(repr(row) for row in rows) for table, rows in found.items()}
 
 
 class Cli:
-    """`cli("deal", "add", "x")` runs `pipetui --db <db> deal add x` in-process."""
+    """`cli("deal", "add", "x")` runs `pipetui --db <db> deal add x` in-process.
 
-    def __init__(self, db: Path) -> None:
+    `db` is a file path (SQLite) or a database URL (PostgreSQL): the `new_target`
+    fixture makes one of the test's engine."""
+
+    def __init__(self, db: Path | str) -> None:
         self.db = db
 
-    def __call__(self, *args: str, db: Path | bool = True) -> Result:
-        """Run one command. `db=False` leaves --db out; a Path uses that database."""
+    @property
+    def path(self) -> Path:
+        """The SQLite file (for tests about files; they run on SQLite only)."""
+        assert "://" not in str(self.db), "an SQLite-only test ran on a server"
+        return Path(self.db)
+
+    @property
+    def url(self) -> str:
+        """The database as an SQLAlchemy URL."""
+        target = str(self.db)
+        return target if "://" in target else f"sqlite:///{target}"
+
+    def sql(self, statement: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
+        """Run one SQL statement straight on the database, as another tool
+        would (committed); its rows, if it returns any. `:name` parameters."""
+        engine = create_engine(self.url, poolclass=NullPool)
+        try:
+            with engine.begin() as conn:
+                result = conn.execute(text(statement), params or {})
+                return [tuple(row) for row in result] if result.returns_rows else []
+        finally:
+            engine.dispose()
+
+    def __call__(self, *args: str, db: Path | str | bool = True) -> Result:
+        """Run one command. `db=False` leaves --db out; a path or URL uses that database."""
         argv = list(args)
         if db is True:
             argv = ["--db", str(self.db), *argv]
-        elif isinstance(db, Path):
+        elif isinstance(db, Path | str):
             argv = ["--db", str(db), *argv]
         out, err = io.StringIO(), io.StringIO()
         with redirect_stdout(out), redirect_stderr(err):

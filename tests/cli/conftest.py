@@ -5,6 +5,7 @@ for the installed command, live in cli_harness.py."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -27,5 +28,6 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def cli(tmp_path: Path) -> Cli:
-    return Cli(tmp_path / "p.db")
+def cli(new_target: Callable[[str], str]) -> Cli:
+    """The CLI on a new database of this run's engine (SQLite file or PostgreSQL)."""
+    return Cli(new_target("p.db"))

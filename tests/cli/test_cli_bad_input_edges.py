@@ -13,12 +13,11 @@ from __future__ import annotations
 import io
 import json
 import os
-import sqlite3
 import stat
 import subprocess
 import sys
 from collections.abc import Iterator
-from contextlib import closing, redirect_stderr, redirect_stdout
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
@@ -192,6 +191,7 @@ def no_postgres_driver(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setitem(sys.modules, module, None)
 
 
+@pytest.mark.sqlite_only  # about --db itself; the test's own database is never opened
 @pytest.mark.parametrize(("db", "message"), BAD_DB)
 @pytest.mark.usefixtures("no_postgres_driver", "board_must_not_start")
 def test_a_db_that_cannot_keep_data_is_refused_and_the_default_is_not_used(
@@ -202,9 +202,10 @@ def test_a_db_that_cannot_keep_data_is_refused_and_the_default_is_not_used(
     board = run(["--db", db], stdout=Terminal())  # the board, in a terminal: refused too
     assert refused(board, "db") == message
     assert not (tmp_path / "xdg-data" / "pipetui").exists()
-    assert not cli.db.exists()
+    assert not cli.path.exists()
 
 
+@pytest.mark.sqlite_only  # about PIPETUI_DB itself
 @pytest.mark.parametrize(("db", "message"), BAD_DB[1:])
 @pytest.mark.usefixtures("no_postgres_driver")
 def test_pipetui_db_that_cannot_keep_data_is_named(
@@ -365,16 +366,18 @@ SCRIPTS = "דנה כהן", "أحمد حسن", "山田 太郎", "🦄 Ünïcode"
 @pytest.fixture
 def tampered(acme: Cli) -> Cli:
     """Contacts in four scripts, and control characters written straight into
-    the database by sqlite3 (as a tester did), past pipetui's input cleaning."""
+    the database by another tool (as a tester did with sqlite3), past
+    pipetui's input cleaning."""
     for name in SCRIPTS:
         acme.add_deal(f"Deal {name}", "--contact", name, "--source", name)
-    with closing(sqlite3.connect(acme.db)) as conn, conn:
-        conn.execute(
-            "UPDATE deal SET title = char(27)||']0;pwned'||char(7)||'Acme'||char(155)||'2J', "
-            "source = char(8238)||'lanoitnevnoc' WHERE id = 1"
-        )
-        conn.execute("UPDATE contact SET name = 'Dana'||char(27)||'[31m'||char(127) WHERE id = 1")
-        conn.execute("UPDATE touchpoint SET summary = 'called'||char(0)||char(27)||'[2J'")
+    acme.sql(
+        "UPDATE deal SET title = :title, source = :source WHERE id = 1",
+        {"title": "\x1b]0;pwned\x07Acme\x9b2J", "source": "\u202elanoitnevnoc"},
+    )
+    acme.sql("UPDATE contact SET name = :name WHERE id = 1", {"name": "Dana\x1b[31m\x7f"})
+    # PostgreSQL's text cannot hold NUL at all; SQLite's can.
+    nul = "" if "://" in str(acme.db) else "\x00"
+    acme.sql("UPDATE touchpoint SET summary = :s", {"s": f"called{nul}\x1b[2J"})
     return acme
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from cli_harness import NOW, Cli
+from cli_harness import NOW, USER, Cli
 
 # --- contacts ------------------------------------------------------------------
 
@@ -206,6 +206,7 @@ def test_a_touchpoint_with_every_option(cli: Cli) -> None:
         "at": "2026-11-19T07:30:00+00:00",
         "summary": "Would recommend us",
         "score": 9,
+        "by": USER,
     }
     assert cli.json("contact", "show", "Dana")["touchpoints"] == [touch]
     assert cli.deal(1)["touchpoints"] == [touch]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from cli_harness import NOW, Cli
+from cli_harness import NOW, USER, Cli
 
 
 def ids(deals: list[dict[str, Any]]) -> list[int]:
@@ -51,6 +51,7 @@ def test_a_deal_added_with_every_option_is_printed_as_created(cli: Cli) -> None:
         "lost_reason": None,
         "contact": {"id": deal["contact"]["id"], "name": "Dana Levi"},
         "company": None,
+        "owner": USER,  # whoever added it
         "created_at": NOW,
         "updated_at": NOW,
         "stage_entered_at": NOW,
@@ -159,7 +160,7 @@ def test_deal_list_shows_open_deals_unless_told_otherwise(
 def test_deal_list_as_a_table(cli: Cli, three_outcomes: dict[str, int]) -> None:
     lines = cli.ok("deal", "list", "--all").out.splitlines()
     assert lines[0].split() == [
-        "ID", "Title", "Pipeline", "Stage", "Status", "Value", "Contact", "Days"
+        "ID", "Title", "Pipeline", "Stage", "Status", "Value", "Contact", "Owner", "Days"
     ]  # fmt: skip
     body = "\n".join(lines[1:])
     assert "Open one" in body and "$100.00" in body
@@ -230,8 +231,8 @@ def test_deal_show_as_text(cli: Cli) -> None:
     text = "\n".join(lines)
     assert "Acme" in text and "$1,200.50" in text and "Dana" in text
     assert lines[-2:] == [
-        f"  {NOW}  entered Prospecting",
-        f"  {NOW}  Prospecting → Qualification",
+        f"  {NOW}  entered Prospecting · by {USER}",
+        f"  {NOW}  Prospecting → Qualification · by {USER}",
     ]
 
 
@@ -299,7 +300,7 @@ def test_a_lost_deal_can_be_reopened_where_it_closed(cli: Cli) -> None:
     assert ids(cli.json("deal", "list")) == [1]
     statuses = [(h["from_status"], h["to_status"]) for h in cli.deal(1)["history"]]
     assert statuses == [(None, "open"), ("open", "lost"), ("lost", "open")]
-    assert cli.ok("deal", "show", "1").out.rstrip().endswith("reopened")
+    assert cli.ok("deal", "show", "1").out.rstrip().endswith(f"reopened · by {USER}")
 
 
 def test_a_reopened_deal_can_move_again(cli: Cli) -> None:

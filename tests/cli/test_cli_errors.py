@@ -12,11 +12,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_harness import Cli, copy_database, isolated_env
+from cli_harness import Cli, isolated_env
+
+from db_targets import Targets
 
 
 @pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+def template(
+    tmp_path_factory: pytest.TempPathFactory, module_target: Targets
+) -> tuple[str, dict[str, Any]]:
     """Built once: #1 open "Acme" (Dana, Proposal, a call logged), #2 won "Globex"
     (Omer), follow-up #1 done. Returns the file and its state."""
     home = tmp_path_factory.mktemp("template")
@@ -24,25 +28,24 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, 
         for name, value in isolated_env(home).items():
             env.setenv(name, value)
         env.delenv("PIPETUI_DB", raising=False)
-        cli = Cli(home / "p.db")
+        cli = Cli(module_target("p.db"))
         cli.add_deal("Acme", "--value", "1,000", "--stage", "Proposal", "--contact", "Dana")
         cli.add_deal("Globex", "--value", "500", "--contact", "Omer")
         cli.ok("deal", "won", "2")
         cli.ok("touch", "Dana", "--kind", "call", "--deal", "1")
         cli.ok("followup", "add", "--deal", "1", "--due", "2026-11-25", "--title", "Call")
         cli.ok("followup", "done", "1")
-        return cli.db, cli.state()
+        return str(cli.db), cli.state()
 
 
 @pytest.fixture
-def populated(cli: Cli, template: tuple[Path, dict[str, Any]]) -> Cli:
-    """A fresh copy of the template database for this test."""
-    copy_database(template[0], cli.db)
-    return cli
+def populated(template: tuple[str, dict[str, Any]], new_target: Targets) -> Cli:
+    """A fresh copy of the template database for this test (either engine)."""
+    return Cli(new_target("p.db", copy_of=template[0]))
 
 
 @pytest.fixture
-def before(template: tuple[Path, dict[str, Any]]) -> dict[str, Any]:
+def before(template: tuple[str, dict[str, Any]]) -> dict[str, Any]:
     """The template's state, read once."""
     return template[1]
 

@@ -7,24 +7,24 @@ an older pipetui or another tool) still exports and reports."""
 from __future__ import annotations
 
 import os
-import sqlite3
 import time
-from contextlib import closing
 from datetime import date, datetime
 from fractions import Fraction
-from pathlib import Path
 from typing import Any
 
 import icalendar
 import pytest
-from cli_harness import NOW, Cli, copy_database, isolated_env
+from cli_harness import NOW, Cli, isolated_env
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.pool import NullPool
 
+from db_targets import Targets
 from pipetui.domain.funnel import round_half_up
 from pipetui.domain.money import Money
 from pipetui.services import deals
 from pipetui.store import board, funnel_facts
 from pipetui.store.database import Database, open_database
-from pipetui.store.light import open_light
+from pipetui.store.light import LightReader, open_light
 
 LARGEST = 10**15 - 1  # minor units: $9,999,999,999,999.99
 LARGEST_TEXT = "9,999,999,999,999.99"
@@ -45,14 +45,25 @@ def open_db(cli: Cli) -> Database:
 
 
 def summary(cli: Cli) -> dict[tuple[Any, ...], tuple[Any, ...]]:
-    """The funnel's running summary with the SQLite type of every value."""
-    with closing(sqlite3.connect(cli.db)) as conn:
-        rows = conn.execute(
-            "SELECT pipeline_id, day, fact, stage_id, currency, n, amount, amount_own, ms,"
-            " open_n, open_start, typeof(n) || typeof(amount) || typeof(amount_own)"
-            " || typeof(ms) || typeof(open_n) || typeof(open_start) FROM funnel_fact"
-        )
-        return {tuple(row[:5]): tuple(row[5:]) for row in rows}
+    """The funnel's running summary with the type of every value as read
+    ("integer", or "float" where SQLite turned a sum REAL)."""
+    rows = cli.sql(
+        "SELECT pipeline_id, day, fact, stage_id, currency, n, amount, amount_own, ms,"
+        " open_n, open_start FROM funnel_fact"
+    )
+
+    def kinds(values: tuple[Any, ...]) -> str:
+        return "".join("integer" if type(v) is int else type(v).__name__ for v in values)
+
+    return {tuple(row[:5]): (*row[5:], kinds(row[5:])) for row in rows}
+
+
+def _stamp(cli: Cli, moment: str) -> Any:
+    """A UTC time as the engine keeps it: SQLAlchemy's text on SQLite, a
+    timestamptz on PostgreSQL."""
+    if "://" not in str(cli.db):
+        return moment if "." in moment else moment + ".000000"
+    return datetime.fromisoformat(moment + "+00:00")
 
 
 def rebuilt(cli: Cli) -> dict[tuple[Any, ...], tuple[Any, ...]]:
@@ -67,21 +78,22 @@ def rebuilt(cli: Cli) -> dict[tuple[Any, ...], tuple[Any, ...]]:
 
 def board_aggregates(cli: Cli) -> list[board.AggregateRow]:
     """The column headers' figures, read the way the TUI's first frame reads them."""
-    reader = open_light(cli.db)
+    reader: LightReader | Database | None
+    reader = open_light(cli.path) if "://" not in str(cli.db) else open_db(cli)
     assert reader is not None
     try:
         with reader.read_rows() as rows:
             stages = board.stages(rows, 1)
             return board.aggregates(rows, {s.id: s.probability for s in stages})
     finally:
-        reader.close()
+        reader.close() if isinstance(reader, LightReader) else reader.dispose()
 
 
 # --- 100 deals of the largest amount, added one by one ------------------------
 
 
 @pytest.fixture(scope="module")
-def hundred_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def hundred_db(tmp_path_factory: pytest.TempPathFactory, module_target: Targets) -> str:
     """100 open deals of $9,999,999,999,999.99 in Proposal, closing in January:
     one from the command line, the rest through the same use case; 94 at their
     own 100 % (together past 2**63 once weighted), one at its own 33 % and five
@@ -90,7 +102,7 @@ def hundred_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with pytest.MonkeyPatch.context() as patch:
         for name, value in isolated_env(where).items():
             patch.setenv(name, value)
-        cli = Cli(where / "hundred.db")
+        cli = Cli(module_target("hundred.db"))
         cli.ok(
             "deal", "add", "Biggest", "--value", LARGEST_TEXT, "--stage", "Proposal",
             "--probability", "100", "--close-date", "2027-01-15",
@@ -108,13 +120,12 @@ def hundred_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 )
         finally:
             db.dispose()
-    return cli.db
+    return str(cli.db)
 
 
 @pytest.fixture
-def hundred(cli: Cli, hundred_db: Path) -> Cli:
-    copy_database(hundred_db, cli.db)
-    return cli
+def hundred(hundred_db: str, new_target: Targets) -> Cli:
+    return Cli(new_target("p.db", copy_of=hundred_db))
 
 
 HUNDRED_VALUE = 100 * LARGEST
@@ -178,19 +189,22 @@ def test_the_funnel_summary_stays_whole_numbers_equal_to_a_rebuild(hundred: Cli)
 def copy_deal(cli: Cli, deal_id: int, times: int) -> None:
     """`times` more rows like deal `deal_id`, written straight into the table as
     another tool (or a bulk path) would: all created the same day, one bucket."""
-    with closing(sqlite3.connect(cli.db)) as conn:
+    engine = create_engine(cli.url, poolclass=NullPool)
+    with engine.begin() as conn:
         columns = [
-            name
-            for _, name, *_ in conn.execute("PRAGMA table_info(deal)")
-            if name not in ("id", "external_id")
+            str(column["name"])
+            for column in inspect(conn).get_columns("deal")
+            if column["name"] not in ("id", "external_id")
         ]
         names = ", ".join(columns)
         conn.execute(
-            "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < :n)"
-            f" INSERT INTO deal ({names}) SELECT {names} FROM deal, k WHERE deal.id = :deal",
+            text(
+                "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < :n)"
+                f" INSERT INTO deal ({names}) SELECT {names} FROM deal, k WHERE deal.id = :deal"
+            ),
             {"n": times, "deal": deal_id},
         )
-        conn.commit()
+    engine.dispose()
 
 
 def test_sums_past_64_bits_are_exact_in_every_report_and_on_the_board(cli: Cli) -> None:
@@ -291,10 +305,8 @@ def test_follow_ups_stored_at_the_ends_of_the_calendar_still_export_as_icalendar
 ) -> None:
     for title in ("Last day", "First day", "Normal"):
         one_deal.ok("followup", "add", "--deal", "1", "--title", title, "--due", "2027-01-04")
-    with closing(sqlite3.connect(one_deal.db)) as conn:
-        conn.execute("UPDATE followup SET due = '9999-12-31' WHERE title = 'Last day'")
-        conn.execute("UPDATE followup SET due = '0001-01-01' WHERE title = 'First day'")
-        conn.commit()
+    one_deal.sql("UPDATE followup SET due = '9999-12-31' WHERE title = 'Last day'")
+    one_deal.sql("UPDATE followup SET due = '0001-01-01' WHERE title = 'First day'")
 
     text = one_deal.ok("export", "--format", "ics").out
 
@@ -313,19 +325,17 @@ def test_deals_stored_at_the_ends_of_the_calendar_still_report(cli: Cli) -> None
     for title in ("Year one", "Year 9999", "Today"):
         cli.ok("deal", "add", title, "--value", "100", "--close-date", "2027-01-04")
     cli.ok("deal", "won", "2")
-    with closing(sqlite3.connect(cli.db)) as conn:
-        first, last = "0001-01-01 00:00:00.000000", "9999-12-31 23:59:59.999999"
-        conn.execute(
-            "UPDATE deal SET created_at = ?, stage_entered_at = ?, close_date = '0001-01-01'"
-            " WHERE id = 1",
-            (first, first),
-        )
-        conn.execute(
-            "UPDATE deal SET created_at = ?, closed_at = ?, close_date = '9999-12-31' WHERE id = 2",
-            (last, last),
-        )
-        conn.execute("UPDATE stage_history SET at = ? WHERE deal_id = 1", (first,))
-        conn.commit()
+    first, last = _stamp(cli, "0001-01-01 00:00:00"), _stamp(cli, "9999-12-31 23:59:59.999999")
+    cli.sql(
+        "UPDATE deal SET created_at = :t, stage_entered_at = :t, close_date = '0001-01-01'"
+        " WHERE id = 1",
+        {"t": first},
+    )
+    cli.sql(
+        "UPDATE deal SET created_at = :t, closed_at = :t, close_date = '9999-12-31' WHERE id = 2",
+        {"t": last},
+    )
+    cli.sql("UPDATE stage_history SET at = :t WHERE deal_id = 1", {"t": first})
     rebuilt(cli)
 
     # West and east of UTC, where local time near year 1 or 9999 is off the calendar.

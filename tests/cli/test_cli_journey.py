@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from cli_harness import NOW, Cli
+from cli_harness import NOW, USER, Cli
 
 ClockAt = Callable[[str], None]
 
@@ -62,6 +62,7 @@ def test_a_touchpoint_logged_from_the_cli_shows_everywhere(cli: Cli) -> None:
         "at": "2026-11-18T14:00:00+00:00",
         "summary": "wants 20 seats",
         "score": 9,
+        "by": USER,  # who logged it
     }
     assert cli.json("contact", "show", "1")["journey_stage"] == "intent"
     timeline = cli.json("contact", "timeline", "Dana")
@@ -303,6 +304,7 @@ def test_contact_timeline_json(cli: Cli, dana_journey: None) -> None:
         "to_stage": "Prospecting",
         "from_status": "open",
         "to_status": "won",
+        "by": USER,
     }
     assert entries[0]["score"] == 10
     assert cli.json("contact", "timeline", "#1") == timeline
@@ -317,13 +319,13 @@ def test_contact_timeline_as_text(cli: Cli, dana_journey: None) -> None:
         "  NPS: +100 (1 answer)  lifetime value: $2,000.00",
     ]
     assert lines[4:] == [
-        "  2026-11-01 10:00  survey",
+        f"  2026-11-01 10:00  survey · by {USER}",
         f"  {'':16}  … 60 days without contact …",
-        "  2026-10-01 10:00  deal 'Acme pilot' won",
-        "  2026-09-01 12:00  demo",
+        f"  2026-10-01 10:00  deal 'Acme pilot' won · by {USER}",
+        f"  2026-09-01 12:00  demo · by {USER}",
         f"  {'':16}  … 53 days without contact …",
-        "  2026-09-01 10:00  deal 'Acme pilot' entered Prospecting",
-        "  2026-07-10 10:00  ad seen",
+        f"  2026-09-01 10:00  deal 'Acme pilot' entered Prospecting · by {USER}",
+        f"  2026-07-10 10:00  ad seen · by {USER}",
     ]
 
 

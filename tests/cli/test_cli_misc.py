@@ -167,6 +167,7 @@ def test_a_malformed_settings_file_exits_2_naming_the_key(
 # --- backup ----------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only("an SQLite copy (a server's backups: test_cli_backup_server.py)")
 def test_a_backup_is_a_private_sqlite_file_with_the_same_deals(cli: Cli, tmp_path: Path) -> None:
     cli.add_deal("Acme", "--value", "₪1,200", "--contact", "דנה")
     cli.add_deal("Globex", "--stage", "Proposal")
@@ -197,6 +198,7 @@ def test_a_backup_never_overwrites_a_file(cli: Cli, tmp_path: Path) -> None:
     assert dest.read_bytes() == b"do not touch"
 
 
+@pytest.mark.sqlite_only("beside a file (a server's go to the user data directory)")
 def test_a_backup_without_dest_goes_beside_the_database(cli: Cli, tmp_path: Path) -> None:
     cli.add_deal("Acme")
     cli.ok("backup")

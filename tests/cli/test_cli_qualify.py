@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_harness import ERROR_PREFIX, NOW, Cli
+from cli_harness import ERROR_PREFIX, NOW, USER, Cli
 
 CRITERIA = ("budget", "authority", "need", "timeline")
 UNASKED = {"status": "unknown", "amount": None, "who": None, "note": None, "target_date": None}
@@ -97,6 +97,7 @@ def test_the_full_example_answers_every_criterion_and_deal_show_has_it_all(
             "to_status": "yes",
             "details": "amount ₪12,000.00",
             "text": "Budget: unknown → yes (amount ₪12,000.00)",
+            "by": USER,
         },
         {
             "at": NOW,
@@ -105,6 +106,7 @@ def test_the_full_example_answers_every_criterion_and_deal_show_has_it_all(
             "to_status": "partial",
             "details": "who decides: CFO",
             "text": "Authority: unknown → partial (who decides: CFO)",
+            "by": USER,
         },
         {
             "at": NOW,
@@ -113,6 +115,7 @@ def test_the_full_example_answers_every_criterion_and_deal_show_has_it_all(
             "to_status": "yes",
             "details": "note changed",
             "text": "Need: unknown → yes (note changed)",
+            "by": USER,
         },
         {
             "at": NOW,
@@ -121,6 +124,7 @@ def test_the_full_example_answers_every_criterion_and_deal_show_has_it_all(
             "to_status": "no",
             "details": "target date 2027-03-01",
             "text": "Timeline: unknown → no (target date 2027-03-01)",
+            "by": USER,
         },
     ]
     # Qualifying leaves the deal open where it was.
@@ -145,11 +149,11 @@ def test_qualify_and_show_as_text(cli: Cli, acme: dict[str, Any]) -> None:
     assert "      timeline: no · 2027-03-01" in lines
     history = lines[lines.index("History:") + 1 :]
     assert history == [
-        f"  {NOW}  entered Prospecting",
-        f"  {NOW}  Budget: unknown → yes (amount ₪12,000.00)",
-        f"  {NOW}  Authority: unknown → partial (who decides: CFO)",
-        f"  {NOW}  Need: unknown → yes (note changed)",
-        f"  {NOW}  Timeline: unknown → no (target date 2027-03-01)",
+        f"  {NOW}  entered Prospecting · by {USER}",
+        f"  {NOW}  Budget: unknown → yes (amount ₪12,000.00) · by {USER}",
+        f"  {NOW}  Authority: unknown → partial (who decides: CFO) · by {USER}",
+        f"  {NOW}  Need: unknown → yes (note changed) · by {USER}",
+        f"  {NOW}  Timeline: unknown → no (target date 2027-03-01) · by {USER}",
     ]
 
 

@@ -18,6 +18,8 @@ import pytest
 import vobject
 from cli_harness import ERROR_PREFIX, Cli, table_dump
 
+from db_targets import Targets
+
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "imports"
 DANA, AHMED = "דנה כהן", "أحمد حسن"
 FORMULA = '=HYPERLINK("x")'
@@ -53,7 +55,6 @@ def test_import_prints_its_summary_and_the_deals_are_there(cli: Cli) -> None:
         "Imported pipedrive_deals.csv (Pipedrive deals, 4 rows):",
         "  new: 2 stages, 3 contacts, 4 deals",
         "  new stages (appended): Sales: Contract sent, Sales: Demo scheduled",
-        "  ignored columns: Deal - Owner",
     ]
     listed = {d["title"]: d for d in cli.json("deal", "list", "--all")}
     assert set(listed) == {
@@ -66,6 +67,7 @@ def test_import_prints_its_summary_and_the_deals_are_there(cli: Cli) -> None:
     assert renewal["value"] == {"amount": "1200.50", "currency": "ILS"}
     assert renewal["external_id"] == "pipedrive:101"
     assert renewal["contact"]["name"] == DANA
+    assert renewal["owner"] == "Noa"  # Pipedrive's "Deal - Owner"
     assert listed["صفقة أحمد حسن"]["status"] == "won"
     assert listed["東京 expansion 🚀"]["status"] == "lost"
 
@@ -312,12 +314,14 @@ def test_a_neutralised_csv_imports_back_to_the_exact_text(hostile: Cli, tmp_path
     assert people(fresh)[2]["company"] == "''=quoted already"
 
 
-def test_a_full_json_export_restores_every_table(hostile: Cli, tmp_path: Path) -> None:
+def test_a_full_json_export_restores_every_table(
+    hostile: Cli, tmp_path: Path, new_target: Targets
+) -> None:
     hostile.ok("touch", FORMULA, "--kind", "call", "--summary", "שיחה 📞")
     hostile.ok("followup", "add", "--deal", "1", "--due", "2026-12-01", "--title", "+call back")
     out = tmp_path / "all.json"
     hostile.ok("export", "--out", str(out))  # the format from the extension: everything
-    fresh = tmp_path / "fresh.db"
+    fresh = new_target("fresh.db")
 
     result = hostile("import", str(out), db=fresh)
 

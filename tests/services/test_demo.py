@@ -7,12 +7,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
+from db_targets import Targets
 from pipetui.domain.bant import Verdict, assess
 from pipetui.domain.errors import ValidationError
 from pipetui.domain.journey import JourneyStage
@@ -35,13 +35,13 @@ def _frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PIPETUI_NOW", NOW.isoformat())
 
 
-def _open(path: Path) -> Database:
-    return open_database(str(path), now=NOW)
+def _open(target: str) -> Database:
+    return open_database(target, now=NOW)
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = _open(tmp_path / "t.db")
+def db(new_target: Targets) -> Iterator[Database]:
+    database = _open(new_target("t.db"))
     yield database
     database.dispose()
 
@@ -91,8 +91,9 @@ def _contacts_off_their_journey(db: Database) -> int:
     """Contacts whose journey stage is not that of their latest touchpoint (by time,
     then id, as the store orders them)."""
     query = (
-        "SELECT count(*) FROM contact c WHERE c.journey_stage IS NOT (SELECT t.journey_stage"
-        " FROM touchpoint t WHERE t.contact_id = c.id ORDER BY t.at DESC, t.id DESC LIMIT 1)"
+        "SELECT count(*) FROM contact c WHERE c.journey_stage IS DISTINCT FROM"
+        " (SELECT t.journey_stage FROM touchpoint t WHERE t.contact_id = c.id"
+        " ORDER BY t.at DESC, t.id DESC LIMIT 1)"
     )
     with db.read() as conn:
         return int(conn.exec_driver_sql(query).scalar_one())
@@ -221,6 +222,7 @@ def test_scaled_demo_has_exactly_the_deals_asked_for(db: Database) -> None:
     assert _contacts_off_their_journey(db) == 0
 
 
+@pytest.mark.sqlite_only  # SQLite keeps times as text; PostgreSQL as timestamptz
 def test_scaled_demo_writes_times_the_way_the_store_does(db: Database) -> None:
     load_demo(db, deals=5)
     deal_service.add_deal(db, title="Typed by hand", value=deal_service.Money(100, "USD"))
@@ -237,15 +239,15 @@ def test_refuses_a_deal_count_below_one(db: Database) -> None:
     assert refused.value.field == "deals"
 
 
-def test_same_seed_same_data(tmp_path: Path) -> None:
-    def titles_and_values(path: Path, seed: int) -> list[tuple[Any, ...]]:
-        database = _open(path)
+def test_same_seed_same_data(new_target: Targets) -> None:
+    def titles_and_values(target: str, seed: int) -> list[tuple[Any, ...]]:
+        database = _open(target)
         try:
             load_demo(database, seed=seed)
             return [(d.title, d.value_minor, d.currency) for d in _rows(database, "deal")]
         finally:
             database.dispose()
 
-    first = titles_and_values(tmp_path / "a.db", 7)
-    assert first == titles_and_values(tmp_path / "b.db", 7)
-    assert first != titles_and_values(tmp_path / "c.db", 8)
+    first = titles_and_values(new_target("a.db"), 7)
+    assert first == titles_and_values(new_target("b.db"), 7)
+    assert first != titles_and_values(new_target("c.db"), 8)

@@ -11,14 +11,14 @@ The clock is frozen through PIPETUI_NOW; local time is UTC.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from table_dump import dump
 
+from db_targets import Targets
 from pipetui.domain.errors import ValidationError
 from pipetui.domain.money import Money
 from pipetui.services import clock, contacts, deals
@@ -26,18 +26,20 @@ from pipetui.services.import_source import ImportFailed
 from pipetui.services.importer import ImportOptions, ImportSummary, import_file
 from pipetui.store import bulk
 from pipetui.store.database import Database, open_database
+from table_dump import dump
 
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 PIPEDRIVE = "Deal - Title,Deal - Value,Deal - Currency,Deal - Status,Deal - Expected close date"
 
 
 @pytest.fixture
-def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Database:
+def db(new_target: Targets, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
     monkeypatch.setenv("PIPETUI_NOW", NOW.isoformat())
-    database = open_database(str(tmp_path / "errors.db"), now=clock.now())
+    database = open_database(new_target("errors.db"), now=clock.now())
     contacts.add_contact(database, name="דנה כהן", email="dana@example.co.il")
     deals.add_deal(database, title="أحمد حسن — تجديد", value=Money(120050, "ILS"))
-    return database
+    yield database
+    database.dispose()
 
 
 def load(db: Database, path: Path, **options: Any) -> ImportSummary:
@@ -328,13 +330,13 @@ def _fail_on(table: str, monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def test_a_write_failure_part_way_through_a_restore_leaves_nothing(
-    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    new_target: Targets, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Restoring a full JSON export into an empty database: pipelines,
     contacts and deals are written, then writing touchpoints fails."""
     path = tmp_path / "all.json"
     _export_everything(db, path)
-    empty = open_database(str(tmp_path / "empty.db"), now=clock.now())
+    empty = open_database(new_target("empty.db"), now=clock.now())
     before = dump(empty)
     written = _fail_on("touchpoint", monkeypatch)
 
@@ -350,12 +352,12 @@ def test_a_write_failure_part_way_through_a_restore_leaves_nothing(
 
 
 def test_a_write_failure_part_way_through_a_merge_leaves_nothing(
-    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    new_target: Targets, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The same file merged into a database that has data of its own."""
     path = tmp_path / "all.json"
     _export_everything(db, path)
-    other = open_database(str(tmp_path / "other.db"), now=clock.now())
+    other = open_database(new_target("other.db"), now=clock.now())
     contacts.add_contact(other, name="Someone else")
     before = dump(other)
     written = _fail_on("touchpoint", monkeypatch)

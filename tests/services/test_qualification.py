@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
-from table_dump import dump
 
+from db_targets import Targets
 from pipetui.domain.bant import (
     Answer,
     AnswerChange,
@@ -31,6 +30,7 @@ from pipetui.services.settings import Settings
 from pipetui.services.undo import undo, undoable
 from pipetui.store import deals as deal_store
 from pipetui.store.database import Database, open_database
+from table_dump import dump
 
 YES, NO, PARTIAL, UNKNOWN = Answer.YES, Answer.NO, Answer.PARTIAL, Answer.UNKNOWN
 HEBREW = "דוד כהן, סמנכ״ל כספים"
@@ -53,8 +53,8 @@ def set_now(monkeypatch: pytest.MonkeyPatch) -> Callable[[datetime], None]:
 
 
 @pytest.fixture
-def db(tmp_path: Path, set_now: Callable[[datetime], None]) -> Iterator[Database]:
-    database = open_database(str(tmp_path / "q.db"), now=clock.now())
+def db(new_target: Targets, set_now: Callable[[datetime], None]) -> Iterator[Database]:
+    database = open_database(new_target("q.db"), now=clock.now())
     yield database
     database.dispose()
 

@@ -32,6 +32,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import insert, select
 
+from db_targets import Targets
 from pipetui.cli import main
 from pipetui.domain.deal import DealStatus, StageChange
 from pipetui.domain.errors import ValidationError
@@ -111,8 +112,9 @@ def now_at(monkeypatch: pytest.MonkeyPatch) -> Callable[[datetime], None]:
 
 
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "r.db"
+def db_path(new_target: Targets) -> str:
+    """This test's database (a file, or a PostgreSQL URL)."""
+    return new_target("r.db")
 
 
 @pytest.fixture

@@ -9,10 +9,12 @@ CSV, one kind per file, carries the rows without the stages' settings: contacts,
 deals then touchpoints imported into an empty database give back the same rows.
 
 The databases are built at random through the real use cases (pipelines,
-stages, contacts, deals moved, won, lost, reopened, edited and deleted,
-touchpoints, follow-ups, BANT, spend), with text in Hebrew, Arabic, CJK and
-emoji mixed with whatever Hypothesis finds (control characters, bidi overrides,
-formula-looking cells...), at times down to the microsecond.
+stages, contacts, deals moved, won, lost, reopened, edited, given to a seller
+and deleted, touchpoints, follow-ups, BANT, spend, by several sellers in turn
+or by nobody known, so owners and who made each history row travel too), with
+text in Hebrew, Arabic, CJK and emoji mixed with whatever Hypothesis finds
+(control characters, bidi overrides, formula-looking cells...), at times down
+to the microsecond.
 
 Nothing the app allows is left out: two contacts of one name or one email,
 identical touchpoints, a stage named like a removed one all happen. What the
@@ -35,8 +37,8 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from table_dump import dump
 
+from db_targets import Targets
 from pipetui.cli import main
 from pipetui.domain.bant import Answer
 from pipetui.domain.errors import ValidationError
@@ -53,6 +55,7 @@ from pipetui.services.serialize import funnel_json
 from pipetui.services.touchpoints import log_touchpoint
 from pipetui.store.database import Database, open_database
 from pipetui.store.imports import has_data as _has_data
+from table_dump import dump
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 PROPERTY = settings(
@@ -123,6 +126,7 @@ days = st.dates(date(2025, 1, 1), date(2027, 12, 31))
 # Gaps between changes: none (the same microsecond), tiny, or days.
 gaps = st.sampled_from([0, 1, 10**6, 3600 * 10**6, 86_400 * 10**6]) | st.integers(0, 10**11)
 answers = st.sampled_from(list(Answer))
+USERS = ["dana", "עומר כהן", "李小龙", "=cmd", "Zoë Ørsted"]
 
 add_contact_op = st.tuples(
     st.just("contact"), words, emails, maybe_words, maybe_words, maybe_words, maybe_words,
@@ -166,6 +170,9 @@ operations = st.one_of(
         st.none() | probabilities,
     ),
     st.tuples(st.just("delete"), ref),
+    # Team mode: who works from here on, and deals given to someone (or no one).
+    st.tuples(st.just("as_user"), st.none() | st.sampled_from(USERS)),
+    st.tuples(st.just("give"), ref, st.none() | st.sampled_from(USERS)),
     st.tuples(
         st.just("touch"),
         ref,
@@ -408,6 +415,16 @@ class Builder:
             source=source, close_date=close, probability=probability,
         )  # fmt: skip
 
+    def _as_user(self, name: str | None) -> None:
+        """Another seller at the keyboard (or nobody known): what they do
+        records them (`by`), and the deals they add are theirs."""
+        self.db.user = name
+
+    def _give(self, which: int, owner: str | None) -> None:
+        deal_id = _pick(self.deal_ids(), which)
+        if deal_id is not None:
+            deals.edit_deal(self.db, deal_id, owner=owner)
+
     def _delete(self, which: int) -> None:
         deal_id = _pick(self.deal_ids(), which)
         if deal_id is not None:
@@ -523,7 +540,7 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def cli_funnel(path: Path, pipeline: str) -> Any:
+def cli_funnel(path: Path | str, pipeline: str) -> Any:
     """`pipetui --db PATH report funnel --json --pipeline NAME`, in-process."""
     out, err = io.StringIO(), io.StringIO()
     with redirect_stdout(out), redirect_stderr(err):
@@ -533,9 +550,9 @@ def cli_funnel(path: Path, pipeline: str) -> Any:
 
 
 @contextmanager
-def fresh(folder: Path, name: str) -> Iterator[Database]:
-    """A new database file in `folder` (with the default pipeline, no data)."""
-    database = open_database(str(folder / name), now=clock.now())
+def fresh(make: Targets, name: str) -> Iterator[Database]:
+    """A new database of the test's engine (with the default pipeline, no data)."""
+    database = open_database(make(name), now=clock.now())
     try:
         yield database
     finally:
@@ -559,15 +576,17 @@ def export_to(db: Database, path: Path, *, kind: str, fmt: str) -> Path:
 @PROPERTY
 @given(program=programs)
 def test_a_full_json_export_restores_into_an_empty_database_exactly(
-    program: list[tuple[int, tuple[Any, ...]]], monkeypatch: pytest.MonkeyPatch
+    program: list[tuple[int, tuple[Any, ...]]],
+    monkeypatch: pytest.MonkeyPatch,
+    new_target: Targets,
 ) -> None:
     monkeypatch.setenv("PIPETUI_NOW", T0.isoformat())
-    with tempfile.TemporaryDirectory() as tmp, fresh(Path(tmp), "original.db") as original:
+    with tempfile.TemporaryDirectory() as tmp, fresh(new_target, "original.db") as original:
         folder = Path(tmp)
         Builder(original, monkeypatch).play(program)
         path = export_to(original, folder / "everything.json", kind="all", fmt="json")
 
-        with fresh(folder, "restored.db") as restored:
+        with fresh(new_target, "restored.db") as restored:
             import_file(restored, path, ImportOptions(), default_currency="USD")
 
             expected, got = comparable(original), comparable(restored)
@@ -577,9 +596,7 @@ def test_a_full_json_export_restores_into_an_empty_database_exactly(
                 assert funnel_json(funnel_report(restored, pipeline_id=pipeline_id)) == (
                     funnel_json(funnel_report(original, pipeline_id=pipeline_id))
                 )
-                assert cli_funnel(folder / "restored.db", name) == cli_funnel(
-                    folder / "original.db", name
-                )
+                assert cli_funnel(restored.url, name) == cli_funnel(original.url, name)
 
             again = import_file(restored, path, ImportOptions(), default_currency="USD")
             after = comparable(restored)
@@ -598,19 +615,19 @@ def deal_rows(db: Database) -> list[tuple[Any, ...]]:
         rows = conn.exec_driver_sql(
             "SELECT d.id, d.title, d.search_key, p.name, s.name, d.status, d.value_minor,"
             " d.currency, d.probability, d.close_date, d.source, d.lost_reason, d.contact_id,"
-            " d.external_id, d.created_at, d.updated_at, d.stage_entered_at, d.closed_at"
-            " FROM deal d JOIN pipeline p ON p.id = d.pipeline_id"
+            " d.external_id, d.created_at, d.updated_at, d.stage_entered_at, d.closed_at,"
+            " d.owner FROM deal d JOIN pipeline p ON p.id = d.pipeline_id"
             " JOIN stage s ON s.id = d.stage_id ORDER BY d.id"
         )
         return [(*row[:3], row[3].casefold(), row[4].casefold(), *row[5:]) for row in rows]
 
 
 def history_rows(db: Database) -> Counter[tuple[Any, ...]]:
-    """Every stage change, stages by name (any case)."""
+    """Every stage change, stages by name (any case), with who made it."""
     with db.read() as conn:
         rows = conn.exec_driver_sql(
-            "SELECT h.deal_id, h.at, f.name, t.name, h.from_status, h.to_status, h.imported"
-            " FROM stage_history h LEFT JOIN stage f ON f.id = h.from_stage_id"
+            "SELECT h.deal_id, h.at, f.name, t.name, h.from_status, h.to_status, h.imported,"
+            ' h."by" FROM stage_history h LEFT JOIN stage f ON f.id = h.from_stage_id'
             " JOIN stage t ON t.id = h.to_stage_id"
         )
         return Counter(
@@ -621,10 +638,12 @@ def history_rows(db: Database) -> Counter[tuple[Any, ...]]:
 @PROPERTY
 @given(program=programs)
 def test_csv_exports_of_contacts_deals_and_touchpoints_import_into_an_empty_database(
-    program: list[tuple[int, tuple[Any, ...]]], monkeypatch: pytest.MonkeyPatch
+    program: list[tuple[int, tuple[Any, ...]]],
+    monkeypatch: pytest.MonkeyPatch,
+    new_target: Targets,
 ) -> None:
     monkeypatch.setenv("PIPETUI_NOW", T0.isoformat())
-    with tempfile.TemporaryDirectory() as tmp, fresh(Path(tmp), "original.db") as original:
+    with tempfile.TemporaryDirectory() as tmp, fresh(new_target, "original.db") as original:
         folder = Path(tmp)
         Builder(original, monkeypatch).play(program)
         files = [
@@ -632,7 +651,7 @@ def test_csv_exports_of_contacts_deals_and_touchpoints_import_into_an_empty_data
             for kind in ("contacts", "deals", "touchpoints")
         ]
 
-        with fresh(folder, "copy.db") as copy:
+        with fresh(new_target, "copy.db") as copy:
             for path in files:
                 import_file(copy, path, ImportOptions(), default_currency="USD")
 
@@ -654,14 +673,14 @@ def test_csv_exports_of_contacts_deals_and_touchpoints_import_into_an_empty_data
 
 
 @pytest.fixture
-def original(tmp_path: Path) -> Iterator[Database]:
-    with fresh(tmp_path, "original.db") as database:
+def original(new_target: Targets) -> Iterator[Database]:
+    with fresh(new_target, "original.db") as database:
         yield database
 
 
 @pytest.fixture
-def restored(tmp_path: Path) -> Iterator[Database]:
-    with fresh(tmp_path, "restored.db") as database:
+def restored(new_target: Targets) -> Iterator[Database]:
+    with fresh(new_target, "restored.db") as database:
         yield database
 
 

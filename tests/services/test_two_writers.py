@@ -5,11 +5,12 @@ never another writer's change (DESIGN.md §5)."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
 
+from db_targets import Targets
 from pipetui.domain.errors import ChangedElsewhere, ValidationError
 from pipetui.domain.money import Money
 from pipetui.services import clock, contacts, deals, followups, touchpoints
@@ -18,9 +19,11 @@ from pipetui.store.database import Database, open_database
 
 
 @pytest.fixture
-def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Database:
+def db(new_target: Targets, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
     monkeypatch.setenv("PIPETUI_NOW", "2026-11-20T10:00:00+00:00")
-    return open_database(str(tmp_path / "two.db"), now=clock.now())
+    database = open_database(new_target("two.db"), now=clock.now())
+    yield database
+    database.dispose()
 
 
 def _other_window(db: Database) -> Database:

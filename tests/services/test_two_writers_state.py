@@ -16,16 +16,20 @@ every step checks what must always hold:
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from itertools import pairwise
-from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
 
+from db_targets import Targets
 from pipetui.domain.errors import ChangedElsewhere, ValidationError
 from pipetui.domain.money import Money
 from pipetui.services import clock, contacts, deals, touchpoints
@@ -43,10 +47,10 @@ class TwoWriters(RuleBasedStateMachine):
 
     def __init__(self) -> None:
         super().__init__()
-        self.folder = Path(tempfile.mkdtemp(prefix="pipetui-two-"))
         self._env = os.environ.get("PIPETUI_NOW")
         os.environ["PIPETUI_NOW"] = "2026-11-20T10:00:00+00:00"
-        path = str(self.folder / "p.db")
+        assert TARGETS is not None
+        path = TARGETS("p.db")
         self.dbs = [open_database(path, now=clock.now()) for _ in range(WINDOWS + 1)]
         self.cli = self.dbs[WINDOWS]
         self.deal_ids = [
@@ -68,7 +72,6 @@ class TwoWriters(RuleBasedStateMachine):
     def teardown(self) -> None:
         for db in self.dbs:
             db.dispose()
-        shutil.rmtree(self.folder, ignore_errors=True)
         if self._env is None:
             os.environ.pop("PIPETUI_NOW", None)
         else:
@@ -218,10 +221,22 @@ class TwoWriters(RuleBasedStateMachine):
         assert contact.journey_stage == latest
 
 
-TwoWriters.TestCase.settings = settings(
-    max_examples=20,
-    stateful_step_count=25,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
-test_two_writers_in_any_interleaving = TwoWriters.TestCase
+TARGETS: Targets | None = None
+"""Where each run of the machine makes its database (this test's engine)."""
+
+
+def test_two_writers_in_any_interleaving(new_target: Targets) -> None:
+    global TARGETS
+    TARGETS = new_target
+    try:
+        run_state_machine_as_test(
+            TwoWriters,
+            settings=settings(
+                max_examples=20,
+                stateful_step_count=25,
+                deadline=None,
+                suppress_health_check=[HealthCheck.too_slow],
+            ),
+        )
+    finally:
+        TARGETS = None

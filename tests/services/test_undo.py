@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
 
+from db_targets import Targets
 from pipetui.domain.errors import ValidationError
 from pipetui.domain.money import Money
 from pipetui.services import clock, deals, followups, pipelines
@@ -15,9 +16,11 @@ from pipetui.store.database import Database, open_database
 
 
 @pytest.fixture
-def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Database:
+def db(new_target: Targets, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
     monkeypatch.setenv("PIPETUI_NOW", "2026-11-20T10:00:00+00:00")
-    return open_database(str(tmp_path / "u.db"), now=clock.now())
+    database = open_database(new_target("u.db"), now=clock.now())
+    yield database
+    database.dispose()
 
 
 def test_undoing_a_move_restores_the_stage_and_leaves_no_history(db: Database) -> None:

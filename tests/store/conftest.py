@@ -4,7 +4,7 @@ directory is never touched."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -32,8 +32,9 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def db(db_path: Path) -> Iterator[Database]:
-    """A new database at the latest schema with the default pipeline."""
-    database = open_database(str(db_path), now=NOW)
+def db(new_target: Callable[[str], str]) -> Iterator[Database]:
+    """A new database at the latest schema with the default pipeline, on this
+    run's engine (SQLite file or PostgreSQL)."""
+    database = open_database(new_target("pipetui.db"), now=NOW)
     yield database
     database.dispose()

@@ -250,7 +250,7 @@ def test_a_writer_kept_waiting_by_an_import_is_told_what_holds_the_lock(
             "database is locked: another pipetui is importing deals.csv (20,000 rows) "
             f"in process {os.getpid()}, for 0 s now (since "
         )
-        assert message.endswith("); gave up after waiting 0 s, try again when it has finished")
+        assert message.endswith("); gave up after waiting 0.1 s, try again when it has finished")
         deal_service.add_deal(other, title="Walk-in", value=Money(100, "USD"))  # now it can
     finally:
         importer.dispose()

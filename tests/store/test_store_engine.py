@@ -1,6 +1,8 @@
-"""The engine set-up that keeps SQLite safe: PRAGMAs on every connection, write
-transactions that hold the write lock from their BEGIN, readers that never wait
-for writers, and enforced foreign keys."""
+"""The engine set-up that keeps data safe on both engines: write transactions
+that hold the write lock from their BEGIN (SQLite's BEGIN IMMEDIATE, the
+database's advisory lock on PostgreSQL), readers that never wait for writers
+and keep one snapshot, enforced foreign keys; SQLite's PRAGMAs and the server
+session's settings on every connection."""
 
 from __future__ import annotations
 
@@ -8,10 +10,13 @@ import sqlite3
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
+from sqlalchemy import create_engine
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.pool import NullPool
 
 from pipetui.domain.money import Money
 from pipetui.services import deals as deal_service
@@ -29,11 +34,46 @@ def _pragmas(conn: Connection) -> dict[str, object]:
     }
 
 
-def _impatient(path: Path | None) -> sqlite3.Connection:
-    """A second connection that fails at once instead of waiting for a lock, and
-    runs exactly the BEGIN / COMMIT it is given."""
-    assert path is not None
-    return sqlite3.connect(path, timeout=0, isolation_level=None)
+class Impatient:
+    """A second client, as another process would be, that never waits for a
+    lock and runs exactly the statements it is given (`?` placeholders)."""
+
+    def __init__(self, db: Database) -> None:
+        self.server = db.is_server
+        if self.server:
+            self.engine = create_engine(db.url, poolclass=NullPool)
+            self.proxy = self.engine.raw_connection()  # held: NullPool closes it when dropped
+            raw: Any = self.proxy.dbapi_connection
+            raw.autocommit = True
+            self.conn = raw
+        else:
+            assert db.path is not None
+            self.conn = sqlite3.connect(db.path, timeout=0, isolation_level=None)
+
+    def begin_write(self) -> bool:
+        """Start a write transaction as pipetui would; False if another holds
+        the write lock (nothing is left open then)."""
+        if not self.server:
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as error:
+                assert "locked" in str(error)
+                return False
+            return True
+        self.conn.execute("BEGIN")
+        got = self.conn.execute(f"SELECT pg_try_advisory_xact_lock({engines.WRITE_LOCK})")
+        if not got.fetchone()[0]:
+            self.conn.execute("ROLLBACK")
+            return False
+        return True
+
+    def execute(self, sql: str, params: tuple[Any, ...] = ()) -> Any:
+        return self.conn.execute(sql.replace("?", "%s") if self.server else sql, params)
+
+    def close(self) -> None:
+        self.conn.close()
+        if self.server:
+            self.engine.dispose()
 
 
 def _value(db: Database, deal_id: int) -> int:
@@ -41,6 +81,7 @@ def _value(db: Database, deal_id: int) -> int:
         return deal_store.get_deal(conn, deal_id).value.minor
 
 
+@pytest.mark.sqlite_only
 def test_every_connection_gets_the_safe_pragmas(db: Database) -> None:
     expected = {"foreign_keys": 1, "journal_mode": "wal", "synchronous": 1}
     with db.write() as writer, db.read() as reader:
@@ -55,13 +96,32 @@ def test_every_connection_gets_the_safe_pragmas(db: Database) -> None:
         assert _pragmas(conn)["foreign_keys"] == 1
 
 
+@pytest.mark.postgresql_only
+def test_every_server_session_is_utc_iso_and_waits_for_locks_at_most_15_s(db: Database) -> None:
+    with db.write() as writer, db.read() as reader:
+        for conn in (writer, reader):
+            settings = conn.exec_driver_sql(
+                "SELECT current_setting('TimeZone'), current_setting('DateStyle'),"
+                " current_setting('lock_timeout')"
+            ).one()
+            assert tuple(settings) == ("UTC", "ISO, YMD", "15s")
+        isolation = reader.exec_driver_sql(
+            "SELECT current_setting('transaction_isolation'),"
+            " current_setting('transaction_read_only')"
+        ).one()
+        assert tuple(isolation) == ("repeatable read", "on")  # one snapshot per read block
+    db.dispose()
+    with db.read() as conn:
+        assert conn.exec_driver_sql("SELECT current_setting('TimeZone')").scalar() == "UTC"
+
+
 def test_a_write_transaction_holds_the_write_lock_from_its_begin(db: Database) -> None:
-    other = _impatient(db.path)
+    other = Impatient(db)
     try:
         # Nothing executed yet in the block, and still no one else may write.
-        with db.write(), pytest.raises(sqlite3.OperationalError, match="locked"):
-            other.execute("BEGIN IMMEDIATE")
-        other.execute("BEGIN IMMEDIATE")  # free again once the block is left
+        with db.write():
+            assert not other.begin_write()
+        assert other.begin_write()  # free again once the block is left
         other.execute("ROLLBACK")
     finally:
         other.close()
@@ -71,14 +131,13 @@ def test_a_read_modify_write_cannot_be_interleaved(db: Database) -> None:
     """The step-by-step lost update of plain sqlite3 cannot happen here: once a
     write transaction has read the value, no one else can start writing."""
     deal_id = deal_service.add_deal(db, title="Shared", value=Money(0, "EUR")).view.deal.id
-    other = _impatient(db.path)
+    other = Impatient(db)
     try:
         with db.write() as conn:
             value = deal_store.get_deal(conn, deal_id).value.minor
-            with pytest.raises(sqlite3.OperationalError, match="locked"):
-                other.execute("BEGIN IMMEDIATE")
+            assert not other.begin_write()
             deal_store.update_fields(conn, deal_id=deal_id, now=NOW, value_minor=value + 1)
-        other.execute("BEGIN IMMEDIATE")
+        assert other.begin_write()
         seen = other.execute("SELECT value_minor FROM deal WHERE id = ?", (deal_id,)).fetchone()
         other.execute("UPDATE deal SET value_minor = ? WHERE id = ?", (seen[0] + 1, deal_id))
         other.execute("COMMIT")
@@ -89,12 +148,12 @@ def test_a_read_modify_write_cannot_be_interleaved(db: Database) -> None:
 
 def test_an_open_read_does_not_block_a_writer_and_keeps_its_snapshot(db: Database) -> None:
     deal_id = deal_service.add_deal(db, title="Read me", value=Money(10, "EUR")).view.deal.id
-    other = _impatient(db.path)
+    other = Impatient(db)
     try:
         with db.read() as reader:
             assert deal_store.get_deal(reader, deal_id).value.minor == 10
             # A writer (even one that will not wait a millisecond) gets through.
-            other.execute("BEGIN IMMEDIATE")
+            assert other.begin_write()
             other.execute("UPDATE deal SET value_minor = 20 WHERE id = ?", (deal_id,))
             other.execute("COMMIT")
             with db.write() as writer:
@@ -108,7 +167,7 @@ def test_an_open_read_does_not_block_a_writer_and_keeps_its_snapshot(db: Databas
 
 def test_an_open_write_does_not_block_readers(db: Database) -> None:
     deal_id = deal_service.add_deal(db, title="Busy", value=Money(10, "EUR")).view.deal.id
-    impatient_reader = _impatient(db.path)
+    impatient_reader = Impatient(db)
     try:
         with db.write() as writer:
             deal_store.update_fields(writer, deal_id=deal_id, now=NOW, value_minor=99)
@@ -130,7 +189,7 @@ def test_foreign_keys_are_enforced_and_the_whole_transaction_rolls_back(db: Data
         pipeline_id = conn.exec_driver_sql("SELECT id FROM pipeline").scalar()
         stage_id = conn.exec_driver_sql("SELECT min(id) FROM stage").scalar()
 
-    with pytest.raises(IntegrityError, match="FOREIGN KEY"), db.write() as conn:
+    with pytest.raises(IntegrityError, match=r"(?i)foreign key"), db.write() as conn:
         # A good deal first, then one in a stage that does not exist.
         deal_store.insert_deal(
             conn,
@@ -158,7 +217,7 @@ def test_foreign_keys_are_enforced_and_the_whole_transaction_rolls_back(db: Data
 
 def test_a_stage_with_deals_cannot_be_deleted_under_them(db: Database) -> None:
     deal = deal_service.add_deal(db, title="Anchored", value=Money(1, "EUR")).view.deal
-    with pytest.raises(IntegrityError, match="FOREIGN KEY"), db.write() as conn:
+    with pytest.raises(IntegrityError, match=r"(?i)foreign key"), db.write() as conn:
         conn.exec_driver_sql(f"DELETE FROM stage WHERE id = {deal.stage_id}")
     with db.read() as conn:
         assert deal_store.get_deal(conn, deal.id).stage_id == deal.stage_id

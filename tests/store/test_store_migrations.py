@@ -133,6 +133,7 @@ def test_a_new_database_is_created_stamped_and_seeded(db: Database) -> None:
     ]
 
 
+@pytest.mark.sqlite_only  # reads the file and its .bak copies
 def test_opening_an_up_to_date_database_changes_nothing(db: Database, db_path: Path) -> None:
     _fill(db)
     before = _dump(db_path)
@@ -143,6 +144,7 @@ def test_opening_an_up_to_date_database_changes_nothing(db: Database, db_path: P
     assert sorted(p.name for p in db_path.parent.iterdir() if p.suffix == ".bak") == []
 
 
+@pytest.mark.sqlite_only  # reads the file and its .bak copies
 def test_a_failing_step_leaves_schema_data_and_version_as_they_were(
     db: Database, db_path: Path, tmp_path: Path
 ) -> None:
@@ -179,6 +181,7 @@ def test_a_failing_step_leaves_schema_data_and_version_as_they_were(
     _check_backup(tmp_path / f"before-v{CURRENT}.bak", before)
 
 
+@pytest.mark.sqlite_only  # reads the file and its .bak copies
 def test_a_successful_migration_backs_up_first_then_applies_every_step(
     db: Database, db_path: Path, tmp_path: Path
 ) -> None:
@@ -227,6 +230,7 @@ def test_a_successful_migration_backs_up_first_then_applies_every_step(
     assert len(calls) == 3
 
 
+@pytest.mark.sqlite_only  # reads the file and its .bak copies
 def test_a_failing_backup_stops_the_migration_before_any_step(db: Database, db_path: Path) -> None:
     _fill(db)
     before = _dump(db_path)
@@ -248,6 +252,7 @@ def test_a_failing_backup_stops_the_migration_before_any_step(db: Database, db_p
     assert _dump(db_path) == before
 
 
+@pytest.mark.sqlite_only  # reads the file and its .bak copies
 def test_open_database_backs_up_beside_the_file_before_migrating(
     db: Database, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -282,6 +287,7 @@ def _stale_first_read(monkeypatch: pytest.MonkeyPatch, stale: int) -> None:
     monkeypatch.setattr(migrations, "read_version", read_version)
 
 
+@pytest.mark.sqlite_only  # reads the file and its .bak copies
 def test_a_database_another_process_just_created_is_not_created_twice(
     db: Database, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -299,6 +305,7 @@ def test_a_database_another_process_just_created_is_not_created_twice(
     assert _dump(db_path) == before  # no second "Sales" pipeline, no second version row
 
 
+@pytest.mark.sqlite_only  # reads the file and its .bak copies
 def test_a_migration_another_process_just_ran_is_not_run_again(
     db: Database, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -650,8 +657,14 @@ def test_a_version_1_database_is_backed_up_and_migrated_to_the_latest_schema(
         after = _dump(db_path)
         assert after["version"] == [(migrations.LATEST,)]
         for table in V1_TABLES - {"pipetui_schema"}:
-            # v3 gave deals and contacts a version counter, 1 for every old row
-            added = (1,) if table in ("deal", "contact") else ()
+            # v3 gave deals and contacts a version counter, 1 for every old row;
+            # v4 an owner to deals and a "by" to history rows, NULL: not known
+            added = {
+                "deal": (1, None),
+                "contact": (1,),
+                "stage_history": (None,),
+                "touchpoint": (None,),
+            }.get(table, ())
             assert after["rows"][table] == [(*r, *added) for r in before["rows"][table]], table
         assert after["rows"]["qualification_change"] == []
 

@@ -9,11 +9,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine
+from sqlalchemy.pool import NullPool
 
 from pipetui.domain.money import Money
 from pipetui.services import deals as deal_service
 from pipetui.store import migrations, tables
 from pipetui.store.database import Database, open_database
+from table_dump import dump_connection
 
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 
@@ -46,13 +49,30 @@ def _refused(path: Path) -> migrations.SchemaError:
     return refusal.value
 
 
-def test_a_database_from_a_newer_pipetui_is_refused_untouched(db: Database, db_path: Path) -> None:
+def _refused_server(url: str) -> migrations.SchemaError:
+    """Open the server database at `url`, which must be refused with every
+    table exactly as it was; return the error."""
+    engine = create_engine(url, poolclass=NullPool)
+
+    def everything() -> object:
+        with engine.connect() as conn:
+            return dump_connection(conn)
+
+    before = everything()
+    with pytest.raises(migrations.SchemaError) as refusal:
+        open_database(url, now=NOW)
+    assert everything() == before
+    engine.dispose()
+    return refusal.value
+
+
+def test_a_database_from_a_newer_pipetui_is_refused_untouched(db: Database) -> None:
     deal_service.add_deal(db, title="Keep me", value=Money(5_000, "EUR"))
     with db.write() as conn:
         conn.execute(tables.SCHEMA_VERSION.update().values(version=migrations.LATEST + 1))
     db.dispose()
 
-    error = _refused(db_path)
+    error = _refused(db.path) if db.path is not None else _refused_server(db.url)
 
     message = str(error)
     assert f"schema version {migrations.LATEST + 1}" in message

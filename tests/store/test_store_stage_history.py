@@ -248,10 +248,22 @@ def test_a_change_whose_history_row_fails_does_not_happen(
         deals_before = conn.exec_driver_sql("SELECT * FROM deal ORDER BY id").all()
     history = _history_rows(db)
     with db.write() as conn:
-        conn.exec_driver_sql(
-            "CREATE TRIGGER refuse_history BEFORE INSERT ON stage_history "
-            "BEGIN SELECT RAISE(ABORT, 'history refused'); END"
-        )
+        if db.is_server:
+            conn.exec_driver_sql(
+                "CREATE FUNCTION refuse_history() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                " RAISE EXCEPTION 'history refused'"
+                " USING ERRCODE = 'integrity_constraint_violation';"
+                " END $$"
+            )
+            conn.exec_driver_sql(
+                "CREATE TRIGGER refuse_history BEFORE INSERT ON stage_history "
+                "FOR EACH ROW EXECUTE FUNCTION refuse_history()"
+            )
+        else:
+            conn.exec_driver_sql(
+                "CREATE TRIGGER refuse_history BEFORE INSERT ON stage_history "
+                "BEGIN SELECT RAISE(ABORT, 'history refused'); END"
+            )
 
     with pytest.raises(IntegrityError, match="history refused"):
         change(db, deal_id)

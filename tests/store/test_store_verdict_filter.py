@@ -4,17 +4,19 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import insert
 
+from db_targets import Targets
 from pipetui.domain.bant import BANT, Answer, CriterionAnswer, Thresholds, Verdict, assess
 from pipetui.domain.deal import DealStatus
 from pipetui.domain.money import Money
 from pipetui.services import deals as deal_service
 from pipetui.store import board as store
-from pipetui.store.database import Database
+from pipetui.store.database import Database, open_database
 from pipetui.store.tables import QUALIFICATION
 
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
@@ -22,7 +24,21 @@ NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 COMBINATIONS = list(itertools.product(list(Answer), repeat=len(BANT.criteria)))
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
+def combinations_db(module_target: Targets) -> Iterator[Database]:
+    """The database of `every_combination`, built once per engine: the tests
+    only read it."""
+    database = open_database(module_target("verdicts.db"), now=NOW)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture(scope="module")
+def db(combinations_db: Database) -> Database:
+    return combinations_db
+
+
+@pytest.fixture(scope="module")
 def every_combination(db: Database) -> tuple[int, dict[int, dict[str, CriterionAnswer]]]:
     """One deal per combination of answers (4^4), plus one never asked about,
     all in the first stage; returns the stage id and each deal's answers."""

@@ -68,7 +68,7 @@ async def test_a_pipedrive_export_is_previewed_then_imported(
         assert "Would import pipedrive.csv (Pipedrive deals, 3 rows)" in result
         assert "new: 1 pipelines, 2 stages, 2 contacts, 3 deals" in result
         assert "Deal - Title → title" in _text(pilot, "#import-mapping")
-        assert "Deal - Owner (ignored)" in _text(pilot, "#import-mapping")
+        assert "Deal - Owner → owner" in _text(pilot, "#import-mapping")
         assert _count(workspace, "deal") == 0  # the check wrote nothing
 
         await press(pilot, "ctrl+s")

@@ -32,6 +32,12 @@ def row_limit(value: int | None) -> int | None:
     return value
 
 
+def by_whom(name: str | None) -> str:
+    """ " · by dana" after a history or timeline line; nothing when who made
+    it is not known."""
+    return f" · by {name}" if name else ""
+
+
 def add_json(parser: argparse.ArgumentParser) -> None:
     """The `--json` switch every list/show/add command has."""
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")

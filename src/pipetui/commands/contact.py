@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from pipetui.commands.common import add_if_version, add_json, deal_id, row_limit
+from pipetui.commands.common import add_if_version, add_json, by_whom, deal_id, row_limit
 from pipetui.commands.lazy import LazyModule
 from pipetui.commands.output import print_json, print_table, say
 from pipetui.commands.today import add_contact_actions
@@ -128,7 +128,7 @@ def run_show(args: argparse.Namespace, ws: Workspace) -> int:
     say("Touchpoints:")
     for t in touchpoints:
         when = f"{local_time(t.at):%Y-%m-%d %H:%M}"
-        say(f"  {when}  {kind_label(t.kind)}  {t.summary or ''}".rstrip())
+        say(f"  {when}  {kind_label(t.kind)}  {t.summary or ''}".rstrip() + by_whom(t.by))
     return 0
 
 

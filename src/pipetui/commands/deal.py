@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from pipetui.commands.common import add_if_version, add_json, deal_id, row_limit
+from pipetui.commands.common import add_if_version, add_json, by_whom, deal_id, row_limit
 from pipetui.commands.lazy import LazyModule
 from pipetui.commands.output import print_json, print_table, say
 from pipetui.commands.qualify import add_options, run_disqualify, run_qualify
 from pipetui.domain.dates import days_between
 from pipetui.domain.deal import DealStatus, DealView
 from pipetui.domain.errors import ValidationError
+from pipetui.domain.users import OwnerFilter, check_user_name
 from pipetui.services import clock, inputs
 from pipetui.services.serialize import deal_json, detail_json, followup_json
 from pipetui.services.workspace import Workspace
@@ -58,6 +59,9 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     add.add_argument("--source", metavar="TEXT", help="lead source, e.g. Referral")
     add.add_argument("--close-date", metavar="YYYY-MM-DD", help="expected close date")
     add.add_argument("--probability", metavar="0-100", help="override the stage's probability")
+    add.add_argument(
+        "--owner", metavar="NAME", help='whose deal (default: yours, see --as; "" for nobody\'s)'
+    )
 
     listing = action("list", "list open deals (or --all / --status)", run_list, on_deal=False)
     listing.add_argument("--status", choices=sorted(_STATUSES), default="open")
@@ -65,6 +69,9 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     listing.add_argument("--pipeline", metavar="NAME")
     listing.add_argument("--stage", metavar="NAME")
     listing.add_argument("--limit", type=int, metavar="N")
+    whose = listing.add_mutually_exclusive_group()
+    whose.add_argument("--owner", metavar="NAME", help='only this owner\'s deals ("": unowned)')
+    whose.add_argument("--mine", action="store_true", help="only your deals and unowned ones")
 
     action("show", "a deal with its history", run_show, changes=False)
     action("move", "move a deal to another stage", run_move).add_argument("stage", metavar="STAGE")
@@ -81,6 +88,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     edit.add_argument("--source", metavar="TEXT", help='"" clears it')
     edit.add_argument("--close-date", metavar="YYYY-MM-DD", help='"" clears it')
     edit.add_argument("--probability", metavar="0-100", help='"" goes back to the stage\'s')
+    edit.add_argument("--owner", metavar="NAME", help='give the deal to NAME; "" to nobody')
 
     action("delete", "delete a deal and its history", run_delete)
 
@@ -121,6 +129,7 @@ def run_add(args: argparse.Namespace, ws: Workspace) -> int:
         source=args.source,
         close_date=inputs.optional_date(args.close_date, field="close-date"),
         probability=inputs.probability(args.probability),
+        **({} if args.owner is None else {"owner": args.owner or None}),
     )
     if added.created_contact and not args.json:
         say(f"Added contact {added.created_contact!r}")
@@ -139,6 +148,7 @@ def run_list(args: argparse.Namespace, ws: Workspace) -> int:
             pipeline=args.pipeline,
             stage=args.stage,
             limit=row_limit(args.limit),
+            owners=_owners(args, ws),
         ),
     )
     now = clock.now()
@@ -146,7 +156,7 @@ def run_list(args: argparse.Namespace, ws: Workspace) -> int:
         print_json([deal_json(v, now) for v in views])
         return 0
     print_table(
-        ["ID", "Title", "Pipeline", "Stage", "Status", "Value", "Contact", "Days"],
+        ["ID", "Title", "Pipeline", "Stage", "Status", "Value", "Contact", "Owner", "Days"],
         [
             [
                 v.deal.id,
@@ -156,12 +166,27 @@ def run_list(args: argparse.Namespace, ws: Workspace) -> int:
                 v.deal.status.value,
                 v.deal.value.format(),
                 v.contact_name,
+                v.deal.owner,
                 days_between(v.deal.stage_entered_at, now),
             ]
             for v in views
         ],
     )
     return 0
+
+
+def _owners(args: argparse.Namespace, ws: Workspace) -> OwnerFilter | None:
+    """`--owner NAME` (exactly that owner's deals; "" for the unowned ones),
+    `--mine` (the user's and the unowned ones), or None for everyone's."""
+    if args.mine:
+        if ws.user is None:
+            raise ValidationError(
+                "mine", "who you are is not known here; say it with --as NAME or PIPETUI_USER"
+            )
+        return OwnerFilter.mine(ws.user)
+    if args.owner is None:
+        return None
+    return OwnerFilter(check_user_name(args.owner, field="owner") if args.owner else None)
 
 
 def run_show(args: argparse.Namespace, ws: Workspace) -> int:
@@ -183,6 +208,7 @@ def run_show(args: argparse.Namespace, ws: Workspace) -> int:
         "source",
         "lost_reason",
         "company",
+        "owner",
         "created_at",
         "days_in_stage",
     ):
@@ -202,10 +228,10 @@ def run_show(args: argparse.Namespace, ws: Workspace) -> int:
         ]
         say(f"{key:>14}: {answer['status']}" + "".join(f" · {d}" for d in details if d))
     say("History:")
-    lines = [(c["at"], history_line(c)) for c in data["history"]]
-    lines += [(c["at"], c["text"]) for c in data["bant"]["history"]]
-    for at, line in sorted(lines, key=lambda pair: pair[0]):
-        say(f"  {at}  {line}")
+    lines = [(c["at"], history_line(c), c["by"]) for c in data["history"]]
+    lines += [(c["at"], c["text"], c["by"]) for c in data["bant"]["history"]]
+    for at, line, by in sorted(lines, key=lambda entry: entry[0]):
+        say(f"  {at}  {line}{by_whom(by)}")
     return 0
 
 
@@ -272,6 +298,8 @@ def run_edit(args: argparse.Namespace, ws: Workspace) -> int:
         changes["close_date"] = inputs.optional_date(args.close_date, field="close-date")
     if args.probability is not None:
         changes["probability"] = inputs.probability(args.probability)
+    if args.owner is not None:
+        changes["owner"] = args.owner or None
     return _report(
         args,
         service.edit_deal(ws.db, deal_id(args.id), seen_version=args.if_version, **changes),

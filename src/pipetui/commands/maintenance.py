@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipetui.commands.lazy import LazyModule
-from pipetui.commands.output import say
+from pipetui.commands.output import say, shown
 from pipetui.domain.errors import ValidationError
 from pipetui.services import clock
 from pipetui.services.workspace import Workspace
@@ -25,8 +26,18 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     demo.add_argument("--force", action="store_true", help="add to a database that has data")
     demo.set_defaults(func=run_demo)
 
-    backup = commands.add_parser("backup", help="online backup of the database", parents=[common])
-    backup.add_argument("dest", nargs="?", metavar="DEST", help="file (default: beside the db)")
+    backup = commands.add_parser(
+        "backup",
+        help="consistent copy of the database (SQLite copy; pg_dump, else JSON, on a server)",
+        parents=[common],
+    )
+    backup.add_argument(
+        "dest",
+        nargs="?",
+        metavar="DEST",
+        help="new file or a directory (default: beside an SQLite file; "
+        "<user data dir>/backups for a server)",
+    )
     backup.set_defaults(func=run_backup)
 
 
@@ -50,27 +61,31 @@ def run_demo(args: argparse.Namespace, ws: Workspace) -> int:
 
 
 def run_backup(args: argparse.Namespace, ws: Workspace) -> int:
-    """Copy the database with SQLite's online backup API and check the copy."""
-    source = ws.db.path
-    if source is None:
-        raise ValidationError("db", "backup is built in for SQLite files only")
+    """Write a consistent copy of the database (`pipetui.services.backup`: an
+    SQLite copy, a pg_dump, or without pg_dump a JSON export) and say how to
+    restore it."""
+    from pipetui.services import backup
+
+    now = clock.now()
     if args.dest:
         destination = Path(args.dest).expanduser()
         if destination.is_dir():
-            destination = destination / _default_name(source)
+            destination = destination / backup.default_name(ws.db, now)
     else:
-        destination = source.with_name(_default_name(source))
+        destination = backup.default_destination(ws.db, now)
     if destination.is_symlink():  # (even a dangling one: the backup would land at its target)
         raise ValidationError("dest", f"{destination} is a symbolic link; name a new file")
     if destination.exists():
         raise ValidationError("dest", f"{destination} exists; choose another name")
-    try:
-        ws.db.backup_to(destination)  # (creates it new, so a name taken meanwhile is refused)
+    try:  # (back_up creates the file new: a name taken meanwhile is refused too)
+        made = backup.back_up(ws.db, destination)
     except FileExistsError:
         raise ValidationError("dest", f"{destination} exists; choose another name") from None
-    say(f"Backed up to {destination} (integrity check: ok)")
+    except backup.BackupError as error:
+        sys.stderr.write(
+            f"pipetui: error: backup failed, nothing was written: {shown(str(error))}\n"
+        )
+        return 1
+    for line in made.lines():
+        say(line)
     return 0
-
-
-def _default_name(source: Path) -> str:
-    return f"{source.stem}-backup-{clock.now().astimezone():%Y%m%d-%H%M%S}.db"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from pipetui.commands.common import add_json
+from pipetui.commands.common import add_json, by_whom
 from pipetui.commands.lazy import LazyModule
 from pipetui.commands.output import print_json, say
 from pipetui.domain.dates import local_time
@@ -97,9 +97,9 @@ def run_timeline(args: argparse.Namespace, ws: Workspace) -> int:
         when = f"{local_time(entry.at):%Y-%m-%d %H:%M}"
         if entry.touchpoint is not None:
             t = entry.touchpoint
-            say(f"  {when}  {kind_label(t.kind)}  {t.summary or ''}".rstrip())
+            say(f"  {when}  {kind_label(t.kind)}  {t.summary or ''}".rstrip() + by_whom(t.by))
         elif entry.deal_event is not None:
-            say(f"  {when}  {entry.deal_event.text()}")
+            say(f"  {when}  {entry.deal_event.text()}{by_whom(entry.deal_event.by)}")
         elif entry.gap is not None:
             say(f"  {'':16}  … {entry.gap.days} days without contact …")
     return 0

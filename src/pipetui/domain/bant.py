@@ -259,10 +259,12 @@ class AnswerChange:
 
 @dataclass(frozen=True, slots=True)
 class DatedChange:
-    """An answer change and when it was saved (the deal's timeline shows it)."""
+    """An answer change, when it was saved and by whom (the deal's timeline
+    shows it; `by` None: not known)."""
 
     at: datetime
     change: AnswerChange
+    by: str | None = None
 
 
 def _detail_words(before: CriterionAnswer, after: CriterionAnswer) -> str | None:

@@ -12,6 +12,7 @@ from pipetui.domain.bant import Verdict
 from pipetui.domain.deal import DealStatus
 from pipetui.domain.money import Money, MoneyTotals
 from pipetui.domain.pipeline import Stage
+from pipetui.domain.users import OwnerFilter
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,9 @@ class Card:
     version: int = 1
     """The deal's version as read: a change asked for from this card is refused
     if the deal moved on since (DESIGN.md §5)."""
+    owner: str | None = None
+    """Whose deal it is, set only when it is someone else's than the viewer's
+    (the card names them; the viewer's own and unowned deals need no name)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,12 +52,22 @@ class ColumnSummary:
 
 @dataclass(frozen=True, slots=True)
 class BoardView:
-    """Which cards the board shows: closed ones too, a text filter, and only
-    deals with one BANT verdict."""
+    """Which cards the board shows: closed ones too, a text filter, only
+    deals with one BANT verdict, and only the viewer's own deals (`mine`)."""
 
     show_closed: bool = False
     search: str = ""
     verdict: Verdict | None = None
+    mine: bool = False
+    """Only `user`'s deals and the unowned ones (`OwnerFilter.mine`); the
+    column headers then sum those alone: it is the user's own board."""
+    user: str | None = None
+    """Who is looking (`--as`, PIPETUI_USER, the database role...)."""
+
+    @property
+    def owners(self) -> OwnerFilter | None:
+        """Whose deals the columns list (None: everyone's)."""
+        return OwnerFilter.mine(self.user) if self.mine else None
 
     @property
     def statuses(self) -> tuple[DealStatus, ...]:

@@ -39,6 +39,8 @@ class Deal:
     closed_at: datetime | None = None
     external_id: str | None = None
     version: int = 1
+    owner: str | None = None
+    """Whose deal it is (team mode); None: nobody's yet, the team's."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +49,8 @@ class StageChange:
 
     The first row of every deal has `from_stage_id` None (it entered its first
     stage). `imported` marks a row written for a deal imported without history,
-    which by DESIGN.md §2 has reached every stage up to its current one.
+    which by DESIGN.md §2 has reached every stage up to its current one. `by`
+    is who made the change (None: not known, e.g. from before schema v4).
     """
 
     deal_id: int
@@ -57,6 +60,7 @@ class StageChange:
     from_stage_id: int | None = None
     from_status: DealStatus | None = None
     imported: bool = False
+    by: str | None = None
 
 
 def check_title(title: str, *, field: str = "title") -> str:

@@ -93,6 +93,8 @@ class Touchpoint:
     summary: str | None = None
     deal_id: int | None = None
     score: int | None = None
+    by: str | None = None
+    """Who logged it (None: not known)."""
 
 
 def current_stage(

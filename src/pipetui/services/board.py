@@ -41,6 +41,9 @@ class BoardData:
     columns: list[ColumnData]
     empty: bool = False
     """No deal and no contact in the whole database (time for the welcome)."""
+    focus_index: int | None = None
+    """Where the deal `load_board` was asked to focus is in its column (None:
+    not shown under this view)."""
 
 
 def _percent(minor_x100: int) -> int:
@@ -52,7 +55,7 @@ def _percent(minor_x100: int) -> int:
 def card_filter(view: BoardView, thresholds: Thresholds) -> store.CardFilter:
     """What the store needs to list the cards `view` shows."""
     return store.CardFilter(
-        view.statuses, search_key(view.search).split(), view.verdict, thresholds
+        view.statuses, search_key(view.search).split(), view.verdict, thresholds, owners=view.owners
     )
 
 
@@ -65,14 +68,24 @@ def load_board(
     windows: dict[int, tuple[int, int]] | None = None,
     only: set[int] | None = None,
     default_window: tuple[int, int] = (0, 40),
+    focus_deal: int | None = None,
 ) -> BoardData:
     """Columns of a pipeline (the first when None or gone): header figures from
     SQL aggregates and, per column, the page `windows` asks for.
 
     `only` limits the work to some stages (a move touches two columns).
+    `focus_deal`: the page of that deal's column starts a few cards above it,
+    found in the same read (one snapshot, and a transaction fewer per move).
     """
-    windows = windows or {}
+    windows = dict(windows or {})
+    focus_index = None
     with source.read_rows() as rows:
+        if focus_deal is not None:
+            found = store.index_of(rows, focus_deal, card_filter(view, thresholds))
+            if found is not None:
+                _, stage_id, focus_index = found
+                size = windows.get(stage_id, default_window)[1]
+                windows[stage_id] = (max(0, focus_index - 5), size)
         known = store.pipelines(rows)
         pipeline = next((p for p in known if p.id == pipeline_id), known[0])
         stages = store.stages(rows, pipeline.id)
@@ -84,14 +97,15 @@ def load_board(
             cards = _cards(rows, summary.stage, view, offset, limit, thresholds)
             columns.append(ColumnData(summary, offset, cards))
         empty = only is None and store.is_empty(rows)
-    return BoardData(pipeline, known, stages, columns, empty)
+    return BoardData(pipeline, known, stages, columns, empty, focus_index)
 
 
 def _summaries(rows: Rows, stages: list[Stage], cards: store.CardFilter) -> list[ColumnSummary]:
     counts: dict[int, int] = {}
     values: dict[int, MoneyTotals] = {s.id: MoneyTotals() for s in stages}
     weighted: dict[int, MoneyTotals] = {s.id: MoneyTotals() for s in stages}
-    for row in store.aggregates(rows, {s.id: s.probability for s in stages}):
+    probabilities = {s.id: s.probability for s in stages}
+    for row in store.aggregates(rows, probabilities, cards.owners):
         counts[row.stage_id] = counts.get(row.stage_id, 0) + row.count
         values[row.stage_id].add(Money(row.value_minor, row.currency))
         weighted[row.stage_id].add(Money(_percent(row.weighted_minor_x100), row.currency))
@@ -159,14 +173,7 @@ def _cards(
                 rotting=rot.rotting and open_deal,
                 rots_in_days=rot.rots_in_days if open_deal else None,
                 version=row.version,
+                owner=row.owner if row.owner != view.user else None,
             )
         )
     return cards
-
-
-def locate(
-    source: RowSource, deal_id: int, view: BoardView, thresholds: Thresholds
-) -> tuple[int, int, int] | None:
-    """(pipeline id, stage id, index in its column) of a deal under `view`."""
-    with source.read_rows() as rows:
-        return store.index_of(rows, deal_id, card_filter(view, thresholds))

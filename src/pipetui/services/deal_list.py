@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from pipetui.domain.deal import DealStatus, DealView
 from pipetui.domain.pipeline import pick_pipeline, pick_stage
+from pipetui.domain.users import OwnerFilter
 from pipetui.store import board as board_store
 from pipetui.store.deal_rows import list_views
 from pipetui.store.rows import RowSource
@@ -21,6 +22,8 @@ class DealFilter:
     pipeline: str | None = None
     stage: str | None = None
     limit: int | None = None
+    owners: OwnerFilter | None = None
+    """Whose deals (None: everyone's)."""
 
 
 def list_deals(source: RowSource, deal_filter: DealFilter = DealFilter()) -> list[DealView]:
@@ -40,4 +43,5 @@ def list_deals(source: RowSource, deal_filter: DealFilter = DealFilter()) -> lis
             pipeline_id=pipeline_id,
             stage_id=stage_id,
             limit=deal_filter.limit,
+            owners=deal_filter.owners,
         )

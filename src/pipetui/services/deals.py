@@ -18,6 +18,7 @@ from pipetui.domain.journey import Touchpoint
 from pipetui.domain.money import Money, check_money
 from pipetui.domain.pipeline import Stage, check_probability
 from pipetui.domain.text import clean_text, search_key
+from pipetui.domain.users import check_user_name
 from pipetui.services import clock
 from pipetui.services.contacts import resolve_contact
 from pipetui.services.deal_list import DealFilter as DealFilter  # (`deal list` lives there)
@@ -29,7 +30,10 @@ from pipetui.store import followups as followup_store
 from pipetui.store import pipelines as pipeline_store
 from pipetui.store import qualification as qualification_store
 from pipetui.store import touchpoints as touchpoint_store
+from pipetui.store.actor import actor
 from pipetui.store.database import Database
+
+_UNSET: Any = object()
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,27 +70,34 @@ def add_deal(
     source: str | None = None,
     close_date: date | None = None,
     probability: int | None = None,
+    owner: str | None = _UNSET,
 ) -> AddedDeal:
     """Create an open deal at the top of its stage (the first stage by default).
 
-    The stage is named (CLI) or given by id (the board's focused column).
+    The stage is named (CLI) or given by id (the board's focused column). The
+    deal is `owner`'s: by default whoever adds it (`db.user`); None leaves it
+    unowned, the team's.
     """
     clean_title = check_title(title)
     _check_deal_values(value, probability)
+    given = owner is not _UNSET
+    whose = _owner(owner) if given else None
     now = clock.now()
     with db.write() as conn:
+        if not given:
+            whose = actor(conn)
         if stage_id is not None:
             target = pipeline_store.get_stage(conn, stage_id)
-            owner = pipeline_store.get_pipeline(conn, target.pipeline_id)
+            chosen = pipeline_store.get_pipeline(conn, target.pipeline_id)
         else:
-            owner = resolve_pipeline(conn, pipeline)
-            target = resolve_stage(conn, owner.id, stage)
+            chosen = resolve_pipeline(conn, pipeline)
+            target = resolve_stage(conn, chosen.id, stage)
         ref = resolve_contact(conn, contact, create=True) if contact else None
         deal_id = store.insert_deal(
             conn,
             title=clean_title,
             search_key=search_key(clean_title),
-            pipeline_id=owner.id,
+            pipeline_id=chosen.id,
             stage_id=target.id,
             value=value,
             now=now,
@@ -94,10 +105,16 @@ def add_deal(
             close_date=close_date,
             source=clean_text(source, single_line=True) or None if source else None,
             contact_id=ref.contact.id if ref else None,
+            owner=whose,
         )
         return AddedDeal(
             store.get_view(conn, deal_id), ref.contact.name if ref and ref.created else None
         )
+
+
+def _owner(name: str | None) -> str | None:
+    """A deal's owner as given: a user name (`check_user_name`), or None."""
+    return None if name is None else check_user_name(name, field="owner")
 
 
 def _check_deal_values(value: Money | None, probability: int | None) -> None:
@@ -217,9 +234,6 @@ def reopen_deal(db: Database, deal_id: int, *, seen_version: int | None = None) 
         return store.get_view(conn, deal_id)
 
 
-_UNSET: Any = object()
-
-
 def edit_deal(
     db: Database,
     deal_id: int,
@@ -230,10 +244,12 @@ def edit_deal(
     source: str | None = _UNSET,
     close_date: date | None = _UNSET,
     probability: int | None = _UNSET,
+    owner: str | None = _UNSET,
     seen_version: int | None = None,
 ) -> DealView:
-    """Change a deal's own fields. Pass None to clear an optional field; leave an
-    argument out to keep it. An empty `contact` unlinks the contact."""
+    """Change a deal's own fields. Pass None to clear an optional field (an
+    owner too: the deal becomes the team's); leave an argument out to keep it.
+    An empty `contact` unlinks the contact."""
     _check_deal_values(value, probability if isinstance(probability, int) else None)
     changes: dict[str, Any] = {}
     if title is not None:
@@ -247,6 +263,8 @@ def edit_deal(
         changes["close_date"] = close_date
     if probability is not _UNSET:
         changes["probability"] = probability
+    if owner is not _UNSET:
+        changes["owner"] = _owner(owner)
     with db.write() as conn:
         store.lock_deal(conn, deal_id, seen_version=seen_version)
         if contact is not None:

@@ -24,7 +24,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import fields, replace
 from datetime import UTC, date, datetime
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from pipetui.domain.contact import Contact
 from pipetui.domain.errors import ValidationError
@@ -35,6 +35,9 @@ from pipetui.services.import_formats import KINDS, OWN_FIELDS
 from pipetui.services.import_source import JSON_VERSION
 from pipetui.store import exports as store
 from pipetui.store.database import Database
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
 
 FORMATS = ("csv", "json", "vcard", "ics")
 EXPORT_KINDS = (*KINDS, "all")
@@ -105,10 +108,14 @@ _READERS: dict[str, tuple[Callable[[Any], Iterator[dict[str, Any]]], Callable[..
 
 def records(db: Database, kind: str, *, full: bool = False) -> Iterator[dict[str, Any]]:
     """Every row of a kind as an export record (own field names)."""
-    read, shape = _READERS[kind]
     with db.read() as conn:
-        for row in read(conn):
-            yield shape(row, full=full) if kind == "deals" else shape(row)
+        yield from _records(conn, kind, full=full)
+
+
+def _records(conn: Connection, kind: str, *, full: bool) -> Iterator[dict[str, Any]]:
+    read, shape = _READERS[kind]
+    for row in read(conn):
+        yield shape(row, full=full) if kind == "deals" else shape(row)
 
 
 def cleaned(value: Any) -> Any:
@@ -167,7 +174,11 @@ def write_csv(db: Database, kind: str, out: TextIO, *, raw: bool = False) -> int
 
 
 def write_json(db: Database, kind: str, out: TextIO) -> int:
-    """One kind, or everything (`all`), as pipetui's JSON export."""
+    """One kind, or everything (`all`), as pipetui's JSON export.
+
+    Everything is read in ONE read transaction (on PostgreSQL REPEATABLE READ,
+    READ ONLY): a consistent snapshot while others write, which is what makes
+    it a backup of a server database when pg_dump is not at hand."""
     data: dict[str, Any] = {
         "format": "pipetui",
         "version": JSON_VERSION,
@@ -175,8 +186,8 @@ def write_json(db: Database, kind: str, out: TextIO) -> int:
     }
     kinds = KINDS if kind == "all" else (kind,)
     count = 0
-    if kind == "all":
-        with db.read() as conn:
+    with db.read() as conn:
+        if kind == "all":
             data["pipelines"] = [
                 {
                     **{k: iso(v) for k, v in pipe.items() if k != "stages"},
@@ -187,12 +198,11 @@ def write_json(db: Database, kind: str, out: TextIO) -> int:
                 for pipe in store.pipelines(conn)
             ]
             data["touchpoint_kinds"] = list(store.table(conn, "touchpoint_kind"))
-    for name in ("contacts", "deals", "touchpoints"):
-        if name in kinds:
-            data[name] = list(records(db, name, full=kind == "all"))
-            count += len(data[name])
-    if kind == "all":
-        with db.read() as conn:
+        for name in ("contacts", "deals", "touchpoints"):
+            if name in kinds:
+                data[name] = list(_records(conn, name, full=kind == "all"))
+                count += len(data[name])
+        if kind == "all":
             for section, table, left_out in (
                 ("followups", "followup", ()),
                 ("qualification", "qualification", ("id",)),

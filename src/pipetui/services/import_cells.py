@@ -15,6 +15,7 @@ from pipetui.domain.errors import ValidationError
 from pipetui.domain.journey import JourneyStage, check_score
 from pipetui.domain.money import Money, check_currency, check_money, exponent
 from pipetui.domain.pipeline import check_stage_name
+from pipetui.domain.users import check_user_name
 from pipetui.services import inputs
 from pipetui.services.import_formats import HUBSPOT_LIFECYCLE, norm_header
 
@@ -169,6 +170,19 @@ def stage_ref(value: object) -> StageRef:
     if not isinstance(value, str):
         raise ValidationError("history", f"not a stage: {value!r}")
     return check_stage_name(value, field="history")
+
+
+def user_name(text: str) -> str:
+    """An owner, or who made a row: a user name (`check_user_name`)."""
+    return check_user_name(text, field="user")
+
+
+def history_by(value: object) -> str | None:
+    """Who made a history row (null: not known)."""
+    if value is None:
+        return None
+    name = text_of(value)
+    return check_user_name(name, field="history") if name.strip() else None
 
 
 def text_of(value: object) -> str:

@@ -23,10 +23,11 @@ OWN_FIELDS: dict[str, tuple[str, ...]] = {
         "id", "external_id", "title", "pipeline", "stage", "status", "value", "currency",
         "probability", "close_date", "source", "lost_reason", "contact_id", "contact_name",
         "contact_email", "created_at", "updated_at", "stage_entered_at", "closed_at", "history",
+        "owner",
     ),
     "touchpoints": (
         "id", "contact_id", "contact_name", "contact_email", "deal_id", "deal_title", "kind",
-        "journey_stage", "channel", "direction", "at", "summary", "score",
+        "journey_stage", "channel", "direction", "at", "summary", "score", "by",
     ),
 }  # fmt: skip
 
@@ -70,6 +71,7 @@ _PIPEDRIVE_DEAL = {
     "person-phone": "contact_phone",
     "person-phone-work": "contact_phone",
     "deal-source": "source",
+    "deal-owner": "owner",
 }
 _HUBSPOT_CONTACT = {
     "recordid": "external_id",
@@ -105,6 +107,7 @@ _HUBSPOT_DEAL = {
     "email": "contact_email",
     "phonenumber": "contact_phone",
     "companyname": "company",
+    "dealowner": "owner",
 }
 
 # HubSpot's lifecycle stages, as the journey stage each one means.

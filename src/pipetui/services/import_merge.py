@@ -2,7 +2,13 @@
 deals and touchpoints matched against what the database holds (contacts,
 pipelines and stages: `import_merge_base`), inside the import's one write
 transaction, then new rows written in bulk (one statement per thousand rows),
-the funnel summary kept in step and contacts' journey stages updated."""
+the funnel summary kept in step and contacts' journey stages updated.
+
+Who (team mode): rows copied from the file keep the file's `by` (NULL when it
+does not say); rows the import writes itself (the history of a deal the file
+gives none, a stage change by an update) are the importing user's. A new deal
+is the file's owner's when the file has an owner column, else the importing
+user's, as with `deal add`."""
 
 from __future__ import annotations
 
@@ -18,23 +24,25 @@ from pipetui.services.import_rows import Checked, DealIn, TouchIn
 from pipetui.services.import_source import Progress
 from pipetui.store import bulk, funnel_facts
 from pipetui.store import imports as store
+from pipetui.store.actor import actor
 from pipetui.store.touchpoints import custom_kinds
 
 # The columns of the rows written in bulk, in the order the row lists hold them.
 _DEAL_COLUMNS = (
     "id", "title", "search_key", "pipeline_id", "stage_id", "status", "rank", "value_minor",
     "currency", "probability", "close_date", "source", "lost_reason", "contact_id",
-    "external_id", "created_at", "updated_at", "stage_entered_at", "closed_at",
+    "external_id", "created_at", "updated_at", "stage_entered_at", "closed_at", "owner",
 )  # fmt: skip
 _HISTORY_COLUMNS = (
     "deal_id", "at", "from_stage_id", "to_stage_id", "from_status", "to_status", "imported",
+    "by",
 )  # fmt: skip
 # Deals whose funnel facts are recounted at a time while an update import
 # writes (an IN list of their ids; SQLite takes up to 32,766 parameters).
 _TRACKED = 5000
 _TOUCH_COLUMNS = (
     "id", "contact_id", "deal_id", "kind", "journey_stage", "channel", "direction", "at",
-    "summary", "score",
+    "summary", "score", "by",
 )  # fmt: skip
 
 
@@ -166,12 +174,13 @@ class Merge(MergeBase):
         entered = row.stage_entered_at or (_entered(row) if row.history else None) or created
         stamp = self.stamp
         rank = row.rank if self.keep_rank and row.rank is not None else rank
+        owner = row.owner if "owner" in row.given else actor(self.conn)
         new_deals.append(
             [deal_id, row.title, search_key(row.title), pipeline_id, stage_id, row.status.value,
              rank, row.value.minor, row.value.currency, row.probability,
              self.day(row.close_date), row.source, row.lost_reason, contact_id, row.external_id,
              stamp(created), stamp(row.updated_at or closed or created), stamp(entered),
-             stamp(closed)]
+             stamp(closed), owner]
         )  # fmt: skip
         self.deals.rows[deal_id] = (row.title, pipeline_id, contact_id, stage_id, row.status.value)
         if row.external_id:
@@ -192,11 +201,11 @@ class Merge(MergeBase):
     ) -> list[tuple[list[Any], datetime]] | None:
         """The deal's history from the file, else the rows of a deal "imported
         without history" (DESIGN.md §2): it entered its stage when created."""
-        stamp, status = self.stamp, row.status.value
+        stamp, status, by = self.stamp, row.status.value, actor(self.conn)
         if not row.history:
-            found = [([deal_id, stamp(created), None, stage_id, None, "open", True], created)]
+            found = [([deal_id, stamp(created), None, stage_id, None, "open", True, by], created)]
             if closed is not None:
-                closing = [deal_id, stamp(closed), stage_id, stage_id, "open", status, True]
+                closing = [deal_id, stamp(closed), stage_id, stage_id, "open", status, True, by]
                 found.append((closing, closed))
             return found
         found = []
@@ -210,7 +219,7 @@ class Merge(MergeBase):
             found.append(
                 ([deal_id, stamp(change.at), from_stage, to_stage,
                   change.from_status.value if change.from_status else None,
-                  change.to_status.value, change.imported], change.at)
+                  change.to_status.value, change.imported, change.by], change.at)
             )  # fmt: skip
         last = row.history[-1]
         if found[-1][0][3] != stage_id or last.to_status is not row.status:
@@ -244,11 +253,13 @@ class Merge(MergeBase):
             values.update(value_minor=row.value.minor, currency=row.value.currency)
         if contact_id is not None:
             values["contact_id"] = contact_id
+        if "owner" in given:
+            values["owner"] = row.owner
         stage_id = self._stage(pipeline_id, row.stage) if row.stage else old_stage
         status = row.status.value if "status" in given else old_status
         if (stage_id, status) != (old_stage, old_status):
             moves[deal_id] = [deal_id, self.stamp(self.now), old_stage, stage_id, old_status,
-                              status, False]  # fmt: skip
+                              status, False, actor(self.conn)]  # fmt: skip
             values.update(stage_id=stage_id, status=status)
             if stage_id != old_stage:
                 values["stage_entered_at"] = self.now
@@ -331,7 +342,7 @@ class Merge(MergeBase):
             taken.add(touch_id)
             new_rows.append(
                 [touch_id, contact_id, deal_id, kind, stage.value, row.channel, row.direction,
-                 self.stamp(row.at), row.summary, row.score]
+                 self.stamp(row.at), row.summary, row.score, row.by]
             )  # fmt: skip
         self.summary.created["touchpoints"] += len(new_rows)
         if new_kinds:

@@ -64,6 +64,7 @@ class HistoryIn:
     from_status: DealStatus | None
     to_status: DealStatus
     imported: bool
+    by: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +91,8 @@ class DealIn:
     history: tuple[HistoryIn, ...]
     given: frozenset[str]
     rank: int | None = None
+    owner: str | None = None
+    """The file's owner (used when it has an owner column: `"owner" in given`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +111,7 @@ class TouchIn:
     at: datetime
     summary: str | None
     score: int | None
+    by: str | None = None
 
 
 @dataclass(slots=True)
@@ -302,26 +306,28 @@ def _deal(cells: _Cells, file_format: str, default_currency: str) -> DealIn:
         history=history or (),
         given=_given(cells) | ({"status"} if file_format == "hubspot" else set()),
         rank=cells.get("rank", cell.rank) if "rank" in cells.record.values else None,
+        owner=cells.get("owner", cell.user_name),
     )
 
 
 def _history(cells: _Cells) -> tuple[HistoryIn, ...]:
     """pipetui's `history` column: a JSON list of [at, from stage, to stage,
-    from status, to status, imported], oldest first (stages by name in CSV, by
-    their id in the file's pipelines in a JSON export)."""
+    from status, to status, imported, by], oldest first (stages by name in CSV,
+    by their id in the file's pipelines in a JSON export; `by`, who made the
+    change, may be null or left out, as files from before schema v4 do)."""
     text = cells.text("history").strip()
     if not text:
         return ()
-    shape = "not a list of [at, from stage, to stage, from, to, imported]"
+    shape = "not a list of [at, from stage, to stage, from, to, imported, by]"
     try:
         rows = json.loads(text)
         if not isinstance(rows, list):
             raise ValidationError("history", shape)
         found = []
         for row in rows:
-            if not isinstance(row, list) or len(row) != 6:
+            if not isinstance(row, list) or len(row) not in (6, 7):
                 raise ValidationError("history", shape)
-            at, from_stage, to_stage, from_status, to_status, imported = row
+            at, from_stage, to_stage, from_status, to_status, imported, *by = row
             found.append(
                 HistoryIn(
                     parse_datetime(cell.text_of(at), field="history"),
@@ -330,6 +336,7 @@ def _history(cells: _Cells) -> tuple[HistoryIn, ...]:
                     None if from_status is None else cell.status(cell.text_of(from_status)),
                     cell.status(cell.text_of(to_status)),
                     imported is True,
+                    cell.history_by(by[0] if by else None),
                 )
             )
     except ValidationError as error:
@@ -373,4 +380,5 @@ def _touch(cells: _Cells) -> TouchIn | None:
         at=at,
         summary=cells.get("summary", cell.notes),
         score=score,
+        by=cells.get("by", cell.user_name),
     )

@@ -41,29 +41,35 @@ def _private_dir(path: Path) -> Path:
     return path
 
 
-def database_target(option: str | None) -> str:
+def database_target(option: str | None, *, light: bool = False) -> str:
     """`--db`, else PIPETUI_DB, else <user data dir>/pipetui.db.
 
     A given `--db` or PIPETUI_DB is checked here, and refused by the name it came
     under: an empty `--db ""` (which used to fall back to the default database),
     text that is not UTF-8, and a URL pipetui cannot keep data in (in-memory
     SQLite, a missing driver; see `store.engine.check_url`).
+
+    `light`: a PostgreSQL URL is not checked here (that imports SQLAlchemy):
+    the caller tries it with psycopg alone (`store.light_server`) and on any
+    failure calls this again without `light`.
     """
     if option is not None:
-        return _checked(option, "db")
+        return _checked(option, "db", light)
     from_env = os.environ.get(DB_ENV)
     if from_env:
-        return _checked(from_env, DB_ENV)
+        return _checked(from_env, DB_ENV, light)
     return str(data_dir() / "pipetui.db")
 
 
-def _checked(target: str, field: str) -> str:
+def _checked(target: str, field: str, light: bool = False) -> str:
     if not target.strip():
         raise ValidationError(field, "is empty; give a database file or an SQLAlchemy URL")
     try:
         target.encode("utf-8")
     except UnicodeEncodeError:
         raise ValidationError(field, "not valid UTF-8 text") from None
+    if light and target.startswith(("postgresql+psycopg://", "postgresql://", "postgres://")):
+        return target
     if "://" in target:  # only then is the store (and SQLAlchemy) needed to check it
         from pipetui.store.engine import check_url
 

@@ -17,6 +17,7 @@ from pipetui.domain.errors import ValidationError
 from pipetui.domain.journey import JourneyStage
 from pipetui.domain.money import check_currency
 from pipetui.domain.text import clean_text, search_key
+from pipetui.domain.users import check_user_name
 from pipetui.services.import_source import Problems, Source
 from pipetui.store import bulk
 from pipetui.store import imports as store
@@ -81,6 +82,10 @@ def _line(value: Any) -> str:
     if not text or len(text) > 200:
         raise ValueError("must be one line of 1 to 200 characters")
     return text
+
+
+def _user(value: Any) -> str:
+    return check_user_name(_text(value), field="by")
 
 
 def _time(value: Any) -> datetime:
@@ -247,7 +252,7 @@ def _rest(conn: Any, source: Source, merge: Any) -> None:
             (target(item, "deal_id", deals), item.get("framework", _line),
              item.get("criterion", _line), item.get("from_status", _answer),
              item.get("to_status", _answer), item.get("details", _text, optional=True),
-             stamp(item.get("at", _time)))
+             stamp(item.get("at", _time)), item.get("by", _user, optional=True))
         )  # fmt: skip
     spend = []
     for n, raw in enumerate(_section(source, "source_spend"), start=1):
@@ -269,7 +274,7 @@ def _rest(conn: Any, source: Source, merge: Any) -> None:
     columns += ["who", "note", "target_date", "updated_at"]
     bulk.insert_rows(conn, "qualification", columns, answers)
     columns = ["deal_id", "framework", "criterion", "from_status", "to_status", "details", "at"]
-    bulk.insert_rows(conn, "qualification_change", columns, changes)
+    bulk.insert_rows(conn, "qualification_change", [*columns, "by"], changes)
     columns = ["source", "source_key", "month", "amount_minor", "currency", "updated_at"]
     bulk.insert_rows(conn, "source_spend", columns, spend)
     bulk.advance_sequences(conn, ("followup",))

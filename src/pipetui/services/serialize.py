@@ -54,6 +54,7 @@ def deal_json(view: DealView, now: datetime) -> dict[str, Any]:
         if deal.contact_id is not None
         else None,
         "company": view.company,
+        "owner": deal.owner,
         "created_at": iso_utc(deal.created_at),
         "updated_at": iso_utc(deal.updated_at),
         "stage_entered_at": iso_utc(deal.stage_entered_at),
@@ -105,6 +106,7 @@ def bant_json(
                 "to_status": dated.change.after.value,
                 "details": dated.change.details,
                 "text": dated.change.describe(),
+                "by": dated.by,
             }
             for dated in history
         ],
@@ -124,6 +126,7 @@ def detail_json(detail: DealDetail, now: datetime) -> dict[str, Any]:
                 "from_status": change.from_status.value if change.from_status else None,
                 "to_status": change.to_status.value,
                 "imported": change.imported,
+                "by": change.by,
             }
             for change in detail.history
         ],
@@ -166,6 +169,7 @@ def touchpoint_json(touchpoint: Touchpoint) -> dict[str, Any]:
         "at": iso_utc(touchpoint.at),
         "summary": touchpoint.summary,
         "score": touchpoint.score,
+        "by": touchpoint.by,
     }
 
 
@@ -377,6 +381,7 @@ def timeline_json(timeline: ContactTimeline) -> dict[str, Any]:
                     "to_stage": event.to_stage,
                     "from_status": event.from_status,
                     "to_status": event.to_status,
+                    "by": event.by,
                 }
             )
         elif entry.gap is not None:

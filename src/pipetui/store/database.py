@@ -2,26 +2,34 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
 import threading
+import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, TextClause, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError
 
 from pipetui.domain.errors import ValidationError
-from pipetui.store import db_files
+from pipetui.store import backups, db_files
 from pipetui.store import engine as engines
+from pipetui.store.actor import USER_KEY
+from pipetui.store.change_listener import ChangeListener
+from pipetui.store.libpq import libpq_params
 from pipetui.store.light import LATEST, SchemaError
 from pipetui.store.migrations import MigrationReport, prepare_schema
 from pipetui.store.recorder import current_recorder
 from pipetui.store.rows import Rows
+
+CHANGES_CHANNEL = "pipetui_changes"
+"""The PostgreSQL NOTIFY channel every write transaction signals on commit."""
 
 
 class Database:
@@ -43,6 +51,19 @@ class Database:
         file made private); the CLI prints them on stderr."""
         self._watcher: sqlite3.Connection | None = None
         self._watcher_lock = threading.Lock()
+        self._listener: ChangeListener | None = None
+        self.user: str | None = None
+        """Who writes through this database (`--as`, PIPETUI_USER, else the
+        database role on a server or the login name on SQLite); history rows
+        record it (`pipetui.store.actor`)."""
+        self.token = uuid.uuid4().hex
+        """This process's mark on its change notices (PostgreSQL NOTIFY), so a
+        window does not take its own writes for another user's."""
+
+    @property
+    def is_server(self) -> bool:
+        """Whether this is a database server (PostgreSQL), not an SQLite file."""
+        return self.engine.dialect.name != "sqlite"
 
     @property
     def path(self) -> Path | None:
@@ -66,13 +87,21 @@ class Database:
         path = self.path
         with self._begin() as connection:
             note = db_files.leave_note(path, holding) if holding and path else None
+            connection.info[USER_KEY] = self.user
             try:
+                if holding and self.is_server:
+                    # Seen by a writer that waits for the lock (`engines.held_by`).
+                    connection.execute(
+                        text("SELECT set_config('application_name', :what, true)"),
+                        {"what": f"pipetui: {holding}"[:63]},
+                    )
                 if recorder is not None:
                     recorder.began(connection)
                 yield connection
                 if recorder is not None:
                     recorder.ending(connection)
             finally:
+                connection.info.pop(USER_KEY, None)
                 db_files.take_note_away(note)  # before COMMIT: still ours
 
     @contextmanager
@@ -80,6 +109,10 @@ class Database:
         """`engine.begin()`, with "database is locked" explained when the
         holder of the write lock left a note saying what it does."""
         with self.engine.connect() as connection:
+            if self.is_server:
+                # NOTIFY every listening window when this commits (sent by the
+                # begin hook with the write lock: `engines.NOTIFY_KEY`).
+                connection.info[engines.NOTIFY_KEY] = (CHANGES_CHANNEL, self.token)
             try:
                 transaction = connection.begin()
             except OperationalError as error:
@@ -87,11 +120,28 @@ class Database:
                 if explained is None:
                     raise
                 raise explained from error
+            finally:
+                connection.info.pop(engines.NOTIFY_KEY, None)  # (the hook took it)
             with transaction:
                 yield connection
 
     def _explain_busy(self, error: OperationalError) -> OperationalError | None:
         original, path = error.orig, self.path
+        waited = f"{engines.BUSY_TIMEOUT_MS / 1000:g}"
+        if path is None and getattr(original, "sqlstate", None) == "55P03":
+            # PostgreSQL's lock_timeout on the write lock: say who holds it.
+            with self.read() as connection:
+                holder = engines.held_by(connection)
+            what = (
+                f"another client holds the write lock: {holder}"
+                if holder
+                else ("another client held the write lock")
+            )
+            reason = RuntimeError(
+                f"database is busy: {what}; gave up after waiting {waited} s, "
+                "try again when it has finished"
+            )
+            return OperationalError(error.statement, error.params, reason)
         if path is None or not isinstance(original, sqlite3.OperationalError):
             return None
         code = getattr(original, "sqlite_errorcode", 0)
@@ -100,7 +150,6 @@ class Database:
         holder = db_files.who_holds(path)
         if holder is None:
             return None
-        waited = engines.BUSY_TIMEOUT_MS // 1000
         detail = sqlite3.OperationalError(
             f"database is locked: another pipetui is {holder}; gave up after waiting "
             f"{waited} s, try again when it has finished"
@@ -110,11 +159,21 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        """A read transaction with one consistent snapshot."""
+        """A read transaction with one consistent snapshot.
+
+        On a server it ends with COMMIT when all went well: the same as a
+        ROLLBACK for a READ ONLY transaction, but psycopg forgets its prepared
+        statements at every ROLLBACK, so every read would be planned again
+        (about a quarter of a stage move's time in the database)."""
         with self.read_engine.connect() as connection:
             try:
                 yield connection
-            finally:
+            except BaseException:
+                connection.rollback()
+                raise
+            if self.is_server:
+                connection.commit()
+            else:
                 connection.rollback()
 
     @contextmanager
@@ -123,22 +182,28 @@ class Database:
         with self.read() as connection:
 
             def rows(sql: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
-                result = connection.exec_driver_sql(sql, dict(params))
+                result = connection.execute(_text(sql), dict(params))
                 return [tuple(row) for row in result]
 
             yield rows
 
     def backup_to(self, destination: Path) -> Path:
-        """Copy the database online (SQLite backup API) to a new 0600 file, then
-        check the copy's integrity. Never a file copy: that can tear a live WAL db."""
+        """Copy the database online to a new 0600 file and check the copy.
+
+        SQLite: the backup API (never a file copy: that can tear a live WAL
+        database), then ``integrity_check``. PostgreSQL: ``pg_dump
+        --format=custom``, one consistent snapshot, then ``pg_restore --list``
+        (`pipetui.store.backups`); `BackupError` when pg_dump is missing or
+        fails. The file is created new (`FileExistsError` for any existing
+        name, a symlink included) and removed again if the backup fails."""
         source_path = self.path
         if source_path is None:
-            raise RuntimeError("backup is only built in for SQLite databases")
-        # Created here, new and 0600, never through a symlink (O_EXCL refuses any
-        # existing name, a dangling symlink included): a backup never writes
-        # into someone else's file.
-        flags = os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0)
-        os.close(os.open(destination, flags, 0o600))
+            if self.engine.dialect.name != "postgresql":
+                raise backups.BackupError(
+                    f"backup is built in for SQLite and PostgreSQL, not {self.engine.dialect.name}"
+                )
+            return backups.pg_dump_to(self.engine, destination)
+        os.close(backups.new_private_file(destination))
         try:
             with self.connect_sqlite() as source, sqlite3.connect(destination) as target:
                 source.backup(target)
@@ -154,17 +219,36 @@ class Database:
         return destination
 
     def data_version(self) -> int | None:
-        """A number that changes when another connection commits (SQLite's
-        ``PRAGMA data_version``), so a window can notice other pipetui processes
-        writing without polling any table. None for other engines."""
+        """A number that changes when another connection commits, so a window
+        can notice other pipetui processes writing without polling any table:
+        SQLite's ``PRAGMA data_version``; on PostgreSQL a count of other
+        sessions' change notices (`ChangeListener`: no SQL, no waiting). None
+        for other engines."""
         path = self.path
         if path is None:
-            return None
+            return self._server_version()
         with self._watcher_lock:
             if self._watcher is None:
                 self._watcher = self.connect_sqlite()
             row = self._watcher.execute("PRAGMA data_version").fetchone()
         return int(row[0]) if row else None
+
+    @property
+    def counts_own_writes(self) -> bool:
+        """Whether `data_version` also moves on this Database's own commits
+        (SQLite) or only on other sessions' (PostgreSQL: ours carry `token`)."""
+        return not self.is_server
+
+    def _server_version(self) -> int | None:
+        if self.engine.dialect.name != "postgresql":
+            return None
+        with self._watcher_lock:
+            if self._listener is None:
+                self._listener = ChangeListener(
+                    libpq_params(self.engine), channel=CHANGES_CHANNEL, own_token=self.token
+                )
+            listener = self._listener
+        return listener.version()
 
     def connect_sqlite(self) -> sqlite3.Connection:
         """A plain sqlite3 connection to the file, as pipetui may open it: a
@@ -179,15 +263,31 @@ class Database:
         return sqlite3.connect(uri, uri=True, check_same_thread=False)
 
     def dispose(self) -> None:
-        """Close every pooled connection."""
+        """Close every pooled connection, and the change listener."""
         if self._watcher is not None:
             self._watcher.close()
             self._watcher = None
+        if self._listener is not None:
+            self._listener.close()
+            self._listener = None
         self.engine.dispose()
 
 
-def open_database(target: str, *, now: datetime, migrate: bool = True) -> Database:
+@functools.lru_cache(maxsize=256)
+def _text(sql: str) -> TextClause:
+    """Plain SQL with `:name` parameters, bound by SQLAlchemy for any driver
+    (psycopg's own placeholders are `%(name)s`)."""
+    return text(sql)
+
+
+def open_database(
+    target: str, *, now: datetime, migrate: bool = True, user: str | None = None
+) -> Database:
     """Open (creating if needed) the database at a path or URL, schema up to date.
+
+    `user` is who writes through it (`Database.user`, recorded in history rows;
+    None: not known). Who that is by default (the database role, the login
+    name) is for the caller to say: `pipetui.store.actor.default_user`.
 
     Raises `SchemaError` for a database this pipetui cannot use; such a file is
     left exactly as it was. The user's own database file (and -wal, -shm) is
@@ -201,6 +301,7 @@ def open_database(target: str, *, now: datetime, migrate: bool = True) -> Databa
     engine, read_engine = engines.make_engines(url)
     database = Database(url, engine, read_engine)
     database.warnings = warnings
+    database.user = user
     refused = database.read_only
 
     def backup(version: int) -> Path | None:
@@ -227,8 +328,24 @@ def open_database(target: str, *, now: datetime, migrate: bool = True) -> Databa
 
 
 def _backup_before(database: Database, version: int, now: datetime) -> Path | None:
+    """The backup every schema upgrade takes first: beside an SQLite file; for a
+    PostgreSQL database, a pg_dump in <user data dir>/backups (a server has no
+    "beside"). A server backup that cannot be made stops the upgrade
+    (`SchemaError`) before anything is written."""
     path = database.path
-    if path is None:
-        return None
     stamp = now.strftime("%Y%m%dT%H%M%S")
-    return database.backup_to(path.with_name(f"{path.name}.v{version}-{stamp}.bak"))
+    if path is not None:
+        return database.backup_to(path.with_name(f"{path.name}.v{version}-{stamp}.bak"))
+    if not database.is_server:
+        return None
+    name = backups.file_name_part(database.engine.url.database or "postgres")
+    try:
+        destination = backups.backup_dir() / f"{name}.v{version}-{stamp}.dump"
+        return database.backup_to(destination)
+    except (backups.BackupError, OSError) as error:
+        where = database.engine.url.render_as_string(hide_password=True)
+        raise SchemaError(
+            f"{where} is at schema version {version} and this pipetui needs version "
+            f"{LATEST}; it backs a database up before upgrading it, and that backup "
+            f"failed: {error}. The database was not changed"
+        ) from error

@@ -10,13 +10,15 @@ from typing import Any
 
 from pipetui.domain.deal import Deal, DealStatus, DealView
 from pipetui.domain.money import Money
+from pipetui.domain.users import OwnerFilter
+from pipetui.store.board import owner_condition
 from pipetui.store.rows import Rows, day, expand, moment
 
 _SELECT = (
     "SELECT d.id, d.title, d.pipeline_id, d.stage_id, d.status, d.value_minor, d.currency,"
     " d.created_at, d.updated_at, d.stage_entered_at, d.probability, d.close_date, d.source,"
     " d.lost_reason, d.contact_id, d.closed_at, d.external_id, d.version,"
-    " p.name, s.name, s.position, s.probability, s.rotting_days, c.name, c.company"
+    " p.name, s.name, s.position, s.probability, s.rotting_days, c.name, c.company, d.owner"
     " FROM deal AS d JOIN pipeline AS p ON p.id = d.pipeline_id"
     " JOIN stage AS s ON s.id = d.stage_id LEFT JOIN contact AS c ON c.id = d.contact_id"
 )
@@ -31,7 +33,8 @@ def _at(value: Any) -> datetime:
 def _view(row: tuple[Any, ...]) -> DealView:
     (deal_id, title, pipeline_id, stage_id, status, minor, currency, created, updated, entered,
      probability, close_date, source, lost_reason, contact_id, closed, external_id, version,
-     pipeline, stage, position, stage_probability, rotting, contact, company) = row  # fmt: skip
+     pipeline, stage, position, stage_probability, rotting, contact, company,
+     owner) = row  # fmt: skip
     deal = Deal(
         id=int(deal_id),
         title=str(title),
@@ -50,6 +53,7 @@ def _view(row: tuple[Any, ...]) -> DealView:
         closed_at=moment(closed),
         external_id=external_id,
         version=int(version),
+        owner=owner,
     )
     return DealView(
         deal=deal,
@@ -70,10 +74,15 @@ def list_views(
     pipeline_id: int | None = None,
     stage_id: int | None = None,
     limit: int | None = None,
+    owners: OwnerFilter | None = None,
 ) -> list[DealView]:
     """Deals in board order (pipeline, stage position, rank), as `deal list` shows them."""
     wanted, params = expand("status", [s.value for s in statuses])
     sql = f"{_SELECT} WHERE d.status IN {wanted}"
+    if owners is not None:
+        condition, more = owner_condition(owners)
+        sql += f" AND {condition}"
+        params.update(more)
     if pipeline_id is not None:
         sql += " AND d.pipeline_id = :pipeline"
         params["pipeline"] = pipeline_id

@@ -10,14 +10,16 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, func, insert, or_, select, update
+from sqlalchemy import Select, func, insert, or_, select, union_all, update
 from sqlalchemy import delete as sql_delete
 from sqlalchemy.engine import Connection, Row
+from sqlalchemy.sql.elements import ColumnElement
 
 from pipetui.domain.deal import Deal, DealStatus, DealView, StageChange
 from pipetui.domain.errors import NotFoundError, check_version
 from pipetui.domain.money import Money
 from pipetui.store import funnel_facts
+from pipetui.store.actor import actor
 from pipetui.store.recorder import note_created
 from pipetui.store.tables import CONTACT, DEAL, PIPELINE, STAGE, STAGE_HISTORY
 
@@ -40,6 +42,7 @@ _DEAL_COLUMNS = (
     DEAL.c.closed_at,
     DEAL.c.external_id,
     DEAL.c.version,
+    DEAL.c.owner,
 )
 BUMP = {"version": DEAL.c.version + 1}
 """Every UPDATE of a deal row carries this: the row's version goes up by one."""
@@ -64,6 +67,7 @@ def _deal(row: Row[*tuple[Any, ...]]) -> Deal:
         closed_at=row.closed_at,
         external_id=row.external_id,
         version=row.version,
+        owner=row.owner,
     )
 
 
@@ -127,10 +131,26 @@ def get_view(conn: Connection, deal_id: int) -> DealView:
 
 
 def top_rank(conn: Connection, stage_id: int) -> int:
-    """A rank that puts a deal on top of its stage's column."""
-    lowest = conn.execute(select(func.min(DEAL.c.rank)).where(DEAL.c.stage_id == stage_id))
-    value = lowest.scalar()
-    return 0 if value is None else int(value) - 1
+    """A rank that puts a deal on top of its stage's column.
+
+    The lowest rank per status, each one step down the board's index (stage,
+    status, rank): a min over the whole stage would read every index entry of
+    it (17,000 at 100,000 deals: 5 ms of every stage move on PostgreSQL)."""
+    return int(conn.execute(select(top_rank_sql(stage_id))).scalar_one())
+
+
+def top_rank_sql(stage_id: int) -> ColumnElement[Any]:
+    """`top_rank` as an SQL expression, so an UPDATE can set it without a
+    round trip of its own (0 for an empty stage)."""
+    lowest = union_all(
+        *(
+            select(func.min(DEAL.c.rank).label("low")).where(
+                DEAL.c.stage_id == stage_id, DEAL.c.status == status.value
+            )
+            for status in DealStatus
+        )
+    ).subquery()
+    return func.coalesce(select(func.min(lowest.c.low)).scalar_subquery(), 1) - 1
 
 
 def insert_deal(
@@ -151,6 +171,7 @@ def insert_deal(
     closed_at: datetime | None = None,
     created_at: datetime | None = None,
     external_id: str | None = None,
+    owner: str | None = None,
 ) -> int:
     """Insert a deal and the history row of its entry into its first stage."""
     created = created_at or now
@@ -174,6 +195,7 @@ def insert_deal(
             updated_at=now,
             stage_entered_at=created,
             closed_at=closed_at,
+            owner=owner,
         )
     )
     assert result.inserted_primary_key is not None
@@ -200,7 +222,8 @@ def insert_deal(
 
 
 def record_change(conn: Connection, change: StageChange) -> None:
-    """Append one row to a deal's stage history."""
+    """Append one row to a deal's stage history, made by the transaction's
+    user (`actor`)."""
     conn.execute(
         insert(STAGE_HISTORY).values(
             deal_id=change.deal_id,
@@ -210,6 +233,7 @@ def record_change(conn: Connection, change: StageChange) -> None:
             from_status=change.from_status.value if change.from_status else None,
             to_status=change.to_status.value,
             imported=change.imported,
+            by=actor(conn),
         )
     )
 
@@ -231,7 +255,7 @@ def _move(conn: Connection, *, deal: Deal, stage_id: int, now: datetime) -> None
         .where(DEAL.c.id == deal.id)
         .values(
             stage_id=stage_id,
-            rank=top_rank(conn, stage_id),
+            rank=top_rank_sql(stage_id),
             stage_entered_at=now,
             updated_at=now,
             **BUMP,
@@ -312,6 +336,7 @@ def history(conn: Connection, deal_id: int) -> list[StageChange]:
             from_status=DealStatus(row.from_status) if row.from_status else None,
             to_status=DealStatus(row.to_status),
             imported=row.imported,
+            by=row.by,
         )
         for row in rows
     ]

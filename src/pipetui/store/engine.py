@@ -12,18 +12,35 @@
 - A file this user cannot write is opened read-only without leaving files
   behind (`pipetui.store.db_files`), and its writes are refused saying why.
 
-This is the only place with SQLite-specific SQL; everything else stays portable.
+On PostgreSQL (team mode, DESIGN.md §5 and docs/decisions.md "Team mode"):
+
+- ``postgresql://`` means psycopg 3 (``pipetui[postgres]``), not psycopg2.
+- Every write transaction first takes one transaction-scoped advisory lock of
+  the database (`WRITE_LOCK`), so writers take turns exactly as on SQLite
+  (``BEGIN IMMEDIATE``): every read-modify-write, the funnel summary's deltas
+  and rebuilds, and schema creation or migration see the latest committed rows
+  and cannot interleave. Readers never wait (MVCC). Rows are also locked where
+  they are read for a change (``SELECT ... FOR UPDATE``), so the rule holds
+  for anything that writes without taking the lock.
+- Reads run in REPEATABLE READ, READ ONLY: one snapshot for the whole block,
+  as SQLite's deferred BEGIN gives.
+- A writer waits at most `BUSY_TIMEOUT_MS` for the lock (``lock_timeout``),
+  then fails saying who holds it (`held_by`).
+
+This is the only place with engine-specific SQL; everything else stays portable.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, Select, create_engine, event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.pool import NullPool
@@ -32,6 +49,8 @@ from pipetui.domain.errors import ValidationError
 from pipetui.store import db_files
 
 BUSY_TIMEOUT_MS = 15_000
+WRITE_LOCK = 0x70697065_74756931 & 0x7FFF_FFFF_FFFF_FFFF
+"""The key of PostgreSQL's per-database advisory write lock ("pipetui1")."""
 _READ_ONLY = "pipetui_read_only"
 _WRITE_REFUSED = "pipetui_write_refused"
 
@@ -41,8 +60,9 @@ def database_url(target: str) -> str:
     refused (`ValidationError` on `db`) where no data could be kept: see
     `check_url`."""
     if "://" in target:
-        check_url(target)
-        return target
+        url = server_url(target)
+        check_url(url)
+        return url
     if not target.strip():
         raise ValidationError("db", "is empty; give a database file or an SQLAlchemy URL")
     return f"sqlite:///{Path(target).expanduser().resolve()}"
@@ -79,6 +99,21 @@ def check_url(url: str, *, field: str = "db") -> None:
         raise ValidationError(field, message) from None
 
 
+def server_url(url: str) -> str:
+    """A PostgreSQL URL naming psycopg 3: plain ``postgresql://`` (and
+    ``postgres://``, as libpq spells it) would make SQLAlchemy look for
+    psycopg2, which pipetui does not use."""
+    for plain in ("postgresql://", "postgres://"):
+        if url.startswith(plain):
+            return "postgresql+psycopg://" + url[len(plain) :]
+    return url
+
+
+def is_server(url: str) -> bool:
+    """Whether the URL names a database server (PostgreSQL), not a file."""
+    return url.startswith("postgresql")
+
+
 def sqlite_path(url: str) -> Path | None:
     """The database file of an SQLite URL, or None (another engine, or in memory)."""
     parsed = make_url(url)
@@ -108,8 +143,7 @@ def make_engines(url: str) -> tuple[Engine, Engine]:
     """
     path = sqlite_path(url)
     if path is None:
-        engine = create_engine(url, pool_pre_ping=True)
-        return engine, engine.execution_options(**{_READ_ONLY: True})
+        return _server_engines(url)
     if not path.parent.is_dir():
         raise FileNotFoundError(f"directory does not exist: {path.parent}")
     if not path.exists():
@@ -130,6 +164,106 @@ def make_engines(url: str) -> tuple[Engine, Engine]:
         reason = f"the database is read-only ({path}): {refused}"
         engine = engine.execution_options(**{_WRITE_REFUSED: reason})
     return engine, engine.execution_options(**{_READ_ONLY: True})
+
+
+def _server_engines(url: str) -> tuple[Engine, Engine]:
+    engine = create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=2,
+        connect_args={"application_name": "pipetui"},
+    )
+    if engine.dialect.name == "postgresql":
+        event.listen(engine, "connect", _on_postgresql_connect)
+        event.listen(engine, "begin", _on_postgresql_begin)
+    read = engine.execution_options(
+        **{_READ_ONLY: True}, isolation_level="REPEATABLE READ", postgresql_readonly=True
+    )
+    return engine, read
+
+
+def _on_postgresql_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Times are handed over with their offset; the session's zone only matters
+    # for text casts, which pipetui never uses, but UTC keeps psql sessions and
+    # pipetui's own in agreement. DateStyle is fixed for the same reason.
+    autocommit = dbapi_connection.autocommit
+    dbapi_connection.autocommit = True
+    cursor = dbapi_connection.cursor()
+    cursor.execute(
+        f"SET TIME ZONE 'UTC'; SET DateStyle = 'ISO, YMD'; SET lock_timeout = {BUSY_TIMEOUT_MS}"
+    )
+    cursor.close()
+    dbapi_connection.autocommit = autocommit
+
+
+NOTIFY_KEY = "pipetui_notify"
+"""`Connection.info` key: (channel, token) to NOTIFY when this write commits,
+sent with the write lock's statement (one round trip fewer per write; a NOTIFY
+is only delivered at COMMIT, and dropped with a rollback, wherever it is sent)."""
+
+
+def _on_postgresql_begin(connection: Connection) -> None:
+    options = connection.get_execution_options()
+    if options.get(_READ_ONLY, False):
+        return
+    notice = connection.info.pop(NOTIFY_KEY, None)
+    if notice is None:
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+    else:
+        connection.exec_driver_sql(
+            f"SELECT pg_advisory_xact_lock({WRITE_LOCK}), pg_notify(%(channel)s, %(token)s)",
+            {"channel": notice[0], "token": notice[1]},
+        )
+
+
+def held_by(connection: Connection) -> str | None:
+    """On PostgreSQL, what the session holding the write lock is doing (its
+    `application_name`, e.g. "pipetui: importing deals.csv"), or None."""
+    row = connection.exec_driver_sql(
+        "SELECT a.application_name, a.usename FROM pg_locks l "
+        "JOIN pg_stat_activity a ON a.pid = l.pid "
+        "WHERE l.locktype = 'advisory' AND l.granted AND l.database = "
+        "(SELECT oid FROM pg_database WHERE datname = current_database()) "
+        f"AND (l.classid::bigint << 32 | l.objid::bigint) = {WRITE_LOCK} LIMIT 1"
+    ).first()
+    if row is None:
+        return None
+    return f"{row[0] or 'another client'} (role {row[1]})"
+
+
+def select_many(
+    connection: Connection, queries: Sequence[Select[Any]], params: dict[str, Any]
+) -> list[list[dict[str, Any]]]:
+    """The rows of several SELECTs (sharing `params`), as dicts by column name:
+    in one round trip on PostgreSQL (psycopg's pipeline mode: every query is
+    sent, then one sync), one after the other elsewhere. Undo's snapshot of a
+    deal is six small SELECTs, taken twice per change: on a server each one
+    cost a round trip.
+
+    Only for queries built once (they are compiled once) whose columns psycopg
+    returns as SQLAlchemy would: integers, text, booleans, dates and times, no
+    type that converts results."""
+    driver = connection.connection.driver_connection
+    pipeline = getattr(driver, "pipeline", None)
+    if connection.dialect.name != "postgresql" or driver is None or pipeline is None:
+        return [
+            [dict(row._mapping) for row in connection.execute(query, params)] for query in queries
+        ]
+    with pipeline():
+        cursors = [
+            driver.execute(_compiled(query, connection.dialect), params) for query in queries
+        ]
+    return [_dicts(cursor) for cursor in cursors]
+
+
+def _dicts(cursor: Any) -> list[dict[str, Any]]:
+    names = [column.name for column in cursor.description]  # (built anew at each call)
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled(query: Select[Any], dialect: Any) -> str:
+    return str(query.compile(dialect=dialect))
 
 
 def write_refused(engine: Engine) -> str | None:

@@ -44,7 +44,8 @@ def stage_names(conn: Connection) -> dict[int, str]:
 
 def deals(conn: Connection) -> Iterator[Row]:
     """Every deal with its pipeline's and stage's names, its contact's name and
-    email, and its history as a list of rows, oldest first: `history` names the
+    email, and its history as a list of rows ([at, from stage, to stage, from
+    status, to status, imported, by]), oldest first: `history` names the
     stages, `history_ids` gives their ids (a removed stage may share a name)."""
     names = stage_names(conn)
     query = (
@@ -67,6 +68,7 @@ def deals(conn: Connection) -> Iterator[Row]:
             STAGE_HISTORY.c.from_status,
             STAGE_HISTORY.c.to_status,
             STAGE_HISTORY.c.imported,
+            STAGE_HISTORY.c.by,
         ).order_by(STAGE_HISTORY.c.deal_id, STAGE_HISTORY.c.at, STAGE_HISTORY.c.id)
     )
     groups = groupby(history, key=lambda h: h[0])
@@ -76,13 +78,15 @@ def deals(conn: Connection) -> Iterator[Row]:
             pending = next(groups, None)
         changes: list[list[Any]] = []
         if pending is not None and pending[0] == row["id"]:
-            changes = [[at, a, b, f, t, bool(imp)] for _deal, at, a, b, f, t, imp in pending[1]]
+            changes = [
+                [at, a, b, f, t, bool(imp), by] for _deal, at, a, b, f, t, imp, by in pending[1]
+            ]
             pending = next(groups, None)
         row["stage"] = names[row["stage_id"]]
         row["history_ids"] = changes
         row["history"] = [
-            [at, None if a is None else names[a], names[b], f, t, imp]
-            for at, a, b, f, t, imp in changes
+            [at, None if a is None else names[a], names[b], f, t, imp, by]
+            for at, a, b, f, t, imp, by in changes
         ]
         yield row
 

@@ -14,9 +14,8 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    String,
     case,
-    cast,
+    extract,
     func,
     select,
     union_all,
@@ -73,7 +72,9 @@ class MonthRow:
 def open_by_close_month(conn: Connection, cohort: Cohort) -> list[MonthRow]:
     """Open deals per expected close month and currency."""
     probability = func.coalesce(DEAL.c.probability, STAGE.c.probability)
-    month = func.substr(cast(DEAL.c.close_date, String), 1, 7)
+    # A number, year * 100 + month, never a date cast to text: that text
+    # follows the server's DateStyle on PostgreSQL ("04/03/2" under SQL, DMY).
+    month = extract("year", DEAL.c.close_date) * 100 + extract("month", DEAL.c.close_date)
     rows = conn.execute(
         select(
             month,
@@ -88,9 +89,18 @@ def open_by_close_month(conn: Connection, cohort: Cohort) -> list[MonthRow]:
         .order_by(month, DEAL.c.currency)
     )
     return [
-        MonthRow(m, str(c), int(n), joined(v_high, v_low), joined(w_high, w_low))
+        MonthRow(_month(m), str(c), int(n), joined(v_high, v_low), joined(w_high, w_low))
         for m, c, n, v_high, v_low, w_high, w_low in rows
     ]
+
+
+def _month(number: Any) -> str | None:
+    """YYYY-MM from year * 100 + month (SQLite's extract gives an integer,
+    PostgreSQL's a numeric)."""
+    if number is None:
+        return None
+    whole = int(number)
+    return f"{whole // 100:04d}-{whole % 100:02d}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,11 +42,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import BindParameter, Select, bindparam, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from pipetui.domain.deal import DealStatus
+from pipetui.store import engine as engines
 from pipetui.store.sums import joined, sum_columns
 from pipetui.store.tables import DEAL, FUNNEL_FACT, STAGE, STAGE_HISTORY
 
@@ -93,30 +94,30 @@ class _Deal:
     closed_at: datetime | None
 
 
+def _deals_query(where: Any) -> Select[Any]:
+    return select(
+        DEAL.c.id,
+        DEAL.c.pipeline_id,
+        DEAL.c.stage_id,
+        DEAL.c.status,
+        DEAL.c.currency,
+        DEAL.c.value_minor,
+        DEAL.c.probability,
+        DEAL.c.created_at,
+        DEAL.c.closed_at,
+    ).where(where)
+
+
 def _deals(conn: Connection, where: Any) -> list[_Deal]:
-    rows = conn.execute(
-        select(
-            DEAL.c.id,
-            DEAL.c.pipeline_id,
-            DEAL.c.stage_id,
-            DEAL.c.status,
-            DEAL.c.currency,
-            DEAL.c.value_minor,
-            DEAL.c.probability,
-            DEAL.c.created_at,
-            DEAL.c.closed_at,
-        ).where(where)
-    )
-    return [_Deal(*row) for row in rows]
+    return [_Deal(*row) for row in conn.execute(_deals_query(where))]
 
 
 History = list[tuple[datetime, int, str, int | None]]
 """(at, to stage, to status, from stage) per row, oldest first."""
 
 
-def _histories(conn: Connection, where: Any) -> dict[int, History]:
-    """Each deal's stage history."""
-    rows = conn.execute(
+def _histories_query(where: Any) -> Select[Any]:
+    return (
         select(
             STAGE_HISTORY.c.deal_id,
             STAGE_HISTORY.c.at,
@@ -128,6 +129,14 @@ def _histories(conn: Connection, where: Any) -> dict[int, History]:
         .where(where)
         .order_by(STAGE_HISTORY.c.deal_id, STAGE_HISTORY.c.at, STAGE_HISTORY.c.id)
     )
+
+
+def _histories(conn: Connection, where: Any) -> dict[int, History]:
+    """Each deal's stage history."""
+    return _by_deal(conn.execute(_histories_query(where)))
+
+
+def _by_deal(rows: Iterable[Sequence[Any]]) -> dict[int, History]:
     found: dict[int, History] = defaultdict(list)
     for deal_id, at, stage_id, status, from_stage in rows:
         found[deal_id].append((at, stage_id, status, from_stage))
@@ -142,6 +151,23 @@ def _positions(conn: Connection, pipeline_ids: Iterable[int]) -> dict[int, int]:
         )
     )
     return {int(stage_id): int(position) for stage_id, position in rows}
+
+
+StagePlaces = dict[int, tuple[int, int]]
+"""(pipeline id, position) of every open stage, by stage id."""
+
+
+_PLACES = select(STAGE.c.id, STAGE.c.pipeline_id, STAGE.c.position).where(
+    STAGE.c.removed.is_(False)
+)
+"""Every open stage's pipeline and position (removed stages are left out)."""
+_ONE: BindParameter[int] = bindparam("deal")
+_ONE_DEAL = (_deals_query(DEAL.c.id == _ONE), _histories_query(DEAL.c.id == _ONE))
+"""One deal's row and history, as `tracked` reads them around a change to it."""
+
+
+def _places(rows: Iterable[Sequence[Any]]) -> StagePlaces:
+    return {int(stage_id): (int(pipeline), int(position)) for stage_id, pipeline, position in rows}
 
 
 _INDEX = {name: index for index, name in enumerate(VALUES)}
@@ -228,15 +254,36 @@ def _contribute(
             _add_split(facts, key("stay", stage_id), ms=epoch_ms(deal.closed_at) - epoch_ms(at))
 
 
-def contributions(conn: Connection, where: Any) -> dict[Key, Vector]:
-    """The facts of the deals matching `where` (a condition on DEAL)."""
+def contributions(
+    conn: Connection, where: Any, places: StagePlaces | None = None
+) -> dict[Key, Vector]:
+    """The facts of the deals matching `where` (a condition on DEAL); the
+    stages' positions are read unless `places` holds them."""
     deals = _deals(conn, where)
     histories = _histories(conn, where)
-    positions = _positions(conn, {d.pipeline_id for d in deals})
+    if places is None:
+        places = _places(conn.execute(_PLACES))
+    return _facts(deals, histories, places)
+
+
+def _facts(
+    deals: list[_Deal], histories: dict[int, History], places: StagePlaces
+) -> dict[Key, Vector]:
+    """The facts of `deals`, with their pipelines' stage positions from `places`."""
+    pipelines = {d.pipeline_id for d in deals}
+    positions = {s: place for s, (p, place) in places.items() if p in pipelines}
     facts: dict[Key, Vector] = {}
     for deal in deals:
         _contribute(facts, deal, histories.get(deal.id, []), positions)
     return facts
+
+
+def _from_rows(
+    deal: list[dict[str, Any]], history: list[dict[str, Any]], places: StagePlaces
+) -> dict[Key, Vector]:
+    """The facts of the rows `engines.select_many` read with `_ONE_DEAL`."""
+    histories = _by_deal(tuple(row.values()) for row in history)
+    return _facts([_Deal(**row) for row in deal], histories, places)
 
 
 def _apply(conn: Connection, facts: dict[Key, Vector], sign: int = 1) -> None:
@@ -255,17 +302,27 @@ def _apply(conn: Connection, facts: dict[Key, Vector], sign: int = 1) -> None:
         index_elements=["pipeline_id", "day", "fact", "stage_id", "currency"],
         set_={name: FUNNEL_FACT.c[name] + upsert.excluded[name] for name in VALUES},
     )
-    conn.execute(statement, rows)
     # A bucket nothing contributes to any more goes: the summary holds only
     # what the deals add up to, whatever path led there.
     keys = ("pipeline_id", "day", "fact", "stage_id", "currency")
-    conn.execute(
-        delete(FUNNEL_FACT).where(
-            *(FUNNEL_FACT.c[k] == bindparam(f"k_{k}") for k in keys),
-            *(FUNNEL_FACT.c[name] == 0 for name in VALUES),
-        ),
-        [{f"k_{k}": row[k] for k in keys} for row in rows],
-    )
+    if conn.dialect.name == "postgresql":
+        # The upsert returns the buckets as it left them: only those at zero
+        # (usually none) are deleted, a round trip fewer per change.
+        returned = conn.execute(
+            statement.returning(*(FUNNEL_FACT.c[name] for name in (*keys, *VALUES))), rows
+        )
+        emptied = [row[: len(keys)] for row in returned if not any(row[len(keys) :])]
+    else:
+        conn.execute(statement, rows)
+        emptied = [tuple(row[k] for k in keys) for row in rows]
+    if emptied:
+        conn.execute(
+            delete(FUNNEL_FACT).where(
+                *(FUNNEL_FACT.c[k] == bindparam(f"k_{k}") for k in keys),
+                *(FUNNEL_FACT.c[name] == 0 for name in VALUES),
+            ),
+            [{f"k_{k}": value for k, value in zip(keys, key, strict=True)} for key in emptied],
+        )
 
 
 def add_deals(conn: Connection, deal_ids: Iterable[int]) -> None:
@@ -302,15 +359,32 @@ def add_written(
 @contextmanager
 def tracked(conn: Connection, deal_ids: Iterable[int]) -> Iterator[None]:
     """Around a write to these deals (or their history): add the difference
-    their facts made, in the same transaction."""
+    their facts made, in the same transaction.
+
+    Stage positions are read once: nothing inside a tracked write moves a
+    stage (what does calls `rebuild`). All pipelines' are read, as a deal may
+    change pipeline in between; a database has a handful. A change to one
+    deal (every change made from the board) reads them with the deal's row
+    and history, in one round trip on a server (`engines.select_many`), and
+    the deal again after the change in one more (they were 6)."""
     ids = list(deal_ids)
     if not ids:
         yield
         return
-    where = DEAL.c.id.in_(ids)
-    before = contributions(conn, where)
-    yield
-    after = contributions(conn, where)
+    if len(ids) == 1:
+        one = {"deal": ids[0]}
+        found, deal, history = engines.select_many(conn, (_PLACES, *_ONE_DEAL), one)
+        places = _places(tuple(row.values()) for row in found)
+        before = _from_rows(deal, history, places)
+        yield
+        deal, history = engines.select_many(conn, _ONE_DEAL, one)
+        after = _from_rows(deal, history, places)
+    else:
+        where = DEAL.c.id.in_(ids)
+        places = _places(conn.execute(_PLACES))
+        before = contributions(conn, where, places)
+        yield
+        after = contributions(conn, where, places)
     for key, vector in before.items():
         old = after.setdefault(key, [0] * len(VALUES))
         for i, value in enumerate(vector):

@@ -10,7 +10,20 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, and_, case, column, exists, func, or_, select, text
+from sqlalchemy import (
+    BigInteger,
+    Integer,
+    and_,
+    case,
+    cast,
+    column,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.engine import Connection
 
 from pipetui.domain.bant import Thresholds, Verdict
@@ -39,10 +52,13 @@ def _open_value(contact: Any = CONTACT.c.id) -> tuple[Any, Any]:
     low 32 bits (`pipetui.store.sums`)."""
     high, low = sum_columns(DEAL.c.value_minor)
     where = (DEAL.c.contact_id == contact, DEAL.c.status == OPEN)
-    carry = func.coalesce(low, 0).bitwise_rshift(32)
+    # The low halves' sum as a bigint (PostgreSQL's SUM gives numeric, which
+    # has no bit operators); it fits for fewer than 2**31 deals per contact.
+    low_sum = cast(func.coalesce(low, 0), BigInteger)
+    carry = low_sum.bitwise_rshift(literal_column("32", BigInteger))
     return (
         select(func.coalesce(high, 0) + carry).where(*where).scalar_subquery(),
-        select(func.coalesce(low, 0).bitwise_and(LOW_BITS)).where(*where).scalar_subquery(),
+        select(low_sum.bitwise_and(LOW_BITS)).where(*where).scalar_subquery(),
     )
 
 
@@ -123,6 +139,8 @@ class DealEvent:
     to_stage: str
     from_status: str | None
     to_status: str
+    by: str | None = None
+    """Who made the change (None: not known)."""
 
     def text(self) -> str:
         """ "'Audit': Proposal → Negotiation", "'Audit' won", "'Audit' entered Lead"."""
@@ -146,6 +164,7 @@ def deal_events(conn: Connection, contact_id: int, *, limit: int) -> list[DealEv
             STAGE.c.name,
             STAGE_HISTORY.c.from_status,
             STAGE_HISTORY.c.to_status,
+            STAGE_HISTORY.c.by,
         )
         .join(DEAL, DEAL.c.id == STAGE_HISTORY.c.deal_id)
         .join(STAGE, STAGE.c.id == STAGE_HISTORY.c.to_stage_id)

@@ -55,7 +55,9 @@ def _v2_answer_history_and_spend(connection: Connection) -> None:
     spend per lead source and month, and the funnel's running summary.
 
     The tables are spelled out here rather than taken from `tables`: a step must
-    keep creating what v2 was, whatever later versions do to the model.
+    keep creating what v2 was, whatever later versions do to the model. Times
+    are `timestamp with time zone` on PostgreSQL, as in every other table
+    (before v4 this step made them without: `_v4_who_did_it` mends those).
     """
     metadata = MetaData()
     Table("deal", metadata, autoload_with=connection)
@@ -69,7 +71,7 @@ def _v2_answer_history_and_spend(connection: Connection) -> None:
         Column("from_status", String(10), nullable=False),
         Column("to_status", String(10), nullable=False),
         Column("details", String, nullable=True),
-        Column("at", DateTime, nullable=False),
+        Column("at", DateTime(timezone=True), nullable=False),
         Index("ix_qualification_change_deal_at", "deal_id", "at"),
     ).create(connection)
     Table(
@@ -81,7 +83,7 @@ def _v2_answer_history_and_spend(connection: Connection) -> None:
         Column("month", String(7), nullable=False),
         Column("amount_minor", BigInteger, nullable=False),
         Column("currency", String(3), nullable=False),
-        Column("updated_at", DateTime, nullable=False),
+        Column("updated_at", DateTime(timezone=True), nullable=False),
         UniqueConstraint("source_key", "month", "currency"),
     ).create(connection)
     Table("pipeline", metadata, autoload_with=connection)
@@ -124,8 +126,55 @@ def _v3_row_versions(connection: Connection) -> None:
     funnel_facts.rebuild(connection)
 
 
+_HISTORY_TABLES = ("stage_history", "qualification_change", "touchpoint")
+
+
+def _v4_who_did_it(connection: Connection) -> None:
+    """v4 (team mode): who made each change and whose each deal is. A `by` on
+    every history row (stage moves and status changes, BANT answers,
+    touchpoints) and an `owner` on deals, NULL in every row from before ("not
+    known"; an unowned deal is the team's). The headers' covering index gets
+    the owner, so one owner's column sums stay index-only.
+
+    On PostgreSQL, every time column still `timestamp without time zone` (those
+    the v2 step made before it was mended) also becomes `timestamptz`, its
+    values read as the UTC they were written in. Nothing to do on SQLite, which
+    has no such types.
+    """
+    for table in _HISTORY_TABLES:
+        connection.exec_driver_sql(f'ALTER TABLE {table} ADD COLUMN "by" VARCHAR')
+    connection.exec_driver_sql("ALTER TABLE deal ADD COLUMN owner VARCHAR")
+    connection.exec_driver_sql("DROP INDEX ix_deal_stage_values")
+    connection.exec_driver_sql(
+        "CREATE INDEX ix_deal_stage_values ON deal"
+        " (stage_id, status, currency, value_minor, probability, owner)"
+    )
+    if connection.dialect.name == "postgresql":
+        _times_with_zone(connection)
+
+
+def _times_with_zone(connection: Connection) -> None:
+    """PostgreSQL: `timestamp without time zone` columns to `timestamptz`, the
+    wall times in them taken as UTC (how pipetui writes every time)."""
+    found = connection.exec_driver_sql(
+        "SELECT table_name, column_name FROM information_schema.columns"
+        " WHERE table_schema = current_schema()"
+        " AND data_type = 'timestamp without time zone'"
+        " ORDER BY table_name, column_name"
+    ).all()
+    for table, column in found:
+        connection.exec_driver_sql(
+            f'ALTER TABLE "{table}" ALTER COLUMN "{column}" TYPE timestamptz'
+            f" USING \"{column}\" AT TIME ZONE 'UTC'"
+        )
+
+
 # version -> the step that brings a database from version-1 to version.
-STEPS: Mapping[int, Step] = {2: _v2_answer_history_and_spend, 3: _v3_row_versions}
+STEPS: Mapping[int, Step] = {
+    2: _v2_answer_history_and_spend,
+    3: _v3_row_versions,
+    4: _v4_who_did_it,
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection, Row
 
 from pipetui.domain.bant import Answer, AnswerChange, CriterionAnswer, DatedChange
 from pipetui.domain.money import Money
+from pipetui.store.actor import actor
 from pipetui.store.tables import DEAL, QUALIFICATION, QUALIFICATION_CHANGE
 
 
@@ -47,8 +48,9 @@ def save_answers(
     now: datetime,
     framework: str = "bant",
 ) -> None:
-    """Write the changed criteria's answers and one history row per change, and
-    mark the deal updated; in the caller's transaction."""
+    """Write the changed criteria's answers and one history row per change (by
+    the transaction's user, `actor`), and mark the deal updated; in the
+    caller's transaction."""
     existing = {
         criterion: answer_id
         for answer_id, criterion in conn.execute(
@@ -89,6 +91,7 @@ def save_answers(
                 to_status=change.after.value,
                 details=change.details,
                 at=now,
+                by=actor(conn),
             )
         )
     if changes:
@@ -115,6 +118,7 @@ def history(conn: Connection, deal_id: int, framework: str = "bant") -> list[Dat
             AnswerChange(
                 row.criterion, Answer(row.from_status), Answer(row.to_status), row.details
             ),
+            row.by,
         )
         for row in rows
     ]

@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Table, delete, func, insert, select, update
+from sqlalchemy import BindParameter, Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from pipetui.store import contacts, funnel_facts
+from pipetui.store import engine as engines
 from pipetui.store.tables import (
     CONTACT,
     DEAL,
@@ -39,20 +40,24 @@ class DealRows:
     touchpoint_ids: list[int]
 
 
-def _rows(conn: Connection, table: Table, deal_id: int) -> list[dict[str, Any]]:
-    query = select(table).where(table.c.deal_id == deal_id).order_by(table.c.id)
-    return [dict(row._mapping) for row in conn.execute(query)]
+_DEAL: BindParameter[int] = bindparam("deal")
+_CAPTURE = (
+    select(DEAL).where(DEAL.c.id == _DEAL),
+    select(TOUCHPOINT.c.id).where(TOUCHPOINT.c.deal_id == _DEAL),
+    *(select(table).where(table.c.deal_id == _DEAL).order_by(table.c.id) for table in _CHILDREN),
+)
+"""What `capture` reads: built once, so a server compiles them once."""
 
 
 def capture(conn: Connection, deal_id: int) -> DealRows:
-    """All rows of a deal as they are now (deal None when it does not exist)."""
-    row = conn.execute(select(DEAL).where(DEAL.c.id == deal_id)).first()
-    touchpoints = conn.execute(select(TOUCHPOINT.c.id).where(TOUCHPOINT.c.deal_id == deal_id))
+    """All rows of a deal as they are now (deal None when it does not exist),
+    read in one round trip on a server (`engines.select_many`)."""
+    deal, touchpoints, *children = engines.select_many(conn, _CAPTURE, {"deal": deal_id})
     return DealRows(
         deal_id=deal_id,
-        deal=dict(row._mapping) if row else None,
-        children={table.name: _rows(conn, table, deal_id) for table in _CHILDREN},
-        touchpoint_ids=[int(tid) for (tid,) in touchpoints],
+        deal=deal[0] if deal else None,
+        children={table.name: rows for table, rows in zip(_CHILDREN, children, strict=True)},
+        touchpoint_ids=[int(row["id"]) for row in touchpoints],
     )
 
 

@@ -28,9 +28,12 @@ def sum_sql(expression: str) -> str:
 
 def sum_columns(value: ColumnElement[Any]) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
     """The two aggregates, as SQLAlchemy expressions."""
-    from sqlalchemy import func
+    from sqlalchemy import BigInteger, func, literal_column
 
-    return func.sum(value.bitwise_rshift(32)), func.sum(value.bitwise_and(LOW_BITS))
+    # The shift count as a literal: PostgreSQL has bigint >> integer, not a
+    # bigint parameter on the right.
+    shift = literal_column("32", BigInteger)
+    return func.sum(value.bitwise_rshift(shift)), func.sum(value.bitwise_and(LOW_BITS))
 
 
 def joined(high: Any, low: Any) -> int:

@@ -89,9 +89,16 @@ class DealRow(SQLModel, table=True):
     __table_args__ = (
         Index("ix_deal_board", "stage_id", "status", "rank", "id"),
         Index("ix_deal_pipeline_status", "pipeline_id", "status", "created_at"),
-        # Covers the column headers' sums, so they never touch the table itself.
+        # Covers the column headers' sums (and counts), so they never touch the
+        # table itself, for everyone's deals or one owner's (schema v4).
         Index(
-            "ix_deal_stage_values", "stage_id", "status", "currency", "value_minor", "probability"
+            "ix_deal_stage_values",
+            "stage_id",
+            "status",
+            "currency",
+            "value_minor",
+            "probability",
+            "owner",
         ),
         Index("ix_deal_contact", "contact_id"),
     )
@@ -115,6 +122,8 @@ class DealRow(SQLModel, table=True):
     stage_entered_at: datetime
     closed_at: datetime | None = None
     version: int = Field(default=1, sa_column=_version_column())
+    owner: str | None = None
+    """Whose deal it is (schema v4); NULL: nobody's, the team's."""
 
 
 class StageHistoryRow(SQLModel, table=True):
@@ -133,6 +142,8 @@ class StageHistoryRow(SQLModel, table=True):
     from_status: str | None = None
     to_status: str
     imported: bool = False
+    by: str | None = None
+    """Who made the change (schema v4; NULL: not known)."""
 
 
 class TouchpointKindRow(SQLModel, table=True):
@@ -162,6 +173,8 @@ class TouchpointRow(SQLModel, table=True):
     at: datetime
     summary: str | None = None
     score: int | None = None
+    by: str | None = None
+    """Who logged it (schema v4; NULL: not known)."""
 
 
 class FollowUpRow(SQLModel, table=True):
@@ -213,6 +226,8 @@ class QualificationChangeRow(SQLModel, table=True):
     to_status: str = Field(max_length=10)
     details: str | None = None
     at: datetime
+    by: str | None = None
+    """Who saved the answer (schema v4; NULL: not known)."""
 
 
 class SourceSpendRow(SQLModel, table=True):

@@ -9,6 +9,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection, Row
 
 from pipetui.domain.journey import Direction, JourneyStage, Touchpoint
+from pipetui.store.actor import actor
 from pipetui.store.recorder import note_created
 from pipetui.store.tables import TOUCHPOINT, TOUCHPOINT_KIND
 
@@ -25,6 +26,7 @@ def _touchpoint(row: Row[*tuple[Any, ...]]) -> Touchpoint:
         summary=row.summary,
         deal_id=row.deal_id,
         score=row.score,
+        by=row.by,
     )
 
 
@@ -47,7 +49,8 @@ def insert_touchpoint(
     deal_id: int | None = None,
     score: int | None = None,
 ) -> int:
-    """Insert one touchpoint; return its id."""
+    """Insert one touchpoint, logged by the transaction's user (`actor`);
+    return its id."""
     result = conn.execute(
         insert(TOUCHPOINT).values(
             contact_id=contact_id,
@@ -59,6 +62,7 @@ def insert_touchpoint(
             summary=summary,
             deal_id=deal_id,
             score=score,
+            by=actor(conn),
         )
     )
     assert result.inserted_primary_key is not None

@@ -25,6 +25,10 @@ if TYPE_CHECKING:
     from pipetui.services.undo import AnyUndo
 
 WATCH_SECONDS = 1.0
+"""How often the board looks for other processes' writes to an SQLite file."""
+SERVER_WATCH_SECONDS = 0.25
+"""The same on PostgreSQL: a look reads the notices already received (no SQL),
+so it can be frequent enough for a teammate's change to show within a second."""
 
 
 class PipetuiApp(App[None]):
@@ -61,7 +65,12 @@ class PipetuiApp(App[None]):
         if self.workspace.settings.theme in self.available_themes:
             self.theme = self.workspace.settings.theme
         if self._watch:
-            self.set_interval(WATCH_SECONDS, self._check_for_changes)
+            server = self.workspace.is_server
+            self.set_interval(
+                SERVER_WATCH_SECONDS if server else WATCH_SECONDS, self._check_for_changes
+            )
+            if server:  # listen from the start: a notice sent before LISTEN is lost
+                self._read_version()
 
     # -- other processes --------------------------------------------------
 
@@ -99,8 +108,11 @@ class PipetuiApp(App[None]):
                 self._own_writes -= 1
 
     def note_own_write(self) -> None:
-        """After our own write: don't mistake it for another process's."""
-        self.seen_version = self.workspace.data_version()
+        """After our own write: don't mistake it for another process's. (On a
+        server our own notices are never counted, and noting the version here
+        could swallow a teammate's change that arrived meanwhile.)"""
+        if self.workspace.counts_own_writes:
+            self.seen_version = self.workspace.data_version()
 
     # -- undo -------------------------------------------------------------
 

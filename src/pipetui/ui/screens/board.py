@@ -51,11 +51,18 @@ def _b(
     return Binding(key, action, description, show=show, key_display=display, id=f"board.{action}")
 
 
+def first_view(workspace: Workspace) -> BoardView:
+    """What the board shows first: in team mode (a database server) the user's
+    own deals and the unowned ones, everyone's on an SQLite file (its one
+    seller's); `m` switches (docs/decisions.md, "Team mode: users and owners")."""
+    return BoardView(mine=workspace.is_server and workspace.user is not None, user=workspace.user)
+
+
 def first_board(workspace: Workspace) -> BoardLoaded:
     """The board a new session opens on (first pipeline, first pages), read
     before the event loop starts: a few milliseconds through the light reader."""
     data = board_service.load_board(
-        workspace.reads, None, BoardView(), thresholds=workspace.settings.bant, windows={}
+        workspace.reads, None, first_view(workspace), thresholds=workspace.settings.bant, windows={}
     )
     return BoardLoaded(data, generation=1)
 
@@ -88,6 +95,7 @@ class BoardScreen(BoardCustomer):
         _b("S", "pipeline_settings", "Stages"),
         _b("slash", "filter", "Filter", show=True, display="/"),
         _b("v", "cycle_verdict", "Only one BANT verdict"),
+        _b("m", "toggle_mine", "Mine / everyone's deals"),
         _b("t", "touch", "Log touch"),
         _b("o", "followup", "Next step"),
         _b("T", "timeline", "Contact's timeline"),
@@ -106,7 +114,7 @@ class BoardScreen(BoardCustomer):
         self.workspace = workspace
         self._first = first
         self.pipeline_id: int | None = None
-        self.view = BoardView()
+        self.view = first_view(workspace)
         self.columns: dict[int, StageColumn] = {}
         self.active: int | None = None
         self._clear_status: Timer | None = None
@@ -270,6 +278,10 @@ class BoardScreen(BoardCustomer):
             parts.append(f"filter: {rtl.field(self.view.search, 40)}")
         if self.view.verdict is not None:
             parts.append(f"BANT: only {self.view.verdict.value} (v)")
+        if self.view.mine:
+            parts.append(f"{rtl.field(self.view.user or '?', 24)}'s and unowned deals (m)")
+        elif self.workspace.is_server:
+            parts.append("everyone's deals (m)")
         tail = "".join(f" · {part}" for part in parts)
         name = rtl.field(pipeline, max(8, self._line_width() - cell_len(tail)))
         self.query_one("#board-title", Static).update(name + tail, layout=False)
@@ -416,6 +428,17 @@ class BoardScreen(BoardCustomer):
         self.view = replace(self.view, verdict=following)
         shown = f"Only {following.value} deals" if following else "Every deal again"
         self.say(f"{shown} · v: {f'only {after.value}' if after else 'every deal'}")
+        self._to_first_match = True
+        self.load()
+
+    def action_toggle_mine(self) -> None:
+        """Show only the user's own deals (and the unowned ones), or everyone's;
+        the column headers then sum what is shown."""
+        if not self.view.mine and self.view.user is None:
+            self.say("Who you are is not known: start pipetui with --as NAME", "warning")
+            return
+        self.view = replace(self.view, mine=not self.view.mine)
+        self.say("Your deals and unowned ones" if self.view.mine else "Everyone's deals")
         self._to_first_match = True
         self.load()
 

@@ -86,17 +86,16 @@ class BoardDialogs(JourneyActions):
         generation: int,
     ) -> BoardLoaded:
         """Read what the board (or some columns) should show; called in workers."""
-        reads, thresholds = self.workspace.reads, self.workspace.settings.bant
-        focus_index = None
-        if focus_deal is not None:
-            found = board_service.locate(reads, focus_deal, view, thresholds)
-            if found is not None:
-                _, stage_id, focus_index = found
-                windows[stage_id] = (max(0, focus_index - 5), windows.get(stage_id, (0, 40))[1])
         data = board_service.load_board(
-            reads, pipeline_id, view, thresholds=thresholds, windows=windows, only=only
+            self.workspace.reads,
+            pipeline_id,
+            view,
+            thresholds=self.workspace.settings.bant,
+            windows=windows,
+            only=only,
+            focus_deal=focus_deal,
         )
-        return BoardLoaded(data, only is not None, focus_deal, focus_index, generation)
+        return BoardLoaded(data, only is not None, focus_deal, data.focus_index, generation)
 
     async def show_loaded(self, message: BoardLoaded) -> None:
         """Show board data (BoardScreen implements it)."""
@@ -411,11 +410,12 @@ class BoardDialogs(JourneyActions):
     def jump_to_deal(self, deal_id: int, pipeline_id: int, closed: bool = False) -> None:
         """Show a deal's pipeline and put the cursor on it (from the palette).
 
-        The filter is cleared, and closed deals are shown if this one is closed,
-        so the deal is always there to land on.
+        The filter is cleared, closed deals are shown if this one is closed, and
+        everyone's deals (it may be a teammate's), so the deal is always there
+        to land on.
         """
         self.pipeline_id = pipeline_id
-        self.view = BoardView(self.view.show_closed or closed, "")
+        self.view = BoardView(self.view.show_closed or closed, "", user=self.view.user)
         self.load(focus_deal=deal_id)
 
     def action_pipeline_settings(self) -> None:

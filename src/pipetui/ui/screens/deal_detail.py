@@ -49,6 +49,12 @@ def _change(change: StageChange, names: dict[int, str]) -> str:
     return f"{_t(names.get(change.from_stage_id, '?'))} → {to}"
 
 
+def _by(name: str | None) -> list[tuple[str, str]]:
+    """ "  by dana" after a history line or touchpoint; nothing when who made
+    it is not known."""
+    return [(f"  by {_t(name)}", "$foreground-muted")] if name else []
+
+
 def _answer(answer: CriterionAnswer) -> str:
     """ "yes · ₪12,000.00 · CFO": the status, then whichever details there are."""
     details = [
@@ -72,6 +78,7 @@ def detail_content(detail: DealDetail, now: datetime) -> Content:
             f"{view.probability} %" + (" (own)" if deal.probability is not None else ""),
         ),
         ("Contact", " · ".join(_t(p) for p in (view.contact_name, view.company) if p) or "—"),
+        *([("Owner", _t(deal.owner))] if deal.owner else []),
         ("Source", _t(deal.source) or "—"),
         ("Expected close", deal.close_date.isoformat() if deal.close_date else "—"),
         ("Created", _when(deal.created_at)),
@@ -86,10 +93,10 @@ def detail_content(detail: DealDetail, now: datetime) -> Content:
     for label, value in rows:
         parts += [(f"{label:>15}  ", "$foreground-muted"), value, "\n"]
     parts += ["\n", ("History", "bold"), ("  (b: qualify)", "$foreground-muted"), "\n"]
-    events = [(c.at, _change(c, detail.stage_names)) for c in detail.history]
-    events += [(d.at, _said(d.change.describe())) for d in detail.answer_history]
-    for at, text in sorted(events, key=lambda event: event[0]):
-        parts += [(f"  {_when(at)}  ", "$foreground-muted"), text, "\n"]
+    events = [(c.at, _change(c, detail.stage_names), c.by) for c in detail.history]
+    events += [(d.at, _said(d.change.describe()), d.by) for d in detail.answer_history]
+    for at, text, by in sorted(events, key=lambda event: event[0]):
+        parts += [(f"  {_when(at)}  ", "$foreground-muted"), text, *_by(by), "\n"]
     parts += ["\n", ("Touchpoints", "bold"), "\n"]
     for t in detail.touchpoints or []:
         parts += [
@@ -97,6 +104,7 @@ def detail_content(detail: DealDetail, now: datetime) -> Content:
             kind_label(t.kind),
             "  ",
             _t(t.summary),
+            *_by(t.by),
             "\n",
         ]
     if not detail.touchpoints:

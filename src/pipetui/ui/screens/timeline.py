@@ -99,9 +99,10 @@ def timeline_content(timeline: ContactTimeline) -> Content:
                 parts.append(f" · score {t.score}")
             if t.summary:
                 parts.append(f"  {_t(t.summary)}")
-            parts += [(f"  {t.journey_stage.value}", _style(t.journey_stage)), "\n"]
+            parts += [(f"  {t.journey_stage.value}", _style(t.journey_stage)), *_by(t.by), "\n"]
         elif entry.deal_event is not None:
-            parts += [("◆ ", "$text-accent"), _deal_event(entry.deal_event), "\n"]
+            event = entry.deal_event
+            parts += [("◆ ", "$text-accent"), _deal_event(event), *_by(event.by), "\n"]
     if not timeline.entries:
         parts.append(("No touchpoints yet: t logs one.\n", "$foreground-muted"))
     if timeline.truncated:
@@ -109,6 +110,12 @@ def timeline_content(timeline: ContactTimeline) -> Content:
             ("\nOlder entries: pipetui contact timeline NAME --json\n", "$foreground-muted")
         )
     return Content.assemble(*parts)
+
+
+def _by(name: str | None) -> Parts:
+    """ "  by dana" after an entry (who logged it, who moved the deal), or
+    nothing when that is not known."""
+    return [(f"  by {_t(name)}", "$foreground-muted")] if name else []
 
 
 def _style(stage: JourneyStage | None) -> str:

@@ -76,6 +76,10 @@ def card_line(card: Card, row: int, width: int, styles: dict[str, Style]) -> Str
     return Strip(segments).adjust_cell_length(width, base)
 
 
+OWNER_CELLS = 14
+"""At most this many cells of a teammate's name on a card."""
+
+
 def _status_line(card: Card, width: int, base: Style, styles: dict[str, Style]) -> list[Segment]:
     value = card.value.short()
     days = f" · {card.days_in_stage}d"
@@ -87,6 +91,10 @@ def _status_line(card: Card, width: int, base: Style, styles: dict[str, Style]) 
         flag, flag_style = f"rots in {card.rots_in_days}d", styles["muted"]
     else:
         flag, flag_style = "", base
+    if card.owner:  # a teammate's deal (`Card.owner`): whose it is, in the room left
+        room = min(OWNER_CELLS, width - cell_len(value + days) - cell_len(flag) - 4)
+        if room >= 3:
+            days += f" · {rtl.one_line(card.owner, room)}"
     left = value + days
     gap = max(1, width - cell_len(left) - cell_len(flag))
     return [
