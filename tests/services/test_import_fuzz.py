@@ -27,7 +27,6 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from table_dump import dump
 
 from pipetui.domain.errors import ValidationError
 from pipetui.domain.money import Money
@@ -40,6 +39,7 @@ from pipetui.services.importer import ImportOptions, import_source
 from pipetui.services.touchpoints import log_touchpoint
 from pipetui.store import funnel_facts
 from pipetui.store.database import Database, open_database
+from table_dump import dump
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 FUZZ = settings(
