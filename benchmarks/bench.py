@@ -370,7 +370,9 @@ def main() -> None:
     compileall.compile_dir(HERE.parent / "src", quiet=1)
     sizes = [1000] if args.smoke else [int(s) for s in args.sizes.split(",")]
     runs = 1 if args.smoke else args.runs
-    processes, writes = (2, 5) if args.smoke else (int(n) for n in args.team.split(","))
+    # --team PROCESSES,WRITES, or 0 for none (as its help says).
+    given = "0,0" if args.team.strip() == "0" else args.team
+    processes, writes = (2, 5) if args.smoke else (int(n) for n in given.split(","))
     team = {"processes": processes, "writes": writes, "hot": 20 if args.smoke else 500}
     results = run(sizes, runs)
     deals = min(1000, args.postgres) if args.smoke else args.postgres
