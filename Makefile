@@ -15,7 +15,7 @@ $(BIN)/python:
 # The stamps are rebuilt whenever pyproject.toml changes, so a pulled dependency
 # change installs itself on the next `make run` / `make test`.
 $(VENV)/.run-stamp: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[postgres]'
+	$(BIN)/python -m pip install --quiet -e '.[postgres,serve]'
 	$(BIN)/python -m compileall -q src
 	touch $@
 

@@ -158,7 +158,7 @@ def csv_import(rows: int, target: str | None = None) -> float:
     every cell, match, write (budget: 10 s for 100,000 rows on SQLite, 15 s on
     PostgreSQL)."""
     from pipetui.services import clock
-    from pipetui.services.importer import ImportOptions, import_file
+    from pipetui.services.transfer import ImportOptions, import_file
     from pipetui.store.database import open_database
 
     source = write_export(_work() / f"pipedrive-{rows}.csv", rows)

@@ -43,7 +43,7 @@ def timed_imports(work: Path, rows: int, runs: int = 1) -> dict[str, float]:
     """Seconds (median of `runs`) for the fresh, changed-update and same-update
     imports of `rows` rows, in this process."""
     from pipetui.services import clock
-    from pipetui.services.importer import ImportOptions, import_file
+    from pipetui.services.transfer import ImportOptions, import_file
     from pipetui.store.database import open_database
 
     first = write_export(work / f"pipedrive-{rows}.csv", rows)

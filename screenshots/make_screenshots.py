@@ -15,7 +15,9 @@ from pathlib import Path
 
 os.environ.setdefault("PIPETUI_NOW", "2026-11-20T10:00:00+00:00")
 
+from textual.app import App
 from textual.pilot import Pilot
+from textual.worker import WorkerState
 
 from pipetui.services import clock
 from pipetui.services.demo import load_demo
@@ -29,9 +31,23 @@ SIZE = (160, 45)
 Steps = Callable[[Pilot[None]], Awaitable[None]]
 
 
+def _busy(app: App[object]) -> bool:
+    """A worker is at work (one awaiting a form it opened is not: the form
+    waits for the user)."""
+    running = [w for w in app.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)]
+    awaited = sum(
+        1
+        for screen in app.screen_stack
+        for waiting in screen._result_callbacks
+        if waiting.future is not None and not waiting.future.done()
+    )
+    return len(running) > awaited
+
+
 async def _settle(pilot: Pilot[None]) -> None:
     for _ in range(4):
-        await pilot.app.workers.wait_for_complete()
+        while _busy(pilot.app):
+            await asyncio.sleep(0.002)
         await pilot.pause()
 
 

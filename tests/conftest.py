@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+import chromium
 from db_targets import Targets
 
 
@@ -149,3 +150,4 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         terminalreporter.write_line(
             f"{len(ran)} PostgreSQL test runs passed on a throwaway PostgreSQL server"
         )
+    chromium.summary(terminalreporter)  # the browser test's line (tests/chromium.py)

@@ -47,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
         maintenance,
         pipeline,
         report,
+        serve,
         today,
         transfer,
     )
@@ -73,7 +74,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"pipetui {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (deal, contact, followup, pipeline, report, today, transfer, maintenance):
+    for module in (
+        deal,
+        contact,
+        followup,
+        pipeline,
+        report,
+        today,
+        transfer,
+        maintenance,
+        serve,
+    ):
         module.register(commands, common)
     return parser
 
@@ -146,11 +157,11 @@ def _run_tui(db_option: str | None, as_user: str | None = None) -> int:
         )
     from pipetui.domain.errors import ValidationError
     from pipetui.services.settings import SettingsError
-    from pipetui.services.workspace import open_workspace_for_tui
+    from pipetui.services.workspace import open_workspace
     from pipetui.store.light import SchemaError
 
     try:
-        workspace = open_workspace_for_tui(db_option, as_user=as_user)
+        workspace = open_workspace(db_option, as_user=as_user)
     except (SettingsError, ValidationError) as error:
         return _fail(str(error), EXIT_BAD_INPUT)
     except SchemaError as error:
@@ -165,6 +176,8 @@ def _run_tui(db_option: str | None, as_user: str | None = None) -> int:
 
     try:
         run_app(workspace)
+    except SettingsError as error:  # a [keymap] the screens refuse (ui/keymap.py)
+        return _fail(str(error), EXIT_BAD_INPUT)
     finally:
         workspace.close()
     return EXIT_OK
@@ -177,13 +190,13 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     from pipetui.commands.output import use_bidi
     from pipetui.domain.errors import ValidationError
     from pipetui.services.settings import SettingsError
-    from pipetui.services.workspace import open_workspace_for_tui
+    from pipetui.services.workspace import open_workspace
     from pipetui.store.light import SchemaError
 
     db_option = getattr(args, "db", None)
     as_user = getattr(args, "as", None)
     try:
-        workspace = open_workspace_for_tui(db_option, as_user=as_user)
+        workspace = open_workspace(db_option, as_user=as_user)
     except (SettingsError, ValidationError) as error:
         return _fail(str(error), EXIT_BAD_INPUT)
     except SchemaError as error:

@@ -24,7 +24,7 @@ import pytest
 from cli_harness import ERROR_PREFIX, Cli, Result, Script
 
 from pipetui.cli import main
-from pipetui.services.import_source import read_bytes
+from pipetui.services.transfer import read_bytes
 
 PIPE_CLOSED = 141  # 128 + SIGPIPE, as a shell shows `cat big | head -1`
 
@@ -227,7 +227,7 @@ def bug(monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("boom:\nthe second line")
 
-    monkeypatch.setattr(pipetui.services.workspace, "open_workspace_for_tui", broken)
+    monkeypatch.setattr(pipetui.services.workspace, "open_workspace", broken)
 
 
 @pytest.mark.usefixtures("bug")

@@ -19,7 +19,7 @@ import pytest
 from cli_harness import Cli
 
 from pipetui.services import clock
-from pipetui.services.import_source import MAX_FILE_BYTES
+from pipetui.services.transfer import MAX_FILE_BYTES
 from pipetui.store.database import open_database
 
 

@@ -29,10 +29,8 @@ from pipetui.domain.money import Money
 from pipetui.domain.text import clean_text
 from pipetui.services import clock, deals
 from pipetui.services.contacts import add_contact
-from pipetui.services.exporter import export
-from pipetui.services.import_source import read_bytes
-from pipetui.services.importer import ImportOptions, import_source
 from pipetui.services.touchpoints import log_touchpoint
+from pipetui.services.transfer import ImportOptions, export, import_source, read_bytes
 from pipetui.store.database import Database, open_database
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

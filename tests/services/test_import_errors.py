@@ -22,8 +22,7 @@ from db_targets import Targets
 from pipetui.domain.errors import ValidationError
 from pipetui.domain.money import Money
 from pipetui.services import clock, contacts, deals
-from pipetui.services.import_source import ImportFailed
-from pipetui.services.importer import ImportOptions, ImportSummary, import_file
+from pipetui.services.transfer import ImportFailed, ImportOptions, ImportSummary, import_file
 from pipetui.store import bulk
 from pipetui.store.database import Database, open_database
 from table_dump import dump
@@ -304,9 +303,9 @@ def test_a_file_that_cannot_be_read_is_refused(db: Database, tmp_path: Path) -> 
 
 def _export_everything(db: Database, path: Path) -> None:
     """A JSON export with contacts, deals, touchpoints and a follow-up."""
-    from pipetui.services.exporter import export
     from pipetui.services.followups import add_followup
     from pipetui.services.touchpoints import log_touchpoint
+    from pipetui.services.transfer import export
 
     log_touchpoint(db, contact="דנה כהן", kind="call", summary="שיחה ראשונה 📞")
     add_followup(db, title="לחזור", due=date(2026, 12, 1), contact="דנה כהן")

@@ -29,8 +29,7 @@ from pipetui.domain.errors import ValidationError
 from pipetui.domain.journey import JourneyStage
 from pipetui.domain.money import Money
 from pipetui.services import clock, contacts, deals, pipelines
-from pipetui.services.import_source import ImportFailed
-from pipetui.services.importer import ImportOptions, ImportSummary, import_file
+from pipetui.services.transfer import ImportFailed, ImportOptions, ImportSummary, import_file
 from pipetui.store.database import Database, open_database
 from table_dump import dump
 
@@ -671,9 +670,9 @@ def test_a_full_json_export_restores_into_an_empty_database_exactly(
     new_target: Targets, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`export --format json` into a new database: every table as it was."""
-    from pipetui.services.exporter import export
     from pipetui.services.followups import add_followup
     from pipetui.services.touchpoints import log_touchpoint
+    from pipetui.services.transfer import export
 
     contacts.add_contact(db, name=DANA, email="dana@example.co.il")
     renewal = deals.add_deal(
@@ -707,8 +706,8 @@ def test_touchpoints_exported_as_csv_import_into_another_database(
 ) -> None:
     """Touchpoints name their contact and deal; in a database that has both
     (here from the contacts and deals CSV), they land on them, once."""
-    from pipetui.services.exporter import export
     from pipetui.services.touchpoints import log_touchpoint
+    from pipetui.services.transfer import export
 
     contacts.add_contact(db, name=DANA, email="dana@example.co.il")
     deal = deals.add_deal(db, title="עסקה", value=Money(100, "USD"), contact=DANA).view.deal

@@ -33,10 +33,16 @@ from pipetui.domain.money import Money
 from pipetui.domain.text import clean_text
 from pipetui.services import clock, deals, pipelines
 from pipetui.services.contacts import add_contact
-from pipetui.services.import_formats import OWN_FIELDS, field_map, norm_header
-from pipetui.services.import_source import ImportFailed, read_bytes
-from pipetui.services.importer import ImportOptions, import_source
 from pipetui.services.touchpoints import log_touchpoint
+from pipetui.services.transfer import (
+    OWN_FIELDS,
+    ImportFailed,
+    ImportOptions,
+    field_map,
+    import_source,
+    norm_header,
+    read_bytes,
+)
 from pipetui.store import funnel_facts
 from pipetui.store.database import Database, open_database
 from table_dump import dump
@@ -618,7 +624,7 @@ def _edited(export: dict[str, Any], edits: list[tuple[int | str, Any]]) -> dict[
 
 @pytest.fixture(scope="module")
 def full_export(template: Database) -> dict[str, Any]:
-    from pipetui.services.exporter import export
+    from pipetui.services.transfer import export
 
     out = io.StringIO()
     with pytest.MonkeyPatch.context() as patch:

@@ -18,8 +18,7 @@ from sqlalchemy import text
 
 from db_targets import Targets
 from pipetui.services import clock
-from pipetui.services.import_source import ImportFailed
-from pipetui.services.importer import ImportOptions, ImportSummary, import_file
+from pipetui.services.transfer import ImportFailed, ImportOptions, ImportSummary, import_file
 from pipetui.store import db_files, funnel_facts
 from pipetui.store.database import Database, open_database
 from table_dump import dump

@@ -47,12 +47,10 @@ from pipetui.domain.money import Money
 from pipetui.domain.text import clean_text
 from pipetui.services import clock, deals, followups, pipelines, qualification
 from pipetui.services.contacts import add_contact, delete_contact, edit_contact
-from pipetui.services.exporter import export
-from pipetui.services.import_source import read_bytes
-from pipetui.services.importer import ImportOptions, import_file, import_source
 from pipetui.services.reports import funnel_report, set_source_spend
 from pipetui.services.serialize import funnel_json
 from pipetui.services.touchpoints import log_touchpoint
+from pipetui.services.transfer import ImportOptions, export, import_file, import_source, read_bytes
 from pipetui.store.database import Database, open_database
 from pipetui.store.imports import has_data as _has_data
 from table_dump import dump

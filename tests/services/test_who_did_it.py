@@ -24,10 +24,10 @@ from pipetui.domain.money import Money
 from pipetui.domain.users import OwnerFilter
 from pipetui.services import clock, deals, qualification
 from pipetui.services.contacts import add_contact
-from pipetui.services.deal_list import DealFilter, list_deals
-from pipetui.services.exporter import export
+from pipetui.services.deal_query import DealFilter, list_deals
 from pipetui.services.journey import contact_timeline
 from pipetui.services.touchpoints import log_touchpoint
+from pipetui.services.transfer import export
 from pipetui.services.undo import undo, undoable
 from pipetui.store.database import Database, open_database
 

@@ -19,8 +19,8 @@ from pipetui.domain.money import Money
 from pipetui.services import deals as deal_service
 from pipetui.services.contacts import add_contact
 from pipetui.services.demo import load_demo
-from pipetui.services.importer import ImportOptions, import_file
 from pipetui.services.touchpoints import log_touchpoint
+from pipetui.services.transfer import ImportOptions, import_file
 from pipetui.store import bulk, funnel_facts
 from pipetui.store.database import Database, open_database
 from pipetui.store.tables import CONTACT, TOUCHPOINT

@@ -23,7 +23,7 @@ from sqlalchemy.exc import OperationalError
 
 from pipetui.domain.money import Money
 from pipetui.services import deals as deal_service
-from pipetui.services.workspace import open_workspace_for_tui
+from pipetui.services.workspace import open_workspace
 from pipetui.store import db_files
 from pipetui.store import engine as engines
 from pipetui.store.database import open_database
@@ -76,7 +76,7 @@ def test_an_old_world_readable_database_is_made_private_and_said_once(old_databa
 def test_the_workspace_the_cli_opens_carries_the_warning(old_database: Path) -> None:
     """The CLI opens through the light reader first: the file is made private
     before SQLite touches it, and the warning waits on the workspace."""
-    workspace = open_workspace_for_tui(str(old_database))
+    workspace = open_workspace(str(old_database))
     try:
         assert len(workspace.warnings) == 1
         assert "could be read by other users" in workspace.warnings[0]

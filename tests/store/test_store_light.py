@@ -11,7 +11,7 @@ from pipetui.domain.bant import Thresholds
 from pipetui.domain.board import BoardView
 from pipetui.services import board, clock
 from pipetui.services.demo import load_demo
-from pipetui.services.workspace import open_workspace_for_tui
+from pipetui.services.workspace import open_workspace
 from pipetui.store.database import Database, open_database
 from pipetui.store.light import open_light
 
@@ -44,12 +44,12 @@ def test_the_tui_reads_an_up_to_date_file_lightly_and_opens_a_new_one_fully(
     tmp_path: Path, demo_db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("PIPETUI_CONFIG", str(tmp_path / "none.toml"))
-    existing = open_workspace_for_tui(str(demo_db.path))
+    existing = open_workspace(str(demo_db.path))
     assert existing.reads is not existing._db and existing._db is None
     assert existing.data_version() is not None
     existing.close()
 
-    fresh = open_workspace_for_tui(str(tmp_path / "new.db"))
+    fresh = open_workspace(str(tmp_path / "new.db"))
     assert fresh._db is not None and fresh.reads is fresh._db  # created the full way
     fresh.close()
 

@@ -17,7 +17,7 @@ from pipetui.domain.money import Money
 from pipetui.services import board, clock
 from pipetui.services import deals as deal_service
 from pipetui.services.demo import load_demo
-from pipetui.services.workspace import open_workspace_for_tui
+from pipetui.services.workspace import open_workspace
 from pipetui.store.database import open_database
 from pipetui.store.light_server import ServerReader, driver_sql, open_light_server
 
@@ -91,7 +91,7 @@ def test_the_tui_reads_a_server_lightly_and_reads_again_once_the_full_store_list
     demo_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("PIPETUI_CONFIG", str(tmp_path / "none.toml"))
-    workspace = open_workspace_for_tui(demo_url)
+    workspace = open_workspace(demo_url)
     assert isinstance(workspace.reads, ServerReader) and workspace._db is None
     assert workspace.is_server and not workspace.counts_own_writes
     assert workspace.user == workspace.reads.role

@@ -10,8 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import Input
-from ui_helpers import make_app, press, settle, type_text
+from ui_helpers import make_app, press, settle, steady, type_text
 
 from pipetui.domain.bant import Answer, AnswerPatch
 from pipetui.services.qualification import qualify_deal
@@ -19,13 +18,6 @@ from pipetui.services.workspace import Workspace
 
 SIZE = (160, 50)
 NARROW = (80, 24)
-
-
-async def _steady(pilot: Pilot[None]) -> None:
-    await settle(pilot)
-    for field in pilot.app.screen.query(Input):
-        field.cursor_blink = False
-    await pilot.pause()
 
 
 async def _open_form(pilot: Pilot[None]) -> None:
@@ -43,13 +35,13 @@ async def _partly_filled(pilot: Pilot[None]) -> None:
     await pilot.press("tab", "tab", "3", "tab")
     await type_text(pilot, "CFO — דנה כהן")
     await pilot.press("tab")
-    await _steady(pilot)
+    await steady(pilot)
 
 
 def test_bant_form_not_assessed(snap_compare: Any, sales: Workspace) -> None:
     async def empty(pilot: Pilot[None]) -> None:
         await _open_form(pilot)
-        await _steady(pilot)
+        await steady(pilot)
 
     assert snap_compare(make_app(sales), terminal_size=SIZE, run_before=empty)
 
@@ -64,7 +56,7 @@ def test_bant_form_disqualified_budget_no(snap_compare: Any, sales: Workspace) -
         await pilot.press("2", "tab", "tab")
         await type_text(pilot, "frozen until 2028")
         await pilot.press("tab", "4")
-        await _steady(pilot)
+        await steady(pilot)
 
     assert snap_compare(make_app(sales), terminal_size=SIZE, run_before=budget_no)
 
@@ -81,7 +73,7 @@ def test_bant_form_narrow_terminal_at_the_last_field(snap_compare: Any, sales: W
         await _partly_filled(pilot)
         await pilot.press("tab", "4", "tab", "tab", "3", "tab")
         await type_text(pilot, "2027-03-01")
-        await _steady(pilot)
+        await steady(pilot)
 
     assert snap_compare(make_app(sales), terminal_size=NARROW, run_before=last_field)
 
@@ -97,6 +89,6 @@ def test_board_showing_only_qualified_deals(snap_compare: Any, sales: Workspace)
     async def only_qualified(pilot: Pilot[None]) -> None:
         await settle(pilot)
         await press(pilot, "v")
-        await _steady(pilot)
+        await steady(pilot)
 
     assert snap_compare(make_app(sales), terminal_size=SIZE, run_before=only_qualified)

@@ -21,7 +21,7 @@ from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
-from ui_helpers import board, column, make_app, press, settle, titles, type_text
+from ui_helpers import board, column, focus_card, make_app, press, settle, titles, type_text
 
 from pipetui.domain.bant import Answer, AnswerPatch, CriterionAnswer, Thresholds, Verdict
 from pipetui.domain.bidi import visual
@@ -112,17 +112,6 @@ def card_mark(pilot: Pilot[None]) -> str:
     assert deal_list is not None
     y = deal_list.cursor * CARD_HEIGHT - int(deal_list.scroll_offset.y)
     return "".join(s.text for s in deal_list.render_line(y)).rstrip(" │┃")[-1]
-
-
-async def focus_card(pilot: Pilot[None], stage: str, title: str) -> int:
-    """Put the cursor on the card `title` in column `stage`; return its deal id."""
-    col = column(pilot, stage)
-    board(pilot).activate(col.stage_id)
-    col.deal_list.go_to(titles(col).index(title))
-    await pilot.pause()
-    card = board(pilot).card
-    assert card is not None and card.title == title
-    return card.deal_id
 
 
 def answers(ws: Workspace, deal_id: int) -> dict[str, CriterionAnswer]:

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from textual.pilot import Pilot
-from ui_helpers import board, column, make_app, press, settle, titles
+from ui_helpers import board, column, focus_card, make_app, press, settle, titles
 
 from pipetui.domain.deal import DealStatus, DealView
 from pipetui.domain.money import Money
@@ -24,15 +23,6 @@ from pipetui.ui.widgets.field import Field
 
 SIZE = (160, 50)
 ALL = DealFilter(statuses=tuple(DealStatus))
-
-
-async def focus_card(pilot: Pilot[None], stage: str, title: str) -> None:
-    """Put the cursor on the card `title` in column `stage`."""
-    col = column(pilot, stage)
-    board(pilot).activate(col.stage_id)
-    col.deal_list.go_to(titles(col).index(title))
-    await pilot.pause()
-    assert board(pilot).card is not None and board(pilot).card.title == title  # type: ignore[union-attr]
 
 
 def all_deals(ws: Workspace) -> list[DealView]:

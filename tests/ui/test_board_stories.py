@@ -14,7 +14,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Footer, Input, OptionList
 from textual.widgets._footer import FooterKey
-from ui_helpers import board, column, make_app, press, settle, titles
+from ui_helpers import board, column, focus_card, make_app, press, settle, titles
 
 from pipetui.domain.bidi import visual
 from pipetui.domain.deal import DealStatus, DealView
@@ -62,17 +62,6 @@ def focused_list(pilot: Pilot[None]) -> DealList:
 def stage_id(pilot: Pilot[None], stage: str) -> int:
     """The id of the stage shown by the column `stage`."""
     return column(pilot, stage).stage_id
-
-
-async def focus_card(pilot: Pilot[None], stage: str, title: str) -> int:
-    """Put the cursor on the card `title` in column `stage`; return its deal id."""
-    col = column(pilot, stage)
-    board(pilot).activate(col.stage_id)
-    col.deal_list.go_to(titles(col).index(title))
-    await pilot.pause()
-    card = board(pilot).card
-    assert card is not None and card.title == title
-    return card.deal_id
 
 
 def deal_named(ws: Workspace, title: str) -> DealView:

@@ -13,8 +13,7 @@ from typing import Any
 import pytest
 from journey_data import BY_NAME, DANA, seed_journey
 from textual.pilot import Pilot
-from textual.widgets import Input
-from ui_helpers import make_app, press, settle
+from ui_helpers import make_app, press, settle, steady
 
 from pipetui.services.workspace import Workspace
 
@@ -28,30 +27,23 @@ def journey(workspace: Workspace) -> Workspace:
     return workspace
 
 
-async def _steady(pilot: Pilot[None]) -> None:
-    await settle(pilot)
-    for field in pilot.app.screen.query(Input):
-        field.cursor_blink = False
-    await pilot.pause()
-
-
 async def _contacts(pilot: Pilot[None]) -> None:
     await settle(pilot)
     await press(pilot, "C")
-    await _steady(pilot)
+    await steady(pilot)
 
 
 async def _dana_timeline(pilot: Pilot[None]) -> None:
     await settle(pilot)
     await press(pilot, "C")
     await press(pilot, *["j"] * BY_NAME.index(DANA), "enter")
-    await _steady(pilot)
+    await steady(pilot)
 
 
 async def _attention(pilot: Pilot[None]) -> None:
     await settle(pilot)
     await press(pilot, "a")
-    await _steady(pilot)
+    await steady(pilot)
 
 
 def test_contacts_screen(snap_compare: Any, journey: Workspace) -> None:

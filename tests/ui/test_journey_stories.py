@@ -44,7 +44,7 @@ from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Input, Label, OptionList, Static
-from ui_helpers import board, column, make_app, press, settle, titles, type_text
+from ui_helpers import board, column, focus_card, make_app, press, settle, titles, type_text
 
 from pipetui.domain.bidi import visual
 from pipetui.domain.errors import ValidationError
@@ -194,17 +194,6 @@ async def attention_cursor_to(pilot: Pilot[None], option_id: str) -> None:
             return
         await press(pilot, "down")
     raise AssertionError(f"no line {option_id!r}: {attention_lines(pilot)}")
-
-
-async def focus_card(pilot: Pilot[None], stage: str, title: str) -> int:
-    """Put the board's cursor on the card `title` in column `stage`; return its deal id."""
-    col = column(pilot, stage)
-    board(pilot).activate(col.stage_id)
-    col.deal_list.go_to(titles(col).index(title))
-    await pilot.pause()
-    card = board(pilot).card
-    assert card is not None and card.title == title
-    return card.deal_id
 
 
 def card_status(pilot: Pilot[None]) -> str:

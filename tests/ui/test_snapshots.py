@@ -8,34 +8,26 @@ from __future__ import annotations
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import Input
-from ui_helpers import make_app, settle
+from ui_helpers import make_app, settle, steady
 
 from pipetui.services.workspace import Workspace
 
 SIZE = (160, 50)
 
 
-async def _steady(pilot: Pilot[None]) -> None:
-    await settle(pilot)
-    for field in pilot.app.screen.query(Input):
-        field.cursor_blink = False
-    await pilot.pause()
-
-
 def test_board(snap_compare: Any, sales: Workspace) -> None:
-    assert snap_compare(make_app(sales), terminal_size=SIZE, run_before=_steady)
+    assert snap_compare(make_app(sales), terminal_size=SIZE, run_before=steady)
 
 
 def test_board_narrow_terminal(snap_compare: Any, sales: Workspace) -> None:
-    assert snap_compare(make_app(sales), terminal_size=(80, 24), run_before=_steady)
+    assert snap_compare(make_app(sales), terminal_size=(80, 24), run_before=steady)
 
 
 def test_deal_detail(snap_compare: Any, sales: Workspace) -> None:
     async def open_detail(pilot: Pilot[None]) -> None:
         await settle(pilot)
         await pilot.press("l", "l", "l", "l", "enter")
-        await _steady(pilot)
+        await steady(pilot)
 
     assert snap_compare(make_app(sales), terminal_size=SIZE, run_before=open_detail)
 
@@ -46,7 +38,7 @@ def test_deal_form_with_an_error(snap_compare: Any, sales: Workspace) -> None:
         await pilot.press("n")
         await settle(pilot)
         await pilot.press(*"Big deal", "tab", *"12,34", "enter")
-        await _steady(pilot)
+        await steady(pilot)
 
     assert snap_compare(make_app(sales), terminal_size=SIZE, run_before=bad_value)
 
@@ -55,18 +47,18 @@ def test_help_screen(snap_compare: Any, sales: Workspace) -> None:
     async def help_keys(pilot: Pilot[None]) -> None:
         await settle(pilot)
         await pilot.press("question_mark")
-        await _steady(pilot)
+        await steady(pilot)
 
     assert snap_compare(make_app(sales), terminal_size=SIZE, run_before=help_keys)
 
 
 def test_welcome_screen(snap_compare: Any, workspace: Workspace) -> None:
-    assert snap_compare(make_app(workspace), terminal_size=SIZE, run_before=_steady)
+    assert snap_compare(make_app(workspace), terminal_size=SIZE, run_before=steady)
 
 
 def test_board_in_a_light_theme(snap_compare: Any, sales: Workspace) -> None:
     async def light(pilot: Pilot[None]) -> None:
         pilot.app.theme = "textual-light"
-        await _steady(pilot)
+        await steady(pilot)
 
     assert snap_compare(make_app(sales), terminal_size=SIZE, run_before=light)

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+
 from textual import events
+from textual.app import App
 from textual.keys import _character_to_key
 from textual.pilot import Pilot
+from textual.widgets import Input
+from textual.worker import WorkerState
 
 from pipetui.services.workspace import Workspace
 from pipetui.ui.app import PipetuiApp
@@ -17,10 +23,33 @@ def make_app(workspace: Workspace) -> PipetuiApp:
     return PipetuiApp(workspace, watch=False)
 
 
+def busy(app: App[object]) -> bool:
+    """Whether a worker is still at work. A worker waiting for the answer to a
+    form or screen it opened (`push_screen_wait`) is not: the user has to answer
+    first. (Each screen on the stack that someone awaits has one such worker.)"""
+    running = [w for w in app.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)]
+    awaited = sum(
+        1
+        for screen in app.screen_stack
+        for waiting in screen._result_callbacks
+        if waiting.future is not None and not waiting.future.done()
+    )
+    return len(running) > awaited
+
+
+async def idle(pilot: Pilot[None], limit: float = 60) -> None:
+    """Wait until no worker is busy (`busy`), for at most `limit` seconds."""
+    deadline = time.monotonic() + limit
+    while busy(pilot.app):
+        assert time.monotonic() < deadline, f"workers still busy: {list(pilot.app.workers)}"
+        await asyncio.sleep(0.002)
+
+
 async def settle(pilot: Pilot[None]) -> None:
-    """Wait until every worker finished and the screen caught up."""
+    """Wait until every worker finished (or waits for an answer) and the screen
+    caught up."""
     for _ in range(4):
-        await pilot.app.workers.wait_for_complete()
+        await idle(pilot)
         await pilot.pause()
 
 
@@ -50,9 +79,9 @@ async def press(pilot: Pilot[None], *keys: str) -> None:
     (a change reloads its columns): until two rounds in a row find none running."""
     await pilot.press(*keys)
     for round_ in range(8):
-        await pilot.app.workers.wait_for_complete()
+        await idle(pilot)
         await pilot.pause()
-        if round_ and not len(pilot.app.workers):
+        if round_ and not busy(pilot.app):
             return
 
 
@@ -66,4 +95,23 @@ async def type_text(pilot: Pilot[None], text: str) -> None:
         event = events.Key(_character_to_key(character), character)
         event.set_sender(pilot.app)
         pilot.app.post_message(event)
+    await pilot.pause()
+
+
+async def focus_card(pilot: Pilot[None], stage: str, title: str) -> int:
+    """Put the board's cursor on the card `title` in column `stage`; return its deal id."""
+    col = column(pilot, stage)
+    board(pilot).activate(col.stage_id)
+    col.deal_list.go_to(titles(col).index(title))
+    await pilot.pause()
+    card = board(pilot).card
+    assert card is not None and card.title == title
+    return card.deal_id
+
+
+async def steady(pilot: Pilot[None]) -> None:
+    """Settle, and stop the text fields' cursors blinking (for a snapshot)."""
+    await settle(pilot)
+    for field in pilot.app.screen.query(Input):
+        field.cursor_blink = False
     await pilot.pause()

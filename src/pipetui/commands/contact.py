@@ -1,4 +1,4 @@
-"""`pipetui contact add|list|show|edit` and `pipetui touch`."""
+"""`pipetui contact add|list|show|edit|timeline|delete` and `pipetui touch`."""
 
 from __future__ import annotations
 
@@ -8,19 +8,21 @@ from typing import TYPE_CHECKING, Any
 from pipetui.commands.common import add_if_version, add_json, by_whom, deal_id, row_limit
 from pipetui.commands.lazy import LazyModule
 from pipetui.commands.output import print_json, print_table, say
-from pipetui.commands.today import add_contact_actions
 from pipetui.domain.contact import Contact
 from pipetui.domain.dates import local_time
+from pipetui.domain.errors import ValidationError
 from pipetui.domain.journey import kind_label
-from pipetui.services import inputs
-from pipetui.services.serialize import contact_json, touchpoint_json
+from pipetui.services import clock, inputs
+from pipetui.services.serialize import contact_json, timeline_json, touchpoint_json
 from pipetui.services.workspace import Workspace
 
 if TYPE_CHECKING:
     from pipetui.services import contacts as service
+    from pipetui.services import journey as journey
     from pipetui.services import touchpoints as touchpoints
 else:
     service = LazyModule("pipetui.services.contacts")
+    journey = LazyModule("pipetui.services.journey")
     touchpoints = LazyModule("pipetui.services.touchpoints")
 
 
@@ -62,7 +64,22 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     add_json(edit)
     edit.set_defaults(func=run_edit)
 
-    add_contact_actions(sub, common)
+    timeline = sub.add_parser(
+        "timeline", help="a contact's journey, newest first", parents=[common]
+    )
+    timeline.add_argument("contact", metavar="NAME_OR_ID")
+    add_json(timeline)
+    timeline.set_defaults(func=run_timeline)
+
+    delete = sub.add_parser(
+        "delete", help="delete a contact (and their touchpoints)", parents=[common]
+    )
+    delete.add_argument("contact", metavar="NAME_OR_ID")
+    delete.add_argument(
+        "--yes", action="store_true", help="needed when they have deals or touchpoints"
+    )
+    add_json(delete)
+    delete.set_defaults(func=run_delete)
 
     touch = commands.add_parser("touch", help="log a touchpoint with a contact", parents=[common])
     touch.add_argument("contact", metavar="CONTACT", help="name or id")
@@ -144,6 +161,43 @@ def run_edit(args: argparse.Namespace, ws: Workspace) -> int:
         **fields,
     )
     return _report(args, contact, "Edited")
+
+
+def run_timeline(args: argparse.Namespace, ws: Workspace) -> int:
+    """Print a contact's journey."""
+    timeline = journey.contact_timeline(ws.db, args.contact)
+    if args.json:
+        print_json(timeline_json(timeline))
+        return 0
+    contact = timeline.contact
+    say(f"{contact.name}" + (f" · {contact.company}" if contact.company else ""))
+    say(f"  stage: {timeline.stage.value if timeline.stage else '—'}")
+    say(f"  path: {' → '.join(s.value for s in timeline.path) or '—'}")
+    say(f"  NPS: {timeline.nps.text()}  lifetime value: {timeline.lifetime_value.format()}")
+    for entry in timeline.entries:
+        when = f"{local_time(entry.at):%Y-%m-%d %H:%M}"
+        if entry.touchpoint is not None:
+            t = entry.touchpoint
+            say(f"  {when}  {kind_label(t.kind)}  {t.summary or ''}".rstrip() + by_whom(t.by))
+        elif entry.deal_event is not None:
+            say(f"  {when}  {entry.deal_event.text()}{by_whom(entry.deal_event.by)}")
+        elif entry.gap is not None:
+            say(f"  {'':16}  … {entry.gap.days} days without contact …")
+    return 0
+
+
+def run_delete(args: argparse.Namespace, ws: Workspace) -> int:
+    """Delete a contact; one with deals or touchpoints needs --yes."""
+    contact = service.get_contact(ws.db, args.contact)
+    use = service.contact_use(ws.db, contact.id)
+    if use.any and not args.yes:
+        raise ValidationError("yes", f"{contact.name!r} has {use.text()}; add --yes to delete")
+    deleted = service.delete_contact(ws.db, f"#{contact.id}")
+    if args.json:
+        print_json({**contact_json(deleted), "deleted_at": clock.now().isoformat()})
+    else:
+        say(f"Deleted contact #{deleted.id} {deleted.name!r} ({use.text()})")
+    return 0
 
 
 def run_touch(args: argparse.Namespace, ws: Workspace) -> int:

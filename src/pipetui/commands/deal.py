@@ -139,7 +139,7 @@ def run_add(args: argparse.Namespace, ws: Workspace) -> int:
 def run_list(args: argparse.Namespace, ws: Workspace) -> int:
     """List deals as a table or JSON."""
     statuses = _STATUSES["all" if args.all else args.status]
-    from pipetui.services.deal_list import DealFilter, list_deals
+    from pipetui.services.deal_query import DealFilter, list_deals
 
     views = list_deals(
         ws.reads,

@@ -85,8 +85,7 @@ class ProgressBar:
 
 def run_import(args: argparse.Namespace, ws: Workspace) -> int:
     """Check the whole file, then import it in one transaction (or print why not)."""
-    from pipetui.services.import_source import ImportFailed, read_file
-    from pipetui.services.importer import ImportOptions, import_source
+    from pipetui.services.transfer import ImportFailed, ImportOptions, import_source, read_file
 
     options = ImportOptions(
         kind=args.kind,
@@ -119,7 +118,7 @@ def run_import(args: argparse.Namespace, ws: Workspace) -> int:
 
 def run_export(args: argparse.Namespace, ws: Workspace) -> int:
     """Write an export to stdout or to a new private file."""
-    from pipetui.services.exporter import choose, export
+    from pipetui.services.transfer import choose, export
 
     kind, fmt = choose(args.kind, args.format, args.out)
     if not args.out or args.out == "-":

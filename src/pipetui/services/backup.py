@@ -98,7 +98,7 @@ def back_up(db: Database, destination: Path) -> Backup:
 
 
 def _json_backup(db: Database, destination: Path) -> None:
-    from pipetui.services.exporter import write_json  # (only a server without pg_dump)
+    from pipetui.services.transfer import write_json  # (only a server without pg_dump)
 
     handle = backups.new_private_file(destination)
     try:

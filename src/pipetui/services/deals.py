@@ -21,8 +21,8 @@ from pipetui.domain.text import clean_text, search_key
 from pipetui.domain.users import check_user_name
 from pipetui.services import clock
 from pipetui.services.contacts import resolve_contact
-from pipetui.services.deal_list import DealFilter as DealFilter  # (`deal list` lives there)
-from pipetui.services.deal_list import list_deals as list_deals
+from pipetui.services.deal_query import DealFilter as DealFilter  # (`deal list` lives there)
+from pipetui.services.deal_query import list_deals as list_deals
 from pipetui.services.pipelines import resolve_pipeline, resolve_stage
 from pipetui.services.settings import Settings
 from pipetui.store import deals as store

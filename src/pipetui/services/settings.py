@@ -24,11 +24,33 @@ bidi = "app"               # Hebrew/Arabic on screen: "app" lays it out, "termin
 [bant]
 qualified_score = 6                        # of 8: score needed to be "qualified"
 disqualify_on = ["budget", "authority"]    # a "no" here disqualifies
+
+[keymap]                 # binding id = keys (press ? on a screen to see its ids)
+"board.won" = "W"        # alternatives separated by commas: "W,ctrl+w"
 """
 
 
 class SettingsError(ValueError):
     """The settings file cannot be used; the message names the file, key and line."""
+
+
+@dataclass(frozen=True, slots=True)
+class KeymapEntry:
+    """One line of the `[keymap]` table: a binding id and the keys the user wants
+    for it, with where it was written. Only the UI knows the binding ids, so it
+    checks the entry and refuses it through `where` (the file, the key, the line)."""
+
+    binding_id: str
+    keys: str
+    """Textual key names, alternatives separated by commas ("W,ctrl+w")."""
+    line: int | None = None
+    file: str = ""
+
+    @property
+    def where(self) -> str:
+        """The start of an error about this entry: `<file>: keymap."<id>" (line N)`."""
+        line = f" (line {self.line})" if self.line else ""
+        return f'{self.file}: keymap."{self.binding_id}"{line}'
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,10 +64,12 @@ class Settings:
     """How right-to-left text reaches the screen: "app" (pipetui lays out each
     field and asks the terminal to keep its own bidi off), "terminal" (logical
     order, for a terminal that does bidi itself) or "off" (logical order)."""
+    keymap: tuple[KeymapEntry, ...] = ()
+    """The user's keys for binding ids, in file order (checked and applied by the UI)."""
 
 
 BIDI_MODES = ("app", "terminal", "off")
-_KNOWN = {"default_currency", "theme", "bant", "bidi"}
+_KNOWN = {"default_currency", "theme", "bant", "bidi", "keymap"}
 _KNOWN_BANT = {"qualified_score", "disqualify_on"}
 
 
@@ -73,11 +97,12 @@ def _load(path: Path) -> Settings:
     except tomllib.TOMLDecodeError as error:
         raise SettingsError(f"{path}: not valid TOML: {error}") from None
     try:
-        return _settings(data)
+        settings = _settings(data)
     except ValidationError as error:
         line = _line_of(text, error.field)
         where = f" (line {line})" if line else ""
         raise SettingsError(f"{path}: {error.field}{where}: {error.message}") from None
+    return replace(settings, keymap=_keymap(data.get("keymap", {}), text, str(path)))
 
 
 def _settings(data: dict[str, Any]) -> Settings:
@@ -114,3 +139,87 @@ def _line_of(text: str, dotted_key: str) -> int | None:
         if pattern.match(line):
             return number
     return None
+
+
+# -- [keymap] ---------------------------------------------------------------
+
+_BARE_KEY = r"[A-Za-z0-9_-]+"
+_QUOTED_KEY = r'"(?:[^"\\]|\\.)*"|\'[^\']*\''
+_KEY_PART = rf"(?:{_BARE_KEY}|{_QUOTED_KEY})"
+_DOTTED_KEY = rf"{_KEY_PART}(?:\s*\.\s*{_KEY_PART})*"
+_HEADER = re.compile(rf"^\s*\[\s*({_DOTTED_KEY})\s*\]\s*(?:#.*)?$")
+_ASSIGNMENT = re.compile(rf"^\s*({_DOTTED_KEY})\s*=")
+
+
+def _keymap(table: object, text: str, file: str) -> tuple[KeymapEntry, ...]:
+    """The `[keymap]` table as entries in file order, each with its line.
+
+    An id may be written quoted (`"board.won" = "W"`) or, where TOML allows,
+    as dotted keys (`board.won = "W"`, `[keymap.board]` then `won = "W"`): both
+    name the binding "board.won". Whether the id exists and the keys clash is
+    for the UI to say; here each value must be keys, and each id given once.
+    """
+    if not isinstance(table, dict):
+        line = _line_of(text, "keymap")
+        where = f" (line {line})" if line else ""
+        raise SettingsError(f'{file}: keymap{where}: must be a table: [keymap] then "id" = "key"')
+    lines = _keymap_lines(text)
+    entries: list[KeymapEntry] = []
+    seen: dict[str, KeymapEntry] = {}
+    for binding_id, value in _flatten(table):
+        written = lines.get(binding_id, [])
+        line = written[1] if binding_id in seen and len(written) > 1 else None
+        entry = KeymapEntry(binding_id, "", line or (written[0] if written else None), file)
+        if not isinstance(value, str) or not value.strip():
+            raise SettingsError(f'{entry.where}: must be keys such as "W" or "W,ctrl+w"')
+        if any(not key.strip() for key in value.split(",")):
+            raise SettingsError(f'{entry.where}: "{value}" has an empty key between its commas')
+        if binding_id in seen:
+            first = seen[binding_id].line
+            raise SettingsError(
+                f"{entry.where}: given twice" + (f" (also line {first})" if first else "")
+            )
+        entry = replace(entry, keys=",".join(key.strip() for key in value.split(",")))
+        seen[binding_id] = entry
+        entries.append(entry)
+    return tuple(sorted(entries, key=lambda e: e.line or 0))
+
+
+def _flatten(table: dict[str, Any], prefix: str = "") -> list[tuple[str, object]]:
+    """(dotted id, value) for every leaf of a table (`board.won = "W"` nests)."""
+    leaves: list[tuple[str, object]] = []
+    for key, value in table.items():
+        if isinstance(value, dict):
+            leaves += _flatten(value, f"{prefix}{key}.")
+        else:
+            leaves.append((f"{prefix}{key}", value))
+    return leaves
+
+
+def _keymap_lines(text: str) -> dict[str, list[int]]:
+    """The lines of each id of the `[keymap]` table (tomllib gives no positions):
+    a small reader of table headers and `key =` lines, quoted or dotted."""
+    found: dict[str, list[int]] = {}
+    table: list[str] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if header := _HEADER.match(line):
+            table = _key_parts(header.group(1))
+        elif assignment := _ASSIGNMENT.match(line):
+            path = table + _key_parts(assignment.group(1))
+            if len(path) > 1 and path[0] == "keymap":
+                found.setdefault(".".join(path[1:]), []).append(number)
+    return found
+
+
+def _key_parts(dotted: str) -> list[str]:
+    """`"board.won"` -> ["board.won"]; `keymap . board` -> ["keymap", "board"]."""
+    parts = []
+    for match in re.finditer(_KEY_PART, dotted):
+        part = match.group(0)
+        if part[0] in "\"'":
+            try:
+                part = tomllib.loads(f"k = {part}")["k"]
+            except tomllib.TOMLDecodeError:
+                part = part[1:-1]
+        parts.append(part)
+    return parts

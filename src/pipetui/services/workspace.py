@@ -1,10 +1,11 @@
 """A workspace: the database plus the user's settings, what every use case needs.
 
-The TUI opens an up-to-date SQLite file with the light reader first
-(`pipetui.store.light`), an up-to-date PostgreSQL database with psycopg alone
-(`pipetui.store.light_server`), and the full store only when something needs
-it, in a worker, so its first frame does not wait for SQLModel and SQLAlchemy
-to import.
+`open_workspace` (the TUI's and the CLI's one way in) opens an up-to-date
+SQLite file with the light reader first (`pipetui.store.light`), an up-to-date
+PostgreSQL database with psycopg alone (`pipetui.store.light_server`), and the
+full store only when something needs it: the TUI then opens it in a worker, so
+its first frame does not wait for SQLModel and SQLAlchemy to import, and a CLI
+read like `deal list` never imports them at all.
 
 Opening also makes the user's own database file private, and a database this
 user cannot write goes the full way, read-only (the light reader would leave a
@@ -122,7 +123,7 @@ class Workspace:
     def is_server(self) -> bool:
         """Whether the database is on a server (PostgreSQL): others' changes are
         then announced (NOTIFY), so watching for them costs no SQL. A server
-        database's first board is read with psycopg alone (`open_workspace_for_tui`)."""
+        database's first board is read with psycopg alone (`open_workspace`)."""
         if isinstance(self._reader, ServerReader):
             return True
         return self._db is not None and self._db.is_server
@@ -142,33 +143,17 @@ class Workspace:
 
 
 def open_workspace(
-    db: str | None = None,
-    *,
-    config: Path | None = None,
-    warnings: list[str] | None = None,
-    as_user: str | None = None,
-) -> Workspace:
-    """Open the database (`--db`, PIPETUI_DB or the default file) and the
-    settings, working as `as_user` (`--as`; see `chosen_user`)."""
-    from pipetui.store.actor import default_user
-    from pipetui.store.database import open_database
-
-    user = chosen_user(as_user)
-    settings = load_settings(config or locations.config_file())
-    database = open_database(locations.database_target(db), now=clock.now(), user=user)
-    if user is None:
-        with database.read() as conn:
-            database.user = default_user(conn)
-    return Workspace(database, settings, warnings=warnings)
-
-
-def open_workspace_for_tui(
     db: str | None = None, *, config: Path | None = None, as_user: str | None = None
 ) -> Workspace:
-    """Like `open_workspace`, but an up-to-date SQLite file or PostgreSQL
-    database is read through a light reader (sqlite3 or psycopg alone) and the
-    full store opens later; anything else (a new file, one to migrate, another
-    engine, any failure of the light reader) is opened the full way now."""
+    """Open the database (`--db`, PIPETUI_DB or the default file) and the
+    settings, working as `as_user` (`--as`; see `chosen_user`).
+
+    The TUI (for its first frame) and the CLI (for reads like `deal list`) both
+    open this way: an up-to-date SQLite file or PostgreSQL database is read
+    through a light reader (sqlite3 or psycopg alone) and the full store opens
+    on first use of `Workspace.db`; anything else (a new file, one to migrate,
+    another engine, any failure of the light reader) is opened the full way now.
+    """
     user = chosen_user(as_user)  # (a bad name is refused before anything is opened)
     settings = load_settings(config or locations.config_file())
     target = locations.database_target(db, light=True)
@@ -191,4 +176,24 @@ def open_workspace_for_tui(
                     warnings=warnings,
                     user=user or login_name(),
                 )
-    return open_workspace(db, config=config, warnings=warnings, as_user=as_user)
+    return _open_full(db, config=config, warnings=warnings, as_user=as_user)
+
+
+def _open_full(
+    db: str | None = None,
+    *,
+    config: Path | None = None,
+    warnings: list[str] | None = None,
+    as_user: str | None = None,
+) -> Workspace:
+    """`open_workspace` the full way: the store (SQLModel, SQLAlchemy) now."""
+    from pipetui.store.actor import default_user
+    from pipetui.store.database import open_database
+
+    user = chosen_user(as_user)
+    settings = load_settings(config or locations.config_file())
+    database = open_database(locations.database_target(db), now=clock.now(), user=user)
+    if user is None:
+        with database.read() as conn:
+            database.user = default_user(conn)
+    return Workspace(database, settings, warnings=warnings)

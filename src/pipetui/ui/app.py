@@ -14,12 +14,13 @@ from textual.app import App
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 
-from pipetui.domain.errors import ValidationError
 from pipetui.services.workspace import Workspace
 from pipetui.ui import rtl
-from pipetui.ui.commands import BoardCommands
+from pipetui.ui.keymap import apply_keymap
 from pipetui.ui.messages import BoardLoaded, DatabaseChanged
+from pipetui.ui.palette import BoardCommands
 from pipetui.ui.screens.board import BoardScreen, first_board
+from pipetui.ui.writes import write
 
 if TYPE_CHECKING:
     from pipetui.services.undo import AnyUndo
@@ -47,6 +48,9 @@ class PipetuiApp(App[None]):
         self, workspace: Workspace, *, watch: bool = True, first: BoardLoaded | None = None
     ) -> None:
         super().__init__()
+        apply_keymap(
+            self, workspace.settings.keymap
+        )  # a bad [keymap] is refused here, before any frame
         rtl.use(workspace.settings.bidi)  # before any screen draws a name
         self.workspace = workspace
         self._first = first
@@ -127,20 +131,19 @@ class PipetuiApp(App[None]):
             return
         self._undo(self.undo_stack.pop())
 
-    @work(thread=True, exclusive=True, group="write")
-    def _undo(self, entry: AnyUndo) -> None:
+    @work(group="write")
+    async def _undo(self, entry: AnyUndo) -> None:
         from pipetui.services.undo import UndoEntry, undo
 
-        try:
-            with self.own_write():
-                undo(self.workspace.db, entry)
-        except ValidationError as error:
-            self.call_from_thread(self.notify, error.message, severity="warning")
+        def take_back() -> tuple[bool, None]:
+            undo(self.workspace.db, entry)
+            return True, None  # (nothing to undo an undo with)
+
+        undone = await write(
+            self, take_back, lambda _: f"Undone: {entry.label}", failed="Nothing was undone"
+        )
+        if not undone:
             return
-        except Exception as error:  # the transaction rolled back; the app carries on
-            self.call_from_thread(self.notify, f"Nothing was undone: {error}", severity="error")
-            return
-        self.call_from_thread(self.notify, f"Undone: {entry.label}")
         restored = entry.before if isinstance(entry, UndoEntry) else None
         self.tell_screens(restored.deal_id if restored and restored.deal else None)
 

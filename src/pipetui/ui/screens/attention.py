@@ -5,6 +5,7 @@ touchpoint, o plans the next step.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -12,19 +13,22 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
+from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from pipetui.domain.text import clean_text
 from pipetui.services.workspace import Workspace
-from pipetui.ui import rtl
+from pipetui.ui import actions, rtl
 from pipetui.ui.messages import DatabaseChanged
-from pipetui.ui.screens.journey_actions import JourneyActions
 from pipetui.ui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
+    from textual import getters
+
     from pipetui.services.journey import Attention, DueFollowUp
     from pipetui.store.journey import DealLine
+    from pipetui.ui.app import PipetuiApp
 
 
 @dataclass(frozen=True)
@@ -101,8 +105,9 @@ def attention_options(found: Attention) -> tuple[list[Option], list[Item]]:
     return options, items
 
 
-class AttentionScreen(JourneyActions):  # dismisses with (deal id, pipeline id) to open
-    """Overdue and today's follow-ups, rotting deals, qualified deals without a next step."""
+class AttentionScreen(Screen[tuple[int, int] | None]):
+    """Overdue and today's follow-ups, rotting deals, qualified deals without a
+    next step; dismissed with (deal id, pipeline id) to open that deal."""
 
     BINDINGS = [
         Binding("escape,a", "back", "Board", id="attention.back"),
@@ -110,6 +115,9 @@ class AttentionScreen(JourneyActions):  # dismisses with (deal id, pipeline id) 
         Binding("t", "touch", "Log touch", id="attention.touch"),
         Binding("o", "followup", "Next step", id="attention.followup"),
     ]
+
+    if TYPE_CHECKING:
+        app = getters.app(PipetuiApp)
 
     def __init__(self, workspace: Workspace) -> None:
         super().__init__()
@@ -124,15 +132,15 @@ class AttentionScreen(JourneyActions):  # dismisses with (deal id, pipeline id) 
 
     def on_mount(self) -> None:
         """Read the list."""
-        self.after_change()
+        self.reload()
 
-    def after_change(self) -> None:
+    def reload(self) -> None:
         """Read it again (after acting on an item)."""
         self._read()
 
     def on_database_changed(self, _message: DatabaseChanged) -> None:
         """Another window or the CLI changed the data."""
-        self.after_change()
+        self.reload()
 
     @work(thread=True, exclusive=True, group="attention")
     def _read(self) -> None:
@@ -180,7 +188,7 @@ class AttentionScreen(JourneyActions):  # dismisses with (deal id, pipeline id) 
         """Mark the follow-up done."""
         item = self._current()
         if item is not None and item.followup_id is not None:
-            self.mark_done(item.followup_id, _t(item.title))
+            self._act(actions.mark_done(self.app, item.followup_id, _t(item.title)))
         elif item is not None:
             self.notify("d marks a follow-up done; o plans this deal's next step")
 
@@ -192,7 +200,7 @@ class AttentionScreen(JourneyActions):  # dismisses with (deal id, pipeline id) 
         if item.contact_id is None:
             self.notify("No contact to log a touchpoint with", severity="warning")
             return
-        self.log_touch(item.contact_id, _t(item.contact_name), item.deal_id)
+        self._act(actions.log_touch(self.app, item.contact_id, _t(item.contact_name), item.deal_id))
 
     def action_followup(self) -> None:
         """Plan the next step on the item's deal, or with its contact."""
@@ -200,9 +208,17 @@ class AttentionScreen(JourneyActions):  # dismisses with (deal id, pipeline id) 
         if item is None:
             return
         if item.deal_id is not None:
-            self.plan_followup(_t(item.title), deal_id=item.deal_id)
+            self._act(actions.plan_followup(self.app, _t(item.title), deal_id=item.deal_id))
         elif item.contact_id is not None:
-            self.plan_followup(_t(item.contact_name), contact_id=item.contact_id)
+            self._act(
+                actions.plan_followup(self.app, _t(item.contact_name), contact_id=item.contact_id)
+            )
+
+    @work(group="form")
+    async def _act(self, action: Awaitable[bool]) -> None:
+        """Run a customer-side action; read the list again if it wrote."""
+        if await action:
+            self.reload()
 
     def action_back(self) -> None:
         """Back to the board."""

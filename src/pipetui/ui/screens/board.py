@@ -1,38 +1,60 @@
 """The board: one column per open stage of the current pipeline.
 
-The board's whole keyboard map is `BoardScreen.BINDINGS`: the footer, the help
-screen and the command palette all come from it. Every database call runs in a
-thread worker and comes back as a message; a change reloads only the columns it
-touched.
+The board's whole keyboard map is `BoardScreen.BINDINGS`, and every action it
+names is a method of `BoardScreen`, here: the footer, the help screen and the
+command palette all come from it. The columns (`BoardColumns`) and the filter
+field (`FilterBar`) are widgets that keep their own state; a deal's change runs
+through `deal_changes`, a customer-side action through `pipetui.ui.actions`,
+every write through `pipetui.ui.writes`. A form is awaited in a worker
+(`push_screen_wait`), so asking again after a refused save is a loop.
+
+Use cases and forms are imported inside the methods that need them: the full
+store (SQLModel, SQLAlchemy) must not load before the first board frame. The
+board imports them in a worker right after that frame, so by the time a key
+needs one the import is a dictionary lookup.
 """
 
 from __future__ import annotations
 
+import asyncio
 import gc
+from collections.abc import Awaitable
 from dataclasses import replace
 from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Input, Static
+from textual.widgets import Static
 
 from pipetui.domain.bant import Verdict
-from pipetui.domain.board import BoardView
+from pipetui.domain.board import BoardView, Card
 from pipetui.domain.deal import DealStatus
+from pipetui.domain.errors import ValidationError
 from pipetui.services import board as board_service
 from pipetui.services.workspace import Workspace
-from pipetui.ui import rtl
+from pipetui.ui import actions, rtl
 from pipetui.ui.messages import BoardLoaded, DatabaseChanged
-from pipetui.ui.screens.board_customer import BoardCustomer
-from pipetui.ui.widgets.card_lines import CARD_HEIGHT
+from pipetui.ui.screens import deal_changes
+from pipetui.ui.screens.deal_changes import DealChange, write_deal
+from pipetui.ui.widgets.board_columns import BoardColumns
 from pipetui.ui.widgets.deal_list import DealList
+from pipetui.ui.widgets.filter_bar import FILTER_PAUSE, FilterBar
 from pipetui.ui.widgets.funnel_pane import FunnelPane
 from pipetui.ui.widgets.key_footer import KeyFooter
 from pipetui.ui.widgets.stage_column import StageColumn
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from pipetui.ui.app import PipetuiApp
+
+__all__ = ["FILTER_PAUSE", "BoardScreen", "first_board", "first_view"]
 
 VERDICT_CYCLE = (
     Verdict.QUALIFIED,
@@ -40,9 +62,7 @@ VERDICT_CYCLE = (
     Verdict.DISQUALIFIED,
     Verdict.NOT_ASSESSED,
 )
-MIN_COLUMN_WIDTH = 26
 FUNNEL_WIDTH = 46  # the funnel pane's width (pipetui.tcss says the same)
-FILTER_PAUSE = 0.15  # seconds without typing before the filter applies
 
 
 def _b(
@@ -67,7 +87,7 @@ def first_board(workspace: Workspace) -> BoardLoaded:
     return BoardLoaded(data, generation=1)
 
 
-class BoardScreen(BoardCustomer):
+class BoardScreen(Screen[None]):
     """The kanban board of deals by stage, fully keyboard-driven."""
 
     BINDINGS = [
@@ -109,30 +129,67 @@ class BoardScreen(BoardCustomer):
 
     AUTO_FOCUS = ""  # nothing takes focus: the screen itself handles the keys
 
+    if TYPE_CHECKING:
+        app = getters.app(PipetuiApp)
+
     def __init__(self, workspace: Workspace, first: BoardLoaded | None = None) -> None:
         super().__init__()
         self.workspace = workspace
         self._first = first
         self.pipeline_id: int | None = None
         self.view = first_view(workspace)
-        self.columns: dict[int, StageColumn] = {}
-        self.active: int | None = None
+        self.board_columns = BoardColumns()
+        self.filter_bar = FilterBar()
         self._clear_status: Timer | None = None
         self._warmed = False
-        self._filter_timer: Timer | None = None
         self._to_first_match = False
         self._generation = 0
         self._shown_generation = 0
-        self._stage_order: list[int] = []
 
     def compose(self) -> ComposeResult:
         yield Static("", id="board-title", markup=False)
-        yield Input(placeholder="Filter by title, contact or company", id="filter")
+        yield self.filter_bar
         with Horizontal(id="body"):
-            yield Horizontal(id="columns")
+            yield self.board_columns
             yield FunnelPane()
         yield Static("", id="status", markup=False)
         yield KeyFooter()
+
+    # -- the columns ------------------------------------------------------
+
+    @property
+    def columns(self) -> dict[int, StageColumn]:
+        """The columns by stage id."""
+        return self.board_columns.columns
+
+    @property
+    def active(self) -> int | None:
+        """The active column's stage id."""
+        return self.board_columns.active
+
+    @property
+    def deal_list(self) -> DealList | None:
+        """The active column's list."""
+        return self.board_columns.deal_list
+
+    @property
+    def card(self) -> Card | None:
+        """The card under the cursor."""
+        return self.board_columns.card
+
+    def activate(self, stage_id: int) -> None:
+        """Make a column the active one: its cursor shows and the keys act on it."""
+        self.board_columns.activate(stage_id)
+
+    def open_card(self) -> Card | None:
+        """The focused card if its deal is open; else None, saying why."""
+        card = self.card
+        if card is not None and card.status is not DealStatus.OPEN:
+            self.notify(f"This deal is already {card.status.value}", severity="warning")
+            return None
+        return card
+
+    # -- loading ----------------------------------------------------------
 
     async def on_mount(self) -> None:
         """Show the first pipeline's board (read before the app started, when
@@ -158,6 +215,49 @@ class BoardScreen(BoardCustomer):
         # garbage collector's full passes, which otherwise stall a key now and then.
         gc.freeze()
 
+    def load(self, *, only: set[int] | None = None, focus_deal: int | None = None) -> None:
+        """Reload the board (or only some columns) in a worker."""
+        windows = self.board_columns.windows()
+        self._load(self.pipeline_id, self.view, windows, only, focus_deal, self.next_generation())
+
+    def next_generation(self) -> int:
+        """A number for a new read, larger than every earlier one."""
+        self._generation += 1
+        return self._generation
+
+    @work(thread=True, exclusive=True, group="load")
+    def _load(
+        self,
+        pipeline_id: int | None,
+        view: BoardView,
+        windows: dict[int, tuple[int, int]],
+        only: set[int] | None,
+        focus_deal: int | None,
+        generation: int,
+    ) -> None:
+        self.post_message(self.fetch(pipeline_id, view, windows, only, focus_deal, generation))
+
+    def fetch(
+        self,
+        pipeline_id: int | None,
+        view: BoardView,
+        windows: dict[int, tuple[int, int]],
+        only: set[int] | None,
+        focus_deal: int | None,
+        generation: int,
+    ) -> BoardLoaded:
+        """Read what the board (or some columns) should show; called in threads."""
+        data = board_service.load_board(
+            self.workspace.reads,
+            pipeline_id,
+            view,
+            thresholds=self.workspace.settings.bant,
+            windows=windows,
+            only=only,
+            focus_deal=focus_deal,
+        )
+        return BoardLoaded(data, only is not None, focus_deal, data.focus_index, generation)
+
     async def on_board_loaded(self, message: BoardLoaded) -> None:
         """A worker read fresh board data."""
         await self.show_loaded(message)
@@ -170,121 +270,36 @@ class BoardScreen(BoardCustomer):
         if message.generation < self._shown_generation:
             return
         self._shown_generation = message.generation
-        data = message.data
-        stage_ids = [s.id for s in data.stages]
-        if self.pipeline_id != data.pipeline.id or stage_ids != self._stage_order:
+        data, columns = message.data, self.board_columns
+        if self.pipeline_id != data.pipeline.id or not columns.same_stages(data):
             if message.partial:
                 self.load(focus_deal=message.focus_deal)
                 return
-            await self._rebuild(data)
+            await columns.rebuild(data)
+            self._size_columns()
         self.pipeline_id = data.pipeline.id
-        for column_data in data.columns:
-            column = self.columns[column_data.summary.stage.id]
-            column.set_summary(column_data.summary)
-            column.deal_list.set_data(
-                column_data.summary.shown, column_data.offset, column_data.cards
-            )
+        columns.show(data)
         self._show_title(data.pipeline.name)
         if not self._warmed:
             self._warmed = True
             self.set_timer(0.25, self._warm_up)  # after the first frame is out
             if data.empty:
-                from pipetui.ui.screens.welcome import WelcomeScreen  # only when empty
-
-                self.app.push_screen(WelcomeScreen(self.workspace), lambda _: self.load())
+                self._welcome()
         if message.focus_deal is not None and message.focus_index is not None:
-            for column_data in data.columns:
-                if any(c.deal_id == message.focus_deal for c in column_data.cards):
-                    self.activate(column_data.summary.stage.id)
-                    self.columns[column_data.summary.stage.id].deal_list.go_to(message.focus_index)
-        if self.active not in self.columns and self.columns:
-            self.activate(next(iter(self.columns)))
+            columns.focus_deal(data, message.focus_deal, message.focus_index)
+        columns.keep_active()
         if self._to_first_match and not message.partial:
-            self._go_to_first_match()
+            self._to_first_match = False
+            columns.go_to_first_match()
         if self.query_one(FunnelPane).has_class("shown"):
             self._load_funnel(self.pipeline_id)
 
-    def activate(self, stage_id: int) -> None:
-        """Make a column the active one: its cursor shows and the keys act on it.
+    @work(group="welcome")
+    async def _welcome(self) -> None:
+        from pipetui.ui.screens.welcome import WelcomeScreen  # only when empty
 
-        No widget focus moves (see `DealList`), so this repaints two cursors only.
-        """
-        previous = self.columns.get(self.active) if self.active is not None else None
-        column = self.columns[stage_id]
-        self.active = stage_id
-        if previous is not None and previous is not column:
-            previous.deal_list.set_active(False)
-        column.deal_list.set_active(True)
-        container = self.query_one("#columns", Horizontal)
-        if not container.region.contains_region(column.region):
-            container.scroll_to_widget(column, animate=False)
-
-    def on_deal_list_clicked(self, message: DealList.Clicked) -> None:
-        """A click on a column makes it the active one."""
-        self.activate(message.deal_list.stage_id)
-        self.set_focus(None)
-
-    async def _rebuild(self, data: board_service.BoardData) -> None:
-        container = self.query_one("#columns", Horizontal)
-        await container.remove_children()
-        self.columns = {c.summary.stage.id: StageColumn(c.summary) for c in data.columns}
-        self._stage_order = [s.id for s in data.stages]
-        await container.mount_all(self.columns.values())
-        self._size_columns()
-        if not self.columns:
-            await container.mount(
-                Static("This pipeline has no stages. Press S to add some.", classes="empty")
-            )
-
-    def say(self, message: str, severity: str = "information") -> None:
-        """Show a one-line note in the status line (instead of a toast: it never
-        changes the layout, so the board does not repaint around it).
-
-        `message` is in logical order; it is laid out here as one left-to-right
-        sentence (`rtl.sentence`) and cut to the line at its logical end."""
-        status = self.query_one("#status", Static)
-        status.update(rtl.sentence(message, self._line_width()), layout=False)
-        for level in ("information", "warning", "error"):
-            status.set_class(level == severity, f"-{level}")
-        if self._clear_status is not None:
-            self._clear_status.stop()
-        self._clear_status = self.set_timer(6, lambda: status.update("", layout=False))
-
-    def on_resize(self) -> None:
-        """Columns share the width, but never get narrower than a readable card."""
-        self._size_columns()
-
-    def _size_columns(self) -> None:
-        if not self.columns:
-            return
-        pane = self.query_one(FunnelPane)
-        room = self.size.width - (FUNNEL_WIDTH if pane.has_class("shown") else 0)
-        width = max(MIN_COLUMN_WIDTH, room // len(self.columns))
-        for column in self.columns.values():
-            column.styles.width = width
-
-    def _line_width(self) -> int:
-        """Cells of text in a full-width line (the title, the status line): the
-        terminal's width less their padding, known before the first layout."""
-        return max(1, self.app.size.width - 2)
-
-    def _show_title(self, pipeline: str) -> None:
-        """The pipeline's name and the view's filters; the names (user text) each
-        laid out on their own, the pipeline's cut to what the rest leaves."""
-        parts: list[str] = []
-        if self.view.show_closed:
-            parts.append("with closed deals")
-        if self.view.search:
-            parts.append(f"filter: {rtl.field(self.view.search, 40)}")
-        if self.view.verdict is not None:
-            parts.append(f"BANT: only {self.view.verdict.value} (v)")
-        if self.view.mine:
-            parts.append(f"{rtl.field(self.view.user or '?', 24)}'s and unowned deals (m)")
-        elif self.workspace.is_server:
-            parts.append("everyone's deals (m)")
-        tail = "".join(f" · {part}" for part in parts)
-        name = rtl.field(pipeline, max(8, self._line_width() - cell_len(tail)))
-        self.query_one("#board-title", Static).update(name + tail, layout=False)
+        await self.app.push_screen_wait(WelcomeScreen(self.workspace))
+        self.load()
 
     def on_deal_list_page_needed(self, message: DealList.PageNeeded) -> None:
         """A column scrolled to cards it has not got: load that page."""
@@ -310,39 +325,89 @@ class BoardScreen(BoardCustomer):
         """Another process (or an undo) changed the data: reload what is shown."""
         self.load(focus_deal=message.focus_deal)
 
+    def show_pipeline(self, pipeline_id: int | None) -> None:
+        """Show another pipeline's board."""
+        if pipeline_id is not None and pipeline_id != self.pipeline_id:
+            self.pipeline_id = pipeline_id
+            self.load()
+
+    def jump_to_deal(self, deal_id: int, pipeline_id: int, closed: bool = False) -> None:
+        """Show a deal's pipeline and put the cursor on it (from the palette).
+
+        The filter is cleared, closed deals are shown if this one is closed, and
+        everyone's deals (it may be a teammate's), so the deal is always there
+        to land on.
+        """
+        self.pipeline_id = pipeline_id
+        self.view = BoardView(self.view.show_closed or closed, "", user=self.view.user)
+        self.load(focus_deal=deal_id)
+
+    # -- the lines around the columns --------------------------------------
+
+    def say(self, message: str, severity: str = "information") -> None:
+        """Show a one-line note in the status line (instead of a toast: it never
+        changes the layout, so the board does not repaint around it).
+
+        `message` is in logical order; it is laid out here as one left-to-right
+        sentence (`rtl.sentence`) and cut to the line at its logical end."""
+        status = self.query_one("#status", Static)
+        status.update(rtl.sentence(message, self._line_width()), layout=False)
+        for level in ("information", "warning", "error"):
+            status.set_class(level == severity, f"-{level}")
+        if self._clear_status is not None:
+            self._clear_status.stop()
+        self._clear_status = self.set_timer(6, lambda: status.update("", layout=False))
+
+    def on_resize(self) -> None:
+        """Columns share the width, but never get narrower than a readable card."""
+        self._size_columns()
+
+    def _size_columns(self) -> None:
+        shown = self.query_one(FunnelPane).has_class("shown")
+        self.board_columns.size_columns(self.size.width - (FUNNEL_WIDTH if shown else 0))
+
+    def _line_width(self) -> int:
+        """Cells of text in a full-width line (the title, the status line): the
+        terminal's width less their padding, known before the first layout."""
+        return max(1, self.app.size.width - 2)
+
+    def _show_title(self, pipeline: str) -> None:
+        """The pipeline's name and the view's filters; the names (user text) each
+        laid out on their own, the pipeline's cut to what the rest leaves."""
+        parts: list[str] = []
+        if self.view.show_closed:
+            parts.append("with closed deals")
+        if self.view.search:
+            parts.append(f"filter: {rtl.field(self.view.search, 40)}")
+        if self.view.verdict is not None:
+            parts.append(f"BANT: only {self.view.verdict.value} (v)")
+        if self.view.mine:
+            parts.append(f"{rtl.field(self.view.user or '?', 24)}'s and unowned deals (m)")
+        elif self.workspace.is_server:
+            parts.append("everyone's deals (m)")
+        tail = "".join(f" · {part}" for part in parts)
+        name = rtl.field(pipeline, max(8, self._line_width() - cell_len(tail)))
+        self.query_one("#board-title", Static).update(name + tail, layout=False)
+
     # -- moving around ----------------------------------------------------
 
     def action_cursor(self, delta: int) -> None:
         """Move to the next/previous card in the column."""
-        if self.deal_list:
-            self.deal_list.move_cursor(delta)
+        self.board_columns.move_cursor(delta)
 
     def action_page(self, direction: int) -> None:
         """Move a screenful of cards."""
-        if self.deal_list:
-            step = max(1, self.deal_list.size.height // 4)
-            self.deal_list.move_cursor(direction * step)
+        self.board_columns.page(direction)
 
     def action_edge(self, bottom: int) -> None:
         """Go to the top (0) or bottom (1) of the column."""
-        if self.deal_list:
-            self.deal_list.go_to(self.deal_list.total - 1 if bottom else 0)
+        self.board_columns.edge(bottom)
 
     def action_column(self, delta: int) -> None:
         """Focus the column to the left/right, keeping the row on screen."""
-        lists = [c.deal_list for c in self.columns.values()]
-        if not lists:
-            return
-        current = self.deal_list
-        index = lists.index(current) if current in lists else 0
-        target = lists[max(0, min(len(lists) - 1, index + delta))]
-        if target is current:
-            return
-        row = current.visible_row() if current else 0
-        self.activate(target.stage_id)
-        target.go_to(int(target.scroll_offset.y) // CARD_HEIGHT + row)
+        self.board_columns.step_column(delta)
 
-    # -- changes ----------------------------------------------------------
+    # -- changing deals ---------------------------------------------------
 
     def action_step(self, steps: int) -> None:
         """Move the focused deal to the next/previous stage."""
@@ -376,19 +441,111 @@ class BoardScreen(BoardCustomer):
 
     def action_lost(self) -> None:
         """Ask for a reason (and a revisit date), then mark the deal lost."""
+        card = self.open_card()
+        if card is not None:
+            self._lose(card.title)
+
+    @work(group="form")
+    async def _lose(self, title: str) -> None:
         from pipetui.services.deals import lose_deal
-        from pipetui.ui.screens.lost_form import LostResult, lost_form
+        from pipetui.ui.screens.lost_form import lost_form
+
+        result = await self.app.push_screen_wait(lost_form(title))
+        if result is not None:
+            change = partial(lose_deal, reason=result.reason, revisit=result.revisit)
+            self._change("lost", change, follow=self.view.show_closed)
+
+    def action_disqualify(self) -> None:
+        """Drop the focused lead: lost, "Disqualified: <criterion answered no>"."""
+        from pipetui.services.qualification import disqualify_deal
 
         card = self.open_card()
-        if card is None:
+        if card is not None:
+            change = partial(disqualify_deal, thresholds=self.workspace.settings.bant)
+            self._change("lost", change, follow=self.view.show_closed, hint=" (b to qualify)")
+
+    def _change(self, verb: str, change: Any, *, follow: bool, hint: str = "") -> None:
+        """Run a use case (`change(db, deal_id, seen_version=...)`) on the focused
+        card's deal, undoably, refused if the deal is no longer what the card
+        shows; "<verb> '<title>'" names it in the status line and for undo."""
+        card = self.card
+        if card is not None:
+            version = card.version
+            self._write(
+                DealChange(
+                    card.deal_id,
+                    card.stage_id,
+                    f"{verb} {card.title!r}",
+                    lambda db, deal_id: change(db, deal_id, seen_version=version),
+                    follow,
+                ),
+                hint,
+            )
+
+    @work(group="write")
+    async def _write(self, change: DealChange, hint: str) -> None:
+        try:
+            await write_deal(self, change)
+        except ValidationError as error:
+            self.notify(f"{error.message}{hint}", severity="warning")
+
+    # -- the deal's forms -------------------------------------------------
+
+    def action_open_deal(self) -> None:
+        """Open the focused deal's details (b there goes on to the BANT form)."""
+        if self.card:
+            self.run_worker(deal_changes.open_detail(self, self.card.deal_id), group="form")
+
+    def action_qualify(self) -> None:
+        """Open the BANT form for the focused deal."""
+        if self.card:
+            self.run_worker(deal_changes.qualify(self, self.card.deal_id), group="form")
+
+    def action_new_deal(self) -> None:
+        """A new deal in the focused column."""
+        column = self.columns.get(self.deal_list.stage_id) if self.deal_list else None
+        if column is None and self.columns:
+            column = next(iter(self.columns.values()))
+        if column is None:
+            self.notify("Add a stage first (S)", severity="warning")
             return
+        stage = column.summary.stage
+        self.run_worker(deal_changes.new_deal(self, stage.name, stage.id), group="form")
 
-        def done(result: LostResult | None) -> None:
-            if result is not None:
-                change = partial(lose_deal, reason=result.reason, revisit=result.revisit)
-                self._change("lost", change, follow=self.view.show_closed)
+    def action_edit_deal(self) -> None:
+        """Edit the focused deal in the form."""
+        if self.card:
+            self.run_worker(deal_changes.edit_deal(self, self.card.deal_id), group="form")
 
-        self.app.push_screen(lost_form(card.title), done)
+    # -- pipelines --------------------------------------------------------
+
+    def action_switch_pipeline(self) -> None:
+        """Pick another pipeline."""
+        self._pick_pipeline()
+
+    @work(group="form")
+    async def _pick_pipeline(self) -> None:
+        from pipetui.services.pipelines import list_pipelines
+        from pipetui.ui.screens.pipeline_picker import PipelinePicker
+
+        ws = self.workspace
+        items = await asyncio.to_thread(lambda: list_pipelines(ws.db))
+        pipelines = [item.pipeline for item in items]
+        self.show_pipeline(
+            await self.app.push_screen_wait(PipelinePicker(pipelines, self.pipeline_id))
+        )
+
+    def action_pipeline_settings(self) -> None:
+        """Add, rename, reorder and remove stages."""
+        from pipetui.ui.screens.pipeline_settings import PipelineSettings
+
+        self._visit(PipelineSettings(self.workspace, self.pipeline_id))
+
+    @work(group="form")
+    async def _visit(self, screen: Screen[Any]) -> None:
+        """Open a screen; when it closes, show what it may have changed."""
+        await self.app.push_screen_wait(screen)
+        self.load()
 
     # -- views ------------------------------------------------------------
 
@@ -444,52 +601,80 @@ class BoardScreen(BoardCustomer):
 
     def action_filter(self) -> None:
         """Type to filter cards by title, contact or company."""
-        field = self.query_one("#filter", Input)
-        field.add_class("shown")
-        field.focus()
+        self.filter_bar.open()
 
-    @on(Input.Changed, "#filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        """Filter once typing pauses: at 100,000 deals a filtered board is a scan
-        of every open deal, and there is no point in one per keystroke."""
-        if self._filter_timer is not None:
-            self._filter_timer.stop()
-        text = event.value.strip()
-        self._filter_timer = self.set_timer(FILTER_PAUSE, lambda: self._apply_filter(text))
+    def on_filter_bar_typed(self, message: FilterBar.Typed) -> None:
+        """Typing paused: filter by what is typed."""
+        self._apply_filter(message.text)
+
+    def on_filter_bar_entered(self, message: FilterBar.Entered) -> None:
+        """Enter: filter now, and go to the first column that has a matching card
+        (once the filtered board is in)."""
+        self.set_focus(None)
+        self._to_first_match = True
+        if message.text != self.view.search:
+            self._apply_filter(message.text)
+        else:
+            self._to_first_match = False
+            self.board_columns.go_to_first_match()
 
     def _apply_filter(self, text: str) -> None:
         if text != self.view.search:
             self.view = replace(self.view, search=text)
             self.load()
 
-    @on(Input.Submitted, "#filter")
-    def _filter_done(self) -> None:
-        """Enter: filter now, and go to the first column that has a matching card
-        (once the filtered board is in)."""
-        self.set_focus(None)
-        self._to_first_match = True
-        if self._filter_timer is not None:
-            self._filter_timer.stop()
-        text = self.query_one("#filter", Input).value.strip()
-        if text != self.view.search:
-            self._apply_filter(text)
-        else:
-            self._go_to_first_match()
-
-    def _go_to_first_match(self) -> None:
-        self._to_first_match = False
-        lists = [c.deal_list for c in self.columns.values()]
-        target = next((d for d in lists if d.total), None)
-        if target is not None:
-            self.activate(target.stage_id)
-
     def action_clear_filter(self) -> None:
         """Clear the filter and go back to the cards (staying in the column one is in)."""
-        field = self.query_one("#filter", Input)
-        field.remove_class("shown")
-        if field.value:
-            field.value = ""
-        if self._filter_timer is not None:
-            self._filter_timer.stop()
+        self.filter_bar.close()
         self._apply_filter("")
         self.set_focus(None)
+
+    # -- the customer's side ----------------------------------------------
+
+    def action_touch(self) -> None:
+        """Log a touchpoint with the focused deal's contact, on that deal."""
+        if self.card is not None:
+            self._reload_after(deal_changes.log_touch(self, self.card.deal_id))
+
+    def action_followup(self) -> None:
+        """Plan the focused deal's next step."""
+        if self.card is not None:
+            card = self.card
+            self._reload_after(actions.plan_followup(self.app, card.title, deal_id=card.deal_id))
+
+    def action_timeline(self) -> None:
+        """The focused deal's contact's timeline."""
+        if self.card is not None:
+            self.run_worker(deal_changes.open_timeline(self, self.card.deal_id), group="form")
+
+    def action_contacts(self) -> None:
+        """The contacts screen."""
+        from pipetui.ui.screens.contacts import ContactsScreen
+
+        self._visit(ContactsScreen(self.workspace))
+
+    def action_import_file(self) -> None:
+        """Import deals, contacts or touchpoints from a file, then reload."""
+        from pipetui.ui.screens.import_screen import ImportScreen
+
+        self._reload_after(self.app.push_screen_wait(ImportScreen(self.workspace)))
+
+    def action_attention(self) -> None:
+        """What needs the seller today; enter on a deal comes back to it here."""
+        self._attention()
+
+    @work(group="form")
+    async def _attention(self) -> None:
+        from pipetui.ui.screens.attention import AttentionScreen
+
+        chosen = await self.app.push_screen_wait(AttentionScreen(self.workspace))
+        if chosen is not None:
+            self.jump_to_deal(*chosen)
+        else:
+            self.load()
+
+    @work(group="form")
+    async def _reload_after(self, action: Awaitable[bool | None]) -> None:
+        """Await an action (a form, a screen); reload if it changed something."""
+        if await action:
+            self.load()

@@ -6,27 +6,33 @@ The matching ids come in one read; rows are read only for the lines drawn.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from pipetui.domain.contact import CONTACT_SORTS
 from pipetui.services import clock
 from pipetui.services.workspace import Workspace
-from pipetui.ui import rtl
+from pipetui.ui import actions, rtl
 from pipetui.ui.messages import DatabaseChanged
-from pipetui.ui.screens.confirm import ConfirmScreen
-from pipetui.ui.screens.journey_actions import JourneyActions
 from pipetui.ui.widgets.contact_list import ContactList, header_text
 from pipetui.ui.widgets.field import LaidOutInput
 from pipetui.ui.widgets.key_footer import KeyFooter
 
+if TYPE_CHECKING:
+    from textual import getters
+
+    from pipetui.ui.app import PipetuiApp
+
 SEARCH_PAUSE = 0.15
 
 
-class ContactsScreen(JourneyActions):
+class ContactsScreen(Screen[None]):
     """Every contact, one line each."""
 
     BINDINGS = [
@@ -38,6 +44,9 @@ class ContactsScreen(JourneyActions):
         Binding("o", "followup", "Next step", id="contacts.followup"),
         Binding("delete", "delete", "Delete", key_display="del", id="contacts.delete"),
     ]
+
+    if TYPE_CHECKING:
+        app = getters.app(PipetuiApp)
 
     def __init__(self, workspace: Workspace) -> None:
         super().__init__()
@@ -65,10 +74,6 @@ class ContactsScreen(JourneyActions):
     def reload(self) -> None:
         """Read the matching ids again (search, sort or data changed)."""
         self._read_ids(self.search, self.sort)
-
-    def after_change(self) -> None:
-        """A touchpoint, follow-up or deletion went through."""
-        self.reload()
 
     def on_database_changed(self, _message: DatabaseChanged) -> None:
         """Another window, the CLI or an undo changed the data."""
@@ -150,53 +155,42 @@ class ContactsScreen(JourneyActions):
         if line is not None:
             from pipetui.ui.screens.timeline import TimelineScreen
 
-            self.app.push_screen(TimelineScreen(self.workspace, line.id), lambda _: self.reload())
+            self._timeline(TimelineScreen(self.workspace, line.id))
+
+    @work(group="form")
+    async def _timeline(self, timeline: Screen[None]) -> None:
+        await self.app.push_screen_wait(timeline)
+        self.reload()
 
     def action_touch(self) -> None:
         """Log a touchpoint with the contact."""
         line = self.query_one(ContactList).current
         if line is not None:
-            self.log_touch(line.id, line.name)
+            self._touch(line.id, line.name)
+
+    @work(group="form")
+    async def _touch(self, contact_id: int, name: str) -> None:
+        if await actions.log_touch(self.app, contact_id, name):
+            self.reload()
 
     def action_followup(self) -> None:
         """Plan a next step with the contact."""
         line = self.query_one(ContactList).current
         if line is not None:
-            self.plan_followup(line.name, contact_id=line.id)
+            self._followup(line.id, line.name)
+
+    @work(group="form")
+    async def _followup(self, contact_id: int, name: str) -> None:
+        if await actions.plan_followup(self.app, name, contact_id=contact_id):
+            self.reload()
 
     def action_delete(self) -> None:
         """Delete the contact, asking first when they have deals or touchpoints."""
         line = self.query_one(ContactList).current
         if line is not None:
-            self._ask_delete(line.id, line.name)
+            self._delete(line.id, line.name)
 
-    @work(thread=True, group="read")
-    def _ask_delete(self, contact_id: int, name: str) -> None:
-        from pipetui.services.contacts import contact_use
-
-        use = contact_use(self.workspace.db, contact_id)
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._delete(contact_id, name)
-
-        if use.any:
-            question = f"Delete {name!r}? They have {use.text()}. (u undoes it)"
-            self.app.call_from_thread(self.app.push_screen, ConfirmScreen(question), answered)
-        else:
-            self.app.call_from_thread(self._delete, contact_id, name)
-
-    @work(thread=True, group="write")
-    def _delete(self, contact_id: int, name: str) -> None:
-        from pipetui.services.contacts import delete_contact
-        from pipetui.services.undo import undoable_contact
-
-        label = f"deleted contact {name!r}"
-        self.write_undoably(
-            lambda: undoable_contact(
-                contact_id,
-                label,
-                lambda: delete_contact(self.workspace.db, f"#{contact_id}"),
-            ),
-            lambda _: label,
-        )
+    @work(group="form")
+    async def _delete(self, contact_id: int, name: str) -> None:
+        if await actions.delete_contact(self.app, contact_id, name):
+            self.reload()

@@ -7,6 +7,7 @@ days, d custom dates) and the pipeline (p); every read runs in a worker.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
@@ -26,7 +27,6 @@ from pipetui.domain.text import clean_text
 from pipetui.services import clock, inputs
 from pipetui.services.workspace import Workspace
 from pipetui.ui import rtl
-from pipetui.ui.screens.opener import open_screen
 from pipetui.ui.screens.pipeline_picker import PipelinePicker
 from pipetui.ui.screens.prompt import PromptForm, Spec
 from pipetui.ui.widgets.funnel_pane import Parts, funnel_content, steps_parts
@@ -177,12 +177,11 @@ class FunnelScreen(Screen[None]):
 
     def action_custom_period(self) -> None:
         """Ask for the first and last day (either may stay empty)."""
-        from pipetui.services.reports import Period
+        self._custom_period()
 
-        def chosen(dates: tuple[date | None, date | None] | None) -> None:
-            if dates is not None:
-                self.period = Period(*dates)
-                self.reload()
+    @work(group="form")
+    async def _custom_period(self) -> None:
+        from pipetui.services.reports import Period
 
         since, until = self.period.since, self.period.until
         form = PromptForm(
@@ -193,26 +192,26 @@ class FunnelScreen(Screen[None]):
             ],
             check_dates,
         )
-        self.app.push_screen(form, chosen)
+        dates = await self.app.push_screen_wait(form)
+        if dates is not None:
+            self.period = Period(*dates)
+            self.reload()
 
     def action_pipeline(self) -> None:
         """Show another pipeline's figures."""
         self._pick()
 
-    @work(thread=True, group="read")
-    def _pick(self) -> None:
+    @work(group="form")
+    async def _pick(self) -> None:
         from pipetui.services.pipelines import list_pipelines
 
-        pipelines = [item.pipeline for item in list_pipelines(self.workspace.db)]
-
-        def chosen(pipeline_id: int | None) -> None:
-            if pipeline_id is not None:
-                self.pipeline_id = pipeline_id
-                self.reload()
-
-        self.app.call_from_thread(
-            open_screen, self.app, lambda: PipelinePicker(pipelines, self.pipeline_id), chosen
-        )
+        workspace = self.workspace
+        items = await asyncio.to_thread(lambda: list_pipelines(workspace.db))
+        pipelines = [item.pipeline for item in items]
+        chosen = await self.app.push_screen_wait(PipelinePicker(pipelines, self.pipeline_id))
+        if chosen is not None:
+            self.pipeline_id = chosen
+            self.reload()
 
     def action_close(self) -> None:
         """Back to the board."""

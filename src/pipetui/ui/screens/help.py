@@ -1,15 +1,26 @@
-"""Every key of the current screen and the app, from their BINDINGS tables."""
+"""Every key of the screen `?` was pressed on, read from its live bindings: the
+focused widget's, the screen's and the app's, after the user's `[keymap]`.
+
+Nothing here names a key: what the help shows is what pressing the key does.
+"""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from pipetui.ui import rtl
+
+KEYS_WIDTH = 16
 
 
 def bidi_note(mode: str) -> str:
@@ -17,37 +28,87 @@ def bidi_note(mode: str) -> str:
     return f"Hebrew/Arabic: bidi = app|terminal|off in config.toml or PIPETUI_BIDI (now: {mode})"
 
 
+def live_keys(screen: Screen[object]) -> list[tuple[DOMNode, Binding, list[str]]]:
+    """(where, binding, keys shown) for each binding with an id that a key on
+    `screen` reaches now, the focused widget's first, then the screen's, then
+    the app's (unless the screen is modal); in each, in `BINDINGS` order."""
+    found: dict[tuple[int, str], tuple[DOMNode, Binding, list[str]]] = {}
+    for _key, active in screen.active_bindings.items():
+        binding = active.binding
+        if not binding.id or not binding.description:
+            continue  # (Textual's own keys: tab, ctrl+c, ctrl+q, the palette's)
+        where = (id(active.node), binding.id)
+        shown = screen.app.get_key_display(binding)
+        if where in found:
+            found[where][2].append(shown)
+        else:
+            found[where] = (active.node, binding, [shown])
+    nodes = list(dict.fromkeys(id(node) for node, _, _ in found.values()))
+    return sorted(
+        found.values(),
+        key=lambda item: (nodes.index(id(item[0])), _order(item[0], item[1])),
+    )
+
+
+def _order(node: DOMNode, binding: Binding) -> int:
+    """Where `binding` stands in the `BINDINGS` that declare it, the node's class
+    first (a remapped key moves to the end of Textual's map, but not in the help)."""
+    index = 0
+    for cls in type(node).__mro__:
+        for own in Binding.make_bindings(cls.__dict__.get("BINDINGS", ())):
+            if own.id == binding.id:
+                return index
+            index += 1
+    return index
+
+
+def place_name(node: DOMNode) -> str:
+    """A heading for a node's keys: "Everywhere", "Board", "Contact list"."""
+    if isinstance(node, App):
+        return "Everywhere"
+    name = type(node).__name__
+    words = re.sub(r"(?<!^)(?=[A-Z])", " ", name.removesuffix("Screen")).strip() or name
+    return words[:1] + words[1:].lower()
+
+
 def keys_content(screen: Screen[object]) -> Content:
-    """One line per binding: its keys and what it does, screen first then app."""
-    seen: set[str] = set()
-    parts: list[str | tuple[str, str]] = [("Keys", "bold"), "\n\n"]
-    for owner in (screen, screen.app):
-        for binding in Binding.make_bindings(owner.BINDINGS):  # type: ignore[arg-type]
-            name = binding.id or binding.action
-            if name in seen or not binding.description:
-                continue
-            seen.add(name)
-            keys = [
-                b.key_display or b.key
-                for b in Binding.make_bindings(owner.BINDINGS)  # type: ignore[arg-type]
-                if (b.id or b.action) == name
-            ]
-            parts += [
-                (f"{' / '.join(dict.fromkeys(keys)):>16}  ", "$text-accent"),
-                binding.description,
-                "\n",
-            ]
+    """One line per binding, under a heading per place: its keys (as the footer
+    shows them), what it does, and its id for `[keymap]` in config.toml."""
+    parts: list[str | tuple[str, str]] = [("Keys", "bold"), "\n"]
+    lines = live_keys(screen)
+    width = max((len(binding.description) for _, binding, _ in lines), default=0)
+    heading: DOMNode | None = None
+    for node, binding, keys in lines:
+        if node is not heading:
+            heading = node
+            parts += ["\n", (place_name(node), "bold"), "\n"]
+        parts += [
+            (f"{' / '.join(dict.fromkeys(keys)):>{KEYS_WIDTH}}  ", "$text-accent"),
+            f"{binding.description:<{width}}  ",
+            (binding.id or "", "$foreground-muted"),
+            "\n",
+        ]
     parts += [
         "\n",
         (bidi_note(rtl.mode()), "$foreground-muted"),
         "\n",
-        ("ctrl+p  command palette · escape closes this", "$foreground-muted"),
+        (
+            "Change a key: [keymap] in config.toml, e.g. "
+            '"board.won" = "W" (the ids are shown in grey)',
+            "$foreground-muted",
+        ),
+        "\n",
+        (f"{_palette_key(screen.app)}  command palette", "$foreground-muted"),
     ]
     return Content.assemble(*parts)
 
 
+def _palette_key(app: App[Any]) -> str:
+    return app.COMMAND_PALETTE_DISPLAY or app.COMMAND_PALETTE_BINDING
+
+
 class HelpScreen(ModalScreen[None]):
-    """The full key map."""
+    """The keys of the screen it was opened from, as they are now."""
 
     BINDINGS = [Binding("escape,question_mark,q", "close", "Close", id="help.close")]
 
@@ -58,6 +119,19 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="form help"):
             yield Static(self.content, markup=False)
+
+    def on_mount(self) -> None:
+        """Say how to close this, with the keys that do it now."""
+        keys = list(dict.fromkeys(self._close_keys()))
+        self.content = self.content.append(
+            Content.styled(f" · {' / '.join(keys)} closes this", "$foreground-muted")
+        )
+        self.query_one(Static).update(self.content)
+
+    def _close_keys(self) -> Iterator[str]:
+        for active in self.active_bindings.values():
+            if active.binding.id == "help.close":
+                yield self.app.get_key_display(active.binding)
 
     def action_close(self) -> None:
         """Back."""

@@ -27,8 +27,7 @@ from pipetui.ui import rtl
 from pipetui.ui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
-    from pipetui.services.import_source import ImportFailed, Source
-    from pipetui.services.importer import ImportOptions, ImportSummary
+    from pipetui.services.transfer import ImportFailed, ImportOptions, ImportSummary, Source
 
 PREVIEW_ROWS = 8
 KINDS = [("detect from the headers", ""), ("deals", "deals"), ("contacts", "contacts"),
@@ -142,7 +141,7 @@ class ImportScreen(Screen[bool]):
 
     def options(self, *, dry_run: bool) -> ImportOptions:
         """The options as chosen on the screen."""
-        from pipetui.services.importer import ImportOptions
+        from pipetui.services.transfer import ImportOptions
 
         kind = self.query_one("#import-kind", Select).value
         pipeline = self.query_one("#import-pipeline", Input).value.strip()
@@ -179,7 +178,7 @@ class ImportScreen(Screen[bool]):
     def _run(self, source: Source, options: ImportOptions) -> ImportSummary | None:
         """The use case, in a worker: its summary, or None once the problems show."""
         from pipetui.domain.errors import ValidationError
-        from pipetui.services.importer import import_source
+        from pipetui.services.transfer import import_source
 
         currency = self.workspace.settings.default_currency
         try:
@@ -194,7 +193,7 @@ class ImportScreen(Screen[bool]):
     @work(thread=True, exclusive=True, group="import")
     def _check(self, path: Path, options: ImportOptions) -> None:
         from pipetui.domain.errors import ValidationError
-        from pipetui.services.import_source import read_file
+        from pipetui.services.transfer import read_file
 
         try:
             try:
@@ -222,7 +221,7 @@ class ImportScreen(Screen[bool]):
             table.add_row(*(Text(rtl.field(record.values.get(name, "")[:40])) for name in fields))
 
     def _failed(self, source: Source | None, error: Exception) -> None:
-        from pipetui.services.import_source import ImportFailed
+        from pipetui.services.transfer import ImportFailed
 
         self.source = source
         if isinstance(error, ImportFailed):

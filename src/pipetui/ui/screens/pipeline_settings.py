@@ -4,9 +4,10 @@ validated by the service and undoable with u."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import ComposeResult
@@ -26,9 +27,15 @@ from pipetui.services.undo import undoable_pipeline
 from pipetui.services.workspace import Workspace
 from pipetui.ui import rtl
 from pipetui.ui.messages import DatabaseChanged
-from pipetui.ui.screens.opener import open_screen
 from pipetui.ui.screens.pipeline_picker import StagePicker
 from pipetui.ui.screens.prompt import PromptForm, Spec
+from pipetui.ui.writes import write
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from pipetui.store.database import Database
+    from pipetui.ui.app import PipetuiApp
 
 
 @dataclass(frozen=True)
@@ -83,6 +90,9 @@ class PipelineSettings(ModalScreen[None]):
         # A modal screen hides the app's keys, so undo is bound here too.
         Binding("u", "app.undo", "Undo", id="stages.undo"),
     ]
+
+    if TYPE_CHECKING:
+        app = getters.app(PipetuiApp)
 
     def __init__(self, workspace: Workspace, pipeline_id: int | None) -> None:
         super().__init__(classes="form-screen")
@@ -149,26 +159,23 @@ class PipelineSettings(ModalScreen[None]):
         row = self.query_one(DataTable).cursor_row
         return self.item.stages[min(row, len(self.item.stages) - 1)]
 
-    def _apply(self, label: str, change: Callable[[], Any], select: int | None = None) -> None:
-        if self.pipeline_id is not None:
-            self._run(label, change, select)
-
-    @work(thread=True, group="settings-write")
-    def _run(self, label: str, change: Callable[[], Any], select: int | None) -> None:
-        assert self.pipeline_id is not None
-        try:
-            with self.app.own_write():  # type: ignore[attr-defined]
-                result, entry = undoable_pipeline(self.pipeline_id, label, change)
-        except ValidationError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="warning")
+    async def _apply(
+        self, label: str, change: Callable[[Database], Any], select: int | None = None
+    ) -> None:
+        """Write a change to this pipeline undoably, then show the stages again
+        (the cursor on the stage it added, or on `select`)."""
+        pipeline_id = self.pipeline_id
+        if pipeline_id is None:
             return
-        except Exception as error:  # the transaction rolled back; the app carries on
-            self.app.call_from_thread(self.notify, f"Nothing was saved: {error}", severity="error")
-            return
-        self.app.call_from_thread(self.app.push_undo, entry)  # type: ignore[attr-defined]
-        self.app.call_from_thread(self.notify, f"{label} · u to undo", timeout=3)
-        chosen = result.id if isinstance(result, Stage) else select
-        self.reload(chosen)
+        workspace = self.workspace
+        result = await write(
+            self.app,
+            lambda: undoable_pipeline(pipeline_id, label, lambda: change(workspace.db)),
+            lambda _: label,
+            timeout=3,
+        )
+        if result is not None:
+            self.reload(result.id if isinstance(result, Stage) else select)
 
     def _pipeline_name(self) -> str | None:
         return self.item.pipeline.name if self.item else None
@@ -176,38 +183,39 @@ class PipelineSettings(ModalScreen[None]):
     def action_add(self) -> None:
         """A new stage after the current one."""
         position = (self.stage.position + 1) if self.stage else 1
-        pipeline = self._pipeline_name()
+        self._add(self._pipeline_name(), position)
 
-        def save(values: StageValues | None) -> None:
-            if values is not None:
-                self._apply(
-                    f"added stage {values.name!r}",
-                    lambda: service.add_stage(
-                        self.workspace.db,
-                        pipeline=pipeline,
-                        name=values.name,
-                        position=position,
-                        probability=values.probability,
-                        rotting_days=values.rotting_days,
-                    ),
-                )
-
-        self.app.push_screen(PromptForm("New stage", _stage_specs(None), check_stage), save)
+    @work(group="form")
+    async def _add(self, pipeline: str | None, position: int) -> None:
+        form = PromptForm("New stage", _stage_specs(None), check_stage)
+        values = await self.app.push_screen_wait(form)
+        if values is not None:
+            await self._apply(
+                f"added stage {values.name!r}",
+                lambda db: service.add_stage(
+                    db,
+                    pipeline=pipeline,
+                    name=values.name,
+                    position=position,
+                    probability=values.probability,
+                    rotting_days=values.rotting_days,
+                ),
+            )
 
     def action_edit(self) -> None:
         """Rename the stage, set its probability and rotting limit."""
-        stage = self.stage
-        if stage is None:
-            return
+        if self.stage is not None:
+            self._edit(self.stage)
 
-        def save(values: StageValues | None) -> None:
-            if values is None:
-                return
-
-            self._apply(
+    @work(group="form")
+    async def _edit(self, stage: Stage) -> None:
+        form = PromptForm("Edit stage", _stage_specs(stage), check_stage)
+        values = await self.app.push_screen_wait(form)
+        if values is not None:
+            await self._apply(
                 f"edited stage {values.name!r}",
-                lambda: service.edit_stage(
-                    self.workspace.db,
+                lambda db: service.edit_stage(
+                    db,
                     stage_id=stage.id,
                     name=values.name,
                     probability=values.probability,
@@ -215,92 +223,79 @@ class PipelineSettings(ModalScreen[None]):
                 ),
             )
 
-        self.app.push_screen(PromptForm("Edit stage", _stage_specs(stage), check_stage), save)
-
     def action_move(self, delta: int) -> None:
         """Move the stage up or down one place."""
         stage, pipeline = self.stage, self._pipeline_name()
         if stage is None or self.item is None:
             return
         position = stage.position + delta
-        if not 1 <= position <= len(self.item.stages):
-            return
-        self._apply(
+        if 1 <= position <= len(self.item.stages):
+            self._move(stage, pipeline, position)
+
+    @work(group="write")
+    async def _move(self, stage: Stage, pipeline: str | None, position: int) -> None:
+        await self._apply(
             f"moved stage {stage.name!r}",
-            lambda: service.move_stage(
-                self.workspace.db, pipeline=pipeline, stage=stage.name, position=position
+            lambda db: service.move_stage(
+                db, pipeline=pipeline, stage=stage.name, position=position
             ),
             select=stage.id,
         )
 
     def action_remove(self) -> None:
         """Remove the stage; if it has deals, first ask where they go."""
-        if self.stage is not None:
-            self._remove(self.stage)
+        if self.stage is not None and self.item is not None:
+            others = [s for s in self.item.stages if s.id != self.stage.id]
+            self._remove(self.stage, self._pipeline_name(), others)
 
-    @work(thread=True, group="settings-write")
-    def _remove(self, stage: Stage) -> None:
-        assert self.item is not None
-        pipeline = self._pipeline_name()
-        others = [s for s in self.item.stages if s.id != stage.id]
-
-        def remove(move_to: str | None) -> None:
-            self._apply(
-                f"removed stage {stage.name!r}",
-                lambda: service.remove_stage(
-                    self.workspace.db, pipeline=pipeline, stage=stage.name, move_to=move_to
-                ),
-            )
-
-        if service.deals_in_stage(self.workspace.db, stage.id) == 0:
-            self.app.call_from_thread(remove, None)
-            return
-
-        def picked(stage_id: int | None) -> None:
-            if stage_id is not None:
-                remove(next(s.name for s in others if s.id == stage_id))
-
-        title = f"Remove {stage.name}: move its deals to…"
-        self.app.call_from_thread(open_screen, self.app, lambda: StagePicker(title, others), picked)
+    @work(group="form")
+    async def _remove(self, stage: Stage, pipeline: str | None, others: list[Stage]) -> None:
+        workspace = self.workspace
+        move_to: str | None = None
+        if await asyncio.to_thread(lambda: service.deals_in_stage(workspace.db, stage.id)):
+            title = f"Remove {stage.name}: move its deals to…"
+            chosen = await self.app.push_screen_wait(StagePicker(title, others))
+            if chosen is None:
+                return
+            move_to = next(s.name for s in others if s.id == chosen)
+        await self._apply(
+            f"removed stage {stage.name!r}",
+            lambda db: service.remove_stage(
+                db, pipeline=pipeline, stage=stage.name, move_to=move_to
+            ),
+        )
 
     def action_new_pipeline(self) -> None:
         """Create a pipeline with the default stages and show it."""
+        self._new_pipeline()
 
-        def save(name: str | None) -> None:
-            if name is not None:
-                self._create(name)
-
-        self.app.push_screen(PromptForm("New pipeline", [Spec("name", "Name")], check_name), save)
-
-    @work(thread=True, group="settings-write")
-    def _create(self, name: str) -> None:
-        try:
-            with self.app.own_write():  # type: ignore[attr-defined]
-                pipeline = service.add_pipeline(self.workspace.db, name=name)
-        except ValidationError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="warning")
+    @work(group="form")
+    async def _new_pipeline(self) -> None:
+        form = PromptForm("New pipeline", [Spec("name", "Name")], check_name)
+        name = await self.app.push_screen_wait(form)
+        if name is None:
             return
-        self.app.call_from_thread(self._switch_to, pipeline.id)
-
-    def _switch_to(self, pipeline_id: int) -> None:
-        self.pipeline_id = pipeline_id
-        self.reload()
+        workspace = self.workspace
+        pipeline = await write(
+            self.app, lambda: (service.add_pipeline(workspace.db, name=name), None)
+        )
+        if pipeline is not None:
+            self.pipeline_id = pipeline.id
+            self.reload()
 
     def action_rename_pipeline(self) -> None:
         """Rename this pipeline."""
-        current = self._pipeline_name()
+        self._rename(self._pipeline_name())
 
-        def save(name: str | None) -> None:
-            if name is not None:
-                self._apply(
-                    f"renamed pipeline to {name!r}",
-                    lambda: service.rename_pipeline(
-                        self.workspace.db, pipeline=current, new_name=name
-                    ),
-                )
-
+    @work(group="form")
+    async def _rename(self, current: str | None) -> None:
         spec = [Spec("name", "Name", current or "")]
-        self.app.push_screen(PromptForm("Rename pipeline", spec, check_name), save)
+        name = await self.app.push_screen_wait(PromptForm("Rename pipeline", spec, check_name))
+        if name is not None:
+            await self._apply(
+                f"renamed pipeline to {name!r}",
+                lambda db: service.rename_pipeline(db, pipeline=current, new_name=name),
+            )
 
     def action_close(self) -> None:
         """Back to the board."""

@@ -12,20 +12,23 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.screen import Screen
 from textual.widgets import Static
 
 from pipetui.domain.dates import local_time
 from pipetui.domain.journey import JourneyStage, kind_label
 from pipetui.domain.text import clean_text
 from pipetui.services.workspace import Workspace
-from pipetui.ui import rtl
+from pipetui.ui import actions, rtl
 from pipetui.ui.messages import DatabaseChanged
-from pipetui.ui.screens.journey_actions import JourneyActions
 from pipetui.ui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
+    from textual import getters
+
     from pipetui.services.journey import ContactTimeline
     from pipetui.store.journey import DealEvent
+    from pipetui.ui.app import PipetuiApp
 
 Parts = list[str | tuple[str, str]]
 
@@ -122,7 +125,7 @@ def _style(stage: JourneyStage | None) -> str:
     return STAGE_STYLES.get(stage, "") if stage else "$foreground-muted"
 
 
-class TimelineScreen(JourneyActions):
+class TimelineScreen(Screen[None]):
     """One contact's journey."""
 
     BINDINGS = [
@@ -131,6 +134,9 @@ class TimelineScreen(JourneyActions):
         Binding("o", "followup", "Next step", id="timeline.followup"),
         Binding("d", "done", "First step done", id="timeline.done"),
     ]
+
+    if TYPE_CHECKING:
+        app = getters.app(PipetuiApp)
 
     def __init__(self, workspace: Workspace, contact_id: int) -> None:
         super().__init__()
@@ -145,15 +151,15 @@ class TimelineScreen(JourneyActions):
 
     def on_mount(self) -> None:
         """Read the timeline."""
-        self.after_change()
+        self.reload()
 
-    def after_change(self) -> None:
+    def reload(self) -> None:
         """Read it again (after a touchpoint or follow-up)."""
         self._read(self.contact_id)
 
     def on_database_changed(self, _message: DatabaseChanged) -> None:
         """Another window or the CLI changed the data."""
-        self.after_change()
+        self.reload()
 
     @work(thread=True, exclusive=True, group="timeline")
     def _read(self, contact_id: int) -> None:
@@ -179,17 +185,32 @@ class TimelineScreen(JourneyActions):
     def action_touch(self) -> None:
         """Log a touchpoint with this contact."""
         if self.timeline is not None:
-            self.log_touch(self.contact_id, self.timeline.contact.name)
+            self._touch(self.timeline.contact.name)
+
+    @work(group="form")
+    async def _touch(self, name: str) -> None:
+        if await actions.log_touch(self.app, self.contact_id, name):
+            self.reload()
 
     def action_followup(self) -> None:
         """Plan a next step with this contact."""
         if self.timeline is not None:
-            self.plan_followup(self.timeline.contact.name, contact_id=self.contact_id)
+            self._followup(self.timeline.contact.name)
+
+    @work(group="form")
+    async def _followup(self, name: str) -> None:
+        if await actions.plan_followup(self.app, name, contact_id=self.contact_id):
+            self.reload()
 
     def action_done(self) -> None:
         """Mark the contact's earliest open follow-up done."""
         if self.timeline is not None and self.timeline.followups:
             first = self.timeline.followups[0]
-            self.mark_done(first.id, first.title)
+            self._done(first.id, first.title)
         else:
             self.notify("No open next step for this contact")
+
+    @work(group="write")
+    async def _done(self, followup_id: int, title: str) -> None:
+        if await actions.mark_done(self.app, followup_id, title):
+            self.reload()

@@ -66,13 +66,14 @@ class WelcomeScreen(ModalScreen[bool]):
 
     def action_import_file(self) -> None:
         """Open the import screen; back on an empty board, the welcome returns."""
+        self._import_file()
+
+    @work(group="form")
+    async def _import_file(self) -> None:
         from pipetui.ui.screens.import_screen import ImportScreen
 
-        def back(changed: bool | None) -> None:
-            if changed:
-                self.dismiss(True)
-
-        self.app.push_screen(ImportScreen(self.workspace), back)
+        if await self.app.push_screen_wait(ImportScreen(self.workspace)):
+            self.dismiss(True)
 
     def action_start(self) -> None:
         """Close and start with the empty default pipeline."""

@@ -92,12 +92,12 @@ class ContactList(ScrollView, can_focus=True):
 
     COMPONENT_CLASSES = {"contact-list--cursor", "contact-list--row"}
     BINDINGS = [
-        Binding("down,j", "move(1)", "Next", show=False),
-        Binding("up,k", "move(-1)", "Previous", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("home,g", "edge(0)", "Top", show=False),
-        Binding("end,G", "edge(1)", "Bottom", show=False),
+        Binding("down,j", "move(1)", "Next", show=False, id="contacts.next"),
+        Binding("up,k", "move(-1)", "Previous", show=False, id="contacts.previous"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="contacts.page_down"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="contacts.page_up"),
+        Binding("home,g", "edge(0)", "Top", show=False, id="contacts.top"),
+        Binding("end,G", "edge(1)", "Bottom", show=False, id="contacts.bottom"),
     ]
 
     cursor: reactive[int] = reactive(0, layout=False, always_update=True)

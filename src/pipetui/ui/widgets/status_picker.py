@@ -27,10 +27,12 @@ class StatusPicker(Widget, can_focus=True):
     """One criterion's status; posts `Changed` when the user picks another."""
 
     BINDINGS = [
-        Binding("left,h", "step(-1)", "Previous status", show=False),
-        Binding("right,l", "step(1)", "Next status", show=False),
+        Binding("left,h", "step(-1)", "Previous status", show=False, id="bant.status_previous"),
+        Binding("right,l", "step(1)", "Next status", show=False, id="bant.status_next"),
         *(
-            Binding(str(i + 1), f"pick({i})", answer.value, show=False)
+            Binding(
+                str(i + 1), f"pick({i})", answer.value, show=False, id=f"bant.status_{answer.value}"
+            )
             for i, answer in enumerate(OPTIONS)
         ),
     ]

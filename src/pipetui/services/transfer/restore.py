@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipetui.domain.bant import Answer
 from pipetui.domain.dates import parse_date, parse_datetime
@@ -18,9 +18,13 @@ from pipetui.domain.journey import JourneyStage
 from pipetui.domain.money import check_currency
 from pipetui.domain.text import clean_text, search_key
 from pipetui.domain.users import check_user_name
-from pipetui.services.import_source import Problems, Source
+from pipetui.services.transfer.merge import Merge
+from pipetui.services.transfer.types import ImportOptions, ImportSummary, Problems, Source
 from pipetui.store import bulk
 from pipetui.store import imports as store
+
+if TYPE_CHECKING:  # (a type only: store.imports imports SQLAlchemy itself)
+    from sqlalchemy.engine import Connection
 
 _KINDS = "pipelines", "followups", "touchpoint_kinds", "source_spend", "qualification"
 
@@ -130,28 +134,33 @@ def file_stage_names(source: Source) -> dict[int, str]:
     return found
 
 
-def restore_or_merge(conn: Any, source: Source, options: Any, summary: Any) -> Any:
-    """The merge to run: a restore first when the database has no data."""
-    from pipetui.services.import_merge import Merge
-
+def restore_or_merge(
+    conn: Connection, source: Source, options: ImportOptions, summary: ImportSummary
+) -> Merge:
+    """The merge to run for a full JSON export: a restore first when the
+    database has no data."""
     if not store.is_fresh(conn):
         left = [k for k in _KINDS if _section(source, k)]
         if left:
             summary.notes.append(
                 f"left out ({', '.join(left)}): they are restored into a new database only"
             )
-        merge = Merge(conn, options, summary, source.name)
-        merge.file_stages = dict(file_stage_names(source))
-        return merge
+        return merge_of(conn, source, options, summary)
     problems = Problems()
     pipelines, stage_ids = _pipelines(conn, source, problems)
     problems.check(source.name)
-    merge = Merge(conn, options, summary, source.name)
-    merge.keep_rank = True
-    merge.file_stages = {stage_id: stage_id for stage_id in stage_ids}
     summary.created["pipelines"] += pipelines
-    merge.after = lambda: _rest(conn, source, merge)
-    return merge
+    return Merge(conn, options, summary, source.name, keep_rank=True,
+                 file_stages={stage_id: stage_id for stage_id in stage_ids},
+                 after=lambda merge: _rest(conn, source, merge))  # fmt: skip
+
+
+def merge_of(
+    conn: Connection, source: Source, options: ImportOptions, summary: ImportSummary
+) -> Merge:
+    """The merge of a file's rows into what the database holds (a JSON export's
+    history names its stages by their id in the file: found here by name)."""
+    return Merge(conn, options, summary, source.name, file_stages=dict(file_stage_names(source)))
 
 
 def _unique(problems: Problems, seen: set[Any], key: Any, where: str, what: str) -> None:
@@ -161,7 +170,7 @@ def _unique(problems: Problems, seen: set[Any], key: Any, where: str, what: str)
     seen.add(key)
 
 
-def _pipelines(conn: Any, source: Source, problems: Problems) -> tuple[int, list[int]]:
+def _pipelines(conn: Connection, source: Source, problems: Problems) -> tuple[int, list[int]]:
     """Replace the (unused) pipelines with the file's, ids and settings kept;
     returns how many, and the stages' ids."""
     store.clear_pipelines(conn)
@@ -209,10 +218,10 @@ def _pipelines(conn: Any, source: Source, problems: Problems) -> tuple[int, list
     return len(pipes), [row[0] for row in stages]
 
 
-def _rest(conn: Any, source: Source, merge: Any) -> None:
+def _rest(conn: Connection, source: Source, merge: Merge) -> None:
     """Follow-ups, BANT answers and their history, and lead-source spend."""
     problems, stamp, day = Problems(), merge.stamp, merge.day
-    deals, contacts = merge.file_deals, merge.file_contacts
+    deals, contacts = merge.file_deals, merge.known.file_contacts
 
     def target(item: _Item, name: str, known: dict[int, int]) -> int | None:
         wanted = item.get(name, _int, optional=True)

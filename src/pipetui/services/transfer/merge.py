@@ -1,8 +1,8 @@
-"""The matching and writing half of an import (`pipetui.services.importer`):
-deals and touchpoints matched against what the database holds (contacts,
-pipelines and stages: `import_merge_base`), inside the import's one write
-transaction, then new rows written in bulk (one statement per thousand rows),
-the funnel summary kept in step and contacts' journey stages updated.
+"""The matching and writing of an import (`importer`): deals and touchpoints
+matched against what the database holds (contacts, pipelines and stages:
+`known.Known`), inside the import's one write transaction, then new rows
+written in bulk (one statement per thousand rows), the funnel summary kept in
+step and contacts' journey stages updated.
 
 Who (team mode): rows copied from the file keep the file's `by` (NULL when it
 does not say); rows the import writes itself (the history of a deal the file
@@ -12,20 +12,33 @@ user's, as with `deal add`."""
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipetui.domain.deal import DealStatus
 from pipetui.domain.errors import ValidationError
 from pipetui.domain.journey import JourneyStage, resolve_kind
 from pipetui.domain.text import search_key
-from pipetui.services.import_merge_base import MergeBase
-from pipetui.services.import_rows import Checked, DealIn, TouchIn
-from pipetui.services.import_source import Progress
+from pipetui.services import clock
+from pipetui.services.transfer.known import Ids, Known
+from pipetui.services.transfer.types import (
+    Checked,
+    DealIn,
+    ImportOptions,
+    ImportSummary,
+    Problems,
+    Progress,
+    TouchIn,
+)
 from pipetui.store import bulk, funnel_facts
 from pipetui.store import imports as store
 from pipetui.store.actor import actor
 from pipetui.store.touchpoints import custom_kinds
+
+if TYPE_CHECKING:  # (a type only: store.imports imports SQLAlchemy itself)
+    from sqlalchemy.engine import Connection
 
 # The columns of the rows written in bulk, in the order the row lists hold them.
 _DEAL_COLUMNS = (
@@ -46,20 +59,60 @@ _TOUCH_COLUMNS = (
 )  # fmt: skip
 
 
-class Merge(MergeBase):
+class Merge:
     """One import's matching and writing, inside its write transaction; `run`
-    does it all, and leaves its problems (if any) raised as ImportFailed."""
+    does it all, and leaves its problems (if any) raised as ImportFailed.
+
+    A restore (`restore.restore_or_merge`) passes the file's stage ids, keeps
+    the board's order (`keep_rank`) and writes the rest of the file `after`
+    the rows, with the ids they were given (`known.file_contacts`, `file_deals`).
+    """
+
+    def __init__(
+        self,
+        conn: Connection,
+        options: ImportOptions,
+        summary: ImportSummary,
+        name: str,
+        *,
+        file_stages: dict[int, int | str] | None = None,
+        keep_rank: bool = False,
+        after: Callable[[Merge], None] | None = None,
+    ) -> None:
+        self.conn, self.options, self.summary, self.name = conn, options, summary, name
+        self.now = clock.now()
+        self.problems = Problems()
+        self.unchanged: Counter[str] = Counter()  # rows to update already as in the file
+        self.known = Known(conn, options, summary, problems=self.problems, now=self.now,
+                           unchanged=self.unchanged, file_stages=file_stages or {})  # fmt: skip
+        self._deals: store.DealKeys | None = None
+        self.file_deals: dict[int, int] = {}  # id in the file -> id here
+        self.deal_ids, self.touch_ids = Ids(1), Ids(1)  # (from the highest id, once read)
+        self.stamp = self.known.stamp
+        self.day = bulk.date_column(conn)
+        self.keep_rank = keep_rank  # a restore keeps the board's order
+        self.after = after
+
+    @property
+    def deals(self) -> store.DealKeys:
+        """The deals here, as keys to match rows against (read when first needed)."""
+        if self._deals is None:
+            self._deals = store.deal_keys(self.conn)
+        return self._deals
+
+    def _fail(self, where: str, column: str | None, message: str) -> None:
+        self.problems.add(where, column, message)
 
     # -- the whole run ---------------------------------------------------------
 
     def run(self, checked: Checked, progress: Progress | None) -> None:
         """Contacts first, then deals (which may name contacts), then touchpoints."""
-        self._contacts(checked.contacts)
+        self.known.merge_contacts(checked.contacts)
         self._deals_in(checked.deals)
         self._touchpoints(checked.touchpoints)
         self.problems.check(self.name)
         if self.after is not None:
-            self.after()
+            self.after(self)
         if +self.unchanged:
             counts = ", ".join(f"{n:,} {kind}" for kind, n in sorted(self.unchanged.items()))
             self.summary.notes.append(f"of those updated, already as in the file: {counts}")
@@ -86,7 +139,7 @@ class Merge(MergeBase):
         if not rows:
             return
         keys = self.deals
-        self.next_deal = max(keys.rows, default=0) + 1
+        self.deal_ids = Ids(max(keys.rows, default=0) + 1)
         rank = keys.min_rank - 1
         self.natural: dict[tuple[str, int, int | None], list[int]] = {}
         for deal_id, (title, pipe, owner, _stage, _status) in keys.rows.items():
@@ -99,8 +152,8 @@ class Merge(MergeBase):
         updates: list[tuple[DealIn, int, int, int | None]] = []
         later: list[tuple[DealIn, int, int | None]] = []
         for row in rows:
-            pipeline_id = self._pipeline(row.pipeline)
-            contact_id = self._person(row.where, row.person) if row.person else None
+            pipeline_id = self.known.pipeline(row.pipeline)
+            contact_id = self.known.person(row.where, row.person) if row.person else None
             found = self._match_deal(row, pipeline_id, contact_id, seen)
             if found is not None and found in seen:
                 self._fail(row.where, None, f"the same deal as {seen[found]}")
@@ -124,13 +177,14 @@ class Merge(MergeBase):
             rank -= 1
         for row, pipeline_id, contact_id in later:
             live = sorted(
-                self.stages.get(pipeline_id, {}).values(), key=self.stage_positions.__getitem__
+                self.known.stages.get(pipeline_id, {}).values(),
+                key=self.known.stage_positions.__getitem__,
             )
             stage = live[-1] if live and row.status is DealStatus.WON else None
-            name = self.stage_names[stage] if stage else None
+            name = self.known.stage_names[stage] if stage else None
             self._add_deal(row, pipeline_id, contact_id, rank, new_deals, history, name)
             rank -= 1
-        self._write_contacts()  # an updated deal may name a contact new in this file
+        self.known.write_contacts()  # an updated deal may name a contact new in this file
         changes: list[tuple[int, dict[str, Any]]] = []
         moves: dict[int, list[Any]] = {}
         for row, found, pipeline_id, contact_id in updates:
@@ -138,7 +192,7 @@ class Merge(MergeBase):
         if self.problems.total:
             return
         self._write_deal_updates(changes, moves)
-        self._write_contacts()
+        self.known.write_contacts()
         bulk.insert_rows(self.conn, "deal", _DEAL_COLUMNS, new_deals)
         bulk.insert_rows(self.conn, "stage_history", _HISTORY_COLUMNS, history)
         bulk.advance_sequences(self.conn, ("contact", "deal"))
@@ -157,9 +211,9 @@ class Merge(MergeBase):
         stage_name: str | None = None,
     ) -> int:
         for change in row.history:  # new stages in the order the deal went through them
-            self._stage_ref(row.where, pipeline_id, change.to_stage)
-        stage_id = self._stage(pipeline_id, row.stage or stage_name)
-        deal_id = self._new_id(row.id, self.deals.rows, "next_deal")
+            self.known.stage_ref(row.where, pipeline_id, change.to_stage)
+        stage_id = self.known.stage(pipeline_id, row.stage or stage_name)
+        deal_id = self.deal_ids.take(row.id, self.deals.rows)
         created = row.created_at or self.now
         closed = row.closed_at or (
             row.updated_at or self.now if row.status is not DealStatus.OPEN else None
@@ -210,11 +264,11 @@ class Merge(MergeBase):
             return found
         found = []
         for change in row.history:
-            to_stage = self._stage_ref(row.where, pipeline_id, change.to_stage)
+            to_stage = self.known.stage_ref(row.where, pipeline_id, change.to_stage)
             from_stage = (
                 None
                 if change.from_stage is None
-                else self._stage_ref(row.where, pipeline_id, change.from_stage)
+                else self.known.stage_ref(row.where, pipeline_id, change.from_stage)
             )
             found.append(
                 ([deal_id, stamp(change.at), from_stage, to_stage,
@@ -255,7 +309,7 @@ class Merge(MergeBase):
             values["contact_id"] = contact_id
         if "owner" in given:
             values["owner"] = row.owner
-        stage_id = self._stage(pipeline_id, row.stage) if row.stage else old_stage
+        stage_id = self.known.stage(pipeline_id, row.stage) if row.stage else old_stage
         status = row.status.value if "status" in given else old_status
         if (stage_id, status) != (old_stage, old_status):
             moves[deal_id] = [deal_id, self.stamp(self.now), old_stage, stage_id, old_status,
@@ -300,7 +354,7 @@ class Merge(MergeBase):
 
     def _touchpoints(self, rows: list[TouchIn]) -> None:
         if not rows:
-            self._write_contacts()
+            self.known.write_contacts()
             return
         own = custom_kinds(self.conn)
         by_title: dict[tuple[int | None, str], int] = {}
@@ -309,7 +363,7 @@ class Merge(MergeBase):
         new_kinds: dict[str, JourneyStage] = {}
         resolved: list[tuple[TouchIn, int, int | None, str, JourneyStage]] = []
         for row in rows:
-            contact_id = self._person(row.where, row.person)
+            contact_id = self.known.person(row.where, row.person)
             deal_id = self._touch_deal(row, contact_id, by_title)
             try:
                 kind, stage = resolve_kind(row.kind, {**own, **new_kinds})
@@ -325,20 +379,20 @@ class Merge(MergeBase):
                 resolved.append((row, contact_id, deal_id, kind, stage))
         if self.problems.total:
             return
-        self._write_contacts()
+        self.known.write_contacts()
         existing = store.touch_keys(
-            self.conn, [c for _r, c, *_ in resolved if c not in self.new_contact_ids]
+            self.conn, [c for _r, c, *_ in resolved if c not in self.known.new_contact_ids]
         )
         wanted = [r.id for r, *_ in resolved if r.id is not None]
         taken = store.taken_ids(self.conn, "touchpoint", wanted) if wanted else set()
-        self.next_touch = store.max_id(self.conn, "touchpoint") + 1
+        self.touch_ids = Ids(store.max_id(self.conn, "touchpoint") + 1)
         new_rows: list[list[Any]] = []
         for row, contact_id, deal_id, kind, stage in resolved:
             key = (contact_id, kind, store.naive_utc(row.at), row.summary)
             if key in existing:  # (only what was here before: a file may repeat a touch)
                 self.summary.skipped["touchpoints"] += 1
                 continue
-            touch_id = self._new_id(row.id, taken, "next_touch")
+            touch_id = self.touch_ids.take(row.id, taken)
             taken.add(touch_id)
             new_rows.append(
                 [touch_id, contact_id, deal_id, kind, stage.value, row.channel, row.direction,

@@ -1,26 +1,31 @@
-"""The first half of an import's matching (`pipetui.services.import_merge`):
-what the database holds, loaded once as plain keys, and the rules for
-contacts, pipelines and stages that deals and touchpoints then rely on."""
+"""What an import matches its rows against, loaded once as plain keys: the
+contacts, pipelines and stages the database holds; and the rules that find
+each contact, pipeline and stage a row names, or add it. `merge.Merge` holds
+one `Known` (deals and touchpoints, which rely on these, are its own)."""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Container
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from pipetui.services import clock
-from pipetui.services.import_cells import StageRef
-from pipetui.services.import_rows import ContactIn, PersonRef
-from pipetui.services.import_source import Problems
+from pipetui.services.transfer.types import (
+    ContactIn,
+    ImportOptions,
+    ImportSummary,
+    PersonRef,
+    Problems,
+    StageRef,
+)
 from pipetui.store import bulk
 from pipetui.store import imports as store
 from pipetui.store.contacts import SEARCHED
 from pipetui.store.contacts import contact_keys as contact_search_keys
+from pipetui.store.pipelines import insert_pipeline, insert_stage
 
-if TYPE_CHECKING:
-    from datetime import datetime
-
-    from pipetui.services.importer import ImportOptions, ImportSummary
+if TYPE_CHECKING:  # (a type only: store.imports imports SQLAlchemy itself)
+    from sqlalchemy.engine import Connection
 
 DEFAULT_NEW_STAGE = "Imported"
 # The columns of a contact row written in bulk, in order.
@@ -31,19 +36,43 @@ _CONTACT_COLUMNS = (
 )  # fmt: skip
 
 
-class MergeBase:
-    """What an import matches against, and how contacts, pipelines and stages
-    are found or added (the deals and touchpoints are `Merge`'s)."""
+class Ids:
+    """Hands out the ids of new rows of one table: the file's own id when it is
+    free (so a restore keeps every id), else the next free one from `start`."""
+
+    def __init__(self, start: int) -> None:
+        self.next = start
+
+    def take(self, wanted: int | None, taken: Container[int]) -> int:
+        """The id for one new row (`taken`: the ids already in use)."""
+        if wanted is not None and wanted not in taken:
+            return wanted
+        value = self.next
+        while value in taken:
+            value += 1
+        self.next = value + 1
+        return value
+
+
+class Known:
+    """The contacts, pipelines and stages an import finds or adds, inside its
+    write transaction; what it adds is counted in `summary`, what is wrong
+    noted in `problems` (both the import's own)."""
 
     def __init__(
-        self, conn: Any, options: ImportOptions, summary: ImportSummary, name: str
+        self,
+        conn: Connection,
+        options: ImportOptions,
+        summary: ImportSummary,
+        *,
+        problems: Problems,
+        now: datetime,
+        unchanged: Counter[str],
+        file_stages: dict[int, int | str],
     ) -> None:
-        self.conn, self.options, self.summary, self.name = conn, options, summary, name
-        self.now = clock.now()
-        self.problems = Problems()
-        self.unchanged: Counter[str] = Counter()  # rows to update already as in the file
+        self.conn, self.options, self.summary, self.problems = conn, options, summary, problems
+        self.now, self.unchanged = now, unchanged  # rows to update already as in the file
         self.contacts = store.contact_keys(conn)
-        self._deals: store.DealKeys | None = None
         known = store.all_pipelines(conn)
         self.pipelines = {name.casefold(): pid for pid, name in known}
         self.pipeline_names = dict(known)
@@ -53,7 +82,7 @@ class MergeBase:
         self.stage_positions: dict[int, int] = {}
         self.stage_names: dict[int, str] = {}
         self.stage_pipeline: dict[int, int] = {}
-        self.file_stages: dict[int, int | str] = {}  # a JSON file's stage ids
+        self.file_stages = file_stages  # a JSON file's stage ids
         for stage_id, pipeline_id, stage_name, position, removed in sorted(
             store.all_stages(conn), key=lambda s: s[3]
         ):
@@ -65,35 +94,14 @@ class MergeBase:
             self.stage_positions[stage_id] = position
             self.stage_names[stage_id] = stage_name
             self.stage_pipeline[stage_id] = pipeline_id
-        self.next_contact = store.max_id(conn, "contact") + 1
+        self.contact_ids = Ids(store.max_id(conn, "contact") + 1)
         self.new_contacts: list[list[Any]] = []
         self.new_contact_ids: set[int] = set()
         self.file_contacts: dict[int, int] = {}  # id in the file -> id here
-        self.file_deals: dict[int, int] = {}
-        self.next_deal = self.next_touch = 1
         self.stamp = bulk.time_column(conn)
-        self.day = bulk.date_column(conn)
-        self.keep_rank = False  # a restore keeps the board's order
-        self.after: Callable[[], None] | None = None
-
-    @property
-    def deals(self) -> store.DealKeys:
-        if self._deals is None:
-            self._deals = store.deal_keys(self.conn)
-        return self._deals
 
     def _fail(self, where: str, column: str | None, message: str) -> None:
         self.problems.add(where, column, message)
-
-    def _new_id(self, wanted: int | None, taken: set[int] | dict[int, Any], counter: str) -> int:
-        """The file's id when it is free (so a restore keeps every id), else the next one."""
-        if wanted is not None and wanted not in taken:
-            return wanted
-        value: int = getattr(self, counter)
-        while value in taken:
-            value += 1
-        setattr(self, counter, value + 1)
-        return value
 
     # -- contacts --------------------------------------------------------------
 
@@ -114,7 +122,8 @@ class MergeBase:
         earlier = [c for c in same if c not in self.new_contact_ids]
         return earlier[0] if len(earlier) == 1 else None
 
-    def _contacts(self, rows: list[ContactIn]) -> None:
+    def merge_contacts(self, rows: list[ContactIn]) -> None:
+        """Match, add or update (as `--on-duplicate` says) the file's contact rows."""
         seen: dict[int, str] = {}
         updates: list[tuple[int, dict[str, Any]]] = []
         for row in rows:
@@ -166,7 +175,7 @@ class MergeBase:
         created: datetime | None,
         updated: datetime | None,
     ) -> int:
-        contact_id = self._new_id(wanted_id, self.contacts.names, "next_contact")
+        contact_id = self.contact_ids.take(wanted_id, self.contacts.names)
         keys = contact_search_keys(values)
         created = created or self.now
         row = {**values, **keys, "id": contact_id, "external_id": external_id}
@@ -183,7 +192,7 @@ class MergeBase:
         self.summary.created["contacts"] += 1
         return contact_id
 
-    def _person(self, where: str, person: PersonRef) -> int | None:
+    def person(self, where: str, person: PersonRef) -> int | None:
         """The contact a deal or touchpoint row names: by id in this file or
         here (same name), else email, else exact name, else a new contact."""
         keys = self.contacts
@@ -209,7 +218,8 @@ class MergeBase:
 
     # -- pipelines and stages --------------------------------------------------
 
-    def _pipeline(self, name: str | None) -> int:
+    def pipeline(self, name: str | None) -> int:
+        """The pipeline a row names (or `--pipeline`, or the first), added if new."""
         wanted = self.options.pipeline or name or ""  # (both checked already)
         if not wanted:
             if self.pipelines:
@@ -217,8 +227,6 @@ class MergeBase:
             wanted = "Sales"
         found = self.pipelines.get(wanted.casefold())
         if found is None:
-            from pipetui.store.pipelines import insert_pipeline
-
             found = insert_pipeline(self.conn, name=wanted, now=self.now)
             self.pipelines[wanted.casefold()] = found
             self.pipeline_names[found] = wanted
@@ -227,7 +235,9 @@ class MergeBase:
             self.summary.created["pipelines"] += 1
         return found
 
-    def _stage(self, pipeline_id: int, name: str | None, *, allow_removed: bool = False) -> int:
+    def stage(self, pipeline_id: int, name: str | None, *, allow_removed: bool = False) -> int:
+        """A live stage by name (a removed one too when allowed), else appended;
+        no name: the pipeline's first stage."""
         live = self.stages.setdefault(pipeline_id, {})
         if name is None:
             if live:
@@ -238,8 +248,6 @@ class MergeBase:
             return live[key]
         if allow_removed and key in self.removed.get(pipeline_id, {}):
             return self.removed[pipeline_id][key]
-        from pipetui.store.pipelines import insert_stage
-
         position = self.positions.get(pipeline_id, 0) + 1
         stage_id = insert_stage(self.conn, pipeline_id=pipeline_id, name=name, position=position,
                                 probability=0, rotting_days=None)  # fmt: skip
@@ -252,14 +260,14 @@ class MergeBase:
         self.summary.created["stages"] += 1
         return stage_id
 
-    def _stage_ref(self, where: str, pipeline_id: int, ref: StageRef) -> int | None:
+    def stage_ref(self, where: str, pipeline_id: int, ref: StageRef) -> int | None:
         """A stage a history row names: by name (a removed one too), or by its id
         in the file (a JSON export: restored with that id, else found by name)."""
         if isinstance(ref, str):
-            return self._stage(pipeline_id, ref, allow_removed=True)
+            return self.stage(pipeline_id, ref, allow_removed=True)
         target = self.file_stages.get(ref)
         if isinstance(target, str):
-            return self._stage(pipeline_id, target, allow_removed=True)
+            return self.stage(pipeline_id, target, allow_removed=True)
         if target is None or target not in self.stage_names:
             self._fail(where, "history", f"no stage #{ref} in the file's pipelines")
             return None
@@ -268,7 +276,8 @@ class MergeBase:
             return None
         return target
 
-    def _write_contacts(self) -> None:
+    def write_contacts(self) -> None:
+        """Write the new contacts so far (deals and touchpoints may name them)."""
         if self.new_contacts:
             bulk.insert_rows(self.conn, "contact", _CONTACT_COLUMNS, self.new_contacts)
             self.new_contacts = []

@@ -9,8 +9,6 @@ ignored; nothing is guessed from cell contents.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 KINDS = ("deals", "contacts", "touchpoints")
 
 # pipetui's own columns per kind, in the order `export` writes them.
@@ -125,13 +123,6 @@ HUBSPOT_LIFECYCLE = {
 # The prefix of an external id per format, so Pipedrive's deal 12 and HubSpot's
 # deal 12 stay two deals.
 ID_PREFIX = {"pipedrive": "pipedrive:", "hubspot": "hubspot:", "pipetui": ""}
-FORMAT_NAMES = {
-    "pipetui": "pipetui CSV",
-    "pipetui-json": "pipetui JSON",
-    "pipedrive": "Pipedrive",
-    "hubspot": "HubSpot",
-    "vcard": "vCard",
-}
 
 
 def norm_header(header: str) -> str:
@@ -150,21 +141,6 @@ MAPS: dict[tuple[str, str], dict[str, str]] = {
     ("hubspot", "deals"): _HUBSPOT_DEAL,
 }
 MAPS["pipetui", "deals"].update({norm_header(f): f for f in ("contact_phone", "company")})
-
-
-@dataclass(frozen=True, slots=True)
-class Layout:
-    """How a file's header row reads: the format, the kind, and per column the
-    field it fills (None: ignored)."""
-
-    format: str
-    kind: str
-    fields: tuple[str | None, ...]
-
-    @property
-    def label(self) -> str:
-        """ "Pipedrive deals", "pipetui CSV contacts"."""
-        return f"{FORMAT_NAMES[self.format]} {self.kind}"
 
 
 def detect_format(headers: list[str]) -> str:

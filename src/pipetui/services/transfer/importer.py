@@ -1,7 +1,7 @@
 """`pipetui import`: a file of deals, contacts or touchpoints into the database,
 all or nothing.
 
-The whole file is read and checked first (`import_source`, `import_rows`); then,
+The whole file is read and checked first (`reader`, `rows`); then,
 in ONE write transaction, each row is matched against what the database holds
 and the new rows are written in bulk. Anything wrong at either step is a list
 of problems with their lines, and nothing is written. `--dry-run` runs the
@@ -20,83 +20,22 @@ A matched row is skipped, updated, or an error, as `--on-duplicate` says.
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
 from pipetui.domain.errors import ValidationError
 from pipetui.domain.pipeline import check_stage_name
-from pipetui.services.import_merge import Merge
-from pipetui.services.import_rows import (
-    check_source,
+from pipetui.services.transfer.reader import read_file
+from pipetui.services.transfer.restore import merge_of, restore_or_merge
+from pipetui.services.transfer.rows import check_source
+from pipetui.services.transfer.types import (
+    ON_DUPLICATE,
+    ImportOptions,
+    ImportSummary,
+    Progress,
+    Source,
 )
-from pipetui.services.import_source import Progress, Source, read_file
 from pipetui.store.database import Database
-
-ON_DUPLICATE = ("skip", "update", "error")
-
-
-@dataclass(frozen=True, slots=True)
-class ImportOptions:
-    """What the user asked for (`pipetui import` options)."""
-
-    kind: str | None = None
-    pipeline: str | None = None
-    on_duplicate: str = "skip"
-    dry_run: bool = False
-
-
-@dataclass(slots=True)
-class ImportSummary:
-    """What an import did (or, dry, would do), for the CLI and the TUI."""
-
-    file: str
-    label: str
-    rows: int
-    dry_run: bool = False
-    created: Counter[str] = field(default_factory=Counter)
-    updated: Counter[str] = field(default_factory=Counter)
-    skipped: Counter[str] = field(default_factory=Counter)
-    new_pipelines: list[str] = field(default_factory=list)
-    new_stages: list[str] = field(default_factory=list)
-    ignored: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-    def lines(self) -> list[str]:
-        """The summary as lines of text."""
-        verb = "Would import" if self.dry_run else "Imported"
-        rows = f"{self.rows:,} row" + ("" if self.rows == 1 else "s")
-        lines = [f"{verb} {self.file} ({self.label}, {rows}):"]
-        for title, counts in (("new", +self.created), ("updated", +self.updated)):
-            if counts:
-                lines.append(f"  {title}: {_counts(counts)}")
-        if +self.skipped:
-            lines.append(f"  already there, skipped: {_counts(self.skipped)}")
-        if not +(self.created + self.updated + self.skipped):
-            lines.append("  nothing to do")
-        if self.new_pipelines:
-            lines.append(f"  new pipelines: {', '.join(self.new_pipelines)}")
-        if self.new_stages:
-            lines.append(f"  new stages (appended): {', '.join(self.new_stages)}")
-        if self.ignored:
-            lines.append(f"  ignored columns: {', '.join(self.ignored)}")
-        lines.extend(f"  {note}" for note in self.notes)
-        if self.dry_run:
-            lines.append("Nothing was written (a dry run).")
-        return lines
-
-
-def _counts(counts: Counter[str]) -> str:
-    order = (
-        "pipelines",
-        "stages",
-        "contacts",
-        "deals",
-        "touchpoints",
-        "follow-ups",
-        "BANT answers",
-    )
-    return ", ".join(f"{counts[k]:,} {k}" for k in order if counts[k])
 
 
 class _Rollback(Exception):
@@ -152,14 +91,9 @@ def import_source(
         # kept waiting meanwhile what holds the lock.
         with db.write(holding=f"importing {source.name} ({rows})") as conn:
             if source.full:
-                from pipetui.services.restore import restore_or_merge
-
                 merge = restore_or_merge(conn, source, options, summary)
             else:
-                from pipetui.services.restore import file_stage_names
-
-                merge = Merge(conn, options, summary, source.name)
-                merge.file_stages = dict(file_stage_names(source))
+                merge = merge_of(conn, source, options, summary)
             merge.run(checked, progress)
             if options.dry_run:
                 raise _Rollback(summary)

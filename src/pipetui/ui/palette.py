@@ -1,5 +1,6 @@
 """The command palette (ctrl+p): jump to a deal by name, switch pipeline, and
-every board action, taken from the board's BINDINGS so nothing is listed twice.
+every board action, taken from the board's BINDINGS so nothing is listed twice,
+each with the key that runs it now (the user's `[keymap]` included).
 
 Matching runs on the names as stored (logical order); only what is shown is laid
 out for the terminal (`rtl.field`, DESIGN.md §6).
@@ -45,6 +46,22 @@ def hit_display(matcher: Matcher, prefix: str, name: str) -> Content:
     return highlight(matcher, prefix + name)
 
 
+def action_keys(board: BoardScreen) -> dict[str, str]:
+    """Each board action's keys as the footer shows them, after the user's
+    `[keymap]`: read from the board's live bindings, never from its table."""
+    shown: dict[str, list[str]] = {}
+    for active in board.active_bindings.values():
+        if active.node is board:
+            key = board.app.get_key_display(active.binding)
+            shown.setdefault(active.binding.action, []).append(key)
+    return {action: " / ".join(dict.fromkeys(keys)) for action, keys in shown.items()}
+
+
+def with_key(display: Content, keys: str | None) -> Content:
+    """An action's name followed by the keys that run it ("Won  W")."""
+    return display.append_text(f"  {keys}", "$text-accent") if keys else display
+
+
 class BoardCommands(Provider):
     """Deals, pipelines and actions of the board."""
 
@@ -69,8 +86,13 @@ class BoardCommands(Provider):
         board = self._board()
         if board is None:
             return
+        keys = action_keys(board)
         for description, action in self._actions():
-            yield DiscoveryHit(description, partial(board.run_action, action))
+            yield DiscoveryHit(
+                with_key(Content(description), keys.get(action)),
+                partial(board.run_action, action),
+                text=description,
+            )
         yield DiscoveryHit(self._bidi_text(), self._say_bidi)
 
     def _bidi_text(self) -> str:
@@ -85,10 +107,16 @@ class BoardCommands(Provider):
         if board is None:
             return
         matcher = self.matcher(query)
+        keys = action_keys(board)
         for description, action in self._actions():
             score = matcher.match(description)
             if score > 0:
-                yield Hit(score, matcher.highlight(description), partial(board.run_action, action))
+                yield Hit(
+                    score,
+                    with_key(matcher.highlight(description), keys.get(action)),
+                    partial(board.run_action, action),
+                    text=description,
+                )
         score = matcher.match(self._bidi_text())
         if score > 0:
             yield Hit(score, matcher.highlight(self._bidi_text()), self._say_bidi)

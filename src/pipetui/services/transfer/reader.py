@@ -1,5 +1,5 @@
 """Reading an import file into records, strictly: CSV (pipetui's own, Pipedrive,
-HubSpot), pipetui's JSON export, and vCard.
+HubSpot), pipetui's JSON export, and vCard (`vcard`).
 
 Nothing here touches the database. Every problem is reported with where it is
 (line, or JSON record) and which column, up to `MAX_PROBLEMS` of them, and any
@@ -15,118 +15,31 @@ import json
 import os
 import re
 import stat
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pipetui.domain.errors import ValidationError
 from pipetui.domain.text import is_utf8
-from pipetui.services.import_formats import (
+from pipetui.services.transfer.formats import (
     KINDS,
-    Layout,
     detect_format,
     detect_kind,
     field_map,
     norm_header,
 )
+from pipetui.services.transfer.types import (
+    JSON_VERSION,
+    ImportFailed,
+    Layout,
+    Problem,
+    Problems,
+    Record,
+    Source,
+)
+from pipetui.services.transfer.vcard import read_vcards
 
-MAX_PROBLEMS = 20
 MAX_FILE_BYTES = 2**30
 """A larger file is refused before it is read (its records would not fit in memory)."""
-JSON_VERSION = 1
-"""The version of pipetui's JSON export this pipetui writes and reads."""
-Progress = Callable[[int, int], None]
-"""Called with (done, total) while a long import reads, checks and writes."""
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One thing wrong with an import file, and where."""
-
-    where: str
-    column: str | None
-    message: str
-
-    def text(self) -> str:
-        """ "line 4, column 'Deal - Value': not an amount: 'abc' (e.g. 1,200.50)"."""
-        column = f", column {self.column!r}" if self.column else ""
-        return f"{self.where}{column}: {self.message}"
-
-
-class ImportFailed(ValidationError):
-    """The file cannot be imported; nothing was written. `problems` holds the
-    first `MAX_PROBLEMS`, `total` how many there were in all."""
-
-    def __init__(self, name: str, problems: list[Problem], total: int | None = None) -> None:
-        self.problems = sorted(problems[:MAX_PROBLEMS], key=_line_of)
-        self.total = len(problems) if total is None else total
-        count = f"{self.total} problem" + ("" if self.total == 1 else "s")
-        super().__init__("file", f"{name}: {count}, nothing was imported")
-
-    def lines(self) -> list[str]:
-        """The problems as lines for stderr or a form, with "… and N more" last."""
-        lines = [problem.text() for problem in self.problems]
-        if self.total > len(self.problems):
-            lines.append(f"… and {self.total - len(self.problems):,} more")
-        return lines
-
-
-def _line_of(problem: Problem) -> tuple[int, str]:
-    """Problems sort by line (JSON records and whole-file ones keep their order)."""
-    number = problem.where.removeprefix("line ")
-    return (int(number), "") if number.isdigit() else (0, "")
-
-
-class Problems:
-    """Collects problems; counts all of them but keeps only the first few."""
-
-    def __init__(self) -> None:
-        self.kept: list[Problem] = []
-        self.total = 0
-
-    def add(self, where: str, column: str | None, message: str) -> None:
-        """Note one problem."""
-        self.total += 1
-        if len(self.kept) < MAX_PROBLEMS:
-            self.kept.append(Problem(where, column, message))
-
-    def check(self, name: str) -> None:
-        """Raise `ImportFailed` if anything was noted."""
-        if self.total:
-            raise ImportFailed(name, self.kept, self.total)
-
-
-@dataclass(slots=True)
-class Record:
-    """One row of the file: where it is, and its raw text per pipetui field."""
-
-    where: str
-    values: dict[str, str]
-
-
-@dataclass(slots=True)
-class Source:
-    """A file read and understood: its layout, its records, the label of the
-    column behind each field (for messages), and the columns it ignores.
-
-    `sections` holds a pipetui JSON export's other parts (pipelines, follow-ups,
-    answers...) for a restore into an empty database.
-    """
-
-    name: str
-    layout: Layout
-    records: list[Record]
-    labels: dict[str, str]
-    ignored: list[str] = field(default_factory=list)
-    headers: list[str] = field(default_factory=list)
-    sections: dict[str, Any] = field(default_factory=dict)
-    full: bool = False
-    problems: Problems = field(default_factory=Problems)
-
-    def column(self, name: str) -> str | None:
-        """The file's own name for a field's column."""
-        return self.labels.get(name)
 
 
 def read_file(path: Path, *, kind: str | None = None) -> Source:
@@ -174,8 +87,6 @@ def read_bytes(data: bytes, name: str, *, kind: str | None = None) -> Source:
     if suffix in (".vcf", ".vcard"):
         if kind not in (None, "contacts"):
             raise ValidationError("kind", "a vCard file holds contacts")
-        from pipetui.services.vcard import read_vcards
-
         return read_vcards(text, name)
     return read_csv(text, name, kind)
 
@@ -394,8 +305,3 @@ def _check_utf8(data: dict[str, Any], name: str) -> None:
         else:
             visit(value, "file", key)
     problems.check(name)
-
-
-def split_lines(text: str) -> Iterable[tuple[int, str]]:
-    """(line number, line) for each line, whatever the line ending."""
-    return enumerate(re.split(r"\r\n|\r|\n", text), start=1)

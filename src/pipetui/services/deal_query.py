@@ -1,6 +1,8 @@
-"""`deal list`: deals in board order, read with plain SQL through whichever
-reader the workspace has, so the CLI can answer before SQLAlchemy would even
-have been imported (the light reader; the full store works the same way)."""
+"""The query behind `deal list`: deals in board order, read with plain SQL
+through whichever reader the workspace has, so the CLI can answer before
+SQLAlchemy would even have been imported (the light reader; the full store
+works the same way). (Not the board's `ui.widgets.deal_list`, which draws a
+column's cards.)"""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 - Text without control characters (`cleaned`): what another tool wrote into the
   database reaches no terminal or spreadsheet raw.
-- CSV, one kind per file, with pipetui's own headers (`import_formats.OWN_FIELDS`).
+- CSV, one kind per file, with pipetui's own headers (`formats.OWN_FIELDS`).
   A cell a spreadsheet would run as a formula (starting with = + - @ tab or CR,
   after any quotes) gets one leading quote, unless `raw`; `import` takes that
   quote off again, so the round trip is exact.
@@ -31,9 +31,12 @@ from pipetui.domain.errors import ValidationError
 from pipetui.domain.money import Money
 from pipetui.domain.text import clean_text
 from pipetui.services import clock
-from pipetui.services.import_formats import KINDS, OWN_FIELDS
-from pipetui.services.import_source import JSON_VERSION
+from pipetui.services.transfer.formats import KINDS, OWN_FIELDS
+from pipetui.services.transfer.ics import write_followups
+from pipetui.services.transfer.types import JSON_VERSION
+from pipetui.services.transfer.vcard import write_vcards
 from pipetui.store import exports as store
+from pipetui.store.contacts import list_contacts
 from pipetui.store.database import Database
 
 if TYPE_CHECKING:
@@ -47,7 +50,7 @@ _FORMULA = re.compile(r"^'*[=+\-@\t\r]")
 def neutralise(cell: str) -> str:
     """A cell a spreadsheet would run as a formula, made plain text with one
     leading quote (and one more quote before cells already quoted that way, so
-    `import_rows.unescape_formula` can always undo it exactly)."""
+    `cells.unescape_formula` can always undo it exactly)."""
     return "'" + cell if _FORMULA.match(cell) else cell
 
 
@@ -220,9 +223,6 @@ def write_json(db: Database, kind: str, out: TextIO) -> int:
 
 def write_vcard(db: Database, out: TextIO) -> int:
     """Contacts as vCards."""
-    from pipetui.services.vcard import write_vcards
-    from pipetui.store.contacts import list_contacts
-
     with db.read() as conn:
         contacts = [_cleaned_contact(c) for c in list_contacts(conn, limit=None)]
     out.write(write_vcards(contacts))
@@ -231,8 +231,6 @@ def write_vcard(db: Database, out: TextIO) -> int:
 
 def write_ics(db: Database, out: TextIO) -> int:
     """Open follow-ups as all-day events, one VEVENT each."""
-    from pipetui.services.ics import write_followups
-
     with db.read() as conn:
         rows = cleaned(list(store.followups(conn, open_only=True)))
     out.write(write_followups(rows, clock.now()))

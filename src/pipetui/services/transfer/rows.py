@@ -9,118 +9,32 @@ first twenty are shown). Text is kept exactly, minus control characters.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from datetime import date, datetime
 from typing import Any
 
 from pipetui.domain.contact import check_email, check_name, optional_text
 from pipetui.domain.dates import parse_datetime
 from pipetui.domain.deal import DealStatus, check_title
 from pipetui.domain.errors import ValidationError
-from pipetui.domain.journey import JourneyStage, kind_id
+from pipetui.domain.journey import kind_id
 from pipetui.domain.money import Money
 from pipetui.domain.pipeline import check_stage_name
-from pipetui.services import import_cells as cell
-from pipetui.services.import_cells import StageRef
-from pipetui.services.import_formats import ID_PREFIX, norm_header
-from pipetui.services.import_source import Problems, Progress, Record, Source
 from pipetui.services.touchpoints import parse_direction
+from pipetui.services.transfer import cells as cell
+from pipetui.services.transfer.formats import ID_PREFIX, norm_header
+from pipetui.services.transfer.types import (
+    Checked,
+    ContactIn,
+    DealIn,
+    HistoryIn,
+    PersonRef,
+    Problems,
+    Progress,
+    Record,
+    Source,
+    TouchIn,
+)
 
 _OWN_IDS = ("pipetui", "pipetui-json", "vcard")  # formats whose ids are pipetui's
-
-
-@dataclass(frozen=True, slots=True)
-class PersonRef:
-    """Who a deal or touchpoint row names: an id from the file, a name, an email."""
-
-    id: int | None = None
-    name: str | None = None
-    email: str | None = None
-    phone: str | None = None
-    company: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ContactIn:
-    """A contact row, checked. `given` names the fields the file has columns for
-    (what `--on-duplicate update` overwrites)."""
-
-    where: str
-    id: int | None
-    external_id: str | None
-    values: dict[str, Any]
-    created_at: datetime | None
-    updated_at: datetime | None
-    given: frozenset[str]
-
-
-@dataclass(frozen=True, slots=True)
-class HistoryIn:
-    """One row of a deal's stage history as the file has it (stage names)."""
-
-    at: datetime
-    from_stage: StageRef | None
-    to_stage: StageRef
-    from_status: DealStatus | None
-    to_status: DealStatus
-    imported: bool
-    by: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class DealIn:
-    """A deal row, checked."""
-
-    where: str
-    id: int | None
-    external_id: str | None
-    title: str
-    pipeline: str | None
-    stage: str | None
-    status: DealStatus
-    value: Money
-    probability: int | None
-    close_date: date | None
-    source: str | None
-    lost_reason: str | None
-    person: PersonRef | None
-    created_at: datetime | None
-    updated_at: datetime | None
-    stage_entered_at: datetime | None
-    closed_at: datetime | None
-    history: tuple[HistoryIn, ...]
-    given: frozenset[str]
-    rank: int | None = None
-    owner: str | None = None
-    """The file's owner (used when it has an owner column: `"owner" in given`)."""
-
-
-@dataclass(frozen=True, slots=True)
-class TouchIn:
-    """A touchpoint row, checked (the kind is resolved against the database)."""
-
-    where: str
-    id: int | None
-    person: PersonRef
-    deal_id: int | None
-    deal_title: str | None
-    kind: str
-    journey_stage: JourneyStage | None
-    channel: str | None
-    direction: str | None
-    at: datetime
-    summary: str | None
-    score: int | None
-    by: str | None = None
-
-
-@dataclass(slots=True)
-class Checked:
-    """Every row of a file, checked, by kind."""
-
-    contacts: list[ContactIn]
-    deals: list[DealIn]
-    touchpoints: list[TouchIn]
 
 
 class _Cells:

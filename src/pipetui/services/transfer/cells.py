@@ -17,10 +17,8 @@ from pipetui.domain.money import Money, check_currency, check_money, exponent
 from pipetui.domain.pipeline import check_stage_name
 from pipetui.domain.users import check_user_name
 from pipetui.services import inputs
-from pipetui.services.import_formats import HUBSPOT_LIFECYCLE, norm_header
-
-StageRef = str | int
-"""A stage as a file names it: by name (CSV), or by its id in the file (JSON)."""
+from pipetui.services.transfer.formats import HUBSPOT_LIFECYCLE, norm_header
+from pipetui.services.transfer.types import StageRef
 
 
 def forget_times() -> None:

@@ -1,0 +1,144 @@
+"""The board's columns, side by side: which one is active, its cursor, and
+their widths.
+
+Attributes down: the board hands it fresh data (`show`); it keeps which
+column is active and moves the cursor. A column that needs a page of cards it
+has not got posts `DealList.PageNeeded`, which bubbles on to the board.
+"""
+
+from __future__ import annotations
+
+from textual.containers import Horizontal
+from textual.widgets import Static
+
+from pipetui.domain.board import Card
+from pipetui.services.board import BoardData
+from pipetui.ui.widgets.card_lines import CARD_HEIGHT
+from pipetui.ui.widgets.deal_list import DealList
+from pipetui.ui.widgets.stage_column import StageColumn
+
+MIN_COLUMN_WIDTH = 26
+
+
+class BoardColumns(Horizontal):
+    """One `StageColumn` per stage; one of them active (its cursor shows and
+    the keys act on it). No widget focus moves: activating repaints two cursors."""
+
+    def __init__(self) -> None:
+        super().__init__(id="columns")
+        self.columns: dict[int, StageColumn] = {}
+        self.active: int | None = None
+        self._stage_order: list[int] = []
+
+    def same_stages(self, data: BoardData) -> bool:
+        """Whether `data` has the stages shown, in the same order."""
+        return [s.id for s in data.stages] == self._stage_order
+
+    async def rebuild(self, data: BoardData) -> None:
+        """New columns for a pipeline or stages that changed."""
+        await self.remove_children()
+        self.columns = {c.summary.stage.id: StageColumn(c.summary) for c in data.columns}
+        self._stage_order = [s.id for s in data.stages]
+        await self.mount_all(self.columns.values())
+        if not self.columns:
+            await self.mount(
+                Static("This pipeline has no stages. Press S to add some.", classes="empty")
+            )
+
+    def show(self, data: BoardData) -> None:
+        """Fresh figures and cards for the columns `data` has."""
+        for column_data in data.columns:
+            column = self.columns[column_data.summary.stage.id]
+            column.set_summary(column_data.summary)
+            column.deal_list.set_data(
+                column_data.summary.shown, column_data.offset, column_data.cards
+            )
+
+    def size_columns(self, room: int) -> None:
+        """Columns share `room` cells, but never get narrower than a readable card."""
+        if not self.columns:
+            return
+        width = max(MIN_COLUMN_WIDTH, room // len(self.columns))
+        for column in self.columns.values():
+            column.styles.width = width
+
+    def windows(self) -> dict[int, tuple[int, int]]:
+        """The page each column shows now, to reload just that."""
+        return {sid: col.deal_list.window() for sid, col in self.columns.items()}
+
+    @property
+    def deal_list(self) -> DealList | None:
+        """The active column's list."""
+        column = self.columns.get(self.active) if self.active is not None else None
+        return column.deal_list if column else None
+
+    @property
+    def card(self) -> Card | None:
+        """The card under the cursor."""
+        return self.deal_list.current if self.deal_list else None
+
+    def activate(self, stage_id: int) -> None:
+        """Make a column the active one, scrolled into view."""
+        previous = self.columns.get(self.active) if self.active is not None else None
+        column = self.columns[stage_id]
+        self.active = stage_id
+        if previous is not None and previous is not column:
+            previous.deal_list.set_active(False)
+        column.deal_list.set_active(True)
+        if not self.region.contains_region(column.region):
+            self.scroll_to_widget(column, animate=False)
+
+    def keep_active(self) -> None:
+        """After a reload: the first column is active if the active one is gone."""
+        if self.active not in self.columns and self.columns:
+            self.activate(next(iter(self.columns)))
+
+    def focus_deal(self, data: BoardData, deal_id: int, index: int) -> None:
+        """Put the cursor on deal `deal_id`, at `index` of its column."""
+        for column_data in data.columns:
+            if any(c.deal_id == deal_id for c in column_data.cards):
+                self.activate(column_data.summary.stage.id)
+                self.columns[column_data.summary.stage.id].deal_list.go_to(index)
+
+    def go_to_first_match(self) -> None:
+        """Activate the first column that has a card (after filtering)."""
+        target = next((c.deal_list for c in self.columns.values() if c.deal_list.total), None)
+        if target is not None:
+            self.activate(target.stage_id)
+
+    def on_deal_list_clicked(self, message: DealList.Clicked) -> None:
+        """A click on a column makes it the active one."""
+        self.activate(message.deal_list.stage_id)
+        self.screen.set_focus(None)
+
+    # -- moving the cursor ----------------------------------------------
+
+    def move_cursor(self, delta: int) -> None:
+        """To the next/previous card in the active column."""
+        if self.deal_list:
+            self.deal_list.move_cursor(delta)
+
+    def page(self, direction: int) -> None:
+        """A screenful of cards down or up."""
+        if self.deal_list:
+            step = max(1, self.deal_list.size.height // 4)
+            self.deal_list.move_cursor(direction * step)
+
+    def edge(self, bottom: int) -> None:
+        """To the top (0) or bottom (1) of the active column."""
+        if self.deal_list:
+            self.deal_list.go_to(self.deal_list.total - 1 if bottom else 0)
+
+    def step_column(self, delta: int) -> None:
+        """Activate the column to the left/right, keeping the row on screen."""
+        lists = [c.deal_list for c in self.columns.values()]
+        if not lists:
+            return
+        current = self.deal_list
+        index = lists.index(current) if current in lists else 0
+        target = lists[max(0, min(len(lists) - 1, index + delta))]
+        if target is current:
+            return
+        row = current.visible_row() if current else 0
+        self.activate(target.stage_id)
+        target.go_to(int(target.scroll_offset.y) // CARD_HEIGHT + row)

@@ -1,0 +1,61 @@
+"""The board's filter: a field shown by `/`, that says what to filter by once
+typing pauses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import Input
+
+FILTER_PAUSE = 0.15  # seconds without typing before the filter applies
+
+
+class FilterBar(Input):
+    """Hidden until `open()`; posts `Typed` when typing pauses (at 100,000
+    deals a filtered board is a scan of every open deal, and there is no point
+    in one per keystroke) and `Entered` on enter."""
+
+    @dataclass
+    class Typed(Message):
+        """Filter by `text` now."""
+
+        text: str
+
+    @dataclass
+    class Entered(Message):
+        """Enter: filter by `text` now and go to the first match."""
+
+        text: str
+
+    def __init__(self) -> None:
+        super().__init__(placeholder="Filter by title, contact or company", id="filter")
+        self._timer: Timer | None = None
+
+    def open(self) -> None:
+        """Show the field and type in it."""
+        self.add_class("shown")
+        self.focus()
+
+    def close(self) -> None:
+        """Hide the field, empty; nothing is pending."""
+        self.remove_class("shown")
+        if self.value:
+            self.value = ""
+        self._stop()
+
+    def _stop(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+
+    def _on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._stop()
+        text = event.value.strip()
+        self._timer = self.set_timer(FILTER_PAUSE, lambda: self.post_message(self.Typed(text)))
+
+    def _on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._stop()
+        self.post_message(self.Entered(self.value.strip()))
