@@ -87,6 +87,14 @@ def test_the_tui_starts_without_the_full_store() -> None:
     assert not loaded & {"sqlalchemy", "sqlmodel", "pydantic"}
 
 
+def test_the_first_board_is_read_before_textual_is_imported() -> None:
+    """`pipetui.ui.start` starts the first board's read, then imports Textual
+    (the two overlap): it must not load Textual itself."""
+    loaded = packages_loaded_by("import pipetui.ui.start")
+    assert "pipetui" in loaded
+    assert not loaded & {"textual", "sqlalchemy", "sqlmodel"}
+
+
 def test_deal_list_answers_without_importing_the_full_store(tmp_path: Path) -> None:
     """`pipetui deal list --json` on an up-to-date file reads it with the sqlite3
     driver alone (the issue's start-up budget), and says what the full store says."""

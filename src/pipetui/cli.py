@@ -172,7 +172,7 @@ def _run_tui(db_option: str | None, as_user: str | None = None) -> int:
         return _fail(
             f"db: cannot open {db_option or 'the database'}: {_describe(error)}", EXIT_FAILURE
         )
-    from pipetui.ui.app import run_app
+    from pipetui.ui.start import run_app
 
     try:
         run_app(workspace)

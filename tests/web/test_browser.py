@@ -46,6 +46,22 @@ def history_to(db: Path, deal: int) -> list[tuple[int | None, int]]:
         ).fetchall()
 
 
+RECORD_RTL_DRAWING = """
+window.pipetuiRtlDrawn = [];
+[window.CanvasRenderingContext2D, window.OffscreenCanvasRenderingContext2D].forEach((kind) => {
+  if (!kind) return;
+  const fillText = kind.prototype.fillText;
+  kind.prototype.fillText = function (text, ...rest) {
+    const rtl = /[\\u0590-\\u06FF\\uFB1D-\\uFEFF]/;
+    if (rtl.test(text)) window.pipetuiRtlDrawn.push(text);
+    return fillText.call(this, text, ...rest);
+  };
+});
+"""
+"""Records every string with Hebrew or Arabic letters the page draws on a canvas
+(xterm.js draws the terminal's glyphs with fillText)."""
+
+
 def children_of(pid: int) -> list[int]:
     found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -117,6 +133,7 @@ def test_browser_shows_the_board_and_L_moves_the_deal_in_the_database(served) ->
                     lambda frame: received.extend(frame if isinstance(frame, bytes) else b""),
                 ),
             )
+            page.add_init_script(RECORD_RTL_DRAWING)
             page.goto(url)
             assert page.url == url.split("?")[0]  # the token left the address bar
             assert "token" not in page.url
@@ -125,6 +142,14 @@ def test_browser_shows_the_board_and_L_moves_the_deal_in_the_database(served) ->
                 assert time.monotonic() < deadline, "the board never arrived in the browser"
                 page.wait_for_timeout(100)
             page.wait_for_timeout(300)  # (the app settles its focus after the first frame)
+
+            # Hebrew and Arabic names arrive laid out by the app, in the order a
+            # terminal draws its cells; the page must not reorder them again.
+            # A canvas applies the bidi algorithm within each string it draws:
+            # each one must be a single cell's letter, placed by the terminal.
+            drawn = page.evaluate("() => window.pipetuiRtlDrawn")
+            assert len(drawn) >= 10, drawn  # the demo's Hebrew and Arabic names were drawn
+            assert all(len(text) == 1 for text in drawn), drawn
 
             # The app runs in a child of the server, started directly, with the
             # database in its environment, not on its command line.

@@ -19,10 +19,11 @@ from pipetui.ui import rtl
 from pipetui.ui.keymap import apply_keymap
 from pipetui.ui.messages import BoardLoaded, DatabaseChanged
 from pipetui.ui.palette import BoardCommands
-from pipetui.ui.screens.board import BoardScreen, first_board
+from pipetui.ui.screens.board import BoardScreen
 from pipetui.ui.writes import write
 
 if TYPE_CHECKING:
+    from pipetui.services.board import BoardData
     from pipetui.services.undo import AnyUndo
 
 WATCH_SECONDS = 1.0
@@ -199,8 +200,9 @@ def terminal_bidi(mode: str, stream: TextIO | None) -> Iterator[None]:
             terminal.flush()
 
 
-def run_app(workspace: Workspace) -> None:
-    """Open the TUI on `workspace` and return when the user quits."""
-    app = PipetuiApp(workspace, first=first_board(workspace))
+def open_board(workspace: Workspace, first: BoardData) -> None:
+    """Open the TUI on `workspace`, its first board already read (see
+    `pipetui.ui.start.run_app`), and return when the user quits."""
+    app = PipetuiApp(workspace, first=BoardLoaded(first, generation=1))
     with terminal_bidi(rtl.mode(), sys.__stdout__):
         app.run()

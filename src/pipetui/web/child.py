@@ -23,7 +23,7 @@ def main() -> int:
         sys.stderr.write(f"pipetui: error: cannot open the database: {error}\n")
         return 1
     from pipetui.services.settings import SettingsError
-    from pipetui.ui.app import run_app
+    from pipetui.ui.start import run_app
 
     try:
         run_app(workspace)

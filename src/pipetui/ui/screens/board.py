@@ -42,6 +42,7 @@ from pipetui.ui import actions, rtl
 from pipetui.ui.messages import BoardLoaded, DatabaseChanged
 from pipetui.ui.screens import deal_changes
 from pipetui.ui.screens.deal_changes import DealChange, write_deal
+from pipetui.ui.start import first_view, read_first_board
 from pipetui.ui.widgets.board_columns import BoardColumns
 from pipetui.ui.widgets.deal_list import DealList
 from pipetui.ui.widgets.filter_bar import FILTER_PAUSE, FilterBar
@@ -71,20 +72,10 @@ def _b(
     return Binding(key, action, description, show=show, key_display=display, id=f"board.{action}")
 
 
-def first_view(workspace: Workspace) -> BoardView:
-    """What the board shows first: in team mode (a database server) the user's
-    own deals and the unowned ones, everyone's on an SQLite file (its one
-    seller's); `m` switches (docs/decisions.md, "Team mode: users and owners")."""
-    return BoardView(mine=workspace.is_server and workspace.user is not None, user=workspace.user)
-
-
 def first_board(workspace: Workspace) -> BoardLoaded:
-    """The board a new session opens on (first pipeline, first pages), read
-    before the event loop starts: a few milliseconds through the light reader."""
-    data = board_service.load_board(
-        workspace.reads, None, first_view(workspace), thresholds=workspace.settings.bant, windows={}
-    )
-    return BoardLoaded(data, generation=1)
+    """The board a new session opens on, read here (`pipetui.ui.start` reads
+    it in a thread while Textual is imported)."""
+    return BoardLoaded(read_first_board(workspace), generation=1)
 
 
 class BoardScreen(Screen[None]):
