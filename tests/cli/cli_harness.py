@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import pty
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -222,3 +223,34 @@ class Script:
         """Wait for a started command and collect what it did."""
         out, err = process.communicate(timeout=60)
         return Result(process.returncode, out, err)
+
+
+def on_terminal(
+    argv: list[str], env: dict[str, str], cwd: Path, *, stdin: bool = False
+) -> tuple[int, str, str]:
+    """Run the installed `pipetui` with `argv`, its stdout (and stdin, when
+    `stdin`) on a pseudo-terminal: its exit status, what it wrote to the
+    terminal, and its stderr."""
+    master, slave = pty.openpty()
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "pipetui"), *argv],
+        stdin=slave if stdin else None,
+        stdout=slave,
+        stderr=subprocess.PIPE,
+        env=env,
+        cwd=cwd,
+    )
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the other end closed (Linux)
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(master)
+    status = process.wait(timeout=60)
+    stderr = process.stderr.read().decode() if process.stderr else ""
+    return status, b"".join(chunks).decode("utf-8", "replace"), stderr

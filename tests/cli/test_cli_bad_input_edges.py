@@ -312,12 +312,12 @@ class Terminal(io.StringIO):
 
 @pytest.fixture
 def board_must_not_start(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    import pipetui.ui.app
+    import pipetui.ui.start
 
     def started(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("the board started")
 
-    monkeypatch.setattr(pipetui.ui.app, "run_app", started)
+    monkeypatch.setattr(pipetui.ui.start, "run_app", started)
     yield
 
 

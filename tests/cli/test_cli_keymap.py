@@ -5,39 +5,15 @@ input), and the terminal is left as it was (no board was drawn)."""
 from __future__ import annotations
 
 import os
-import pty
-import subprocess
-import sys
 from pathlib import Path
 
-from cli_harness import Cli, isolated_env
+from cli_harness import Cli, isolated_env, on_terminal
 
 
 def open_board(tmp_path: Path, config: Path, db: Path) -> tuple[int, str, str]:
     """`pipetui --db DB` on a pseudo-terminal with `config`: status, screen, stderr."""
-    master, slave = pty.openpty()
-    process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "pipetui"), "--db", str(db)],
-        stdin=slave,
-        stdout=slave,
-        stderr=subprocess.PIPE,
-        env={**os.environ, **isolated_env(tmp_path), "PIPETUI_CONFIG": str(config)},
-        cwd=tmp_path,
-    )
-    os.close(slave)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:  # EIO: the other end closed (Linux)
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(master)
-    status = process.wait(timeout=60)
-    stderr = process.stderr.read().decode() if process.stderr else ""
-    return status, b"".join(chunks).decode("utf-8", "replace"), stderr
+    env = {**os.environ, **isolated_env(tmp_path), "PIPETUI_CONFIG": str(config)}
+    return on_terminal(["--db", str(db)], env, tmp_path, stdin=True)
 
 
 def test_an_unknown_binding_id_in_the_keymap_stops_the_board_with_its_line(

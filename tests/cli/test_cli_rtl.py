@@ -6,13 +6,11 @@ and --json stay in logical order, as stored."""
 from __future__ import annotations
 
 import os
-import pty
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from cli_harness import Cli, Script, isolated_env
+from cli_harness import on_terminal as run_on_terminal
 
 from pipetui.domain.bidi import visual
 
@@ -33,28 +31,11 @@ def db(cli: Cli, tmp_path: Path) -> Path:
 
 def on_terminal(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> list[str]:
     """Run the installed `pipetui` with stdout on a pseudo-terminal; its lines."""
-    master, slave = pty.openpty()
-    process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "pipetui"), *args],
-        stdout=slave,
-        stderr=subprocess.PIPE,
-        env={**os.environ, **isolated_env(tmp_path), **(env or {})},
-        cwd=tmp_path,
+    status, output, stderr = run_on_terminal(
+        list(args), {**os.environ, **isolated_env(tmp_path), **(env or {})}, tmp_path
     )
-    os.close(slave)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:  # EIO: the other end closed (Linux)
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(master)
-    assert process.wait(timeout=30) == 0, process.stderr.read() if process.stderr else ""
-    text = b"".join(chunks).decode("utf-8")
-    return text.replace("\r\n", "\n").splitlines()
+    assert status == 0, stderr
+    return output.replace("\r\n", "\n").splitlines()
 
 
 def column_starts(header: str, names: list[str]) -> list[int]:

@@ -14,7 +14,7 @@ from textual.dom import DOMNode
 from textual.pilot import Pilot
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
-from ui_helpers import board, column, make_app, press, settle, titles
+from ui_helpers import board, column, focus_card, make_app, press, settle
 
 from pipetui.domain.deal import DealStatus
 from pipetui.services import deals as deal_service
@@ -46,17 +46,6 @@ def refusal(ws: Workspace, tmp_path: Path, text: str) -> str:
     with pytest.raises(SettingsError) as caught:
         configured(ws, tmp_path, text)
     return str(caught.value)
-
-
-async def focus_card(pilot: Pilot[None], stage: str, title: str) -> int:
-    """Put the cursor on the card `title` in column `stage`; return its deal id."""
-    col = column(pilot, stage)
-    board(pilot).activate(col.stage_id)
-    col.deal_list.go_to(titles(col).index(title))
-    await pilot.pause()
-    card = board(pilot).card
-    assert card is not None and card.title == title
-    return card.deal_id
 
 
 def status_of(ws: Workspace, title: str) -> DealStatus:

@@ -41,6 +41,7 @@ from pipetui.store.database import open_database
 from pipetui.ui import app as app_module
 from pipetui.ui import rtl
 from pipetui.ui.screens.help import HelpScreen, bidi_note
+from pipetui.ui.start import run_app
 from pipetui.ui.widgets.card_lines import card_line
 
 SIZE = (160, 50)
@@ -320,7 +321,7 @@ def test_run_app_restores_the_terminal_even_when_the_app_fails(
     ws = rtl_workspace(tmp_path, "app")
     try:
         with pytest.raises(RuntimeError, match="boom"):
-            app_module.run_app(ws)
+            run_app(ws)
     finally:
         ws.close()
     assert seen_while_running == ["\x1b[8l"]
