@@ -41,6 +41,7 @@ def test_a_contact_added_with_every_field_is_printed_and_listed(cli: Cli) -> Non
         "created_at": NOW,
         "external_id": None,
         "version": 1,
+        "details": [],
     }
     assert cli.json("contact", "list") == [added]
     shown = cli.json("contact", "show", "Dana Levi")

@@ -79,8 +79,8 @@ def pipedrive(tmp_path: Path, *rows: str, name: str = "deals.csv") -> Path:
             id="negative-value",
         ),
         pytest.param(
-            ["ok,1,USD,Open,", "東京,1,USD,Open,31/12/2026"],
-            "line 3, column 'Deal - Expected close date': not a date: '31/12/2026' "
+            ["ok,1,USD,Open,", "東京,1,USD,Open,31/13/2026"],
+            "line 3, column 'Deal - Expected close date': not a date: '31/13/2026' "
             "(use YYYY-MM-DD)",
             id="bad-date",
         ),
@@ -198,7 +198,8 @@ def test_undecodable_bytes_are_named_by_line(db: Database, tmp_path: Path) -> No
     failed = refused(db, path)
 
     assert failed.lines() == [
-        "line 3: not UTF-8 text: byte ff at character 2 (save the file as UTF-8)"
+        "line 3: not UTF-8 text: byte ff at character 2 "
+        "(save the file as UTF-8, or give its encoding: --encoding NAME, e.g. cp1255)"
     ]
 
 
@@ -211,7 +212,8 @@ def test_undecodable_bytes_after_hebrew_give_the_character_position(
     failed = refused(db, path)
 
     assert failed.lines() == [
-        "line 2: not UTF-8 text: byte ff at character 4 (save the file as UTF-8)"
+        "line 2: not UTF-8 text: byte ff at character 4 "
+        "(save the file as UTF-8, or give its encoding: --encoding NAME, e.g. cp1255)"
     ]
 
 
@@ -242,7 +244,8 @@ def test_unknown_headers_cannot_tell_the_kind(db: Database, tmp_path: Path) -> N
     failed = refused(db, path)
 
     assert failed.lines() == [
-        "line 1: cannot tell what the rows are; name the kind (--kind deals|contacts|touchpoints)"
+        "line 1: not a file of a kind pipetui knows (pipetui, Pipedrive, HubSpot or Salesforce "
+        "CSV); if it is pipetui's, name the kind (--kind deals|contacts|touchpoints)"
     ]
 
 

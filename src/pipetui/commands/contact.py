@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from pipetui.commands.common import add_if_version, add_json, by_whom, deal_id, row_limit
 from pipetui.commands.lazy import LazyModule
 from pipetui.commands.output import print_json, print_table, say
-from pipetui.domain.contact import Contact
+from pipetui.domain.contact import Contact, detail_lines
 from pipetui.domain.dates import local_time
 from pipetui.domain.errors import ValidationError
 from pipetui.domain.journey import kind_label
@@ -142,6 +142,8 @@ def run_show(args: argparse.Namespace, ws: Workspace) -> int:
     data = contact_json(contact)
     for key in ("id", "name", "company", "role", "email", "phone", "source", "journey_stage"):
         say(f"{key.replace('_', ' '):>14}: {data[key] if data[key] is not None else '—'}")
+    for line in detail_lines(contact):
+        say(line)
     say("Touchpoints:")
     for t in touchpoints:
         when = f"{local_time(t.at):%Y-%m-%d %H:%M}"

@@ -28,7 +28,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     """Add the `import` and `export` commands."""
     load = commands.add_parser(
         "import",
-        help="deals, contacts or touchpoints from CSV (pipetui, Pipedrive, HubSpot), "
+        help="deals, contacts or touchpoints from CSV (pipetui, Pipedrive, HubSpot, Salesforce), "
         "pipetui JSON or vCard",
         parents=[common],
     )
@@ -44,6 +44,26 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         default="skip",
         help="a row already in the database: skip it (default), update it, or stop",
     )
+    load.add_argument(
+        "--skip-invalid",
+        action="store_true",
+        help="import the good rows; write the refused ones, with why, to NAME.rejects.csv",
+    )
+    load.add_argument(
+        "--encoding", metavar="NAME", help="a CSV file's encoding, e.g. cp1255 (default: UTF-8)"
+    )
+    load.add_argument(
+        "--date-format",
+        metavar="FORMAT",
+        help="how the file writes dates: DD.MM.YYYY, MM/DD/YYYY, DD/MM/YYYY... (detected)",
+    )
+    load.add_argument(
+        "--decimal-comma",
+        action="store_const",
+        const=True,
+        default=None,
+        help="amounts are written 1.200,50 or 1 200,50 (detected)",
+    )
     load.set_defaults(func=run_import)
 
     save = commands.add_parser(
@@ -56,6 +76,11 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     save.add_argument("--out", metavar="PATH", help="file to write (default: stdout)")
     save.add_argument(
         "--raw", action="store_true", help="CSV: leave formula-like cells as they are"
+    )
+    save.add_argument(
+        "--excel",
+        action="store_true",
+        help="CSV for spreadsheets: a UTF-8 BOM, phone numbers kept as text without a quote",
     )
     save.add_argument("--force", action="store_true", help="replace an existing --out file")
     save.set_defaults(func=run_export)
@@ -92,15 +117,24 @@ def run_import(args: argparse.Namespace, ws: Workspace) -> int:
         pipeline=args.pipeline,
         on_duplicate=args.on_duplicate,
         dry_run=args.dry_run,
+        skip_invalid=args.skip_invalid,
+        encoding=args.encoding,
+        date_format=args.date_format,
+        decimal_comma=args.decimal_comma,
     )
     path = Path(args.file).expanduser()
     bar, failure = None, None
     try:
-        source = read_file(path, kind=args.kind)
+        source = read_file(path, kind=args.kind, encoding=args.encoding)
         if len(source.records) >= PROGRESS_FROM and sys.stderr.isatty():
             bar = ProgressBar(sys.stderr, f"importing {shown(path.name)}")
         summary = import_source(
-            ws.db, source, options, default_currency=ws.settings.default_currency, progress=bar
+            ws.db,
+            source,
+            options,
+            default_currency=ws.settings.default_currency,
+            progress=bar,
+            path=path,
         )
     except ImportFailed as error:
         failure = error
@@ -113,6 +147,9 @@ def run_import(args: argparse.Namespace, ws: Workspace) -> int:
         return 2
     for line in summary.lines():
         say(line)
+    if options.dry_run:
+        for line in summary.column_lines():
+            say(line)
     return 0
 
 
@@ -122,14 +159,14 @@ def run_export(args: argparse.Namespace, ws: Workspace) -> int:
 
     kind, fmt = choose(args.kind, args.format, args.out)
     if not args.out or args.out == "-":
-        export(ws.db, sys.stdout, kind=kind, fmt=fmt, raw=args.raw)
+        export(ws.db, sys.stdout, kind=kind, fmt=fmt, raw=args.raw, excel=args.excel)
         return 0
     path = Path(args.out).expanduser()
     check_target(path, force=args.force)
     if not path.parent.is_dir():
         raise ValidationError("out", f"no directory {path.parent}")
     with private_file(path, force=args.force) as out:
-        count = export(ws.db, out, kind=kind, fmt=fmt, raw=args.raw)
+        count = export(ws.db, out, kind=kind, fmt=fmt, raw=args.raw, excel=args.excel)
     what = {"vcard": "contacts", "ics": "follow-ups"}.get(fmt, kind)
     say(f"Exported {count:,} {what if kind != 'all' else 'rows'} to {path} ({fmt})")
     return 0

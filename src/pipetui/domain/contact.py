@@ -13,8 +13,32 @@ from pipetui.domain.text import clean_text, one_line
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
+DETAIL_KINDS = ("email", "phone", "url", "address", "birthday", "department")
+"""What a contact detail holds (schema v5): every email and phone of a card
+with its type and preference, and the card's address, web site, birthday and
+department."""
+
 CONTACT_SORTS = ("name", "last touch", "value")
 """How the contacts list can be ordered (the first is the default)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ContactDetail:
+    """One more thing known about a contact, as an address book has it: an
+    email or phone with its type ("work", "cell") and whether it is the
+    preferred one; an address (its vCard parts joined by ";"), web site,
+    birthday or department."""
+
+    kind: str
+    value: str
+    label: str | None = None
+    pref: bool = False
+
+    def text(self) -> str:
+        """The value as a person reads it: an address's parts joined by commas."""
+        if self.kind == "address":
+            return ", ".join(part for part in self.value.split(";") if part.strip())
+        return self.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +59,41 @@ class Contact:
     journey_stage_manual: bool = False
     external_id: str | None = None
     version: int = 1
+    details: tuple[ContactDetail, ...] = ()
+    """Every email and phone with its type (when the source had more than the
+    main one, or a type), address, web site, birthday and department."""
+
+    def all_of(self, kind: str) -> list[ContactDetail]:
+        """The contact's details of one kind, in their order."""
+        return [d for d in self.details if d.kind == kind]
+
+
+_DETAIL_TITLES = {
+    "email": "emails",
+    "phone": "phones",
+    "address": "addresses",
+    "url": "web",
+    "birthday": "birthday",
+    "department": "department",
+}
+
+
+def detail_pairs(contact: Contact) -> list[tuple[str, str]]:
+    """(kind's title, text) per detail, in kind order then their own: ("phones",
+    "+1 555 0100 (work, preferred)"); the title only on a kind's first."""
+    pairs = []
+    for kind, title in _DETAIL_TITLES.items():
+        for n, detail in enumerate(contact.all_of(kind)):
+            notes = [note for note in (detail.label, "preferred" if detail.pref else None) if note]
+            text = detail.text() + (f" ({', '.join(notes)})" if notes else "")
+            pairs.append((title if n == 0 else "", text))
+    return pairs
+
+
+def detail_lines(contact: Contact) -> list[str]:
+    """The contact's details as lines for a terminal, one per detail under its
+    kind: "        phones: +1 555 0100 (work, preferred)"."""
+    return [f"{title:>14}: {text}" for title, text in detail_pairs(contact)]
 
 
 def check_name(name: str, *, field: str = "name") -> str:

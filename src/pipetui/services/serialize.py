@@ -153,6 +153,10 @@ def contact_json(contact: Contact) -> dict[str, Any]:
         "created_at": iso_utc(contact.created_at),
         "external_id": contact.external_id,
         "version": contact.version,
+        "details": [
+            {"kind": d.kind, "label": d.label, "value": d.value, "pref": d.pref}
+            for d in contact.details
+        ],
     }
 
 

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Connection, Row
 
-from pipetui.domain.contact import Contact
+from pipetui.domain.contact import Contact, ContactDetail
 from pipetui.domain.errors import NotFoundError, check_version
 from pipetui.domain.journey import JourneyStage
 from pipetui.domain.text import search_key
 from pipetui.store.recorder import note_created
-from pipetui.store.tables import CONTACT, DEAL, FOLLOWUP, TOUCHPOINT
+from pipetui.store.tables import CONTACT, CONTACT_DETAIL, DEAL, FOLLOWUP, TOUCHPOINT
 from pipetui.store.touchpoints import latest as latest_touchpoint
 
 _COLUMNS = (
@@ -33,9 +34,19 @@ _COLUMNS = (
     CONTACT.c.version,
 )
 SEARCHED = ("name", "email", "company", "phone")
+SEARCHED_DETAILS = ("email", "phone")
+"""The kinds of contact details search finds a contact by (any of their emails
+and phones, not only the main ones)."""
+_DETAIL_COLUMNS = (
+    CONTACT_DETAIL.c.contact_id,
+    CONTACT_DETAIL.c.kind,
+    CONTACT_DETAIL.c.value,
+    CONTACT_DETAIL.c.label,
+    CONTACT_DETAIL.c.pref,
+)
 
 
-def _contact(row: Row[*tuple[Any, ...]]) -> Contact:
+def _contact(row: Row[*tuple[Any, ...]], details: tuple[ContactDetail, ...] = ()) -> Contact:
     return Contact(
         id=row.id,
         name=row.name,
@@ -51,15 +62,74 @@ def _contact(row: Row[*tuple[Any, ...]]) -> Contact:
         journey_stage_manual=row.journey_stage_manual,
         external_id=row.external_id,
         version=row.version,
+        details=details,
     )
 
 
-def contact_keys(values: dict[str, Any]) -> dict[str, Any]:
-    """The derived sort and search columns for a contact's text fields."""
+def contact_keys(
+    values: dict[str, Any], details: Iterable[ContactDetail | str] = ()
+) -> dict[str, Any]:
+    """The derived sort and search columns for a contact's text fields; the
+    search key also holds every email and phone among `details` (given as
+    details, or as their searched values already picked out)."""
+    extra = [
+        d if isinstance(d, str) else d.value
+        for d in details
+        if isinstance(d, str) or d.kind in SEARCHED_DETAILS
+    ]
     return {
         "sort_name": search_key(values["name"]),
-        "search_key": search_key(*(values.get(name) for name in SEARCHED)),
+        "search_key": search_key(*(values.get(name) for name in SEARCHED), *extra),
     }
+
+
+def details_of(conn: Connection, contact_ids: list[int]) -> dict[int, tuple[ContactDetail, ...]]:
+    """The details of these contacts, in their order (read in one query, a
+    thousand contacts at a time)."""
+    found: dict[int, list[ContactDetail]] = {}
+    for start in range(0, len(contact_ids), 1000):
+        part = contact_ids[start : start + 1000]
+        query = (
+            select(*_DETAIL_COLUMNS)
+            .where(CONTACT_DETAIL.c.contact_id.in_(part))
+            .order_by(CONTACT_DETAIL.c.contact_id, CONTACT_DETAIL.c.position)
+        )
+        for contact_id, kind, value, label, pref in conn.execute(query):
+            found.setdefault(int(contact_id), []).append(
+                ContactDetail(kind, value, label, bool(pref))
+            )
+    return {contact_id: tuple(details) for contact_id, details in found.items()}
+
+
+def searched_details(conn: Connection, contact_ids: list[int]) -> dict[int, list[str]]:
+    """The emails and phones among these contacts' details (for search keys)."""
+    return {
+        contact_id: [d.value for d in details if d.kind in SEARCHED_DETAILS]
+        for contact_id, details in details_of(conn, contact_ids).items()
+    }
+
+
+def _with_details(conn: Connection, rows: Iterable[Row[*tuple[Any, ...]]]) -> list[Contact]:
+    found = list(rows)
+    details = details_of(conn, [int(row.id) for row in found]) if found else {}
+    return [_contact(row, details.get(int(row.id), ())) for row in found]
+
+
+def detail_rows(contact_id: int, details: Iterable[ContactDetail]) -> list[dict[str, Any]]:
+    """A contact's details as rows of `contact_detail` (without ids)."""
+    return [
+        {"contact_id": contact_id, "kind": d.kind, "label": d.label, "value": d.value,
+         "pref": d.pref, "position": n}
+        for n, d in enumerate(details)
+    ]  # fmt: skip
+
+
+def set_details(conn: Connection, contact_id: int, details: Iterable[ContactDetail]) -> None:
+    """Replace a contact's details (the caller keeps the search key in step)."""
+    conn.execute(delete(CONTACT_DETAIL).where(CONTACT_DETAIL.c.contact_id == contact_id))
+    rows = detail_rows(contact_id, details)
+    if rows:
+        conn.execute(insert(CONTACT_DETAIL), rows)
 
 
 def get_contact(conn: Connection, contact_id: int) -> Contact:
@@ -67,19 +137,20 @@ def get_contact(conn: Connection, contact_id: int) -> Contact:
     row = conn.execute(select(*_COLUMNS).where(CONTACT.c.id == contact_id)).first()
     if row is None:
         raise NotFoundError("contact", f"no contact with id {contact_id}")
-    return _contact(row)
+    return _with_details(conn, [row])[0]
 
 
 def find_by_name(conn: Connection, name: str) -> list[Contact]:
     """Contacts whose name equals `name` ignoring case (in any script)."""
     rows = conn.execute(select(*_COLUMNS).where(CONTACT.c.sort_name == search_key(name)))
-    return [_contact(row) for row in rows]
+    return _with_details(conn, rows)
 
 
 def list_contacts(
     conn: Connection, *, search: str | None = None, limit: int | None = None, offset: int = 0
 ) -> list[Contact]:
-    """Contacts by name; `search` matches name, email, company or phone in any case."""
+    """Contacts by name; `search` matches name, company, or any of their emails
+    and phones, in any case."""
     query = select(*_COLUMNS)
     if search:
         words = search_key(search).split()
@@ -87,16 +158,19 @@ def list_contacts(
     query = query.order_by(CONTACT.c.sort_name, CONTACT.c.id).offset(offset)
     if limit is not None:
         query = query.limit(limit)
-    return [_contact(row) for row in conn.execute(query)]
+    return _with_details(conn, conn.execute(query))
 
 
-def insert_contact(conn: Connection, *, now: datetime, **values: Any) -> int:
-    """Insert a contact from cleaned values; return its id."""
-    result = conn.execute(
-        insert(CONTACT).values(created_at=now, updated_at=now, **values, **contact_keys(values))
-    )
+def insert_contact(
+    conn: Connection, *, now: datetime, details: tuple[ContactDetail, ...] = (), **values: Any
+) -> int:
+    """Insert a contact from cleaned values (and its details); return its id."""
+    keys = contact_keys(values, details)
+    result = conn.execute(insert(CONTACT).values(created_at=now, updated_at=now, **values, **keys))
     assert result.inserted_primary_key is not None
     contact_id = int(result.inserted_primary_key[0])
+    if details:
+        set_details(conn, contact_id, details)
     note_created("contact", contact_id)
     return contact_id
 
@@ -109,7 +183,7 @@ def lock_contact(conn: Connection, contact_id: int, *, seen_version: int | None 
     ).first()
     if row is None:
         raise NotFoundError("contact", f"no contact with id {contact_id}")
-    contact = _contact(row)
+    contact = _with_details(conn, [row])[0]
     check_version("contact", f"contact {contact.name!r}", seen=seen_version, now=contact.version)
     return contact
 
@@ -123,10 +197,11 @@ def update_contact(conn: Connection, *, contact: Contact, now: datetime, **chang
         "phone": contact.phone,
         **changes,
     }
+    keys = contact_keys(merged, contact.details)
     conn.execute(
         update(CONTACT)
         .where(CONTACT.c.id == contact.id)
-        .values(updated_at=now, **changes, **contact_keys(merged), version=CONTACT.c.version + 1)
+        .values(updated_at=now, **changes, **keys, version=CONTACT.c.version + 1)
     )
 
 

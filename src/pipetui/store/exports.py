@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 
 from pipetui.store.tables import (
     CONTACT,
+    CONTACT_DETAIL,
     DEAL,
     FOLLOWUP,
     PIPELINE,
@@ -33,8 +34,32 @@ def _rows(conn: Connection, query: Any) -> Iterator[Row]:
 
 
 def contacts(conn: Connection) -> Iterator[Row]:
-    """Every contact, all columns."""
-    return _rows(conn, select(CONTACT).order_by(CONTACT.c.id))
+    """Every contact, all columns, with its `details` as a list of
+    {kind, label, value, pref} in their order (read beside the contacts, in
+    the same id order, not one query per contact)."""
+    details = conn.execute(
+        select(
+            CONTACT_DETAIL.c.contact_id,
+            CONTACT_DETAIL.c.kind,
+            CONTACT_DETAIL.c.label,
+            CONTACT_DETAIL.c.value,
+            CONTACT_DETAIL.c.pref,
+        ).order_by(CONTACT_DETAIL.c.contact_id, CONTACT_DETAIL.c.position, CONTACT_DETAIL.c.id)
+    ).all()
+    groups = groupby(details, key=lambda d: d[0])
+    pending = next(groups, None)
+    for row in _rows(conn, select(CONTACT).order_by(CONTACT.c.id)):
+        while pending is not None and pending[0] < row["id"]:
+            pending = next(groups, None)
+        found: list[Row] = []
+        if pending is not None and pending[0] == row["id"]:
+            found = [
+                {"kind": kind, "label": label, "value": value, "pref": bool(pref)}
+                for _contact, kind, label, value, pref in pending[1]
+            ]
+            pending = next(groups, None)
+        row["details"] = found
+        yield row
 
 
 def stage_names(conn: Connection) -> dict[int, str]:

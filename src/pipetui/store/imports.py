@@ -16,6 +16,7 @@ from pipetui.domain.pipeline import DEFAULT_PIPELINE, DEFAULT_STAGES
 from pipetui.store import bulk
 from pipetui.store.tables import (
     CONTACT,
+    CONTACT_DETAIL,
     DEAL,
     FOLLOWUP,
     FUNNEL_FACT,
@@ -51,7 +52,8 @@ class ContactKeys:
 
 
 def contact_keys(conn: Connection) -> ContactKeys:
-    """Ids by external id, email (any case; the oldest wins) and exact name."""
+    """Ids by external id, email (any case; the oldest wins; a main email before
+    any other) and exact name."""
     keys = ContactKeys()
     rows = conn.execute(
         select(CONTACT.c.id, CONTACT.c.name, CONTACT.c.email, CONTACT.c.external_id).order_by(
@@ -65,6 +67,13 @@ def contact_keys(conn: Connection) -> ContactKeys:
             keys.by_email.setdefault(email.casefold(), contact_id)
         if external_id:
             keys.by_external[external_id] = contact_id
+    others = conn.execute(  # every other email of theirs finds them too (after main ones)
+        select(CONTACT_DETAIL.c.contact_id, CONTACT_DETAIL.c.value)
+        .where(CONTACT_DETAIL.c.kind == "email")
+        .order_by(CONTACT_DETAIL.c.contact_id, CONTACT_DETAIL.c.position)
+    )
+    for contact_id, email in others:
+        keys.by_email.setdefault(email.casefold(), contact_id)
     return keys
 
 

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     DateTime,
     Engine,
@@ -169,11 +170,33 @@ def _times_with_zone(connection: Connection) -> None:
         )
 
 
+def _v5_contact_details(connection: Connection) -> None:
+    """v5 (issue 18): every email and phone of a contact with its type and
+    preference, and its address, web site, birthday and department, in a child
+    table. Contacts from before have none: their one email and phone stay in
+    the contact's own columns, which still hold the main ones."""
+    metadata = MetaData()
+    Table("contact", metadata, autoload_with=connection)
+    Table(
+        "contact_detail",
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("contact_id", Integer, ForeignKey("contact.id", ondelete="CASCADE"), nullable=False),
+        Column("kind", String(20), nullable=False),
+        Column("label", String(100), nullable=True),
+        Column("value", String, nullable=False),
+        Column("pref", Boolean, nullable=False),
+        Column("position", Integer, nullable=False),
+        Index("ix_contact_detail_contact", "contact_id", "position"),
+    ).create(connection)
+
+
 # version -> the step that brings a database from version-1 to version.
 STEPS: Mapping[int, Step] = {
     2: _v2_answer_history_and_spend,
     3: _v3_row_versions,
     4: _v4_who_did_it,
+    5: _v5_contact_details,
 }
 
 

@@ -6,7 +6,7 @@ in the stage history and the funnel figures are as if it never happened.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import BindParameter, Table, bindparam, delete, func, insert, select, update
@@ -16,6 +16,7 @@ from pipetui.store import contacts, funnel_facts
 from pipetui.store import engine as engines
 from pipetui.store.tables import (
     CONTACT,
+    CONTACT_DETAIL,
     DEAL,
     FOLLOWUP,
     PIPELINE,
@@ -138,14 +139,15 @@ def restore_pipeline(conn: Connection, rows: PipelineRows) -> None:
 
 @dataclass(frozen=True, slots=True)
 class ContactRows:
-    """A contact's own row, its touchpoints and follow-ups, and the deals that
-    name it (to link them again), for undoing a contact's deletion."""
+    """A contact's own row, its details, touchpoints and follow-ups, and the
+    deals that name it (to link them again), for undoing a contact's deletion."""
 
     contact_id: int
     contact: dict[str, Any] | None
     touchpoints: list[dict[str, Any]]
     followups: list[dict[str, Any]]
     deal_ids: list[int]
+    details: list[dict[str, Any]] = field(default_factory=list)
 
 
 def capture_contact(conn: Connection, contact_id: int) -> ContactRows:
@@ -163,6 +165,7 @@ def capture_contact(conn: Connection, contact_id: int) -> ContactRows:
         rows(TOUCHPOINT),
         rows(FOLLOWUP),
         sorted(int(i) for (i,) in deals),
+        rows(CONTACT_DETAIL),
     )
 
 
@@ -187,14 +190,16 @@ def contact_blocker(conn: Connection, rows: ContactRows) -> str | None:
 
 
 def restore_contact(conn: Connection, rows: ContactRows) -> None:
-    """Put a deleted contact back with their touchpoints, follow-ups and deal
-    links (the caller checked `contact_blocker`). A touchpoint or follow-up
-    whose id was taken since by a new row comes back under a new id."""
+    """Put a deleted contact back with their details, touchpoints, follow-ups
+    and deal links (the caller checked `contact_blocker`). A touchpoint,
+    follow-up or detail whose id was taken since by a new row comes back under
+    a new id."""
     conn.execute(delete(CONTACT).where(CONTACT.c.id == rows.contact_id))
     if rows.contact is None:
         return
     conn.execute(insert(CONTACT).values(**rows.contact))
-    for table, found in ((TOUCHPOINT, rows.touchpoints), (FOLLOWUP, rows.followups)):
+    details = (CONTACT_DETAIL, rows.details)
+    for table, found in ((TOUCHPOINT, rows.touchpoints), (FOLLOWUP, rows.followups), details):
         ids = [row["id"] for row in found]
         taken = {int(i) for (i,) in conn.execute(select(table.c.id).where(table.c.id.in_(ids)))}
         for row in found:

@@ -81,6 +81,22 @@ class ContactRow(SQLModel, table=True):
     version: int = Field(default=1, sa_column=_version_column())
 
 
+class ContactDetailRow(SQLModel, table=True):
+    """One email, phone, address, web site, birthday or department of a contact
+    (schema v5), in the order the contact's source gave them. `label` is the
+    type ("work", "cell"); `pref` marks the preferred one of its kind."""
+
+    __tablename__ = "contact_detail"
+    __table_args__ = (Index("ix_contact_detail_contact", "contact_id", "position"),)
+    id: int | None = Field(default=None, primary_key=True)
+    contact_id: int = Field(foreign_key="contact.id", ondelete="CASCADE")
+    kind: str = Field(max_length=20)
+    label: str | None = Field(default=None, max_length=100)
+    value: str
+    pref: bool = False
+    position: int
+
+
 class DealRow(SQLModel, table=True):
     """A deal. `rank` orders cards within a stage (smaller first);
     `stage_entered_at` is kept beside the history so cards need no join."""
@@ -279,6 +295,7 @@ SCHEMA_VERSION = _table(SchemaVersionRow)
 PIPELINE = _table(PipelineRow)
 STAGE = _table(StageRow)
 CONTACT = _table(ContactRow)
+CONTACT_DETAIL = _table(ContactDetailRow)
 DEAL = _table(DealRow)
 STAGE_HISTORY = _table(StageHistoryRow)
 TOUCHPOINT_KIND = _table(TouchpointKindRow)

@@ -10,6 +10,7 @@ depending only on those listed before it (no cycles, a test checks):
 - `formats`: which column names mean which field, per format and kind.
 - `cells`: one cell's text to a value.
 - `vcard`, `ics`: vCard read and write, iCalendar write.
+- `details`: a contact's details (every email, phone, address...) as a cell.
 - `reader`: a file's bytes to a `Source` of records.
 - `rows`: every record checked into typed rows.
 - `known`: the contacts, pipelines and stages an import finds or adds.

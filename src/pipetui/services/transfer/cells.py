@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 
 from pipetui.domain.contact import optional_text
 from pipetui.domain.dates import check_date, parse_datetime
 from pipetui.domain.deal import DealStatus
 from pipetui.domain.errors import ValidationError
 from pipetui.domain.journey import JourneyStage, check_score
-from pipetui.domain.money import Money, check_currency, check_money, exponent
+from pipetui.domain.money import Money, check_currency, check_money, exponent, parse_money
 from pipetui.domain.pipeline import check_stage_name
 from pipetui.domain.users import check_user_name
 from pipetui.services import inputs
@@ -30,9 +31,16 @@ def forget_times() -> None:
 _FORMULA_ESCAPED = re.compile(r"^'+[=+\-@\t\r]")
 
 
+_EXCEL_PHONE = re.compile(r'^="([+\-][\d\s\-().]*\d[\d\s\-().]*)"$')
+
+
 def unescape_formula(cell: str) -> str:
     """Undo `export`'s formula neutralisation: one leading quote goes from a cell
-    that, without it, would start with = + - @ tab or CR (or another quote)."""
+    that, without it, would start with = + - @ tab or CR (or another quote), and
+    `export --excel`'s `="+972-50-123-4567"` is the phone number again."""
+    if cell[:2] == '="':
+        phone = _EXCEL_PHONE.match(cell)
+        return phone[1] if phone else cell
     return cell[1:] if _FORMULA_ESCAPED.match(cell) else cell
 
 
@@ -135,6 +143,25 @@ def amount(text: str, currency: str | None, default_currency: str) -> Money:
     whole, fraction = plain[1].replace(",", ""), (plain[2] or "").ljust(places, "0")
     minor = int(whole) * 10**places + int(fraction or "0")
     return Money(minor, base) if minor < _MAX_MINOR else check_money(Money(minor, base))
+
+
+def names_currency(text: str) -> bool:
+    """Whether an amount names its own currency ("€500", "1,200 ILS")."""
+    try:
+        return parse_money(text, "USD").currency == parse_money(text, "EUR").currency
+    except ValidationError:
+        return False
+
+
+def stage_chance(text: str, field: str = "stage_probability") -> int:
+    """HubSpot's stage probability, 0 to 1 ("0.2"), as a percentage (20)."""
+    try:
+        share = Decimal(text.strip())
+    except InvalidOperation:
+        raise ValidationError(field, f"not a probability from 0 to 1: {text!r}") from None
+    if not (share.is_finite() and 0 <= share <= 1):
+        raise ValidationError(field, f"not a probability from 0 to 1: {text!r}")
+    return int((share * 100).to_integral_value())
 
 
 def status(text: str, *, field: str = "status") -> DealStatus:

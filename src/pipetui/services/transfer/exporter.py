@@ -85,7 +85,12 @@ def iso(value: Any) -> Any:
 
 
 def _contact(row: dict[str, Any]) -> dict[str, Any]:
-    return {name: iso(row.get(name)) for name in OWN_FIELDS["contacts"]}
+    """A contact's own fields, and (JSON only: CSV writes the headers it has)
+    its details: every email and phone with type and preference, address, web
+    site, birthday and department."""
+    found = {name: iso(row.get(name)) for name in OWN_FIELDS["contacts"]}
+    found["details"] = row.get("details", [])
+    return found
 
 
 def _deal(row: dict[str, Any], *, full: bool) -> dict[str, Any]:
@@ -160,17 +165,40 @@ def _cell(value: Any) -> str:
     return clean_text(str(value))
 
 
-def write_csv(db: Database, kind: str, out: TextIO, *, raw: bool = False) -> int:
-    """One kind as CSV; returns the number of rows written."""
+PHONE_COLUMNS = frozenset({"phone", "contact_phone"})
+_PHONE = re.compile(r"^[+\-][\d\s\-().]*\d[\d\s\-().]*$")
+
+
+def for_excel(name: str, cell: str) -> str:
+    """A phone number that starts like a formula ("+972-50-123-4567"), as the
+    text formula Excel shows as the number itself (`="+972-50-123-4567"`, no
+    quote); any other cell as `neutralise` makes it. Only digits, spaces and
+    `+-().` are ever put inside the quotes, so nothing else can run."""
+    if name in PHONE_COLUMNS and _PHONE.match(cell):
+        return f'="{cell}"'
+    return neutralise(cell)
+
+
+def write_csv(
+    db: Database, kind: str, out: TextIO, *, raw: bool = False, excel: bool = False
+) -> int:
+    """One kind as CSV; returns the number of rows written. `excel`: with a
+    UTF-8 BOM (so Excel reads the text as UTF-8) and phone numbers kept as
+    text without a leading quote (`for_excel`)."""
     writer = csv.writer(out, lineterminator="\r\n")
     headers = OWN_FIELDS[kind]
+    if excel:
+        out.write("\ufeff")
     writer.writerow(headers)
     count = 0
     for record in records(db, kind):
         cells = []
         for name in headers:
             text = _cell(record[name])
-            cells.append(text if raw else neutralise(text))
+            if raw:
+                cells.append(text)
+            else:
+                cells.append(for_excel(name, text) if excel else neutralise(text))
         writer.writerow(cells)
         count += 1
     return count
@@ -237,10 +265,15 @@ def write_ics(db: Database, out: TextIO) -> int:
     return len(rows)
 
 
-def export(db: Database, out: TextIO, *, kind: str, fmt: str, raw: bool = False) -> int:
-    """Write one export; returns how many rows (or cards, or events) it holds."""
+def export(
+    db: Database, out: TextIO, *, kind: str, fmt: str, raw: bool = False, excel: bool = False
+) -> int:
+    """Write one export; returns how many rows (or cards, or events) it holds
+    (`excel`: a CSV for spreadsheets, see `write_csv`)."""
+    if excel and fmt != "csv":
+        raise ValidationError("excel", f"is for CSV exports, not {fmt}")
     if fmt == "csv":
-        return write_csv(db, kind, out, raw=raw)
+        return write_csv(db, kind, out, raw=raw, excel=excel)
     if fmt == "json":
         return write_json(db, kind, out)
     if fmt == "vcard":

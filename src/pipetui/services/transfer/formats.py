@@ -1,10 +1,12 @@
 """Which file columns mean which pipetui field: pipetui's own CSV headers (what
-`pipetui export` writes) and the column names of Pipedrive and HubSpot exports.
+`pipetui export` writes) and the column names of Pipedrive, HubSpot and
+Salesforce exports (and Pipedrive's import template).
 
-Headers are compared without case, spaces, underscores or a UTF-8 BOM, so
-"Deal - Title", "deal-title" and "DEAL -TITLE" are one header, and "close_date"
-matches "Close Date". Every column a format does not know is reported as
-ignored; nothing is guessed from cell contents.
+Headers are compared without case, spaces, underscores, a UTF-8 BOM or a
+trailing `*` (Pipedrive's template marks required columns so), so
+"Deal - Title", "deal-title", "Deal - Title*" and "DEAL -TITLE" are one header,
+and "close_date" matches "Close Date". Every column a format does not know is
+reported as ignored; nothing is guessed from cell contents.
 """
 
 from __future__ import annotations
@@ -34,8 +36,17 @@ _PIPEDRIVE_PERSON = {
     "person-name": "name",
     "person-email": "email",
     "person-email-work": "email",
+    "person-email-home": "email",
+    "person-email-other": "email",
     "person-phone": "phone",
     "person-phone-work": "phone",
+    "person-phone-mobile": "phone",
+    "person-phone-home": "phone",
+    "person-phone-other": "phone",
+    "person-labels": "tags",
+    "person-label": "tags",
+    "person-notes": "notes",
+    "note-content": "notes",
     "person-organization": "company",
     "organization-name": "company",
     "person-jobtitle": "role",
@@ -49,6 +60,7 @@ _PIPEDRIVE_DEAL = {
     "deal-title": "title",
     "deal-value": "value",
     "deal-currency": "currency",
+    "deal-currencyofvalue": "currency",
     "deal-pipeline": "pipeline",
     "deal-stage": "stage",
     "deal-status": "status",
@@ -66,8 +78,13 @@ _PIPEDRIVE_DEAL = {
     "person-name": "contact_name",
     "person-email": "contact_email",
     "person-email-work": "contact_email",
+    "person-email-home": "contact_email",
+    "person-email-other": "contact_email",
     "person-phone": "contact_phone",
     "person-phone-work": "contact_phone",
+    "person-phone-mobile": "contact_phone",
+    "person-phone-home": "contact_phone",
+    "person-phone-other": "contact_phone",
     "deal-source": "source",
     "deal-owner": "owner",
 }
@@ -78,10 +95,14 @@ _HUBSPOT_CONTACT = {
     "lastname": "contact_last",
     "email": "email",
     "phonenumber": "phone",
+    "mobilephonenumber": "phone",
     "companyname": "company",
+    "company": "company",
+    "associatedcompany": "company",
     "jobtitle": "role",
     "lifecyclestage": "journey_stage",
     "originalsource": "source",
+    "originaltrafficsource": "source",
     "createdate": "created_at",
     "lastmodifieddate": "updated_at",
 }
@@ -100,12 +121,62 @@ _HUBSPOT_DEAL = {
     "closedlostreason": "lost_reason",
     "originalsource": "source",
     "originalsourcetype": "source",
+    "originaltrafficsource": "source",
     "firstname": "contact_first",
     "lastname": "contact_last",
     "email": "contact_email",
     "phonenumber": "contact_phone",
+    "mobilephonenumber": "contact_phone",
     "companyname": "company",
+    "associatedcompany": "company",
+    "associatedcontact": "associated_contact",
     "dealowner": "owner",
+    "dealstageprobability": "stage_probability",
+    "dealprobability": "stage_probability",
+    "isclosed": "is_closed",
+    "isdealclosed?": "is_closed",
+    "isclosedwon": "is_closed_won",
+}
+# Salesforce, by API name (Data Loader, Data Export) and by report label.
+_SALESFORCE_DEAL = {
+    "id": "external_id",
+    "opportunityid": "external_id",
+    "name": "title",
+    "opportunityname": "title",
+    "stagename": "stage",
+    "stage": "stage",
+    "amount": "value",
+    "closedate": "close_date",
+    "currencyisocode": "currency",
+    "opportunitycurrency": "currency",
+    "amountcurrency": "currency",
+    "leadsource": "source",
+    "probability": "probability",
+    "probability(%)": "probability",
+    "accountname": "company",
+    "createddate": "created_at",
+    "lastmodifieddate": "updated_at",
+    "isclosed": "is_closed",
+    "closed": "is_closed",
+    "iswon": "is_closed_won",
+    "won": "is_closed_won",
+}
+_SALESFORCE_CONTACT = {
+    "id": "external_id",
+    "contactid": "external_id",
+    "firstname": "contact_first",
+    "lastname": "contact_last",
+    "email": "email",
+    "phone": "phone",
+    "businessphone": "phone",
+    "mobile": "phone",
+    "mobilephone": "phone",
+    "accountname": "company",
+    "title": "role",
+    "leadsource": "source",
+    "description": "notes",
+    "createddate": "created_at",
+    "lastmodifieddate": "updated_at",
 }
 
 # HubSpot's lifecycle stages, as the journey stage each one means.
@@ -122,12 +193,20 @@ HUBSPOT_LIFECYCLE = {
 
 # The prefix of an external id per format, so Pipedrive's deal 12 and HubSpot's
 # deal 12 stay two deals.
-ID_PREFIX = {"pipedrive": "pipedrive:", "hubspot": "hubspot:", "pipetui": ""}
+ID_PREFIX = {
+    "pipedrive": "pipedrive:",
+    "hubspot": "hubspot:",
+    "salesforce": "salesforce:",
+    "pipetui": "",
+}
+# Formats that give a person's first and last name in two columns.
+SPLIT_NAMES = ("hubspot", "salesforce")
 
 
 def norm_header(header: str) -> str:
-    """A header as compared: no BOM, case, whitespace or underscores."""
-    return "".join(header.removeprefix("\ufeff").split()).replace("_", "").casefold()
+    """A header as compared: no BOM, case, whitespace, underscores or trailing `*`."""
+    text = "".join(header.removeprefix("\ufeff").split()).replace("_", "").casefold()
+    return text.rstrip("*") or text
 
 
 MAPS: dict[tuple[str, str], dict[str, str]] = {
@@ -139,15 +218,25 @@ MAPS: dict[tuple[str, str], dict[str, str]] = {
     ("pipedrive", "deals"): _PIPEDRIVE_DEAL,
     ("hubspot", "contacts"): _HUBSPOT_CONTACT,
     ("hubspot", "deals"): _HUBSPOT_DEAL,
+    ("salesforce", "contacts"): _SALESFORCE_CONTACT,
+    ("salesforce", "deals"): _SALESFORCE_DEAL,
 }
 MAPS["pipetui", "deals"].update({norm_header(f): f for f in ("contact_phone", "company")})
 
 
+_SALESFORCE = {
+    "stagename", "currencyisocode", "leadsource", "accountname", "opportunityname",
+    "accountid", "iswon", "forecastcategoryname",
+}  # fmt: skip
+
+
 def detect_format(headers: list[str]) -> str:
-    """pipedrive, hubspot or pipetui, from the header names alone."""
+    """pipedrive, salesforce, hubspot or pipetui, from the header names alone."""
     keys = {norm_header(h) for h in headers}
     if any(k.startswith(("deal-", "person-", "organization-")) for k in keys):
         return "pipedrive"
+    if keys & _SALESFORCE:
+        return "salesforce"
     hubspot = {"dealname", "dealstage", "firstname", "lastname", "recordid", "lifecyclestage"}
     if keys & hubspot:
         return "hubspot"
@@ -161,6 +250,9 @@ def detect_kind(file_format: str, headers: list[str]) -> str | None:
         return "deals" if any(k.startswith("deal-") for k in keys) else "contacts"
     if file_format == "hubspot":
         return "deals" if keys & {"dealname", "dealstage", "amount"} else "contacts"
+    if file_format == "salesforce":
+        deal = {"stagename", "stage", "amount", "opportunityname", "closedate"}
+        return "deals" if keys & deal else "contacts"
     for kind, marker in (("deals", "title"), ("touchpoints", "kind"), ("contacts", "name")):
         if marker in keys:
             return kind

@@ -10,6 +10,7 @@ from collections.abc import Container
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from pipetui.domain.contact import ContactDetail
 from pipetui.services.transfer.types import (
     ContactIn,
     ImportOptions,
@@ -20,7 +21,7 @@ from pipetui.services.transfer.types import (
 )
 from pipetui.store import bulk
 from pipetui.store import imports as store
-from pipetui.store.contacts import SEARCHED
+from pipetui.store.contacts import SEARCHED, detail_rows, searched_details, set_details
 from pipetui.store.contacts import contact_keys as contact_search_keys
 from pipetui.store.pipelines import insert_pipeline, insert_stage
 
@@ -34,6 +35,9 @@ _CONTACT_COLUMNS = (
     "notes", "tags", "journey_stage", "journey_stage_manual", "external_id", "created_at",
     "updated_at",
 )  # fmt: skip
+
+
+_DETAIL_COLUMNS = ("contact_id", "kind", "label", "value", "pref", "position")
 
 
 class Ids:
@@ -96,6 +100,7 @@ class Known:
             self.stage_pipeline[stage_id] = pipeline_id
         self.contact_ids = Ids(store.max_id(conn, "contact") + 1)
         self.new_contacts: list[list[Any]] = []
+        self.new_details: list[list[Any]] = []  # the new contacts' details, written with them
         self.new_contact_ids: set[int] = set()
         self.file_contacts: dict[int, int] = {}  # id in the file -> id here
         self.stamp = bulk.time_column(conn)
@@ -116,8 +121,12 @@ class Known:
             return row.id
         email = row.values.get("email")
         if email:
-            found = keys.by_email.get(email.casefold())
-            return None if found in self.new_contact_ids else found
+            others = [d.value for d in row.values.get("details") or () if d.kind == "email"]
+            for address in (email, *others):  # (a card's other emails find them too)
+                found = keys.by_email.get(address.casefold())
+                if found is not None and found not in self.new_contact_ids:
+                    return found
+            return None
         same = keys.by_name.get(row.values.get("name") or "", [])
         earlier = [c for c in same if c not in self.new_contact_ids]
         return earlier[0] if len(earlier) == 1 else None
@@ -126,6 +135,7 @@ class Known:
         """Match, add or update (as `--on-duplicate` says) the file's contact rows."""
         seen: dict[int, str] = {}
         updates: list[tuple[int, dict[str, Any]]] = []
+        details: dict[int, tuple[ContactDetail, ...]] = {}  # updated contacts' new details
         for row in rows:
             found = self._match_contact(row)
             if found is not None and found in seen:
@@ -141,7 +151,9 @@ class Known:
                 )
             elif self.options.on_duplicate == "update" and found not in self.new_contact_ids:
                 changes = {k: v for k, v in row.values.items() if k in row.given}
-                if changes:
+                if "details" in changes:
+                    details[found] = changes.pop("details")
+                if changes or found in details:
                     updates.append((found, changes))
                     self.summary.updated["contacts"] += 1
                 seen[found] = row.where
@@ -150,19 +162,27 @@ class Known:
                 seen[found] = row.where
             if row.id is not None:
                 self.file_contacts[row.id] = found
-        self._update_contacts(updates)
+        self._update_contacts(updates, details)
 
-    def _update_contacts(self, updates: list[tuple[int, dict[str, Any]]]) -> None:
+    def _update_contacts(
+        self,
+        updates: list[tuple[int, dict[str, Any]]],
+        details: dict[int, tuple[ContactDetail, ...]],
+    ) -> None:
         """Write the updated contacts that differ from what is here, with their
         search keys rebuilt from the fields the file leaves as they are (read
-        for all of them at once, not one query per row)."""
+        for all of them at once, not one query per row); a contact whose
+        details the file gives gets exactly those."""
         if not updates:
             return
-        searched = store.current_values(
-            self.conn, "contact", [contact_id for contact_id, _ in updates], SEARCHED
-        )
+        ids = [contact_id for contact_id, _ in updates]
+        searched = store.current_values(self.conn, "contact", ids, SEARCHED)
+        old = searched_details(self.conn, ids)
         for contact_id, changes in updates:
-            changes.update(contact_search_keys({**searched[contact_id], **changes}))
+            extra = details[contact_id] if contact_id in details else old.get(contact_id, [])
+            changes.update(contact_search_keys({**searched[contact_id], **changes}, extra))
+        for contact_id, given in details.items():
+            set_details(self.conn, contact_id, given)
         changed = store.changed_rows(self.conn, "contact", updates)
         self.unchanged["contacts"] += len(updates) - len(changed)
         store.update_rows(self.conn, "contact", changed, now=self.now)
@@ -176,7 +196,10 @@ class Known:
         updated: datetime | None,
     ) -> int:
         contact_id = self.contact_ids.take(wanted_id, self.contacts.names)
-        keys = contact_search_keys(values)
+        values = dict(values)
+        details: tuple[ContactDetail, ...] = values.pop("details", ()) or ()
+        keys = contact_search_keys(values, details)
+        self.new_details.extend(list(row.values()) for row in detail_rows(contact_id, details))
         created = created or self.now
         row = {**values, **keys, "id": contact_id, "external_id": external_id}
         row.update(created_at=self.stamp(created), updated_at=self.stamp(updated or created))
@@ -281,3 +304,6 @@ class Known:
         if self.new_contacts:
             bulk.insert_rows(self.conn, "contact", _CONTACT_COLUMNS, self.new_contacts)
             self.new_contacts = []
+        if self.new_details:
+            bulk.insert_rows(self.conn, "contact_detail", _DETAIL_COLUMNS, self.new_details)
+            self.new_details = []

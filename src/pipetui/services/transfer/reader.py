@@ -15,6 +15,7 @@ import json
 import os
 import re
 import stat
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from pipetui.domain.errors import ValidationError
 from pipetui.domain.text import is_utf8
 from pipetui.services.transfer.formats import (
     KINDS,
+    SPLIT_NAMES,
     detect_format,
     detect_kind,
     field_map,
@@ -42,9 +44,10 @@ MAX_FILE_BYTES = 2**30
 """A larger file is refused before it is read (its records would not fit in memory)."""
 
 
-def read_file(path: Path, *, kind: str | None = None) -> Source:
-    """Read and understand an import file, by its extension and contents."""
-    return read_bytes(file_bytes(path), path.name, kind=kind)
+def read_file(path: Path, *, kind: str | None = None, encoding: str | None = None) -> Source:
+    """Read and understand an import file, by its extension and contents
+    (a CSV file in `encoding` when given)."""
+    return read_bytes(file_bytes(path), path.name, kind=kind, encoding=encoding)
 
 
 def file_bytes(path: Path) -> bytes:
@@ -75,19 +78,29 @@ def file_bytes(path: Path) -> bytes:
     return data
 
 
-def read_bytes(data: bytes, name: str, *, kind: str | None = None) -> Source:
+def read_bytes(
+    data: bytes, name: str, *, kind: str | None = None, encoding: str | None = None
+) -> Source:
     """Read an import file held in memory; `name` picks the format by extension
-    (.json, .vcf/.vcard, else CSV) and names the file in messages."""
+    (.json, .vcf/.vcard, else CSV) and names the file in messages. A CSV file
+    that is not UTF-8 is read in `encoding`, else in the 8-bit encoding its
+    letters show unambiguously (`detect_encoding`), else refused."""
     if kind is not None and kind not in KINDS:
         raise ValidationError("kind", f"must be one of {', '.join(KINDS)}, got {kind!r}")
-    text = decode(data, name)
     suffix = Path(name).suffix.casefold()
-    if suffix == ".json":
-        return _read_json(text, name, kind)
+    if suffix not in (".json", ".vcf", ".vcard"):
+        text, note = decode_csv(data, name, encoding)
+        found = read_csv(text, name, kind)
+        if note:
+            found.notes.append(note)
+        return found
     if suffix in (".vcf", ".vcard"):
         if kind not in (None, "contacts"):
             raise ValidationError("kind", "a vCard file holds contacts")
-        return read_vcards(text, name)
+        return read_vcards(data, name)  # (bytes: each property declares its charset)
+    text = decode(data, name)
+    if suffix == ".json":
+        return _read_json(text, name, kind)
     return read_csv(text, name, kind)
 
 
@@ -108,8 +121,121 @@ def decode(data: bytes, name: str) -> str:
         line_start = data.rfind(b"\n", 0, error.start) + 1
         column = len(data[line_start : error.start].decode("utf-8", errors="replace")) + 1
         bad = data[error.start : error.end].hex(" ")
-        message = f"not UTF-8 text: byte {bad} at character {column} (save the file as UTF-8)"
+        message = f"not UTF-8 text: byte {bad} at character {column} ({_HINT})"
         raise ImportFailed(name, [Problem(f"line {line}", None, message)]) from None
+
+
+ENCODING_NAMES = {
+    "cp1255": "Windows-1255 (Hebrew)",
+    "cp1256": "Windows-1256 (Arabic)",
+    "cp1252": "Windows-1252 (Western European)",
+}
+_HINT = "save the file as UTF-8, or give its encoding: --encoding NAME, e.g. cp1255"
+
+
+def decode_csv(data: bytes, name: str, encoding: str | None) -> tuple[str, str | None]:
+    """A CSV file's text and, when it was not UTF-8, a note saying which
+    encoding was used: `encoding` if given (strictly), UTF-16 or UTF-8 by BOM,
+    UTF-8, else the one 8-bit encoding `detect_encoding` finds."""
+    if encoding is not None:
+        try:
+            codec = codecs.lookup(encoding).name
+        except LookupError:
+            raise ValidationError("encoding", f"unknown encoding {encoding!r}") from None
+        if codec.startswith("utf-16") and not data.startswith(
+            (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+        ):
+            codec = codec if codec != "utf-16" else "utf-16-le"
+        try:
+            text = data.decode("utf-8-sig" if codec == "utf-8" else codec)
+        except UnicodeDecodeError as error:
+            line = data.count(b"\n", 0, error.start) + 1
+            bad = data[error.start : error.end].hex(" ")
+            message = f"not {encoding} text: byte {bad} ({error.reason})"
+            raise ImportFailed(name, [Problem(f"line {line}", None, message)]) from None
+        return text.removeprefix("\ufeff"), None
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or is_utf8_bytes(data):
+        return decode(data, name), None
+    found = detect_encoding(data)
+    if found is None:
+        decode(data, name)  # raises, naming the first byte that is not UTF-8
+    assert found is not None
+    text = data.decode(found)
+    letters = ", ".join(_letters(text)[:8])
+    note = (
+        f"read as {ENCODING_NAMES[found]}: the file is not UTF-8 (detected: letters beyond "
+        f"ASCII read as {letters}; if they look wrong, give --encoding)"
+    )
+    return text, note
+
+
+def _letters(text: str) -> list[str]:
+    """The letters beyond ASCII, in the order they first appear."""
+    return list(dict.fromkeys(c for c in text if not c.isascii() and c.isalpha()))
+
+
+def is_utf8_bytes(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+_LATIN = frozenset("àáâãäåæçèéêëìíîïñòóôõöøùúûüýßœšžÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜÝŒŠŽ")
+_WORDS = re.compile(r"[^\W\d_]+")
+
+
+def _script_ok(codec: str, text: str) -> bool:
+    """Whether `text` (the file decoded as `codec`) reads as that encoding's
+    script: every word with a letter beyond ASCII wholly Hebrew (cp1255) or
+    Arabic (cp1256), or, for cp1252, Latin words with common accented letters
+    (a word of accented letters only is Hebrew or Arabic read wrongly); no
+    combining marks, private or control characters beyond ASCII."""
+    seen = False
+    for char in set(text):
+        if char.isascii():
+            continue
+        if unicodedata.category(char) in ("Mn", "Cc", "Co", "Cn", "Cf"):
+            return False
+    for word in _WORDS.findall(text):
+        if word.isascii():
+            continue
+        seen = True
+        if codec == "cp1255" and not all("\u05d0" <= c <= "\u05f2" for c in word):
+            return False
+        if codec == "cp1256" and not all("\u0600" <= c <= "\u06ff" for c in word):
+            return False
+        if codec == "cp1252":
+            wide = [c for c in word if not c.isascii()]
+            if any(c not in _LATIN for c in wide) or (len(wide) == len(word) > 1):
+                return False
+    return seen
+
+
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+_HIGH = re.compile(rb"[\x80-\xff]")
+
+
+def detect_encoding(data: bytes) -> str | None:
+    """cp1255, cp1256 or cp1252 when exactly one of them reads the file's
+    letters as its own script (`_script_ok`); None when none or several do,
+    or when the file is mostly UTF-8 with a few bad bytes (a damaged file)."""
+    high = len(_HIGH.findall(data))
+    in_utf8 = sum(len(found) for found in _UTF8_SEQUENCE.findall(data))
+    if in_utf8 * 2 >= high:
+        return None
+    found = []
+    for codec in ENCODING_NAMES:
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if _script_ok(codec, text):
+            found.append(codec)
+    return found[0] if len(found) == 1 else None
 
 
 def _delimiter(text: str) -> str:
@@ -161,7 +287,7 @@ def read_csv(text: str, name: str, kind: str | None) -> Source:
         for index, target in extra:
             if not values[target].strip():
                 values[target] = row[index]
-        records.append(Record(f"line {line}", values))
+        records.append(Record(f"line {line}", values, tuple(row)))
     found = Source(name, layout, records, labels, ignored, headers)
     found.problems = problems  # reported with the cells' problems, all at once
     return found
@@ -182,7 +308,10 @@ def _layout(
     file_format = detect_format(headers)
     kind = kind or detect_kind(file_format, headers)
     if kind is None:
-        message = "cannot tell what the rows are; name the kind (--kind deals|contacts|touchpoints)"
+        message = (
+            "not a file of a kind pipetui knows (pipetui, Pipedrive, HubSpot or Salesforce "
+            "CSV); if it is pipetui's, name the kind (--kind deals|contacts|touchpoints)"
+        )
         raise ImportFailed(name, [Problem("line 1", None, message)])
     mapping = field_map(file_format, kind)
     if not mapping:
@@ -202,6 +331,12 @@ def _layout(
     required = _required(file_format, kind)
     if required and not any(f in labels for f in required):
         problems.add("line 1", None, f"no {' or '.join(required)} column")
+    if "value" in labels and "currency" not in labels:
+        for header in ignored:  # an amount's currency pipetui does not read: never defaulted
+            if "currency" in norm_header(header):
+                money = labels["value"]
+                message = f"pipetui cannot read this currency column (for {money!r})"
+                problems.add("line 1", header, message)
     problems.check(name)
     return Layout(file_format, kind, tuple(fields)), labels, ignored
 
@@ -211,7 +346,7 @@ def _required(file_format: str, kind: str) -> tuple[str, ...]:
         return ("title",)
     if kind == "touchpoints":
         return ("kind",)
-    if file_format == "hubspot":
+    if file_format in SPLIT_NAMES:
         return ("contact_first", "contact_last", "email")
     return ("name",)
 

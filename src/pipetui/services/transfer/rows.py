@@ -9,6 +9,8 @@ first twenty are shown). Text is kept exactly, minus control characters.
 from __future__ import annotations
 
 import json
+import re
+from collections import Counter
 from typing import Any
 
 from pipetui.domain.contact import check_email, check_name, optional_text
@@ -20,7 +22,9 @@ from pipetui.domain.money import Money
 from pipetui.domain.pipeline import check_stage_name
 from pipetui.services.touchpoints import parse_direction
 from pipetui.services.transfer import cells as cell
-from pipetui.services.transfer.formats import ID_PREFIX, norm_header
+from pipetui.services.transfer.details import parse_details
+from pipetui.services.transfer.formats import ID_PREFIX, SPLIT_NAMES, norm_header
+from pipetui.services.transfer.local import Local, localise
 from pipetui.services.transfer.types import (
     Checked,
     ContactIn,
@@ -35,6 +39,8 @@ from pipetui.services.transfer.types import (
 )
 
 _OWN_IDS = ("pipetui", "pipetui-json", "vcard")  # formats whose ids are pipetui's
+Notes = Counter[tuple[str, DealStatus]]
+"""How many deals of each closed stage a CRM file's rows were read as won or lost."""
 
 
 class _Cells:
@@ -48,7 +54,7 @@ class _Cells:
 
     def text(self, name: str) -> str:
         raw = self.values.get(name, "")
-        return cell.unescape_formula(raw) if self.own and raw[:1] == "'" else raw
+        return cell.unescape_formula(raw) if self.own and raw[:1] in "'=" and raw else raw
 
     def get(self, name: str, parse: Any, *args: Any) -> Any:
         """`parse(text, ...)`; None for an empty cell, or (with a problem) when
@@ -56,7 +62,7 @@ class _Cells:
         text = self.values.get(name)
         if not text or text.isspace():
             return None
-        if self.own and text[0] == "'":
+        if self.own and text[0] in "'=":
             text = cell.unescape_formula(text)
         try:
             return parse(text, *args)
@@ -64,35 +70,68 @@ class _Cells:
             self.fail(name, error.message)
             return None
 
+    def has(self, name: str) -> bool:
+        """Whether the file has a column for this field."""
+        return name in self.values
+
     def fail(self, name: str, message: str) -> None:
         self.failed = True
         self.problems.add(self.record.where, self.source.column(name) or name, message)
 
 
-def check_source(source: Source, default_currency: str, progress: Progress | None) -> Checked:
-    """Check every record; raise `ImportFailed` listing the problems, if any."""
+def check_source(
+    source: Source,
+    default_currency: str,
+    progress: Progress | None,
+    *,
+    local: Local | None = None,
+    skip_invalid: bool = False,
+) -> Checked:
+    """Check every record; raise `ImportFailed` listing the problems, if any
+    (with `skip_invalid`, a row with problems is left out and listed in
+    `Checked.rejected` instead; problems with the file as a whole still stop it)."""
     problems = source.problems
     checked = Checked([], [], [])
+    checked.notes.extend(localise(source, local or Local(), problems))
+    if skip_invalid:
+        problems.check(source.name)  # the file as a whole, and ragged rows
     cell.forget_times()  # (a time without offset is local: the zone may differ per import)
     total = len(source.records)
+    closed: Notes = Counter()
+    lonely = 0  # deals naming a company but no person
     for n, record in enumerate(source.records):
         kind = record.values.get("__kind", source.layout.kind)
-        cells = _Cells(record, source, problems, source.layout.format == "pipetui")
+        row_problems = Problems() if skip_invalid else problems
+        cells = _Cells(record, source, row_problems, source.layout.format == "pipetui")
         if kind == "contacts":
             contact = _contact(cells, source.layout.format)
             if not cells.failed:
                 checked.contacts.append(contact)
         elif kind == "deals":
-            deal = _deal(cells, source.layout.format, default_currency)
+            deal = _deal(cells, source.layout.format, default_currency, closed)
+            if deal.person is None and cells.text("company").strip():
+                lonely += 1
             if not cells.failed:
                 checked.deals.append(deal)
         else:
             touch = _touch(cells)
             if touch is not None and not cells.failed:
                 checked.touchpoints.append(touch)
+        if skip_invalid and row_problems.total:
+            checked.rejected.append((record, [p.text() for p in row_problems.kept]))
         if progress and n % 5000 == 4999:
             progress(n + 1, total)
     problems.check(source.name)
+    if lonely:
+        column = source.column("company")
+        checked.notes.append(
+            f"{column}: not kept on {lonely:,} deal"
+            + ("" if lonely == 1 else "s")
+            + " naming no contact (pipetui keeps a company on a contact)"
+        )
+    for (stage, status), count in closed.items():
+        deals = f"{count:,} deal" + ("" if count == 1 else "s")
+        checked.notes.append(f"stage {stage!r} is closed in the file: {deals} {status.value}")
     return checked
 
 
@@ -119,7 +158,8 @@ def _given(cells: _Cells) -> frozenset[str]:
 
 
 def _contact(cells: _Cells, file_format: str) -> ContactIn:
-    if file_format == "hubspot":
+    split = file_format in SPLIT_NAMES
+    if split:
         first, last = cells.text("contact_first").strip(), cells.text("contact_last").strip()
         name = " ".join(part for part in (first, last) if part) or cells.text("email")
     else:
@@ -128,17 +168,19 @@ def _contact(cells: _Cells, file_format: str) -> ContactIn:
     try:
         values["name"] = check_name(name, field="name")
     except ValidationError as error:
-        cells.fail("name" if file_format != "hubspot" else "contact_first", error.message)
+        cells.fail("contact_first" if split else "name", error.message)
     values["email"] = cells.get("email", check_email)
     for name in ("phone", "company", "role", "source", "tags"):
         values[name] = cells.get(name, cell.optional)
     values["notes"] = cells.get("notes", cell.notes)
+    if "details" in cells.values:  # (JSON and vCard: every email, phone, address...)
+        values["details"] = cells.get("details", parse_details) or ()
     stage = cells.get("journey_stage", cell.lifecycle if file_format == "hubspot" else cell.journey)
     values["journey_stage"] = stage.value if stage else None
     values["journey_stage_manual"] = bool(cells.get("journey_stage_manual", cell.flag))
     if file_format == "hubspot" and stage is not None:
         values["journey_stage_manual"] = True  # HubSpot set it; no touchpoint says otherwise
-    given = set(_given(cells)) | ({"name"} if file_format == "hubspot" else set())
+    given = set(_given(cells)) | ({"name"} if split else set())
     return ContactIn(
         cells.record.where,
         cells.get("id", cell.parse_id) if file_format in _OWN_IDS else None,
@@ -151,16 +193,23 @@ def _contact(cells: _Cells, file_format: str) -> ContactIn:
 
 
 def _person(cells: _Cells, file_format: str) -> PersonRef | None:
-    """The contact a deal or touchpoint row names, if any."""
-    if file_format == "hubspot":
+    """The contact a deal or touchpoint row names, if any (HubSpot's
+    `Associated Contact`, "Name (email)", the first of several, when the row
+    has no name or email columns of its own)."""
+    if file_format in SPLIT_NAMES:
         parts = (cells.text("contact_first").strip(), cells.text("contact_last").strip())
         name_text = " ".join(part for part in parts if part)
     else:
         name_text = cells.text("contact_name")
+    associated_email = None
+    if not name_text.strip() and cells.text("associated_contact").strip():
+        name_text, associated_email = _associated(cells.text("associated_contact"))
     name = optional_text(name_text)
     if name is not None and len(name) > 300:
         cells.fail("contact_name", "is longer than 300 characters")
     email = cells.get("contact_email", check_email)
+    if email is None and associated_email:
+        email = cells.get("associated_contact", lambda _text: check_email(associated_email))
     own_id = cells.get("contact_id", cell.parse_id)
     if name is None and email is None and own_id is None:
         return None
@@ -173,10 +222,41 @@ def _person(cells: _Cells, file_format: str) -> PersonRef | None:
     )
 
 
-_HUBSPOT_CLOSED = {"closedwon": DealStatus.WON, "closedlost": DealStatus.LOST}
+_ASSOCIATED = re.compile(r"^\s*(.*?)\s*\(([^()]*@[^()]*)\)\s*$")
 
 
-def _deal(cells: _Cells, file_format: str, default_currency: str) -> DealIn:
+def _associated(text: str) -> tuple[str, str | None]:
+    """HubSpot's `Associated Contact`: "Name (email)", several joined by ";"
+    (the first is the deal's contact)."""
+    first = text.split(";")[0].strip()
+    found = _ASSOCIATED.match(first)
+    if found is None:
+        return first, None
+    return found[1], found[2].strip()
+
+
+_CLOSED_NAMES = {"closedwon": DealStatus.WON, "closedlost": DealStatus.LOST}
+
+
+def _closed(cells: _Cells, stage: str | None, chance: int | None) -> DealStatus | None:
+    """Won or lost when a CRM's row says its stage is closed: HubSpot's and
+    Salesforce's "Closed Won"/"Closed Lost", a stage at probability 100 or 0
+    (HubSpot's `Deal Stage Probability`, 0 to 1), or the `Is Closed` and
+    `Is Closed Won` columns (custom closed stages such as "Dead Deals")."""
+    if stage is not None:
+        named = _CLOSED_NAMES.get(norm_header(stage))
+        if named is not None:
+            return named
+    is_closed = cells.get("is_closed", cell.flag)
+    is_won = cells.get("is_closed_won", cell.flag)
+    if is_won or (is_closed is not False and chance == 100):
+        return DealStatus.WON
+    if is_closed or (is_closed is None and chance == 0):
+        return DealStatus.LOST
+    return None
+
+
+def _deal(cells: _Cells, file_format: str, default_currency: str, notes: Notes) -> DealIn:
     try:
         title = check_title(cells.text("title"), field="title")
     except ValidationError as error:
@@ -184,11 +264,22 @@ def _deal(cells: _Cells, file_format: str, default_currency: str) -> DealIn:
         title = ""
     status = cells.get("status", cell.status) or DealStatus.OPEN
     stage = cells.get("stage", check_stage_name)
-    if file_format == "hubspot" and stage is not None:
-        closed = _HUBSPOT_CLOSED.get(norm_header(stage))
+    chance = cells.get("stage_probability", cell.stage_chance)
+    probability = cells.get("probability", cell.probability)
+    if file_format == "salesforce":
+        chance = probability  # (Salesforce's is the stage's, unless someone changed it)
+    if file_format in ("hubspot", "salesforce"):
+        closed = _closed(cells, stage, chance)
         if closed is not None:
+            if stage is not None:
+                notes[stage, closed] += 1
             status, stage = closed, None
     currency = cells.get("currency", cell.currency)
+    amount_text = cells.text("value").strip()
+    empty = cells.has("currency") and not cells.text("currency").strip()
+    if empty and amount_text and not cell.names_currency(amount_text):  # never assumed
+        column = cells.source.column("value") or "value"
+        cells.fail("currency", f"is empty, so the amount in {column!r} has no currency")
     value = cells.get("value", cell.amount, currency, default_currency)
     value = value or Money.zero(currency or default_currency)
     closed_at = cells.get("closed_at", cell.moment)
@@ -196,7 +287,7 @@ def _deal(cells: _Cells, file_format: str, default_currency: str) -> DealIn:
         closed_at = cells.get("won_time", cell.moment) or closed_at
     elif status is DealStatus.LOST:
         closed_at = cells.get("lost_time", cell.moment) or closed_at
-    if file_format == "hubspot" and status is not DealStatus.OPEN and closed_at is None:
+    if file_format in SPLIT_NAMES and status is not DealStatus.OPEN and closed_at is None:
         closed_at = cells.get("close_date", cell.moment)  # when it closed
     history = _history(cells) if "history" in cells.record.values else ()
     return DealIn(
@@ -208,7 +299,7 @@ def _deal(cells: _Cells, file_format: str, default_currency: str) -> DealIn:
         stage=stage,
         status=status,
         value=value,
-        probability=cells.get("probability", cell.probability),
+        probability=probability,
         close_date=cells.get("close_date", cell.day),
         source=cells.get("source", cell.optional),
         lost_reason=cells.get("lost_reason", cell.notes) if status is DealStatus.LOST else None,
@@ -218,9 +309,10 @@ def _deal(cells: _Cells, file_format: str, default_currency: str) -> DealIn:
         stage_entered_at=cells.get("stage_entered_at", cell.moment),
         closed_at=closed_at if status is not DealStatus.OPEN else None,
         history=history or (),
-        given=_given(cells) | ({"status"} if file_format == "hubspot" else set()),
+        given=_given(cells) | ({"status"} if file_format in SPLIT_NAMES else set()),
         rank=cells.get("rank", cell.rank) if "rank" in cells.record.values else None,
         owner=cells.get("owner", cell.user_name),
+        stage_probability=chance if stage is not None else None,
     )
 
 

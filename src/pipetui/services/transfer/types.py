@@ -33,6 +33,7 @@ FORMAT_NAMES = {
     "pipetui-json": "pipetui JSON",
     "pipedrive": "Pipedrive",
     "hubspot": "HubSpot",
+    "salesforce": "Salesforce",
     "vcard": "vCard",
 }
 
@@ -121,6 +122,8 @@ class Record:
 
     where: str
     values: dict[str, str]
+    cells: tuple[str, ...] = ()
+    """The row as the file has it (CSV), for a rejects file."""
 
 
 @dataclass(slots=True)
@@ -141,6 +144,8 @@ class Source:
     sections: dict[str, Any] = field(default_factory=dict)
     full: bool = False
     problems: Problems = field(default_factory=Problems)
+    notes: list[str] = field(default_factory=list)
+    """What reading it decided that the user should know (an encoding detected)."""
 
     def column(self, name: str) -> str | None:
         """The file's own name for a field's column."""
@@ -214,6 +219,9 @@ class DealIn:
     rank: int | None = None
     owner: str | None = None
     """The file's owner (used when it has an owner column: `"owner" in given`)."""
+    stage_probability: int | None = None
+    """The probability the file gives the deal's stage (HubSpot, Salesforce):
+    stages an import adds are ordered by it, and get it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,6 +250,10 @@ class Checked:
     contacts: list[ContactIn]
     deals: list[DealIn]
     touchpoints: list[TouchIn]
+    notes: list[str] = field(default_factory=list)
+    """What reading the rows decided that the user should know."""
+    rejected: list[tuple[Record, list[str]]] = field(default_factory=list)
+    """Rows refused and left out (`--skip-invalid`), with their problems."""
 
 
 # -- what the user asks for, and gets ----------------------------------------------
@@ -255,6 +267,14 @@ class ImportOptions:
     pipeline: str | None = None
     on_duplicate: str = "skip"
     dry_run: bool = False
+    skip_invalid: bool = False
+    """Import the good rows; write the refused ones to `<name>.rejects.csv`."""
+    encoding: str | None = None
+    """A CSV file's encoding (None: UTF-8, else detected)."""
+    date_format: str | None = None
+    """DD.MM.YYYY, MM/DD/YYYY...: how the file writes dates (None: detected)."""
+    decimal_comma: bool | None = None
+    """Amounts are written 1.200,50 (None: detected)."""
 
 
 @dataclass(slots=True)
@@ -272,6 +292,11 @@ class ImportSummary:
     new_stages: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    rejected: int = 0
+    """Rows refused and left out (`--skip-invalid`)."""
+    rejects_file: str | None = None
+    columns: list[str] = field(default_factory=list)
+    """Per column of a CSV file: the field it fills and how, or that it is ignored."""
 
     def lines(self) -> list[str]:
         """The summary as lines of text."""
@@ -292,9 +317,21 @@ class ImportSummary:
         if self.ignored:
             lines.append(f"  ignored columns: {', '.join(self.ignored)}")
         lines.extend(f"  {note}" for note in self.notes)
+        if self.rejected:
+            rows = f"{self.rejected:,} row" + ("" if self.rejected == 1 else "s")
+            where = (
+                f", listed with their reasons in {self.rejects_file}" if self.rejects_file else ""
+            )
+            lines.append(f"  refused and left out: {rows}{where}")
         if self.dry_run:
             lines.append("Nothing was written (a dry run).")
         return lines
+
+    def column_lines(self) -> list[str]:
+        """The dry run's report per column (empty for files without columns)."""
+        if not self.columns:
+            return []
+        return ["Columns:", *(f"  {line}" for line in self.columns)]
 
 
 def _counts(counts: Counter[str]) -> str:

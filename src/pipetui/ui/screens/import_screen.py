@@ -90,6 +90,8 @@ def result_content(summary: ImportSummary | None, failure: ImportFailed | None) 
     for n, line in enumerate(summary.lines()):
         parts += [(rtl.sentence(line), "bold" if n == 0 else ""), "\n"]
     if summary.dry_run:
+        for n, line in enumerate(summary.column_lines()):
+            parts += [(rtl.sentence(line), "bold" if n == 0 else ""), "\n"]
         parts.append(("ctrl+s imports it; escape goes back.", "$text-accent"))
     return Content.assemble(*parts)
 

@@ -15,6 +15,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
+from pipetui.domain.contact import Contact, detail_pairs
 from pipetui.domain.dates import local_time
 from pipetui.domain.journey import JourneyStage, kind_label
 from pipetui.domain.text import clean_text
@@ -64,6 +65,7 @@ def timeline_content(timeline: ContactTimeline) -> Content:
     """The whole timeline as styled plain text (user text is never markup)."""
     contact = timeline.contact
     parts: Parts = [(_t(contact.name), "bold"), ("  " + _t(contact.company), "$foreground-muted")]
+    parts += _reach(contact)
     stage = timeline.stage.value if timeline.stage else "no touchpoint yet"
     parts += ["\n", ("Stage ", "$foreground-muted"), (stage, _style(timeline.stage)), "\n"]
     parts.append(("Path  ", "$foreground-muted"))
@@ -113,6 +115,21 @@ def timeline_content(timeline: ContactTimeline) -> Content:
             ("\nOlder entries: pipetui contact timeline NAME --json\n", "$foreground-muted")
         )
     return Content.assemble(*parts)
+
+
+def _reach(contact: Contact) -> Parts:
+    """A contact with details (an address book's card): the main email and
+    phone, then every detail (all emails and phones with their type, address,
+    web site, birthday, department). A contact without any shows as before."""
+    parts: Parts = []
+    if not contact.details:
+        return parts
+    main = [_t(v) for v in (contact.email, contact.phone) if v]
+    if main:
+        parts += ["\n", ("  ·  ".join(main), "$foreground-muted")]
+    for title, text in detail_pairs(contact):
+        parts += ["\n", (f"{title:>10}  ", "$foreground-muted"), _t(text)]
+    return parts
 
 
 def _by(name: str | None) -> Parts:
