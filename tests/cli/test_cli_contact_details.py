@@ -26,9 +26,9 @@ def test_contact_show_lists_every_detail(cli: Cli) -> None:
     ]
     assert lines[8:16] == [
         "        emails: johnny@example.com (home)",
-        "              : johnny_appleseed@mac.com (work, preferred)",
+        "                johnny_appleseed@mac.com (work, preferred)",
         "        phones: +1 (408) 555-0100 (cell, preferred)",
-        "              : +1 (408) 555-0199 (work)",
+        "                +1 (408) 555-0199 (work)",
         "     addresses: 1 Infinite Loop, Cupertino, CA, 95014, United States (work, preferred)",
         "           web: http://www.apple.com (preferred)",
         "      birthday: 1980-04-12",

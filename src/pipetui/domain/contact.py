@@ -92,8 +92,12 @@ def detail_pairs(contact: Contact) -> list[tuple[str, str]]:
 
 def detail_lines(contact: Contact) -> list[str]:
     """The contact's details as lines for a terminal, one per detail under its
-    kind: "        phones: +1 555 0100 (work, preferred)"."""
-    return [f"{title:>14}: {text}" for title, text in detail_pairs(contact)]
+    kind: "        phones: +1 555 0100 (work, preferred)", the next of its kind
+    under it without a title."""
+    return [
+        f"{title:>14}: {text}" if title else f"{'':>14}  {text}"
+        for title, text in detail_pairs(contact)
+    ]
 
 
 def check_name(name: str, *, field: str = "name") -> str:
