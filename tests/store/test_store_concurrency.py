@@ -18,12 +18,8 @@ transactions; each of the two tests checks its part of that one run.
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
-import subprocess
-import sys
-import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import pairwise
@@ -31,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from racers import race
 
 from pipetui.domain.money import Money
 from pipetui.services import deals as deal_service
@@ -171,9 +168,8 @@ def _run_workers(folder: Path, mode: str, *, fresh: Path | None = None) -> Run:
         "XDG_CONFIG_HOME": str(folder / "xdg-config"),
     }
     env.pop("PIPETUI_DB", None)
-    processes = []
-    for name in WORKERS:
-        args = {
+    args = [
+        {
             "mode": mode,
             "db": str(db_path),
             "fresh": str(fresh) if fresh else None,
@@ -184,34 +180,10 @@ def _run_workers(folder: Path, mode: str, *, fresh: Path | None = None) -> Run:
             "between": BETWEEN_S,
             "now": NOW.isoformat(),
             "ready": str(folder / f"ready-{mode}-{name}"),
-            "go": str(go),
         }
-        processes.append(
-            subprocess.Popen(
-                [sys.executable, "-c", WORKER, json.dumps(args)],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-                env=env,
-            )
-        )
-    try:
-        deadline = time.monotonic() + 60
-        while not all((folder / f"ready-{mode}-{name}").exists() for name in WORKERS):
-            assert all(p.poll() is None for p in processes), "a worker died before the start"
-            assert time.monotonic() < deadline, "the workers never got ready"
-            time.sleep(0.005)
-        go.touch()
-        reports = []
-        for process in processes:
-            out, err = process.communicate(timeout=60)
-            assert process.returncode == 0, err
-            reports.append(json.loads(out))
-    finally:
-        for process in processes:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
+        for name in WORKERS
+    ]
+    reports = race(WORKER, args, go, env, timeout=60)
     plain = sqlite3.connect(db_path)
     try:
         final = plain.execute("SELECT value_minor FROM deal WHERE id = ?", (deal_id,)).fetchone()

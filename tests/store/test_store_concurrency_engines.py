@@ -10,17 +10,14 @@ at the same time; each scenario checks that their work overlapped.
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
-import time
 from datetime import UTC, datetime
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 import pytest
+from racers import race
 
 from db_targets import Targets
 from pipetui.domain.money import Money
@@ -93,44 +90,18 @@ def _run(folder: Path, target: str, work: str, *, deal: int = 0, rounds: int = 0
     go = folder / f"go-{work}"
     env = {**os.environ, "PIPETUI_NOW": NOW.isoformat()}
     env.pop("PIPETUI_DB", None)
-    processes = []
-    for n in range(PROCESSES):
-        args = {
+    args = [
+        {
             "db": target,
             "work": work,
             "deal": deal,
             "rounds": rounds,
             "now": NOW.isoformat(),
             "ready": str(folder / f"ready-{work}-{n}"),
-            "go": str(go),
         }
-        processes.append(
-            subprocess.Popen(
-                [sys.executable, "-c", WORKER, json.dumps(args)],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-                env=env,
-            )
-        )
-    try:
-        deadline = time.monotonic() + 60
-        while not all((folder / f"ready-{work}-{n}").exists() for n in range(PROCESSES)):
-            assert all(p.poll() is None for p in processes), "a worker died before the start"
-            assert time.monotonic() < deadline, "the workers never got ready"
-            time.sleep(0.005)
-        go.touch()
-        reports = []
-        for process in processes:
-            out, err = process.communicate(timeout=120)
-            assert process.returncode == 0, err
-            reports.append(json.loads(out))
-    finally:
-        for process in processes:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
-    return reports
+        for n in range(PROCESSES)
+    ]
+    return race(WORKER, args, go, env, timeout=120)
 
 
 def _overlapped(reports: list[Any]) -> bool:

@@ -34,7 +34,7 @@ from pipetui.services import clock
 from pipetui.services.transfer.formats import KINDS, OWN_FIELDS
 from pipetui.services.transfer.ics import write_followups
 from pipetui.services.transfer.types import JSON_VERSION
-from pipetui.services.transfer.vcard import write_vcards
+from pipetui.services.transfer.vcard_writer import write_vcards
 from pipetui.store import exports as store
 from pipetui.store.contacts import list_contacts
 from pipetui.store.database import Database
