@@ -72,6 +72,8 @@ SHOTS: dict[str, Steps] = {
     "funnel-pane": lambda p: _press(p, "f"),
     "funnel-screen": lambda p: _press(p, "F"),
     "contacts": lambda p: _press(p, "C"),
+    "contact-form": lambda p: _press(p, "C", "j", "j", "e"),
+    "export": lambda p: _press(p, "E"),
     "timeline": lambda p: _press(p, "l", "l", "l", "T"),
     "attention": lambda p: _press(p, "a"),
 }

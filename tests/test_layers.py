@@ -93,7 +93,7 @@ def layer_of(module: str) -> str:
     parts = module.split(".")
     if len(parts) == 1:
         return "pipetui"
-    if parts[1] in ("cli", "commands"):
+    if parts[1] in ("cli", "commands", "__main__"):
         return "cli"
     if parts[1] in RANKS:
         return parts[1]

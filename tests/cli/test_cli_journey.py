@@ -79,7 +79,7 @@ def test_a_touchpoint_logged_from_the_cli_shows_everywhere(cli: Cli) -> None:
         (("--kind", "survey", "--score", "-1"), "score"),
         (("--kind", "survey", "--score", "9.5"), "score"),
         (("--kind", "survey", "--score", "nine"), "score"),
-        (("--kind", "call", "--at", "yesterday"), "at"),
+        (("--kind", "call", "--at", "the other day"), "at"),
         (("--kind", "call", "--at", "2026-02-30T10:00"), "at"),
         (("--kind", "call", "--at", "20/11/2026"), "at"),
         (("--kind", "call", "--deal", "99"), "deal"),
@@ -312,13 +312,14 @@ def test_contact_timeline_json(cli: Cli, dana_journey: None) -> None:
 
 def test_contact_timeline_as_text(cli: Cli, dana_journey: None) -> None:
     lines = cli.ok("contact", "timeline", "Dana").out.splitlines()
-    assert lines[:4] == [
+    assert lines[:5] == [
         "Dana · Acme",
         "  stage: retention",
         "  path: awareness → consideration → retention",
         "  NPS: +100 (1 answer)  lifetime value: $2,000.00",
+        "  19 days since last contact",
     ]
-    assert lines[4:] == [
+    assert lines[5:] == [
         f"  2026-11-01 10:00  survey · by {USER}",
         f"  {'':16}  … 60 days without contact …",
         f"  2026-10-01 10:00  deal 'Acme pilot' won · by {USER}",

@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 from cli_harness import ERROR_PREFIX, NOW, USER, Cli
 
+from pipetui.domain.typed_dates import DATE_FORMS
+
 CRITERIA = ("budget", "authority", "need", "timeline")
 UNASKED = {"status": "unknown", "amount": None, "who": None, "note": None, "target_date": None}
 FULL = (
@@ -147,7 +149,7 @@ def test_qualify_and_show_as_text(cli: Cli, acme: dict[str, Any]) -> None:
     assert "     authority: partial · CFO" in lines
     assert "          need: yes · Quotes take them a week by hand" in lines
     assert "      timeline: no · 2027-03-01" in lines
-    history = lines[lines.index("History:") + 1 :]
+    history = lines[lines.index("History:") + 1 : lines.index("Touchpoints:")]
     assert history == [
         f"  {NOW}  entered Prospecting · by {USER}",
         f"  {NOW}  Budget: unknown → yes (amount ₪12,000.00) · by {USER}",
@@ -276,14 +278,14 @@ BAD = [
     (
         ("--timeline-date", "2027-13-01"),
         "timeline-date",
-        "not a date: '2027-13-01' (use YYYY-MM-DD)",
+        f"not a date: '2027-13-01' (use {DATE_FORMS})",
     ),
     (
         ("--timeline-date", "2027-02-30"),
         "timeline-date",
-        "not a date: '2027-02-30' (use YYYY-MM-DD)",
+        f"not a date: '2027-02-30' (use {DATE_FORMS})",
     ),
-    (("--timeline-date", "tomorrow"), "timeline-date", "not a date: 'tomorrow' (use YYYY-MM-DD)"),
+    (("--timeline-date", "someday"), "timeline-date", f"not a date: 'someday' (use {DATE_FORMS})"),
     # A good answer beside a bad one is not saved either.
     (("--budget", "yes", "--authority", "nope"), "authority", None),
     (("--budget", "yes", "--timeline-date", "03/01/2027"), "timeline-date", None),

@@ -424,7 +424,7 @@ REPORTS = ["funnel", "forecast", "sources", "journey"]
     [
         (("--since", "2026-13-01"), "since"),
         (("--since", "01/11/2026"), "since"),
-        (("--until", "yesterday"), "until"),
+        (("--until", "someday"), "until"),
         (("--since", "2026-11-10", "--until", "2026-11-01"), "until"),
     ],
 )

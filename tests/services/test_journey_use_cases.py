@@ -435,8 +435,11 @@ def test_qualified_deals_without_a_next_step_until_one_is_planned(db: Database) 
     assert (line.title, line.stage, line.contact) == ("Qualified", "Proposal", "Dana")
 
     past = add_followup(db, title="Was due", due=TODAY - DAY, deal_id=qualified)
-    assert [x.deal_id for x in look(db).qualified_without_next_step] == [qualified]
+    # An overdue follow-up is a next step (late): listed as due, not twice (issue 17).
+    assert look(db).qualified_without_next_step == []
+    assert [f.deal_id for f in look(db).followups] == [qualified]
     complete_followup(db, past.id)
+    assert [x.deal_id for x in look(db).qualified_without_next_step] == [qualified]
     add_followup(db, title="Send the proposal", due=TODAY + 2 * DAY, deal_id=qualified)
     assert look(db).qualified_without_next_step == []
     assert look(db).empty

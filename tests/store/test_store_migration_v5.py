@@ -29,6 +29,7 @@ def _v4_schema(connection: Connection) -> None:
     """A database as pipetui 4 made it: every table but v5's, stamped 4."""
     tables.METADATA.create_all(connection)
     connection.exec_driver_sql("DROP TABLE contact_detail")
+    connection.exec_driver_sql("ALTER TABLE deal DROP COLUMN notes")  # (v6 added it)
     connection.execute(tables.SCHEMA_VERSION.insert().values(version=4))
     seed_default_pipeline(connection, now=NOW)
     connection.exec_driver_sql(

@@ -658,9 +658,10 @@ def test_a_version_1_database_is_backed_up_and_migrated_to_the_latest_schema(
         assert after["version"] == [(migrations.LATEST,)]
         for table in V1_TABLES - {"pipetui_schema"}:
             # v3 gave deals and contacts a version counter, 1 for every old row;
-            # v4 an owner to deals and a "by" to history rows, NULL: not known
+            # v4 an owner to deals and a "by" to history rows, NULL: not known;
+            # v6 notes to deals, none
             added = {
-                "deal": (1, None),
+                "deal": (1, None, None),
                 "contact": (1,),
                 "stage_history": (None,),
                 "touchpoint": (None,),

@@ -27,6 +27,7 @@ from pipetui.domain.bant import Answer, AnswerPatch, CriterionAnswer, Thresholds
 from pipetui.domain.bidi import visual
 from pipetui.domain.deal import DealStatus
 from pipetui.domain.money import Money
+from pipetui.domain.typed_dates import DATE_FORMS
 from pipetui.services import deals as deal_service
 from pipetui.services.qualification import qualify_deal
 from pipetui.services.workspace import Workspace
@@ -314,7 +315,7 @@ BAD_AMOUNTS = {
     "1.234": "USD has 2 decimal places: '1.234'",
     "lots": "not an amount: 'lots' (e.g. 1,200.50)",
 }
-BAD_DATES = ["2027-02-30", "01/03/2027", "next week"]
+BAD_DATES = ["2027-02-30", "01/03/2027", "the week after"]
 
 
 async def test_a_bad_amount_is_shown_at_its_field_and_nothing_is_saved_until_fixed(
@@ -370,7 +371,7 @@ async def test_a_bad_date_is_shown_at_its_field_and_nothing_is_saved_until_fixed
             assert isinstance(pilot.app.screen, BantForm), typed
             assert focused_id(pilot) == "input-timeline-date"
             assert field_error(pilot, "timeline-date") == (
-                f"not a date: {typed!r} (use YYYY-MM-DD)"
+                f"not a date: {typed!r} (use {DATE_FORMS})"
             )
             assert field_error(pilot, "budget-amount") == ""
             assert score(pilot) == "12 % · in progress — Budget, Authority, Need are not yet met"

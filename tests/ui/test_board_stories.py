@@ -518,6 +518,7 @@ async def test_removing_a_stage_with_deals_asks_where_they_go_and_u_undoes_it(
         prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
         assert "Proposal" not in prompts
         await press(pilot, *["down"] * prompts.index("Negotiation"), "enter")
+        await press(pilot, "y")  # "Remove the stage Proposal and move its 3 deals to …?"
 
         assert pilot.app.screen is settings
         assert "Proposal" not in [s.name for s in settings.item.stages]  # type: ignore[union-attr]

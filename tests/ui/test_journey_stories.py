@@ -325,7 +325,7 @@ async def test_a_search_with_no_match_lists_nothing_and_keys_do_nothing(
             assert isinstance(pilot.app.screen, ContactsScreen), key
 
 
-async def test_s_sorts_by_last_touch_then_by_open_value_then_by_name_again(
+async def test_s_sorts_by_last_touch_open_value_days_since_contact_then_by_name_again(
     journey: tuple[Workspace, JourneyIds],
 ) -> None:
     ws, _ = journey
@@ -347,6 +347,15 @@ async def test_s_sorts_by_last_touch_then_by_open_value_then_by_name_again(
         rows = rows_drawn(pilot)
         assert rows[0].startswith(visual(LAYLA)) and rows[0].endswith("€8k")
         assert rows[1].startswith(visual(YOSSI)) and rows[1].endswith("₪3k")
+
+        await press(pilot, "s")
+        assert contacts_title(pilot) == "Contacts · 8 contacts · sorted by days since contact (s)"
+        # The longest silence first; never touched still last, by name.
+        never = [OMAR, OMAR_AR]
+        touched = [name for name in BY_LAST_TOUCH if name not in never]
+        assert listed(pilot) == [*reversed(touched), *never]
+        rows = rows_drawn(pilot)
+        assert rows[-1].startswith(visual(OMAR_AR)) and "—" in rows[-1]
 
         await press(pilot, "s")
         assert listed(pilot) == BY_NAME
@@ -431,7 +440,7 @@ async def test_the_timeline_shows_a_non_linear_path_gaps_deal_events_and_next_st
         lines = timeline_lines(pilot)
         assert lines[:5] == [
             f"{visual(DANA)}  Negev Solar",
-            "Stage intent",
+            "Stage intent  · 18 days since last contact",
             f"Path  {DANA_PATH}",
             "NPS   +100 (1 answer)    Lifetime value —",
             "Next  2026-11-25  Send the revised quote",
@@ -488,7 +497,7 @@ async def test_a_contact_without_touchpoints_has_an_empty_timeline(
         await contact_cursor_to(pilot, OMAR_AR)
         await press(pilot, "enter")
         lines = timeline_lines(pilot)
-        assert lines[1] == "Stage no touchpoint yet"
+        assert lines[1] == "Stage no touchpoint yet  · no contact yet"
         assert lines[2] == "Path  —"
         assert "No touchpoints yet: t logs one." in lines
 
@@ -530,7 +539,7 @@ async def test_t_on_the_timeline_logs_a_call_in_hebrew_and_the_journey_moves_bac
         )
         assert get_contact(ws.db, f"#{dana}").journey_stage is JourneyStage.CONSIDERATION
         lines = timeline_lines(pilot)
-        assert lines[1] == "Stage consideration"
+        assert lines[1] == "Stage consideration  · last contact today"
         assert lines[2] == f"Path  {DANA_PATH} → consideration"
         day = lines.index("Friday 20 November 2026")
         assert lines[day + 1] == f"  10:00  ● call  {visual(summary)}  consideration"
@@ -538,7 +547,7 @@ async def test_t_on_the_timeline_logs_a_call_in_hebrew_and_the_journey_moves_bac
 
         await press(pilot, "escape")  # the list follows
         row = next(r for r in rows_drawn(pilot) if r.startswith(visual(DANA)))
-        assert "consideration" in row and "0 d ago" in row
+        assert "consideration" in row and "today" in row
 
 
 async def test_d_on_the_timeline_marks_the_earliest_open_next_step_done(
@@ -1058,7 +1067,7 @@ BAD_TOUCH = [
     pytest.param(
         {"at": "2026-13-45"},
         "at",
-        "not a date-time: '2026-13-45' (use YYYY-MM-DDTHH:MM)",
+        "not a date-time: '2026-13-45' (use YYYY-MM-DDTHH:MM, ",
         id="bad-date",
     ),
     pytest.param({"at": "2026-02-30T10:00"}, "at", "not a date-time", id="no-such-day"),

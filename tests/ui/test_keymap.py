@@ -172,7 +172,7 @@ def test_swapping_two_keys_is_no_clash(workspace: Workspace, tmp_path: Path) -> 
 async def test_help_lists_the_live_keys_of_the_screen_it_was_opened_from(
     sales: Workspace, tmp_path: Path
 ) -> None:
-    app = configured(sales, tmp_path, '[keymap]\n"contacts.next" = "n"\n')
+    app = configured(sales, tmp_path, '[keymap]\n"contacts.next" = "x"\n')
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await press(pilot, "C")
@@ -193,7 +193,7 @@ async def test_help_lists_the_live_keys_of_the_screen_it_was_opened_from(
         listed = {line.split()[-1] for line in lines if line.startswith(" ")}
         assert listed == set(live)  # every live key, and nothing else (no board keys)
         assert "board.won" not in listed
-        assert "n  Next" in help_screen.content.plain
+        assert "x  Next" in help_screen.content.plain
         assert "↓ / j  Next" not in help_screen.content.plain
 
         await press(pilot, "escape")

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import argparse
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from pipetui.commands.common import add_if_version, add_json, by_whom, deal_id, row_limit
 from pipetui.commands.lazy import LazyModule
 from pipetui.commands.output import print_json, print_table, say
-from pipetui.domain.contact import Contact, detail_lines
+from pipetui.domain.contact import (
+    Contact,
+    days_since_contact,
+    detail_lines,
+    since_contact_text,
+)
 from pipetui.domain.dates import local_time
 from pipetui.domain.errors import ValidationError
 from pipetui.domain.journey import kind_label
+from pipetui.domain.typed_dates import moment_label
 from pipetui.services import clock, inputs
 from pipetui.services.serialize import contact_json, timeline_json, touchpoint_json
 from pipetui.services.workspace import Workspace
@@ -26,7 +33,9 @@ else:
     touchpoints = LazyModule("pipetui.services.touchpoints")
 
 
-_TEXT_FIELDS = ("email", "phone", "company", "role", "source", "notes")
+_TEXT_FIELDS = ("email", "phone", "company", "role", "source", "notes", "tags")
+"""The contact form's fields besides the name, as options of `add` and `edit`."""
+_HELP = {"notes": "may span lines", "tags": 'comma-separated: "vip, hot"'}
 
 
 def register(commands: Any, common: argparse.ArgumentParser) -> None:
@@ -37,7 +46,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     add = sub.add_parser("add", help="add a contact", parents=[common])
     add.add_argument("name", metavar="NAME")
     for name in _TEXT_FIELDS:
-        add.add_argument(f"--{name}", metavar="TEXT")
+        add.add_argument(f"--{name}", metavar="TEXT", help=_HELP.get(name))
     add_json(add)
     add.set_defaults(func=run_add)
 
@@ -56,7 +65,10 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     edit.add_argument("contact", metavar="NAME_OR_ID")
     edit.add_argument("--name", metavar="TEXT")
     for name in _TEXT_FIELDS:
-        edit.add_argument(f"--{name}", metavar="TEXT", help='"" clears it')
+        clears = '"" clears it' if name != "tags" else '"" clears them'
+        edit.add_argument(
+            f"--{name}", metavar="TEXT", help="; ".join(filter(None, (_HELP.get(name), clears)))
+        )
     edit.add_argument(
         "--journey-stage", metavar="STAGE", help='set by hand, or "auto" to follow touchpoints'
     )
@@ -87,7 +99,9 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     touch.add_argument("--summary", metavar="TEXT")
     touch.add_argument("--channel", metavar="TEXT", help="e.g. phone, email, WhatsApp")
     touch.add_argument("--direction", metavar="in|out")
-    touch.add_argument("--at", metavar="DATETIME", help="ISO 8601, default now")
+    touch.add_argument(
+        "--at", metavar="WHEN", help="default now; ISO 8601, or e.g. yesterday, -3d, fri 14:30"
+    )
     touch.add_argument("--deal", metavar="ID")
     touch.add_argument("--score", metavar="0-10", help="e.g. an NPS answer")
     add_json(touch)
@@ -144,11 +158,35 @@ def run_show(args: argparse.Namespace, ws: Workspace) -> int:
         say(f"{key.replace('_', ' '):>14}: {data[key] if data[key] is not None else '—'}")
     for line in detail_lines(contact):
         say(line)
+    say(f"{'tags':>14}: {', '.join(contact.tags) or '—'}")
+    now = clock.now()
+    last = max((t.at for t in touchpoints if t.at <= now), default=None)
+    say(f"{'last contact':>14}: {_last_contact(last, now)}")
+    for line in _notes_lines(contact.notes):
+        say(line)
     say("Touchpoints:")
     for t in touchpoints:
         when = f"{local_time(t.at):%Y-%m-%d %H:%M}"
         say(f"  {when}  {kind_label(t.kind)}  {t.summary or ''}".rstrip() + by_whom(t.by))
     return 0
+
+
+def _last_contact(last: datetime | None, now: datetime) -> str:
+    """ "2026-03-22, 243 days ago", "2026-11-20, today", or "never"."""
+    days = days_since_contact(last, now)
+    if last is None or days is None:
+        return "never"
+    ago = {0: "today", 1: "yesterday"}.get(days, f"{days:,} days ago")
+    return f"{local_time(last):%Y-%m-%d}, {ago}"
+
+
+def _notes_lines(notes: str | None) -> list[str]:
+    """ "         notes: first line", the next lines under it (kept as typed)."""
+    lines = (notes or "—").splitlines() or ["—"]
+    return [
+        f"{'notes' if n == 0 else '':>14}{':' if n == 0 else ' '} {line}".rstrip()
+        for n, line in enumerate(lines)
+    ]
 
 
 def run_edit(args: argparse.Namespace, ws: Workspace) -> int:
@@ -176,6 +214,7 @@ def run_timeline(args: argparse.Namespace, ws: Workspace) -> int:
     say(f"  stage: {timeline.stage.value if timeline.stage else '—'}")
     say(f"  path: {' → '.join(s.value for s in timeline.path) or '—'}")
     say(f"  NPS: {timeline.nps.text()}  lifetime value: {timeline.lifetime_value.format()}")
+    say(f"  {since_contact_text(timeline.days_since_contact)}")
     for entry in timeline.entries:
         when = f"{local_time(entry.at):%Y-%m-%d %H:%M}"
         if entry.touchpoint is not None:
@@ -221,5 +260,6 @@ def run_touch(args: argparse.Namespace, ws: Workspace) -> int:
         say(
             f"Logged {kind_label(touchpoint.kind)} #{touchpoint.id} "
             f"({touchpoint.journey_stage.value}) for contact #{touchpoint.contact_id}"
+            + (f" at {moment_label(touchpoint.at)}" if args.at else "")
         )
     return 0

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import argparse
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from pipetui.commands.common import add_if_version, add_json, by_whom, deal_id, row_limit
 from pipetui.commands.lazy import LazyModule
 from pipetui.commands.output import print_json, print_table, say
 from pipetui.commands.qualify import add_options, run_disqualify, run_qualify
-from pipetui.domain.dates import days_between
+from pipetui.domain.dates import days_between, local_time
 from pipetui.domain.deal import DealStatus, DealView
 from pipetui.domain.errors import ValidationError
+from pipetui.domain.journey import kind_label
+from pipetui.domain.typed_dates import DATE_FORMS, iso_with_weekday
 from pipetui.domain.users import OwnerFilter, check_user_name
 from pipetui.services import clock, inputs
 from pipetui.services.serialize import deal_json, detail_json, followup_json
@@ -19,6 +22,7 @@ from pipetui.services.workspace import Workspace
 
 if TYPE_CHECKING:
     from pipetui.services import deals as service
+    from pipetui.services.deals import DealDetail
 else:
     service = LazyModule("pipetui.services.deals")
 
@@ -55,9 +59,12 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     _value_options(add)
     add.add_argument("--pipeline", metavar="NAME", help="pipeline (default: the first)")
     add.add_argument("--stage", metavar="NAME", help="stage (default: the first)")
-    add.add_argument("--contact", metavar="NAME_OR_ID", help="contact; a new name creates one")
+    add.add_argument(
+        "--contact", metavar="NAME_OR_ID", help="contact; a new name creates one (said so)"
+    )
+    add.add_argument("--notes", metavar="TEXT", help="notes on the deal (several lines allowed)")
     add.add_argument("--source", metavar="TEXT", help="lead source, e.g. Referral")
-    add.add_argument("--close-date", metavar="YYYY-MM-DD", help="expected close date")
+    add.add_argument("--close-date", metavar="DATE", help=f"expected close date: {DATE_FORMS}")
     add.add_argument("--probability", metavar="0-100", help="override the stage's probability")
     add.add_argument(
         "--owner", metavar="NAME", help='whose deal (default: yours, see --as; "" for nobody\'s)'
@@ -69,6 +76,9 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     listing.add_argument("--pipeline", metavar="NAME")
     listing.add_argument("--stage", metavar="NAME")
     listing.add_argument("--limit", type=int, metavar="N")
+    listing.add_argument(
+        "--search", metavar="WORDS", help="only deals with every word in title, notes or contact"
+    )
     whose = listing.add_mutually_exclusive_group()
     whose.add_argument("--owner", metavar="NAME", help='only this owner\'s deals ("": unowned)')
     whose.add_argument("--mine", action="store_true", help="only your deals and unowned ones")
@@ -78,7 +88,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     action("won", "mark a deal won", run_won)
     lost = action("lost", "mark a deal lost", run_lost)
     lost.add_argument("--reason", metavar="TEXT", required=True, help="why it was lost")
-    lost.add_argument("--revisit", metavar="YYYY-MM-DD", help="add a follow-up to try again")
+    lost.add_argument("--revisit", metavar="DATE", help="add a follow-up to try again (a date)")
     action("reopen", "reopen a won or lost deal", run_reopen)
 
     edit = action("edit", "change a deal's fields", run_edit)
@@ -86,9 +96,10 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     _value_options(edit)
     edit.add_argument("--contact", metavar="NAME_OR_ID", help='"" unlinks the contact')
     edit.add_argument("--source", metavar="TEXT", help='"" clears it')
-    edit.add_argument("--close-date", metavar="YYYY-MM-DD", help='"" clears it')
+    edit.add_argument("--close-date", metavar="DATE", help='e.g. 2026-12-31, +2w; "" clears it')
     edit.add_argument("--probability", metavar="0-100", help='"" goes back to the stage\'s')
     edit.add_argument("--owner", metavar="NAME", help='give the deal to NAME; "" to nobody')
+    edit.add_argument("--notes", metavar="TEXT", help='replace the notes; "" clears them')
 
     action("delete", "delete a deal and its history", run_delete)
 
@@ -117,8 +128,17 @@ def _report(args: argparse.Namespace, view: DealView, verb: str) -> int:
     return 0
 
 
+def _say_close_date(args: argparse.Namespace, view: DealView) -> int:
+    """After the confirmation: the close date a typed --close-date resolved to
+    ("+2w" is then a date the seller can check)."""
+    if args.close_date and view.deal.close_date and not args.json:
+        say(f"Expected close {iso_with_weekday(view.deal.close_date)}")
+    return 0
+
+
 def run_add(args: argparse.Namespace, ws: Workspace) -> int:
     """Create a deal from the options."""
+    whose: dict[str, Any] = {} if args.owner is None else {"owner": args.owner or None}
     added = service.add_deal(
         ws.db,
         title=args.title,
@@ -129,11 +149,13 @@ def run_add(args: argparse.Namespace, ws: Workspace) -> int:
         source=args.source,
         close_date=inputs.optional_date(args.close_date, field="close-date"),
         probability=inputs.probability(args.probability),
-        **({} if args.owner is None else {"owner": args.owner or None}),
+        notes=args.notes,
+        **whose,
     )
     if added.created_contact and not args.json:
         say(f"Added contact {added.created_contact!r}")
-    return _report(args, added.view, "Added")
+    _report(args, added.view, "Added")
+    return _say_close_date(args, added.view)
 
 
 def run_list(args: argparse.Namespace, ws: Workspace) -> int:
@@ -149,6 +171,7 @@ def run_list(args: argparse.Namespace, ws: Workspace) -> int:
             stage=args.stage,
             limit=row_limit(args.limit),
             owners=_owners(args, ws),
+            search=args.search,
         ),
     )
     now = clock.now()
@@ -215,6 +238,8 @@ def run_show(args: argparse.Namespace, ws: Workspace) -> int:
         say(f"{key.replace('_', ' '):>14}: {data[key] if data[key] is not None else '—'}")
     say(f"{'value':>14}: {detail.view.deal.value.format()}")
     say(f"{'contact':>14}: {detail.view.contact_name or '—'}")
+    if detail.view.deal.notes:
+        say(f"{'notes':>14}: " + detail.view.deal.notes.replace("\n", "\n" + " " * 16))
     assessment = detail.assessment
     say(f"{'BANT':>14}: {assessment.verdict.value} ({assessment.percent} %): {assessment.reason}")
     for key, answer in data["bant"]["answers"].items():
@@ -232,7 +257,37 @@ def run_show(args: argparse.Namespace, ws: Workspace) -> int:
     lines += [(c["at"], c["text"], c["by"]) for c in data["bant"]["history"]]
     for at, line, by in sorted(lines, key=lambda entry: entry[0]):
         say(f"  {at}  {line}{by_whom(by)}")
+    for line in show_touchpoints(detail) + show_followups(detail, clock.today()):
+        say(line)
     return 0
+
+
+def show_touchpoints(detail: DealDetail) -> list[str]:
+    """`deal show`'s touchpoints, oldest first, as `contact show` prints them:
+    local time, kind, channel and direction, summary, who logged it."""
+    lines = ["Touchpoints:"]
+    for t in sorted(detail.touchpoints or [], key=lambda t: t.at):
+        way = {"in": "inbound", "out": "outbound"}.get(t.direction or "")
+        how = ", ".join(x for x in (t.channel, way) if x)
+        kind = kind_label(t.kind) + (f" ({how})" if how else "")
+        score = f"  score {t.score}" if t.score is not None else ""
+        line = f"  {local_time(t.at):%Y-%m-%d %H:%M}  {kind}  {t.summary or ''}".rstrip()
+        lines.append(line + score + by_whom(t.by))
+    if len(lines) == 1:
+        lines.append("  (none)")
+    return lines
+
+
+def show_followups(detail: DealDetail, today: date) -> list[str]:
+    """`deal show`'s follow-ups by due date, open and done, overdue ones marked."""
+    lines = ["Follow-ups:"]
+    for f in detail.followups:
+        state = "done" if f.done_at else "overdue" if f.is_overdue(today) else ""
+        due = f.due.isoformat() + (f" ({state})" if state else "")
+        lines.append(f"  #{f.id}  {due}  {f.title}")
+    if len(lines) == 1:
+        lines.append("  (none)")
+    return lines
 
 
 def run_move(args: argparse.Namespace, ws: Workspace) -> int:
@@ -270,7 +325,7 @@ def run_lost(args: argparse.Namespace, ws: Workspace) -> int:
         return 0
     _report(args, view, "Lost")
     if followup:
-        say(f"Follow-up #{followup.id} on {followup.due.isoformat()}: {followup.title}")
+        say(f"Follow-up #{followup.id} on {iso_with_weekday(followup.due)}: {followup.title}")
     return 0
 
 
@@ -300,11 +355,11 @@ def run_edit(args: argparse.Namespace, ws: Workspace) -> int:
         changes["probability"] = inputs.probability(args.probability)
     if args.owner is not None:
         changes["owner"] = args.owner or None
-    return _report(
-        args,
-        service.edit_deal(ws.db, deal_id(args.id), seen_version=args.if_version, **changes),
-        "Edited",
-    )
+    if args.notes is not None:
+        changes["notes"] = args.notes or None
+    view = service.edit_deal(ws.db, deal_id(args.id), seen_version=args.if_version, **changes)
+    _report(args, view, "Edited")
+    return _say_close_date(args, view)
 
 
 def run_delete(args: argparse.Namespace, ws: Workspace) -> int:

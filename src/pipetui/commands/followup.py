@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 from pipetui.commands.common import add_json, deal_id, followup_id
 from pipetui.commands.lazy import LazyModule
 from pipetui.commands.output import print_json, print_table, say
-from pipetui.domain.dates import parse_date
-from pipetui.services import clock
+from pipetui.domain.typed_dates import DATE_FORMS, iso_with_weekday
+from pipetui.services import clock, inputs
 from pipetui.services.serialize import followup_json
 from pipetui.services.workspace import Workspace
 
@@ -28,7 +28,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     target = add.add_mutually_exclusive_group(required=True)
     target.add_argument("--deal", metavar="ID")
     target.add_argument("--contact", metavar="NAME_OR_ID")
-    add.add_argument("--due", required=True, metavar="YYYY-MM-DD")
+    add.add_argument("--due", required=True, metavar="DATE", help=DATE_FORMS)
     add.add_argument("--title", required=True, metavar="TEXT")
     add_json(add)
     add.set_defaults(func=run_add)
@@ -49,14 +49,15 @@ def run_add(args: argparse.Namespace, ws: Workspace) -> int:
     followup = service.add_followup(
         ws.db,
         title=args.title,
-        due=parse_date(args.due, field="due"),
+        due=inputs.typed_date(args.due, field="due"),
         deal_id=deal_id(args.deal) if args.deal else None,
         contact=args.contact,
     )
     if args.json:
         print_json(followup_json(followup))
     else:
-        say(f"Added follow-up #{followup.id} due {followup.due.isoformat()}: {followup.title}")
+        due = iso_with_weekday(followup.due)
+        say(f"Added follow-up #{followup.id} due {due}: {followup.title}")
     return 0
 
 
@@ -71,10 +72,11 @@ def run_done(args: argparse.Namespace, ws: Workspace) -> int:
 
 
 def run_list(args: argparse.Namespace, ws: Workspace) -> int:
-    """List follow-ups; overdue ones are marked."""
-    found = service.list_followups(ws.db, include_done=args.all)
+    """List follow-ups; overdue ones are marked. The contact column names whom
+    each is with: its own contact or, on a deal, the deal's contact."""
+    lines = service.followup_lines(ws.db, include_done=args.all)
     if args.json:
-        print_json([followup_json(f) for f in found])
+        print_json([followup_json(line.followup) for line in lines])
         return 0
     today = clock.today()
     print_table(
@@ -92,9 +94,10 @@ def run_list(args: argparse.Namespace, ws: Workspace) -> int:
                 else "",
                 f.title,
                 f.deal_id,
-                f.contact_id,
+                line.contact_name,
             ]
-            for f in found
+            for line in lines
+            for f in (line.followup,)
         ],
     )
     return 0

@@ -65,22 +65,11 @@ def run_backup(args: argparse.Namespace, ws: Workspace) -> int:
     SQLite copy, a pg_dump, or without pg_dump a JSON export) and say how to
     restore it."""
     from pipetui.services import backup
+    from pipetui.services.export_file import back_up_file
 
-    now = clock.now()
-    if args.dest:
-        destination = Path(args.dest).expanduser()
-        if destination.is_dir():
-            destination = destination / backup.default_name(ws.db, now)
-    else:
-        destination = backup.default_destination(ws.db, now)
-    if destination.is_symlink():  # (even a dangling one: the backup would land at its target)
-        raise ValidationError("dest", f"{destination} is a symbolic link; name a new file")
-    if destination.exists():
-        raise ValidationError("dest", f"{destination} exists; choose another name")
-    try:  # (back_up creates the file new: a name taken meanwhile is refused too)
-        made = backup.back_up(ws.db, destination)
-    except FileExistsError:
-        raise ValidationError("dest", f"{destination} exists; choose another name") from None
+    dest = Path(args.dest).expanduser() if args.dest else None
+    try:
+        made = back_up_file(ws.db, dest, clock.now())
     except backup.BackupError as error:
         sys.stderr.write(
             f"pipetui: error: backup failed, nothing was written: {shown(str(error))}\n"

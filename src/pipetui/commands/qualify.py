@@ -32,7 +32,7 @@ _HELP = {
     Detail.AMOUNT: ("AMOUNT", 'the budget, e.g. "12,000 ILS" ("" clears it)'),
     Detail.WHO: ("NAME", 'who decides, e.g. "CFO" ("" clears it)'),
     Detail.NOTE: ("TEXT", 'a note, e.g. the pain in their words ("" clears it)'),
-    Detail.DATE: ("YYYY-MM-DD", 'the target date ("" clears it)'),
+    Detail.DATE: ("DATE", 'the target date, e.g. 2027-03-31, +1m, "next month" ("" clears it)'),
 }
 
 

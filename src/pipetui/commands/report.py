@@ -44,8 +44,10 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         parser = sub.add_parser(name, help=help_text, parents=[common])
         if scoped:
             parser.add_argument("--pipeline", metavar="NAME", help="default: the first")
-        parser.add_argument("--since", metavar="YYYY-MM-DD", help="created on or after")
-        parser.add_argument("--until", metavar="YYYY-MM-DD", help="created on or before")
+        parser.add_argument(
+            "--since", metavar="DATE", help='created on or after: 2026-01-01, "30 days ago", =-4w'
+        )
+        parser.add_argument("--until", metavar="DATE", help="created on or before (e.g. today)")
         add_json(parser)
         parser.set_defaults(func=func)
 

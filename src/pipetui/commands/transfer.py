@@ -2,23 +2,19 @@
 
 Import problems are listed one per line on stderr (up to twenty, with their
 lines and columns) and exit 2 with nothing written. Export writes to stdout, or
-to a new 0600 file (`--out`) that appears whole or not at all.
+to a new 0600 file (`--out`) that appears whole or not at all
+(`pipetui.services.export_file`, shared with the TUI).
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
-import stat
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any, TextIO
 
 from pipetui.commands.output import say, shown
-from pipetui.domain.errors import ValidationError
 from pipetui.services.workspace import Workspace
 
 PROGRESS_FROM = 2_000  # rows; smaller files import faster than a bar can show
@@ -155,6 +151,7 @@ def run_import(args: argparse.Namespace, ws: Workspace) -> int:
 
 def run_export(args: argparse.Namespace, ws: Workspace) -> int:
     """Write an export to stdout or to a new private file."""
+    from pipetui.services.export_file import export_to_file
     from pipetui.services.transfer import choose, export
 
     kind, fmt = choose(args.kind, args.format, args.out)
@@ -162,54 +159,8 @@ def run_export(args: argparse.Namespace, ws: Workspace) -> int:
         export(ws.db, sys.stdout, kind=kind, fmt=fmt, raw=args.raw, excel=args.excel)
         return 0
     path = Path(args.out).expanduser()
-    check_target(path, force=args.force)
-    if not path.parent.is_dir():
-        raise ValidationError("out", f"no directory {path.parent}")
-    with private_file(path, force=args.force) as out:
-        count = export(ws.db, out, kind=kind, fmt=fmt, raw=args.raw, excel=args.excel)
-    what = {"vcard": "contacts", "ics": "follow-ups"}.get(fmt, kind)
-    say(f"Exported {count:,} {what if kind != 'all' else 'rows'} to {path} ({fmt})")
+    made = export_to_file(
+        ws.db, path, kind=kind, fmt=fmt, raw=args.raw, excel=args.excel, force=args.force
+    )
+    say(made.line())
     return 0
-
-
-def check_target(path: Path, *, force: bool) -> None:
-    """Refuse an `--out` that is not a plain file to write or replace: a
-    directory, a symbolic link (`--force` would replace the link, not write where
-    it points), a FIFO, a device or a socket (never replaced), or an existing
-    file without `--force`. The link itself is looked at, not its target."""
-    try:
-        mode = path.lstat().st_mode
-    except FileNotFoundError:
-        return
-    except OSError as error:
-        raise ValidationError("out", f"cannot use {path}: {error.strerror}") from None
-    if stat.S_ISDIR(mode):
-        raise ValidationError("out", f"{path} is a directory; name a file")
-    if stat.S_ISLNK(mode):
-        raise ValidationError("out", f"{path} is a symbolic link; name the file itself")
-    if not stat.S_ISREG(mode):
-        raise ValidationError(
-            "out",
-            f"{path} is not a regular file (a FIFO, device or socket); "
-            "to write to it, leave --out out and redirect the output",
-        )
-    if not force:
-        raise ValidationError("out", f"{path} exists; use --force to replace it")
-
-
-@contextlib.contextmanager
-def private_file(path: Path, *, force: bool = False) -> Any:
-    """A text file only its owner can read (0600), written beside `path` and
-    renamed over it when complete: a failed export leaves no half file. `path`
-    is checked again just before the rename, in case it changed meanwhile."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(handle, 0o600)
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            yield out
-        check_target(path, force=force)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise

@@ -6,7 +6,7 @@ These are plain values so the widgets never touch rows or sessions.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from pipetui.domain.bant import Verdict
 from pipetui.domain.deal import DealStatus
@@ -36,6 +36,10 @@ class Card:
     owner: str | None = None
     """Whose deal it is, set only when it is someone else's than the viewer's
     (the card names them; the viewer's own and unowned deals need no name)."""
+    next_followup: date | None = None
+    """The deal's next step: the due date of its earliest open follow-up."""
+    followup_overdue: bool = False
+    """That next step was due before today (the card shows it as an alarm)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from pipetui.domain.dates import local_time
 from pipetui.domain.errors import ValidationError
 from pipetui.domain.journey import JourneyStage
 from pipetui.domain.text import clean_text, one_line
@@ -18,8 +20,13 @@ DETAIL_KINDS = ("email", "phone", "url", "address", "birthday", "department")
 with its type and preference, and the card's address, web site, birthday and
 department."""
 
-CONTACT_SORTS = ("name", "last touch", "value")
-"""How the contacts list can be ordered (the first is the default)."""
+CONTACT_SORTS = ("name", "last touch", "value", "days since contact")
+"""How the contacts list can be ordered (the first is the default). "last
+touch" puts the latest contact first; "days since contact" the longest silence
+first (who has been left waiting); both put contacts never touched last."""
+
+TAG_LIMIT = 100
+"""The longest tag, in characters (a label, not a note)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,3 +130,46 @@ def optional_text(value: str | None, *, single_line: bool = True) -> str | None:
         return None
     cleaned = clean_text(value, single_line=single_line)
     return cleaned or None
+
+
+def check_tags(tags: str | Iterable[str], *, field: str = "tags") -> tuple[str, ...]:
+    """Tags from "vip, מתעניין ,  hot" (or a list): each cleaned to one line,
+    empty ones dropped, a repeat (in any case) kept once, in the order given.
+    A comma separates tags, so no tag holds one."""
+    parts = tags.split(",") if isinstance(tags, str) else [p for t in tags for p in t.split(",")]
+    found: dict[str, str] = {}
+    for part in parts:
+        tag = clean_text(part, single_line=True)
+        if len(tag) > TAG_LIMIT:
+            raise ValidationError(field, f"tag {tag[:20]!r}… is longer than {TAG_LIMIT} characters")
+        if tag:
+            found.setdefault(tag.casefold(), tag)
+    return tuple(found.values())
+
+
+def days_since_contact(last: datetime | None, now: datetime) -> int | None:
+    """Calendar days from the last contact to `now`, counted in local time (a
+    call at 23:50 yesterday was "1 day" ago at 00:10 today); None when there was
+    none. A contact dated in the future counts as today."""
+    if last is None:
+        return None
+    return max(0, (local_time(now).date() - local_time(last).date()).days)
+
+
+def since_contact_text(days: int | None) -> str:
+    """The silence in words, for the timeline's header: "243 days since last
+    contact", "last contact yesterday", "last contact today", "no contact yet"."""
+    if days is None:
+        return "no contact yet"
+    if days == 0:
+        return "last contact today"
+    if days == 1:
+        return "last contact yesterday"
+    return f"{days:,} days since last contact"
+
+
+def since_contact_short(days: int | None) -> str:
+    """The silence in a list's narrow column: "243 d ago", "today", "—"."""
+    if days is None:
+        return "—"
+    return "today" if days == 0 else f"{days:,} d ago"

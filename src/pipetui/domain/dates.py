@@ -32,7 +32,10 @@ def check_date(day: date, *, field: str = "date") -> date:
 
 
 def parse_date(text: str, *, field: str = "date") -> date:
-    """A calendar date written as YYYY-MM-DD, within years 1900–2199."""
+    """A calendar date written as YYYY-MM-DD, within years 1900–2199.
+
+    Strict on purpose: files and stored text use it. What a person types
+    (`tomorrow`, `+2w`) goes through `pipetui.domain.typed_dates`."""
     try:
         day = date.fromisoformat(text.strip())
     except ValueError as error:

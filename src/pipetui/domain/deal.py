@@ -7,7 +7,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from pipetui.domain.money import Money
-from pipetui.domain.text import one_line
+from pipetui.domain.text import clean_text, one_line
 
 
 class DealStatus(StrEnum):
@@ -41,6 +41,8 @@ class Deal:
     version: int = 1
     owner: str | None = None
     """Whose deal it is (team mode); None: nobody's yet, the team's."""
+    notes: str | None = None
+    """What the seller wrote about the deal: free text, several lines allowed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +68,12 @@ class StageChange:
 def check_title(title: str, *, field: str = "title") -> str:
     """A deal needs a title; control characters and line breaks are removed."""
     return one_line(title, field=field, limit=500)
+
+
+def check_notes(notes: str | None) -> str | None:
+    """A deal's notes: any script and several lines kept, control characters
+    removed (`clean_text`); empty means none."""
+    return clean_text(notes) or None if notes else None
 
 
 def effective_probability(deal_probability: int | None, stage_probability: int) -> int:

@@ -139,14 +139,14 @@ def load_cards(
 def _cards(
     rows: Rows, stage: Stage, view: BoardView, offset: int, limit: int, thresholds: Thresholds
 ) -> list[Card]:
-    now = clock.now()
+    now, today = clock.now(), clock.today()
     found = store.page(
         rows,
         stage.id,
         card_filter(view, thresholds),
         offset=offset,
         limit=limit,
-        today=clock.today(),
+        today=today,
     )
     answers = store.answers_for(rows, [row.deal_id for row in found])
     cards = []
@@ -174,6 +174,8 @@ def _cards(
                 rots_in_days=rot.rots_in_days if open_deal else None,
                 version=row.version,
                 owner=row.owner if row.owner != view.user else None,
+                next_followup=row.next_followup,
+                followup_overdue=row.next_followup is not None and row.next_followup < today,
             )
         )
     return cards

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from pipetui.domain.contact import Contact, check_email, check_name, optional_text
+from pipetui.domain.contact import Contact, check_email, check_name, check_tags, optional_text
 from pipetui.domain.errors import ValidationError
 from pipetui.domain.journey import JourneyStage, Touchpoint
 from pipetui.services import clock
@@ -16,7 +16,9 @@ from pipetui.store.database import Database
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
-_FIELDS = ("email", "phone", "company", "role", "source", "notes")
+_FIELDS = ("email", "phone", "company", "role", "source", "notes", "tags")
+"""Every field of a contact besides its name that add and edit take, as text
+("tags" comma-separated)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +36,8 @@ def _clean(fields: dict[str, str | None]) -> dict[str, Any]:
             cleaned[key] = check_email(value)
         elif key == "notes":
             cleaned[key] = optional_text(value, single_line=False)
+        elif key == "tags":
+            cleaned[key] = ",".join(check_tags(value or "")) or None
         elif key in _FIELDS:
             cleaned[key] = optional_text(value)
         else:
@@ -42,7 +46,8 @@ def _clean(fields: dict[str, str | None]) -> dict[str, Any]:
 
 
 def add_contact(db: Database, *, name: str, **fields: str | None) -> Contact:
-    """A new contact; every text field is kept exactly, minus control characters."""
+    """A new contact; every text field is kept exactly, minus control characters
+    (notes keep their line breaks; tags are given comma-separated)."""
     values = {"name": check_name(name), **_clean(fields)}
     with db.write() as conn:
         contact_id = store.insert_contact(conn, now=clock.now(), **values)
@@ -94,7 +99,8 @@ def edit_contact(
     seen_version: int | None = None,
     **fields: str | None,
 ) -> Contact:
-    """Change some fields; an empty string clears an optional field.
+    """Change some fields; an empty string clears an optional field (tags are
+    given comma-separated and replace the contact's tags).
 
     `journey_stage` set by hand sticks until set to "auto", which goes back to
     following the latest touchpoint. `seen_version`: the contact's version as

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from pipetui.domain.deal import DealStatus, DealView
 from pipetui.domain.pipeline import pick_pipeline, pick_stage
+from pipetui.domain.text import search_key
 from pipetui.domain.users import OwnerFilter
 from pipetui.store import board as board_store
 from pipetui.store.deal_rows import list_views
@@ -26,6 +27,9 @@ class DealFilter:
     limit: int | None = None
     owners: OwnerFilter | None = None
     """Whose deals (None: everyone's)."""
+    search: str | None = None
+    """Words every deal shown contains in its title or notes, or its contact's
+    name, company... (any script, any case), as the board's filter `/`."""
 
 
 def list_deals(source: RowSource, deal_filter: DealFilter = DealFilter()) -> list[DealView]:
@@ -46,4 +50,5 @@ def list_deals(source: RowSource, deal_filter: DealFilter = DealFilter()) -> lis
             stage_id=stage_id,
             limit=deal_filter.limit,
             owners=deal_filter.owners,
+            words=search_key(deal_filter.search).split() if deal_filter.search else (),
         )

@@ -11,7 +11,14 @@ from datetime import date
 from typing import Any
 
 from pipetui.domain.bant import Assessment, CriterionAnswer, DatedChange, assess
-from pipetui.domain.deal import Deal, DealStatus, DealView, StageChange, check_title
+from pipetui.domain.deal import (
+    Deal,
+    DealStatus,
+    DealView,
+    StageChange,
+    check_notes,
+    check_title,
+)
 from pipetui.domain.errors import ValidationError
 from pipetui.domain.followup import FollowUp
 from pipetui.domain.journey import Touchpoint
@@ -71,14 +78,19 @@ def add_deal(
     close_date: date | None = None,
     probability: int | None = None,
     owner: str | None = _UNSET,
+    notes: str | None = None,
+    create_contact: bool = True,
 ) -> AddedDeal:
     """Create an open deal at the top of its stage (the first stage by default).
 
     The stage is named (CLI) or given by id (the board's focused column). The
     deal is `owner`'s: by default whoever adds it (`db.user`); None leaves it
-    unowned, the team's.
+    unowned, the team's. A `contact` named by no existing contact becomes a
+    new one only with `create_contact` (the CLI's default; the deal form asks
+    first), else the contact field is refused and nothing is written.
     """
     clean_title = check_title(title)
+    clean_notes = check_notes(notes)
     _check_deal_values(value, probability)
     given = owner is not _UNSET
     whose = _owner(owner) if given else None
@@ -92,11 +104,12 @@ def add_deal(
         else:
             chosen = resolve_pipeline(conn, pipeline)
             target = resolve_stage(conn, chosen.id, stage)
-        ref = resolve_contact(conn, contact, create=True) if contact else None
+        ref = resolve_contact(conn, contact, create=create_contact) if contact else None
         deal_id = store.insert_deal(
             conn,
             title=clean_title,
-            search_key=search_key(clean_title),
+            search_key=search_key(clean_title, clean_notes),
+            notes=clean_notes,
             pipeline_id=chosen.id,
             stage_id=target.id,
             value=value,
@@ -245,16 +258,20 @@ def edit_deal(
     close_date: date | None = _UNSET,
     probability: int | None = _UNSET,
     owner: str | None = _UNSET,
+    notes: str | None = _UNSET,
     seen_version: int | None = None,
+    create_contact: bool = True,
 ) -> DealView:
     """Change a deal's own fields. Pass None to clear an optional field (an
-    owner too: the deal becomes the team's); leave an argument out to keep it.
-    An empty `contact` unlinks the contact."""
+    owner too: the deal becomes the team's; notes too); leave an argument out
+    to keep it. An empty `contact` unlinks the contact; a name no contact has
+    becomes a new contact only with `create_contact` (as in `add_deal`)."""
     _check_deal_values(value, probability if isinstance(probability, int) else None)
     changes: dict[str, Any] = {}
     if title is not None:
-        clean_title = check_title(title)
-        changes.update(title=clean_title, search_key=search_key(clean_title))
+        changes["title"] = check_title(title)
+    if notes is not _UNSET:
+        changes["notes"] = check_notes(notes)
     if value is not None:
         changes.update(value_minor=value.minor, currency=value.currency)
     if source is not _UNSET:
@@ -266,10 +283,16 @@ def edit_deal(
     if owner is not _UNSET:
         changes["owner"] = _owner(owner)
     with db.write() as conn:
-        store.lock_deal(conn, deal_id, seen_version=seen_version)
+        deal = store.lock_deal(conn, deal_id, seen_version=seen_version)
+        if "title" in changes or "notes" in changes:  # the key is made of both
+            changes["search_key"] = search_key(
+                changes.get("title", deal.title), changes.get("notes", deal.notes)
+            )
         if contact is not None:
             changes["contact_id"] = (
-                resolve_contact(conn, contact, create=True).contact.id if contact.strip() else None
+                resolve_contact(conn, contact, create=create_contact).contact.id
+                if contact.strip()
+                else None
             )
         if not changes:
             raise ValidationError("deal", "nothing to change (give at least one field)")
@@ -287,7 +310,7 @@ def delete_deal(db: Database, deal_id: int, *, seen_version: int | None = None) 
 
 
 def search_deals(db: Database, text: str, *, limit: int = 20) -> list[DealView]:
-    """Deals matching `text` in title, contact or company (any script, any case)."""
+    """Deals matching `text` in title, notes, contact or company (any script, any case)."""
     words = search_key(text).split()
     with db.read() as conn:
         return store.search_views(conn, words, limit=limit)

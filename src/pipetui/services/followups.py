@@ -58,3 +58,10 @@ def list_followups(db: Database, *, include_done: bool = False) -> list[FollowUp
     """Follow-ups by due date; open ones unless `include_done`."""
     with db.read() as conn:
         return store.list_followups(conn, include_done=include_done)
+
+
+def followup_lines(db: Database, *, include_done: bool = False) -> list[store.FollowUpLine]:
+    """Follow-ups by due date, each with the person it is with (a deal's
+    follow-up is with the deal's contact) and its deal's title."""
+    with db.read() as conn:
+        return store.followup_lines(conn, include_done=include_done)

@@ -1,17 +1,20 @@
 """Turning what a person typed (CLI option or form field) into domain values.
 
 One parser per kind of field, each naming the field in its error, so the CLI and
-the TUI forms refuse bad input with the same words.
+the TUI forms refuse bad input with the same words. Dates typed here may be
+words (`tomorrow`, `+2w`, `fri`: `pipetui.domain.typed_dates`), counted from
+the clock's today; files read by importers stay strict YYYY-MM-DD.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from pipetui.domain.dates import parse_date, parse_datetime
 from pipetui.domain.errors import ValidationError
 from pipetui.domain.money import Money, check_currency, parse_money
 from pipetui.domain.pipeline import check_probability
+from pipetui.domain.typed_dates import parse_typed_date, parse_typed_datetime
+from pipetui.services import clock
 
 
 def money(
@@ -27,14 +30,24 @@ def money(
     return parsed
 
 
+def typed_date(text: str, *, field: str) -> date:
+    """A date as typed: YYYY-MM-DD or words like `tomorrow`, `+2w`, `fri`."""
+    return parse_typed_date(text, today=clock.today(), field=field)
+
+
+def typed_datetime(text: str, *, field: str) -> datetime:
+    """A moment as typed: ISO 8601, or a typed date with an optional HH:MM."""
+    return parse_typed_datetime(text, now=clock.now(), field=field)
+
+
 def optional_date(text: str | None, *, field: str) -> date | None:
-    """A YYYY-MM-DD date, or None for empty input."""
-    return parse_date(text, field=field) if text and text.strip() else None
+    """A typed date (see `typed_date`), or None for empty input."""
+    return typed_date(text, field=field) if text and text.strip() else None
 
 
 def optional_datetime(text: str | None, *, field: str) -> datetime | None:
-    """An ISO 8601 date-time, or None for empty input."""
-    return parse_datetime(text, field=field) if text and text.strip() else None
+    """A typed date-time (see `typed_datetime`), or None for empty input."""
+    return typed_datetime(text, field=field) if text and text.strip() else None
 
 
 def whole_number(text: str | int | None, *, field: str) -> int | None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from pipetui.domain.bant import Thresholds
-from pipetui.domain.contact import CONTACT_SORTS, Contact
+from pipetui.domain.contact import CONTACT_SORTS, Contact, days_since_contact
 from pipetui.domain.errors import ValidationError
 from pipetui.domain.followup import FollowUp
 from pipetui.domain.journey import JourneyStage, Touchpoint
@@ -51,6 +51,10 @@ class ContactTimeline:
     followups: list[FollowUp]
     touchpoints: int = 0
     truncated: bool = False
+    last_contact: datetime | None = None
+    """The latest touchpoint up to now (None: never touched)."""
+    days_since_contact: int | None = None
+    """Calendar days (local time) from `last_contact` to today, by the app's clock."""
 
 
 def contact_timeline(
@@ -58,8 +62,10 @@ def contact_timeline(
 ) -> ContactTimeline:
     """A contact's journey, newest first: touchpoints, their deals' stage
     changes and closings, and silences longer than `GAP_DAYS`."""
+    now = clock.now()
     with db.read() as conn:
         contact = resolve_contact(conn, name_or_id).contact
+        last = store.last_contact(conn, contact.id, now)
         touchpoints = touchpoint_store.for_contact(conn, contact.id, limit=limit)
         events = store.deal_events(conn, contact.id, limit=limit)
         value, purchases = store.lifetime_value(conn, contact.id)
@@ -80,6 +86,8 @@ def contact_timeline(
         followups=followups,
         touchpoints=len(touchpoints),
         truncated=len(touchpoints) >= limit or len(events) >= limit,
+        last_contact=last,
+        days_since_contact=days_since_contact(last, now),
     )
 
 
@@ -145,13 +153,13 @@ def contact_ids(db: Database, *, search: str = "", sort: str = "name") -> list[i
     if sort not in CONTACT_SORTS:
         raise ValidationError("sort", f"sort by {', '.join(CONTACT_SORTS)}")
     with db.read() as conn:
-        return store.contact_ids(conn, search=search, sort=sort)
+        return store.contact_ids(conn, search=search, sort=sort, now=clock.now())
 
 
 def contact_lines(db: Database, ids: Sequence[int]) -> dict[int, store.ContactLine]:
-    """The rows of a screenful of contacts."""
+    """The rows of a screenful of contacts (last touch: the latest up to now)."""
     with db.read() as conn:
-        return store.contact_lines(conn, ids)
+        return store.contact_lines(conn, ids, clock.now())
 
 
 @dataclass(frozen=True, slots=True)

@@ -55,6 +55,7 @@ def deal_json(view: DealView, now: datetime) -> dict[str, Any]:
         else None,
         "company": view.company,
         "owner": deal.owner,
+        "notes": deal.notes,
         "created_at": iso_utc(deal.created_at),
         "updated_at": iso_utc(deal.updated_at),
         "stage_entered_at": iso_utc(deal.stage_entered_at),

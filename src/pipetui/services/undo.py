@@ -1,6 +1,6 @@
 """Undo, any number of steps, for what this window did: deal changes (add, move,
-won, lost, reopen, edit, delete, BANT), pipeline edits, contact deletion,
-touchpoints logged and follow-ups added or done.
+won, lost, reopen, edit, delete, BANT), pipeline edits, contacts added, edited
+or deleted, touchpoints logged and follow-ups added or done.
 
 The rows a change can touch are read inside the change's own write transaction,
 right after BEGIN and right before COMMIT (`pipetui.store.recorder`), so another
@@ -68,11 +68,14 @@ def _run(
 
 @dataclass(frozen=True, slots=True)
 class UndoEntry:
-    """One undoable deal change: its name, the deal's rows before and after."""
+    """One undoable deal change: its name, the deal's rows before and after,
+    and the contacts the change created for it (typing a new name in the deal
+    form's Contact field), as they were when it committed."""
 
     label: str
     before: snapshots.DealRows
     after: snapshots.DealRows
+    created_contacts: tuple[snapshots.ContactRows, ...] = ()
 
     @property
     def changed(self) -> bool:
@@ -80,25 +83,37 @@ class UndoEntry:
         return self.before != self.after
 
 
+_DealCapture = tuple[snapshots.DealRows, tuple[snapshots.ContactRows, ...]]
+
+
+def _with_contacts(conn: Connection, new: NewRows, deal_id: int) -> _DealCapture:
+    """The deal's rows, and those of every contact the change created (none
+    at BEGIN: `new` is filled only by then)."""
+    made = tuple(snapshots.capture_contact(conn, i) for i in new.get("contact", []))
+    return snapshots.capture(conn, deal_id), made
+
+
 def undoable(deal_id: int, label: str, change: Callable[[], T]) -> tuple[T, UndoEntry]:
     """Run `change` (a service call on `deal_id`, one write transaction) and
     return its result with an entry that can undo it."""
-    result, before, after = _run(lambda c, _new: snapshots.capture(c, deal_id), change)
+    result, before, after = _run(lambda c, new: _with_contacts(c, new, deal_id), change)
     if before is None or after is None:
         raise RuntimeError("an undoable change must write")
-    return result, UndoEntry(label, before, after)
+    return result, UndoEntry(label, before[0], after[0], after[1])
 
 
 def undoable_added(label: str, change: Callable[[], T]) -> tuple[T, UndoEntry]:
-    """Run a change that adds a deal; its undo removes the deal again."""
+    """Run a change that adds a deal; its undo removes the deal again (and the
+    contact it created for it, if nobody used that contact since)."""
 
-    def capture(conn: Connection, new: NewRows) -> snapshots.DealRows | None:
-        return snapshots.capture(conn, new["deal"][0]) if new.get("deal") else None
+    def capture(conn: Connection, new: NewRows) -> _DealCapture | None:
+        return _with_contacts(conn, new, new["deal"][0]) if new.get("deal") else None
 
     result, _before, after = _run(capture, change)
     if after is None:
         raise RuntimeError("the change added no deal")
-    return result, UndoEntry(label, snapshots.DealRows(after.deal_id, None, {}, []), after)
+    rows, made = after
+    return result, UndoEntry(label, snapshots.DealRows(rows.deal_id, None, {}, []), rows, made)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +152,21 @@ def undoable_contact(
     if before is None or after is None:
         raise RuntimeError("an undoable change must write")
     return result, ContactUndoEntry(label, before, after)
+
+
+def undoable_contact_added(label: str, change: Callable[[], T]) -> tuple[T, ContactUndoEntry]:
+    """Run a change that adds a contact; its undo removes the contact again
+    (refused once anything was logged for them or they were edited)."""
+
+    def capture(conn: Connection, new: NewRows) -> snapshots.ContactRows | None:
+        added = new.get("contact")
+        return snapshots.capture_contact(conn, added[0]) if added else None
+
+    result, _before, after = _run(capture, change)
+    if after is None:
+        raise RuntimeError("the change added no contact")
+    nothing = snapshots.ContactRows(after.contact_id, None, [], [], [])
+    return result, ContactUndoEntry(label, nothing, after)
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,7 +214,17 @@ def undo(db: Database, entry: AnyUndo) -> None:
         elif isinstance(entry, RowUndoEntry):
             snapshots.restore_row(conn, entry.table, entry.row_id, entry.before)
         else:
+            # A contact the change created goes too, but only if it is still
+            # exactly as created: not edited, with no touchpoint, follow-up or
+            # other deal since (else it is someone's data now, and stays).
+            unused = [
+                made.contact_id
+                for made in entry.created_contacts
+                if snapshots.capture_contact(conn, made.contact_id) == made
+            ]
             snapshots.restore(conn, entry.before)
+            for contact_id in unused:
+                snapshots.restore_contact(conn, snapshots.ContactRows(contact_id, None, [], [], []))
 
 
 def _blocker(conn: Connection, entry: AnyUndo) -> str | None:
@@ -192,6 +232,8 @@ def _blocker(conn: Connection, entry: AnyUndo) -> str | None:
     if isinstance(entry, ContactUndoEntry):
         if snapshots.capture_contact(conn, entry.before.contact_id) != entry.after:
             return "it changed since"
+        if entry.after.contact is not None:  # an edit or an addition: nothing was unlinked
+            return None
         return snapshots.contact_blocker(conn, entry.before)
     if isinstance(entry, PipelineUndoEntry):
         if snapshots.capture_pipeline(conn, entry.before.pipeline["id"]) != entry.after:

@@ -18,7 +18,8 @@ _SELECT = (
     "SELECT d.id, d.title, d.pipeline_id, d.stage_id, d.status, d.value_minor, d.currency,"
     " d.created_at, d.updated_at, d.stage_entered_at, d.probability, d.close_date, d.source,"
     " d.lost_reason, d.contact_id, d.closed_at, d.external_id, d.version,"
-    " p.name, s.name, s.position, s.probability, s.rotting_days, c.name, c.company, d.owner"
+    " p.name, s.name, s.position, s.probability, s.rotting_days, c.name, c.company, d.owner,"
+    " d.notes"
     " FROM deal AS d JOIN pipeline AS p ON p.id = d.pipeline_id"
     " JOIN stage AS s ON s.id = d.stage_id LEFT JOIN contact AS c ON c.id = d.contact_id"
 )
@@ -34,7 +35,7 @@ def _view(row: tuple[Any, ...]) -> DealView:
     (deal_id, title, pipeline_id, stage_id, status, minor, currency, created, updated, entered,
      probability, close_date, source, lost_reason, contact_id, closed, external_id, version,
      pipeline, stage, position, stage_probability, rotting, contact, company,
-     owner) = row  # fmt: skip
+     owner, notes) = row  # fmt: skip
     deal = Deal(
         id=int(deal_id),
         title=str(title),
@@ -54,6 +55,7 @@ def _view(row: tuple[Any, ...]) -> DealView:
         external_id=external_id,
         version=int(version),
         owner=owner,
+        notes=notes,
     )
     return DealView(
         deal=deal,
@@ -75,10 +77,21 @@ def list_views(
     stage_id: int | None = None,
     limit: int | None = None,
     owners: OwnerFilter | None = None,
+    words: Sequence[str] = (),
 ) -> list[DealView]:
-    """Deals in board order (pipeline, stage position, rank), as `deal list` shows them."""
+    """Deals in board order (pipeline, stage position, rank), as `deal list` shows them.
+
+    `words` (already `search_key`-ed): only deals whose title or notes, or whose
+    contact's name, company..., contain every one (as the board's filter `/`)."""
     wanted, params = expand("status", [s.value for s in statuses])
     sql = f"{_SELECT} WHERE d.status IN {wanted}"
+    for i, word in enumerate(words):
+        sql += (
+            f" AND (d.search_key LIKE :w{i} ESCAPE '\\'"
+            f" OR coalesce(c.search_key, '') LIKE :w{i} ESCAPE '\\')"
+        )
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        params[f"w{i}"] = f"%{escaped}%"
     if owners is not None:
         condition, more = owner_condition(owners)
         sql += f" AND {condition}"

@@ -43,6 +43,7 @@ _DEAL_COLUMNS = (
     DEAL.c.external_id,
     DEAL.c.version,
     DEAL.c.owner,
+    DEAL.c.notes,
 )
 BUMP = {"version": DEAL.c.version + 1}
 """Every UPDATE of a deal row carries this: the row's version goes up by one."""
@@ -68,6 +69,7 @@ def _deal(row: Row[*tuple[Any, ...]]) -> Deal:
         external_id=row.external_id,
         version=row.version,
         owner=row.owner,
+        notes=row.notes,
     )
 
 
@@ -172,6 +174,7 @@ def insert_deal(
     created_at: datetime | None = None,
     external_id: str | None = None,
     owner: str | None = None,
+    notes: str | None = None,
 ) -> int:
     """Insert a deal and the history row of its entry into its first stage."""
     created = created_at or now
@@ -196,6 +199,7 @@ def insert_deal(
             stage_entered_at=created,
             closed_at=closed_at,
             owner=owner,
+            notes=notes,
         )
     )
     assert result.inserted_primary_key is not None
@@ -359,7 +363,7 @@ def ids_in_stage(conn: Connection, stage_id: int) -> list[int]:
 
 
 def search_views(conn: Connection, words: Sequence[str], *, limit: int) -> list[DealView]:
-    """Deals whose title (or contact's name/company) contains every word."""
+    """Deals whose title or notes (or contact's name/company) contain every word."""
     query = _view_query()
     for word in words:
         query = query.where(
@@ -370,3 +374,16 @@ def search_views(conn: Connection, words: Sequence[str], *, limit: int) -> list[
         )
     query = query.order_by(DEAL.c.updated_at.desc()).limit(limit)
     return [_view(row) for row in conn.execute(query)]
+
+
+def titles_and_notes(
+    conn: Connection, deal_ids: Sequence[int]
+) -> dict[int, tuple[str, str | None]]:
+    """The title and notes of these deals (what their `search_key` is made
+    of), read a few thousand ids at a time."""
+    found: dict[int, tuple[str, str | None]] = {}
+    for start in range(0, len(deal_ids), 5000):
+        part = deal_ids[start : start + 5000]
+        query = select(DEAL.c.id, DEAL.c.title, DEAL.c.notes).where(DEAL.c.id.in_(part))
+        found.update({int(i): (title, notes) for i, title, notes in conn.execute(query)})
+    return found

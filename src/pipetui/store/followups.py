@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.engine import Connection, Row
 
 from pipetui.domain.errors import NotFoundError
 from pipetui.domain.followup import FollowUp
 from pipetui.store.recorder import note_created
-from pipetui.store.tables import FOLLOWUP
+from pipetui.store.tables import CONTACT, DEAL, FOLLOWUP
 
 
 def _followup(row: Row[*tuple[Any, ...]]) -> FollowUp:
@@ -67,13 +68,55 @@ def list_followups(
     deal_id: int | None = None,
     contact_id: int | None = None,
 ) -> list[FollowUp]:
-    """Follow-ups by due date, open ones only unless `include_done`."""
+    """Follow-ups by due date, open ones only unless `include_done`.
+
+    A contact's follow-ups are their own and those on their deals: a next step
+    on a deal is one with the deal's contact too."""
     query = select(FOLLOWUP)
     if not include_done:
         query = query.where(FOLLOWUP.c.done_at.is_(None))
     if deal_id is not None:
         query = query.where(FOLLOWUP.c.deal_id == deal_id)
     if contact_id is not None:
-        query = query.where(FOLLOWUP.c.contact_id == contact_id)
+        their_deals = select(DEAL.c.id).where(DEAL.c.contact_id == contact_id)
+        query = query.where(
+            or_(FOLLOWUP.c.contact_id == contact_id, FOLLOWUP.c.deal_id.in_(their_deals))
+        )
     query = query.order_by(FOLLOWUP.c.due, FOLLOWUP.c.id)
     return [_followup(row) for row in conn.execute(query)]
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUpLine:
+    """A follow-up as a list shows it: with the person it is with, its own
+    contact or, on a deal, the deal's contact."""
+
+    followup: FollowUp
+    contact_id: int | None
+    contact_name: str | None
+    deal_title: str | None
+
+
+def followup_lines(conn: Connection, *, include_done: bool = False) -> list[FollowUpLine]:
+    """Follow-ups by due date (open ones unless `include_done`), each with whom
+    it is with and its deal's title."""
+    deal_contact = CONTACT.alias("deal_contact")
+    query = (
+        select(
+            FOLLOWUP,
+            func.coalesce(FOLLOWUP.c.contact_id, DEAL.c.contact_id).label("with_id"),
+            func.coalesce(CONTACT.c.name, deal_contact.c.name).label("with_name"),
+            DEAL.c.title.label("deal_title"),
+        )
+        .select_from(FOLLOWUP)
+        .outerjoin(DEAL, DEAL.c.id == FOLLOWUP.c.deal_id)
+        .outerjoin(CONTACT, CONTACT.c.id == FOLLOWUP.c.contact_id)
+        .outerjoin(deal_contact, deal_contact.c.id == DEAL.c.contact_id)
+        .order_by(FOLLOWUP.c.due, FOLLOWUP.c.id)
+    )
+    if not include_done:
+        query = query.where(FOLLOWUP.c.done_at.is_(None))
+    return [
+        FollowUpLine(_followup(row), row.with_id, row.with_name, row.deal_title)
+        for row in conn.execute(query)
+    ]

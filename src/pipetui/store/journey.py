@@ -31,19 +31,26 @@ from pipetui.domain.deal import DealStatus
 from pipetui.domain.money import Money, MoneyTotals
 from pipetui.domain.text import search_key
 from pipetui.store.board import verdict_ids
-from pipetui.store.rows import moment
+from pipetui.store.rows import day, moment
 from pipetui.store.sums import LOW_BITS, joined, sum_columns
 from pipetui.store.tables import CONTACT, DEAL, FOLLOWUP, STAGE, STAGE_HISTORY, TOUCHPOINT
 
 OPEN, WON = DealStatus.OPEN.value, DealStatus.WON.value
 
 
-def _last_touch(contact: Any = CONTACT.c.id) -> Any:
+def _last_touch(now: datetime, contact: Any = CONTACT.c.id) -> Any:
+    """The contact's latest touchpoint up to `now` (one dated later, a meeting
+    logged ahead, has not happened yet): one lookup on ix_touchpoint_contact_at."""
     return (
         select(func.max(TOUCHPOINT.c.at))
-        .where(TOUCHPOINT.c.contact_id == contact)
+        .where(TOUCHPOINT.c.contact_id == contact, TOUCHPOINT.c.at <= now)
         .scalar_subquery()
     )
+
+
+def last_contact(conn: Connection, contact_id: int, now: datetime) -> datetime | None:
+    """When the contact was last touched, up to `now` (None: never)."""
+    return moment(conn.execute(select(_last_touch(now, contact_id))).scalar())
 
 
 def _open_value(contact: Any = CONTACT.c.id) -> tuple[Any, Any]:
@@ -62,17 +69,21 @@ def _open_value(contact: Any = CONTACT.c.id) -> tuple[Any, Any]:
     )
 
 
-def contact_ids(conn: Connection, *, search: str = "", sort: str = "name") -> list[int]:
+def contact_ids(
+    conn: Connection, *, search: str = "", sort: str = "name", now: datetime
+) -> list[int]:
     """Every contact matching `search` (any script, any case, every word), in
-    `sort` order (`CONTACT_SORTS`): name, last touch (latest first) or open deal value (largest
-    first, in minor units whatever the currency). Ids only: the screen keeps
-    the list and asks for the rows it draws."""
+    `sort` order (`CONTACT_SORTS`): name, last touch (latest first), open deal
+    value (largest first, in minor units whatever the currency) or days since
+    contact (the longest silence first); never touched (up to `now`) last.
+    Ids only: the screen keeps the list and asks for the rows it draws."""
     query = select(CONTACT.c.id)
     for word in search_key(search).split():
         query = query.where(CONTACT.c.search_key.contains(word, autoescape=True))
-    if sort == "last touch":
-        touched = _last_touch()
-        query = query.order_by(touched.is_(None), touched.desc(), CONTACT.c.sort_name)
+    if sort in ("last touch", "days since contact"):
+        touched = _last_touch(now)
+        order = touched.desc() if sort == "last touch" else touched.asc()
+        query = query.order_by(touched.is_(None), order, CONTACT.c.sort_name)
     elif sort == "value":
         query = query.order_by(*(key.desc() for key in _open_value()), CONTACT.c.sort_name)
     else:
@@ -93,13 +104,24 @@ class ContactLine:
     open_value: MoneyTotals
 
 
-def contact_lines(conn: Connection, ids: Sequence[int]) -> dict[int, ContactLine]:
-    """The rows of these contacts (a screenful), by id."""
+def contact_lines(conn: Connection, ids: Sequence[int], now: datetime) -> dict[int, ContactLine]:
+    """The rows of these contacts (a screenful), by id; the last touch is the
+    latest up to `now`."""
     if not ids:
         return {}
+    # A follow-up on one of the contact's deals is a next step with them too:
+    # the earliest of their own (ix_followup_contact) and their deals' (by
+    # ix_deal_contact, then ix_followup_deal), two index lookups, not one OR.
     next_followup = (
         select(func.min(FOLLOWUP.c.due))
         .where(FOLLOWUP.c.contact_id == CONTACT.c.id, FOLLOWUP.c.done_at.is_(None))
+        .scalar_subquery()
+    )
+    next_on_deals = (
+        select(func.min(FOLLOWUP.c.due))
+        .select_from(DEAL)
+        .join(FOLLOWUP, FOLLOWUP.c.deal_id == DEAL.c.id)
+        .where(DEAL.c.contact_id == CONTACT.c.id, FOLLOWUP.c.done_at.is_(None))
         .scalar_subquery()
     )
     rows = conn.execute(
@@ -108,8 +130,9 @@ def contact_lines(conn: Connection, ids: Sequence[int]) -> dict[int, ContactLine
             CONTACT.c.name,
             CONTACT.c.company,
             CONTACT.c.journey_stage,
-            _last_touch(),
+            _last_touch(now),
             next_followup,
+            next_on_deals,
         ).where(CONTACT.c.id.in_(list(ids)))
     )
     values: dict[int, MoneyTotals] = {}
@@ -122,9 +145,15 @@ def contact_lines(conn: Connection, ids: Sequence[int]) -> dict[int, ContactLine
         values.setdefault(int(contact_id), MoneyTotals()).add(total)
     return {
         int(i): ContactLine(
-            int(i), str(name), company, stage, touched, due, values.get(int(i), MoneyTotals())
+            int(i),
+            str(name),
+            company,
+            stage,
+            touched,
+            min((d for d in (day(own), day(on_deals)) if d is not None), default=None),
+            values.get(int(i), MoneyTotals()),
         )
-        for i, name, company, stage, touched, due in rows
+        for i, name, company, stage, touched, own, on_deals in rows
     }
 
 
@@ -245,6 +274,12 @@ def _no_next_step(today: date) -> Any:
     )
 
 
+def _no_open_followup() -> Any:
+    """No follow-up left to do on the deal, whenever it was due: one overdue is
+    still its next step (late), and the list shows it under "Follow-ups due"."""
+    return ~exists().where(FOLLOWUP.c.deal_id == DEAL.c.id, FOLLOWUP.c.done_at.is_(None))
+
+
 def rotting_deals(conn: Connection, today: date, now: datetime, limit: int) -> list[DealLine]:
     """Open deals idle longer than their stage allows and with no follow-up
     planned: nothing since `now` − (limit + 1) days, neither entering the stage
@@ -285,14 +320,15 @@ def rotting_deals(conn: Connection, today: date, now: datetime, limit: int) -> l
 def qualified_without_next_step(
     conn: Connection, today: date, thresholds: Thresholds, limit: int
 ) -> list[DealLine]:
-    """Open deals BANT calls qualified that have no follow-up planned."""
+    """Open deals BANT calls qualified that have no next step: no open
+    follow-up at all (an overdue one is a next step, listed as due)."""
     ids, params, among = verdict_ids(Verdict.QUALIFIED, thresholds)
     assert among
     qualified = text(ids).bindparams(**params).columns(column("deal_id", Integer))
     query = (
         select()
         .select_from(DEAL)
-        .where(DEAL.c.status == OPEN, _no_next_step(today), DEAL.c.id.in_(qualified))
+        .where(DEAL.c.status == OPEN, _no_open_followup(), DEAL.c.id.in_(qualified))
         .order_by(DEAL.c.stage_entered_at, DEAL.c.id)
     )
     return _deal_lines(conn, query, limit)

@@ -140,6 +140,9 @@ class DealRow(SQLModel, table=True):
     version: int = Field(default=1, sa_column=_version_column())
     owner: str | None = None
     """Whose deal it is (schema v4); NULL: nobody's, the team's."""
+    notes: str | None = None
+    """Free text about the deal, any script, line breaks kept (schema v6);
+    searched through `search_key` with the title."""
 
 
 class StageHistoryRow(SQLModel, table=True):

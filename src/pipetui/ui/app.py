@@ -9,10 +9,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, TextIO
 
-from textual import work
+from textual import events, on, work
 from textual.app import App
 from textual.binding import Binding
+from textual.content import Content
 from textual.notifications import SeverityLevel
+from textual.widget import Widget
+from textual.widgets import Input, Select, TextArea
 
 from pipetui.services.workspace import Workspace
 from pipetui.ui import rtl
@@ -33,6 +36,25 @@ SERVER_WATCH_SECONDS = 0.25
 so it can be frequent enough for a teammate's change to show within a second."""
 
 
+def typing_in(widget: Widget | None) -> bool:
+    """Whether keys pressed now are text: a focused input or editable text
+    area, or an open select list (which searches as you type)."""
+    if isinstance(widget, Input):
+        return True
+    if isinstance(widget, TextArea):
+        return not widget.read_only
+    return widget is not None and isinstance(widget.parent, Select)
+
+
+def has_selection(widget: Widget | None) -> bool:
+    """Whether a focused text field has text selected (ctrl+c copies it then)."""
+    if isinstance(widget, Input):
+        return not widget.selection.is_empty
+    if isinstance(widget, TextArea):
+        return bool(widget.selected_text)
+    return False
+
+
 class PipetuiApp(App[None]):
     """pipetui's TUI: the board first, everything by keyboard."""
 
@@ -40,7 +62,19 @@ class PipetuiApp(App[None]):
     CSS_PATH = "pipetui.tcss"
     COMMANDS = App.COMMANDS | {BoardCommands}
     BINDINGS = [
-        Binding("q", "quit", "Quit", id="quit"),
+        # Priority: a modal screen (the welcome, a dialog) would hide an app key,
+        # and q must quit from every screen. `check_action` hands the key back to
+        # a text field being typed in, which is how "q" reaches a name.
+        Binding("q", "quit_app", "Quit", id="quit", priority=True),
+        # Textual 8 leaves ctrl+c to "copy"; a terminal user expects it to quit.
+        Binding(
+            "ctrl+c",
+            "interrupt",
+            "Quit (copy, with text selected)",
+            show=False,
+            priority=True,
+            id="interrupt",
+        ),
         Binding("question_mark", "help", "Keys", id="help", key_display="?"),
         Binding("u", "undo", "Undo", id="undo"),
     ]
@@ -60,6 +94,16 @@ class PipetuiApp(App[None]):
         self._own_writes = 0
         self._own_writes_lock = threading.Lock()
         self._watch = watch
+
+    def get_css_variables(self) -> dict[str, str]:
+        """The theme's variables, with its text colours raised to WCAG AA where
+        they fall short (`pipetui.ui.readable`), whichever theme is in force."""
+        from pipetui.ui.readable import readable_variables
+
+        variables = super().get_css_variables()
+        variables.update(readable_variables(variables, ansi=self.native_ansi_color))
+        self.theme_variables = variables
+        return variables
 
     def get_default_screen(self) -> BoardScreen:
         """The board is the app's own first screen (no blank screen drawn before it)."""
@@ -150,31 +194,108 @@ class PipetuiApp(App[None]):
 
     def notify(
         self,
-        message: str,
+        message: str | Content,
         *,
         title: str = "",
         severity: SeverityLevel = "information",
         timeout: float | None = None,
         markup: bool = False,
     ) -> None:
-        """Say something to the user. Never as markup: messages quote deal titles
-        and stage names, which are user text (`Eve [/]` must show as typed).
+        """Say something to the user. A `str` is never markup, whatever `markup`
+        says (Textual's `Widget.notify` passes True by default): messages quote
+        deal titles and stage names, which are user text (`Eve [/]` must show as
+        typed). The app's own styled messages come as `Content`, in which user
+        text is a plain span (`Content.assemble("Saved to ", (path, style))`).
 
-        On the board it goes to the status line, which costs no layout; elsewhere
-        it is a toast. Either way `message` (and `title`) arrive in logical order
-        and are laid out here, once, as left-to-right sentences (`rtl.sentence`):
-        callers pass text as stored, never already laid out.
+        On the board it goes to the status line, which costs no layout (plain:
+        the line has its own colours); elsewhere it is a toast. A `str`
+        `message` (and `title`) arrives in logical order and is laid out here,
+        once, as a left-to-right sentence (`rtl.sentence`): callers pass text as
+        stored, never already laid out; a `Content` is shown as it comes.
         """
         if isinstance(self.screen, BoardScreen):
-            self.screen.say(message, severity)
+            self.screen.say(message.plain if isinstance(message, Content) else message, severity)
             return
+        if isinstance(message, Content):
+            text, as_markup = message.markup, True  # (its user text comes back escaped)
+        else:
+            text, as_markup = rtl.sentence(message), False
         super().notify(
-            rtl.sentence(message),
+            text,
             title=rtl.sentence(title),
             severity=severity,
             timeout=timeout,
-            markup=False,
+            markup=as_markup,
         )
+
+    # -- keys that work everywhere ------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """q is a letter while typing in a text field; ctrl+c copies what is
+        selected in one. Otherwise both quit (see `BINDINGS`)."""
+        if action == "quit_app":
+            return not typing_in(self.focused)
+        if action == "interrupt":
+            return not has_selection(self.focused)
+        return super().check_action(action, parameters)
+
+    def action_quit_app(self) -> None:
+        """q: quit, from any screen (unless typing, see `check_action`)."""
+        self.exit()
+
+    def action_interrupt(self) -> None:
+        """ctrl+c: copy text selected with the mouse, else quit."""
+        selected = self.screen.get_selected_text()
+        if selected:
+            self.copy_to_clipboard(selected)
+            self.screen.clear_selection()
+            self.notify("Copied the selected text; ctrl+c again quits")
+            return
+        self.exit()
+
+    # -- screenshots (ctrl+p, "Screenshot") ----------------------------------
+
+    def deliver_screenshot(
+        self,
+        filename: str | None = None,
+        path: str | None = None,
+        time_format: str | None = None,
+    ) -> str | None:
+        """Textual's, but saved where `save_folder` says when no folder is given
+        (Textual insists on ~/Downloads and fails where there is none)."""
+        from pipetui.ui.save_folder import save_folder
+
+        folder = path if path is not None else str(save_folder())
+        return super().deliver_screenshot(filename, folder, time_format)
+
+    @on(events.DeliveryComplete)
+    def _screenshot_saved(self, event: events.DeliveryComplete) -> None:
+        """Say where the screenshot went, in full, styled (not as raw markup)."""
+        if event.name != "screenshot":
+            return
+        event.prevent_default()  # (Textual's own note would show its markup)
+        where = "" if event.path is None else str(event.path.resolve())
+        self.notify(
+            Content.assemble("Saved screenshot to ", (where, "$text-success"))
+            if where
+            else Content("Saved screenshot"),
+            title="Screenshot",
+        )
+
+    @on(events.DeliveryFailed)
+    def _screenshot_failed(self, event: events.DeliveryFailed) -> None:
+        """Say why the screenshot could not be saved, and where it was tried."""
+        if event.name != "screenshot":
+            return
+        event.prevent_default()
+        self.notify(f"Could not save the screenshot: {event.exception}", severity="error")
+
+    def action_export(self, what: str = "export") -> None:
+        """Export (CSV, JSON, vCard, iCalendar) or, with "backup", back up the
+        database: `pipetui export` and `pipetui backup` in a form."""
+        from pipetui.ui.screens.export_screen import ExportScreen
+
+        self.push_screen(ExportScreen(self.workspace, backup=what == "backup"))
 
     def action_help(self) -> None:
         """Show every key of the current screen and the app."""

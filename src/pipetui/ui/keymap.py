@@ -64,7 +64,7 @@ def check_keymap(app: App[Any], keymap: Sequence[KeymapEntry]) -> dict[str, str]
 @dataclass(frozen=True)
 class Place:
     """Bindings that are active together: a screen, at most one of its widgets
-    (the focused one) and, unless the screen is modal, the app."""
+    (the focused one) and the app's (on a modal screen, its priority ones)."""
 
     owner: type[DOMNode]
     """The screen (or, for a widget no screen uses, the widget)."""
@@ -85,11 +85,11 @@ def binding_places(app: App[Any]) -> list[Place]:
     ones it can compose), each as the places whose bindings act together."""
     screens, widgets = ui_classes()
     app_bindings = [(type(app), b) for _, b in app._bindings]  # (with the palette's ctrl+p)
+    everywhere = [(node, b) for node, b in app_bindings if b.priority]  # (q, ctrl+c: modal too)
     places = []
     for screen in screens:
         base = list(_bindings_of(screen))
-        if not issubclass(screen, ModalScreen):
-            base += app_bindings
+        base += everywhere if issubclass(screen, ModalScreen) else app_bindings
         places.append(Place(screen, tuple(base)))
         for widget in _used_by(screen, widgets):
             places.append(Place(screen, tuple(list(_bindings_of(widget)) + base)))

@@ -23,6 +23,11 @@ from pipetui.ui import rtl
 from pipetui.ui.screens.board import BoardScreen
 from pipetui.ui.screens.help import bidi_note
 
+BACKUP = "Back up the database"
+BACKUP_ACTION = "app.export('backup')"
+"""Besides the board's keys (which include "Export / back up", E): the backup
+form opened on its own, as `pipetui backup` is a command of its own."""
+
 
 def highlight(matcher: Matcher, text: str) -> Content:
     """`matcher.highlight` for plain text: Textual's parses its argument as markup,
@@ -94,6 +99,7 @@ class BoardCommands(Provider):
                 text=description,
             )
         yield DiscoveryHit(self._bidi_text(), self._say_bidi)
+        yield DiscoveryHit(BACKUP, partial(board.run_action, BACKUP_ACTION), text=BACKUP)
 
     def _bidi_text(self) -> str:
         return f"Hebrew/Arabic layout (bidi = {rtl.mode()})"
@@ -120,6 +126,10 @@ class BoardCommands(Provider):
         score = matcher.match(self._bidi_text())
         if score > 0:
             yield Hit(score, matcher.highlight(self._bidi_text()), self._say_bidi)
+        score = matcher.match(BACKUP)
+        if score > 0:
+            back_up = partial(board.run_action, BACKUP_ACTION)
+            yield Hit(score, matcher.highlight(BACKUP), back_up, text=BACKUP)
         from pipetui.services.deals import search_deals
         from pipetui.services.pipelines import list_pipelines
 

@@ -33,6 +33,7 @@ from pipetui.services.transfer.types import (
     TouchIn,
 )
 from pipetui.store import bulk, funnel_facts
+from pipetui.store import deals as deal_store
 from pipetui.store import imports as store
 from pipetui.store.actor import actor
 from pipetui.store.touchpoints import custom_kinds
@@ -45,11 +46,14 @@ _DEAL_COLUMNS = (
     "id", "title", "search_key", "pipeline_id", "stage_id", "status", "rank", "value_minor",
     "currency", "probability", "close_date", "source", "lost_reason", "contact_id",
     "external_id", "created_at", "updated_at", "stage_entered_at", "closed_at", "owner",
+    "notes",
 )  # fmt: skip
 _HISTORY_COLUMNS = (
     "deal_id", "at", "from_stage_id", "to_stage_id", "from_status", "to_status", "imported",
     "by",
 )  # fmt: skip
+_KEY_PENDING: Any = object()
+"""A deal's new search key, made once its title and notes are both known."""
 # Deals whose funnel facts are recounted at a time while an update import
 # writes (an IN list of their ids; SQLite takes up to 32,766 parameters).
 _TRACKED = 5000
@@ -230,11 +234,12 @@ class Merge:
         rank = row.rank if self.keep_rank and row.rank is not None else rank
         owner = row.owner if "owner" in row.given else actor(self.conn)
         new_deals.append(
-            [deal_id, row.title, search_key(row.title), pipeline_id, stage_id, row.status.value,
+            [deal_id, row.title, search_key(row.title, row.notes), pipeline_id, stage_id,
+             row.status.value,
              rank, row.value.minor, row.value.currency, row.probability,
              self.day(row.close_date), row.source, row.lost_reason, contact_id, row.external_id,
              stamp(created), stamp(row.updated_at or closed or created), stamp(entered),
-             stamp(closed), owner]
+             stamp(closed), owner, row.notes]
         )  # fmt: skip
         self.deals.rows[deal_id] = (row.title, pipeline_id, contact_id, stage_id, row.status.value)
         if row.external_id:
@@ -299,10 +304,11 @@ class Merge:
             return
         given = row.given
         simple = {"title": row.title, "probability": row.probability, "close_date": row.close_date,
-                  "source": row.source, "lost_reason": row.lost_reason}  # fmt: skip
+                  "source": row.source, "lost_reason": row.lost_reason,
+                  "notes": row.notes}  # fmt: skip
         values = {k: v for k, v in simple.items() if k in given}
-        if "title" in values:
-            values["search_key"] = search_key(row.title)
+        if "title" in values or "notes" in values:
+            values["search_key"] = _KEY_PENDING  # (of both: `_search_keys` reads the other)
         if "value" in given or "currency" in given:
             values.update(value_minor=row.value.minor, currency=row.value.currency)
         if contact_id is not None:
@@ -330,6 +336,7 @@ class Merge:
         with the funnel summary kept in step a few thousand deals at a time; a
         deal already as the file has it is left untouched (its `updated_at` too).
         """
+        self._search_keys(changes)
         changed = store.changed_rows(self.conn, "deal", changes)
         self.unchanged["deals"] += len(changes) - len(changed)
         if not changed:
@@ -349,6 +356,19 @@ class Merge:
                 history = [moves[deal_id] for deal_id, _values in part if deal_id in moves]
                 bulk.insert_rows(self.conn, "stage_history", _HISTORY_COLUMNS, history)
                 store.update_rows(self.conn, "deal", part, now=self.now)
+
+    def _search_keys(self, changes: list[tuple[int, dict[str, Any]]]) -> None:
+        """A deal's search key is made of its title and notes: for a row that
+        gives one of them, the other is read (all such deals in one go)."""
+        pending = [i for i, values in changes if values.get("search_key") is _KEY_PENDING]
+        if not pending:
+            return
+        current = deal_store.titles_and_notes(self.conn, pending)
+        for deal_id, values in changes:
+            if values.get("search_key") is _KEY_PENDING:
+                title, notes = current[deal_id]
+                title, notes = values.get("title", title), values.get("notes", notes)
+                values["search_key"] = search_key(title, notes)
 
     # -- touchpoints -----------------------------------------------------------
 

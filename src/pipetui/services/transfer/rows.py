@@ -313,6 +313,7 @@ def _deal(cells: _Cells, file_format: str, default_currency: str, notes: Notes) 
         rank=cells.get("rank", cell.rank) if "rank" in cells.record.values else None,
         owner=cells.get("owner", cell.user_name),
         stage_probability=chance if stage is not None else None,
+        notes=cells.get("notes", cell.notes),
     )
 
 

@@ -222,6 +222,8 @@ class DealIn:
     stage_probability: int | None = None
     """The probability the file gives the deal's stage (HubSpot, Salesforce):
     stages an import adds are ordered by it, and get it."""
+    notes: str | None = None
+    """The deal's notes (pipetui's own files: a `notes` column), lines kept."""
 
 
 @dataclass(frozen=True, slots=True)

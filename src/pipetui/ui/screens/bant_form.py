@@ -37,10 +37,10 @@ from pipetui.domain.money import Money, parse_money
 from pipetui.domain.text import clean_text
 from pipetui.services import inputs
 from pipetui.ui import rtl
-from pipetui.ui.widgets.field import Field
+from pipetui.ui.widgets.field import DateField, Field
 from pipetui.ui.widgets.status_picker import StatusPicker
 
-_PLACEHOLDERS = {Detail.AMOUNT: "e.g. 12,000", Detail.DATE: "YYYY-MM-DD"}
+_PLACEHOLDERS = {Detail.AMOUNT: "e.g. 12,000", Detail.DATE: "e.g. +2m, 2027-03-31"}
 
 
 @dataclass(frozen=True)
@@ -104,7 +104,7 @@ class BantForm(ModalScreen[BantFormResult | None]):
             self.pickers[criterion.key] = StatusPicker(status, id=f"status-{criterion.key}")
             for detail in criterion.details:
                 name = detail_field(criterion.key, detail)
-                self.fields[name] = Field(
+                self.fields[name] = (DateField if detail is Detail.DATE else Field)(
                     criterion.detail_label(detail),
                     name,
                     draft.get(name, _shown(answer, detail)),
@@ -115,22 +115,25 @@ class BantForm(ModalScreen[BantFormResult | None]):
 
     def compose(self) -> ComposeResult:
         # The heading with the score, and the keys, stay in view while the
-        # answers scroll (a short terminal): they are docked.
-        with VerticalScroll(classes="form bant", can_focus=False):
+        # answers scroll (a short terminal): only the answers are in the
+        # scrolling part, so the field that has focus is scrolled into view
+        # (a part docked inside a scrolling one would cover it).
+        with Vertical(classes="form bant"):
             with Vertical(classes="bant-top"):
                 yield Label(self.heading, classes="form-title", markup=False)
                 yield self.score
+            with VerticalScroll(classes="bant-answers", can_focus=False):
+                for criterion in self.framework.criteria:
+                    with Horizontal(classes="bant-criterion"):
+                        yield Label(criterion.label, markup=False)
+                        yield self.pickers[criterion.key]
+                    with Horizontal(classes="bant-details"):
+                        for detail in criterion.details:
+                            yield self.fields[detail_field(criterion.key, detail)]
             yield Label(
-                "1–4 or ←/→ status · tab next · ctrl+s save · ctrl+d disqualify · esc cancel",
+                "1–4 ←/→ status · tab next · ctrl+s save · ctrl+d disqualify · esc cancel",
                 classes="form-help bant-keys",
             )
-            for criterion in self.framework.criteria:
-                with Horizontal(classes="bant-criterion"):
-                    yield Label(criterion.label, markup=False)
-                    yield self.pickers[criterion.key]
-                with Horizontal(classes="bant-details"):
-                    for detail in criterion.details:
-                        yield self.fields[detail_field(criterion.key, detail)]
 
     def on_mount(self) -> None:
         """Show the score, and why the last save failed (at its field)."""

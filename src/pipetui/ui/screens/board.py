@@ -46,9 +46,9 @@ from pipetui.ui.start import first_view, read_first_board
 from pipetui.ui.widgets.board_columns import BoardColumns
 from pipetui.ui.widgets.deal_list import DealList
 from pipetui.ui.widgets.filter_bar import FILTER_PAUSE, FilterBar
-from pipetui.ui.widgets.funnel_pane import FunnelPane
+from pipetui.ui.widgets.funnel_pane import FUNNEL_WIDTH, FunnelPane, funnel_width
 from pipetui.ui.widgets.key_footer import KeyFooter
-from pipetui.ui.widgets.stage_column import StageColumn
+from pipetui.ui.widgets.stage_column import HEADER_HELP, StageColumn
 
 if TYPE_CHECKING:
     from textual import getters
@@ -63,7 +63,6 @@ VERDICT_CYCLE = (
     Verdict.DISQUALIFIED,
     Verdict.NOT_ASSESSED,
 )
-FUNNEL_WIDTH = 46  # the funnel pane's width (pipetui.tcss says the same)
 
 
 def _b(
@@ -115,10 +114,27 @@ class BoardScreen(Screen[None]):
         _b("f", "toggle_funnel", "Funnel", show=True),
         _b("F", "funnel_screen", "Funnel, forecast, sources"),
         _b("I", "import_file", "Import a file"),
+        Binding("E", "app.export", "Export / back up", show=False, id="board.export"),  # (app's)
         _b("escape", "clear_filter", "Clear filter"),
     ]
 
     AUTO_FOCUS = ""  # nothing takes focus: the screen itself handles the keys
+    HELP_NOTE = HEADER_HELP  # `?` explains the column headers' figures
+    FOOTER_PRIORITY = (  # what the footer keeps when it is narrow (`KeyFooter`)
+        "board.open_deal",
+        "board.new_deal",
+        "board.edit_deal",
+        "board.step(1)",
+        "board.won",
+        "board.lost",
+        "undo",
+        "board.filter",
+        "board.attention",
+        "board.contacts",
+        "board.qualify",
+        "board.toggle_funnel",
+        "quit",
+    )
 
     if TYPE_CHECKING:
         app = getters.app(PipetuiApp)
@@ -354,8 +370,10 @@ class BoardScreen(Screen[None]):
         self._size_columns()
 
     def _size_columns(self) -> None:
-        shown = self.query_one(FunnelPane).has_class("shown")
-        self.board_columns.size_columns(self.size.width - (FUNNEL_WIDTH if shown else 0))
+        pane = self.query_one(FunnelPane)
+        width = funnel_width(self.size.width) if pane.has_class("shown") else 0
+        pane.styles.width = width or FUNNEL_WIDTH
+        self.board_columns.size_columns(self.size.width - width)
 
     def _line_width(self) -> int:
         """Cells of text in a full-width line (the title, the status line): the

@@ -1,5 +1,6 @@
-"""The contacts screen (C): search in any script, sort, open a timeline, log a
-touchpoint, plan a next step, delete (asking first, undoable).
+"""The contacts screen (C): search in any script, sort, open a timeline, add
+or edit a contact, log a touchpoint, plan a next step, delete (asking first,
+undoable).
 
 The matching ids come in one read; rows are read only for the lines drawn.
 """
@@ -40,6 +41,8 @@ class ContactsScreen(Screen[None]):
         Binding("slash", "search", "Search", key_display="/", id="contacts.search"),
         Binding("s", "sort", "Sort", id="contacts.sort"),
         Binding("enter", "open", "Timeline", id="contacts.open"),
+        Binding("n", "new", "New contact", id="contacts.new", tooltip="Add a contact"),
+        Binding("e", "edit", "Edit", id="contacts.edit", tooltip="Edit the contact's fields"),
         Binding("t", "touch", "Log touch", id="contacts.touch"),
         Binding("o", "followup", "Next step", id="contacts.followup"),
         Binding("delete", "delete", "Delete", key_display="del", id="contacts.delete"),
@@ -54,6 +57,8 @@ class ContactsScreen(Screen[None]):
         self.sort = CONTACT_SORTS[0]
         self.search = ""
         self._timer: Timer | None = None
+        self._select: int | None = None
+        """A contact to put the cursor on when the list is next read (one just added)."""
 
     def compose(self) -> ComposeResult:
         yield Static("", id="contacts-title", markup=False)
@@ -91,6 +96,8 @@ class ContactsScreen(Screen[None]):
             return  # an older read
         listing = self.query_one(ContactList)
         keep = listing.current.id if listing.current else None
+        if self._select is not None:
+            keep, self._select = self._select, None
         listing.set_ids(ids, clock.now())
         if keep in ids:
             listing.cursor = ids.index(keep)
@@ -135,7 +142,7 @@ class ContactsScreen(Screen[None]):
         self.query_one(ContactList).focus()
 
     def action_sort(self) -> None:
-        """Name, then last touch, then open value."""
+        """Name, then last touch, open value, days since contact (longest first)."""
         self.sort = CONTACT_SORTS[(CONTACT_SORTS.index(self.sort) + 1) % len(CONTACT_SORTS)]
         self.reload()
 
@@ -161,6 +168,32 @@ class ContactsScreen(Screen[None]):
     async def _timeline(self, timeline: Screen[None]) -> None:
         await self.app.push_screen_wait(timeline)
         self.reload()
+
+    def action_new(self) -> None:
+        """The contact form for a new contact; the cursor goes to them."""
+        self._new()
+
+    @work(group="form")
+    async def _new(self) -> None:
+        from pipetui.ui.screens.contact_changes import new_contact
+
+        added = await new_contact(self.app)
+        if added is not None:
+            self._select = added.id
+            self.reload()
+
+    def action_edit(self) -> None:
+        """The contact form with the contact's fields."""
+        line = self.query_one(ContactList).current
+        if line is not None:
+            self._edit(line.id)
+
+    @work(group="form")
+    async def _edit(self, contact_id: int) -> None:
+        from pipetui.ui.screens.contact_changes import edit_contact
+
+        if await edit_contact(self.app, contact_id) is not None:
+            self.reload()
 
     def action_touch(self) -> None:
         """Log a touchpoint with the contact."""

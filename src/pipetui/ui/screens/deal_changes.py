@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from pipetui.services.undo import UndoEntry
     from pipetui.store.database import Database
     from pipetui.ui.screens.board import BoardScreen
-    from pipetui.ui.screens.deal_form import DealFormResult
+    from pipetui.ui.screens.deal_form import ContactLookup, DealFormResult
 
 
 @dataclass(frozen=True)
@@ -125,7 +125,7 @@ async def open_detail(board: BoardScreen, deal_id: int) -> None:
     detail = await read_detail(board, deal_id)
     if detail is None:
         return
-    if await board.app.push_screen_wait(DealDetailScreen(detail, clock.now())) == "qualify":
+    if await board.app.push_screen_wait(DealDetailScreen(detail, clock.now(), board)) == "qualify":
         await ask_bant(board, detail)
 
 
@@ -168,7 +168,12 @@ async def new_deal(board: BoardScreen, stage: str, stage_id: int) -> None:
     """The deal form for a new deal in a stage."""
     from pipetui.ui.screens.deal_form import DealForm
 
-    form = partial(DealForm, f"New deal in {stage}", board.workspace.settings.default_currency)
+    form = partial(
+        DealForm,
+        f"New deal in {stage}",
+        board.workspace.settings.default_currency,
+        contacts=contact_lookup(board),
+    )
     asked = form()
     while (result := await board.app.push_screen_wait(asked)) is not None:
         try:
@@ -176,6 +181,19 @@ async def new_deal(board: BoardScreen, stage: str, stage_id: int) -> None:
             return
         except ValidationError as error:
             asked = form(draft=result.raw, error=error)
+
+
+def contact_lookup(board: BoardScreen) -> ContactLookup:
+    """The deal form's questions about contacts, answered from the workspace's
+    database (read in the form's threads: it may still be opening)."""
+    from pipetui.services.contact_lookup import complete_contact_name, match_contact
+    from pipetui.ui.screens.deal_form import ContactLookup
+
+    ws = board.workspace
+    return ContactLookup(
+        complete=lambda typed: complete_contact_name(ws.db, typed),
+        match=lambda text: match_contact(ws.db, text),
+    )
 
 
 async def _add_deal(board: BoardScreen, stage_id: int, result: DealFormResult) -> None:
@@ -195,15 +213,20 @@ async def _add_deal(board: BoardScreen, stage_id: int, result: DealFormResult) -
             source=result.source,
             close_date=result.close_date,
             probability=result.probability,
+            notes=result.notes,
+            create_contact=result.new_contact,
         )
 
     def said(added: Any) -> str:
         new_contact = added.created_contact
         return label + (f" and new contact {new_contact!r}" if new_contact else "")
 
-    added = await write(
-        board.app, lambda: undoable_added(label, add), said, ask_again=True, timeout=3
-    )
+    def add_undoably() -> tuple[Any, UndoEntry]:
+        added, entry = undoable_added(label, add)
+        # Undo takes the new contact back too (if still unused then): say so.
+        return added, replace(entry, label=said(added))
+
+    added = await write(board.app, add_undoably, said, ask_again=True, timeout=3)
     if added is not None:
         board.load(only={stage_id}, focus_deal=added.view.deal.id)
 
@@ -219,7 +242,13 @@ async def edit_deal(board: BoardScreen, deal_id: int) -> None:
     except ValidationError as error:
         board.notify(error.message, severity="warning")
         return
-    form = partial(DealForm, f"Edit deal #{deal_id}", ws.settings.default_currency, view)
+    form = partial(
+        DealForm,
+        f"Edit deal #{deal_id}",
+        ws.settings.default_currency,
+        view,
+        contacts=contact_lookup(board),
+    )
     asked = form()
     while (result := await board.app.push_screen_wait(asked)) is not None:
         change = partial(
@@ -232,9 +261,13 @@ async def edit_deal(board: BoardScreen, deal_id: int) -> None:
             source=result.source,
             close_date=result.close_date,
             probability=result.probability,
+            notes=result.notes,
             seen_version=view.deal.version,
+            create_contact=result.new_contact,
         )
         label = f"edited {result.title!r}"
+        if result.new_contact:
+            label += f" and new contact {result.contact!r}"
         try:
             await write_deal(board, DealChange(deal_id, view.deal.stage_id, label, change, True))
             return

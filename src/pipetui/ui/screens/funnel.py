@@ -27,6 +27,7 @@ from pipetui.domain.text import clean_text
 from pipetui.services import clock, inputs
 from pipetui.services.workspace import Workspace
 from pipetui.ui import rtl
+from pipetui.ui.fitting import fit_parts
 from pipetui.ui.screens.pipeline_picker import PipelinePicker
 from pipetui.ui.screens.prompt import PromptForm, Spec
 from pipetui.ui.widgets.funnel_pane import Parts, funnel_content, steps_parts
@@ -64,12 +65,14 @@ def check_dates(values: dict[str, str]) -> tuple[date | None, date | None]:
 LABEL_WIDTH = 16
 
 
-def _line(parts: Parts, label: str, value: str) -> None:
+def _line(parts: Parts, label: str, values: list[str], width: int) -> None:
     """One row: the label (a month, or a lead source's name: user text) cut at
-    its logical end, in visual order if Hebrew or Arabic (DESIGN.md §6)."""
+    its logical end, in visual order if Hebrew or Arabic (DESIGN.md §6), then
+    as many whole figures as fit the line (`fit_parts`: never wrapped)."""
     shown = rtl.field(clean_text(label, single_line=True), LABEL_WIDTH)
     padding = " " * (LABEL_WIDTH - cell_width(shown))
-    parts.extend([(f"  {shown}{padding}", "$foreground-muted"), value, "\n"])
+    room = max(1, width - 2 - LABEL_WIDTH)
+    parts.extend([(f"  {shown}{padding}", "$foreground-muted"), fit_parts(values, room), "\n"])
 
 
 def figures_content(figures: Figures, width: int) -> Content:
@@ -80,22 +83,26 @@ def figures_content(figures: Figures, width: int) -> Content:
         _line(
             parts,
             month.month or "no date",
-            f"{month.open} open · {month.open_value.format()} · ≈ {month.weighted.format()}",
+            [f"{month.open} open", month.open_value.format(), f"≈ {month.weighted.format()}"],
+            width,
         )
     if not figures.months:
         parts.append(("  no open deals\n", "$foreground-muted"))
     parts += ["\n", ("Lead sources", "bold $text-accent"), "\n"]
     for source in figures.sources:
-        text = (
-            f"{source.deals} deals · {source.won} won · {percent_text(source.win_rate)}"
-            f" · {source.won_value.format()}"
-        )
+        values = [
+            f"{source.deals} deals",
+            f"{source.won} won",
+            percent_text(source.win_rate),
+            source.won_value.format(),
+        ]
         if source.spend:
-            text += (
-                f" · spend {source.spend.format()} · per lead {source.cost_per_lead.format()}"
-                f" · CAC {source.acquisition_cost.format()}"
-            )
-        _line(parts, source.source, text)
+            values += [
+                f"spend {source.spend.format()}",
+                f"per lead {source.cost_per_lead.format()}",
+                f"CAC {source.acquisition_cost.format()}",
+            ]
+        _line(parts, source.source, values, width)
     if not figures.sources:
         parts.append(("  no deals\n", "$foreground-muted"))
     parts.append("\n")
@@ -159,7 +166,7 @@ class FunnelScreen(Screen[None]):
 
     def _draw(self) -> None:
         if self.figures is not None:
-            width = max(40, self.size.width - 4)
+            width = max(40, self.size.width - 6)  # less the padding and the scrollbar
             self.query_one("#funnel-figures", Static).update(figures_content(self.figures, width))
 
     def action_period(self, which: str) -> None:
@@ -187,8 +194,8 @@ class FunnelScreen(Screen[None]):
         form = PromptForm(
             "Deals created from … to …",
             [
-                Spec("since", "First day", since.isoformat() if since else "", "YYYY-MM-DD"),
-                Spec("until", "Last day", until.isoformat() if until else "", "YYYY-MM-DD"),
+                Spec("since", "First day", since.isoformat() if since else "", "-30d", date="date"),
+                Spec("until", "Last day", until.isoformat() if until else "", "today", date="date"),
             ],
             check_dates,
         )

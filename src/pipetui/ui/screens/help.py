@@ -31,22 +31,33 @@ def bidi_note(mode: str) -> str:
 def live_keys(screen: Screen[object]) -> list[tuple[DOMNode, Binding, list[str]]]:
     """(where, binding, keys shown) for each binding with an id that a key on
     `screen` reaches now, the focused widget's first, then the screen's, then
-    the app's (unless the screen is modal); in each, in `BINDINGS` order."""
+    the app's (on a modal screen only its priority keys, the ones that act
+    there: q and ctrl+c); in each, in `BINDINGS` order."""
     found: dict[tuple[int, str], tuple[DOMNode, Binding, list[str]]] = {}
-    for _key, active in screen.active_bindings.items():
-        binding = active.binding
+    active = screen.active_bindings
+    reached = [(bound.node, bound.binding) for bound in active.values()]
+    if screen.is_modal:
+        app = screen.app
+        reached += [(app, b) for key, b in app._bindings if b.priority and key not in active]
+    for node, binding in reached:
         if not binding.id or not binding.description:
             continue  # (Textual's own keys: tab, ctrl+c, ctrl+q, the palette's)
-        where = (id(active.node), binding.id)
+        where = (id(node), binding.id)
         shown = screen.app.get_key_display(binding)
         if where in found:
             found[where][2].append(shown)
         else:
-            found[where] = (active.node, binding, [shown])
+            found[where] = (node, binding, [shown])
     nodes = list(dict.fromkeys(id(node) for node, _, _ in found.values()))
+    # The app's keys last, even when one of its priority keys (ctrl+c) took the
+    # place of a screen key (Textual's copy) among the screen's.
     return sorted(
         found.values(),
-        key=lambda item: (nodes.index(id(item[0])), _order(item[0], item[1])),
+        key=lambda item: (
+            isinstance(item[0], App),
+            nodes.index(id(item[0])),
+            _order(item[0], item[1]),
+        ),
     )
 
 
@@ -88,6 +99,10 @@ def keys_content(screen: Screen[object]) -> Content:
             (binding.id or "", "$foreground-muted"),
             "\n",
         ]
+    note = getattr(screen, "HELP_NOTE", "")  # what the screen's figures mean
+    if note:
+        parts += ["\n", (note, "")]
+        parts.append("\n")
     parts += [
         "\n",
         (bidi_note(rtl.mode()), "$foreground-muted"),
@@ -110,7 +125,8 @@ def _palette_key(app: App[Any]) -> str:
 class HelpScreen(ModalScreen[None]):
     """The keys of the screen it was opened from, as they are now."""
 
-    BINDINGS = [Binding("escape,question_mark,q", "close", "Close", id="help.close")]
+    BINDINGS = [Binding("escape,question_mark", "close", "Close", id="help.close")]
+    """(q quits here too: the app's key, as on every screen.)"""
 
     def __init__(self, screen: Screen[object]) -> None:
         super().__init__(classes="form-screen")

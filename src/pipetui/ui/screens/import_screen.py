@@ -113,6 +113,9 @@ class ImportScreen(Screen[bool]):
         self.source: Source | None = None
         self.checked: ImportSummary | None = None
         self.changed = False
+        """Whether an import wrote something (the board reloads then)."""
+        self.imported = False
+        """Whether the file read last was imported (ctrl+s then imports it again)."""
         self.busy = False
 
     def compose(self) -> ComposeResult:
@@ -162,7 +165,7 @@ class ImportScreen(Screen[bool]):
         path = self.query_one("#import-path", Input).value.strip()
         if not path or self.busy:
             return
-        self.checked, self.busy = None, True
+        self.checked, self.imported, self.busy = None, False, True
         self._say(Content.styled("Reading and checking every row (nothing is written)…", ""))
         self._check(Path(os.path.expanduser(path)), self.options(dry_run=True))
 
@@ -236,8 +239,13 @@ class ImportScreen(Screen[bool]):
         self._say(result_content(summary, None))
 
     def action_run_import(self) -> None:
-        """Import the checked file, all or nothing."""
-        if self.busy or self.source is None or self.checked is None:
+        """Import the checked file, all or nothing. Again after an import, it
+        runs again and says what it found, as `pipetui import` run twice does
+        ("already there, skipped: …"), instead of leaving the first result up."""
+        if self.busy:
+            self.notify("Still reading or importing; a moment…", severity="warning")
+            return
+        if self.source is None or (self.checked is None and not self.imported):
             self.notify("Read the file first (enter in the path field)", severity="warning")
             return
         self.busy = True
@@ -249,7 +257,8 @@ class ImportScreen(Screen[bool]):
         try:
             summary = self._run(source, options)
             if summary is not None:
-                self.changed, self.checked = True, None
+                self.checked, self.imported = None, True
+                self.changed = self.changed or bool(+(summary.created + summary.updated))
                 self.app.call_from_thread(self._say, result_content(summary, None))
         finally:
             self.busy = False

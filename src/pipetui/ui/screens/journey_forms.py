@@ -19,6 +19,7 @@ from pipetui.domain.journey import (
     resolve_kind,
 )
 from pipetui.domain.text import clean_text
+from pipetui.domain.typed_dates import SHORT_FORMS
 from pipetui.services import clock, inputs
 from pipetui.ui.screens.prompt import PromptForm, Spec
 
@@ -74,7 +75,12 @@ def touch_form(
             Spec("summary", "Summary", placeholder="what was said or done"),
             Spec("channel", "Channel (optional)", placeholder="phone, email, WhatsApp…"),
             Spec("direction", "Direction (optional)", placeholder="in or out"),
-            Spec("at", "When (empty: now)", placeholder="YYYY-MM-DDTHH:MM"),
+            Spec(
+                "at",
+                "When (empty: now)",
+                placeholder="yesterday 14:30, -2d, 2026-11-20T10:00",
+                date="datetime",
+            ),
             Spec("score", "Score 0–10 (optional, e.g. NPS)"),
         ],
         partial(check_touch, custom_kinds=custom_kinds),
@@ -96,7 +102,7 @@ def check_followup(values: dict[str, str]) -> FollowUpResult:
         raise ValidationError("title", "say what the next step is")
     due = inputs.optional_date(values["due"], field="due")
     if due is None:
-        raise ValidationError("due", "when? YYYY-MM-DD")
+        raise ValidationError("due", f"when? {SHORT_FORMS}")
     return FollowUpResult(title, due)
 
 
@@ -107,7 +113,7 @@ def followup_form(about: str) -> PromptForm[FollowUpResult]:
         f"Next step: {about}",
         [
             Spec("title", "What", placeholder="e.g. send the revised proposal"),
-            Spec("due", "Due", tomorrow.isoformat(), "YYYY-MM-DD"),
+            Spec("due", "Due", tomorrow.isoformat(), "tomorrow, +3d, fri, YYYY-MM-DD", date="date"),
         ],
         check_followup,
     )

@@ -33,7 +33,7 @@ def lost_form(title: str) -> PromptForm[LostResult]:
         f"Mark lost: {title}",
         [
             Spec("reason", "Why was it lost?", placeholder="e.g. chose a competitor"),
-            Spec("revisit", "Revisit on (optional)", placeholder="YYYY-MM-DD"),
+            Spec("revisit", "Revisit on (optional)", placeholder="+3m, YYYY-MM-DD", date="date"),
         ],
         check_lost,
     )

@@ -27,6 +27,7 @@ from pipetui.services.undo import undoable_pipeline
 from pipetui.services.workspace import Workspace
 from pipetui.ui import rtl
 from pipetui.ui.messages import DatabaseChanged
+from pipetui.ui.screens.confirm import ConfirmScreen
 from pipetui.ui.screens.pipeline_picker import StagePicker
 from pipetui.ui.screens.prompt import PromptForm, Spec
 from pipetui.ui.writes import write
@@ -81,12 +82,14 @@ class PipelineSettings(ModalScreen[None]):
     BINDINGS = [
         _b("a", "add", "Add stage"),
         _b("e,enter", "edit", "Edit stage"),
+        Binding("j", "cursor(1)", "Next stage", show=False, id="stages.down"),
+        Binding("k", "cursor(-1)", "Previous stage", show=False, id="stages.up"),
         _b("K,shift+up", "move(-1)", "Move up"),
         _b("J,shift+down", "move(1)", "Move down"),
         _b("d,delete", "remove", "Remove stage"),
         _b("N", "new_pipeline", "New pipeline", show=False),
         _b("R", "rename_pipeline", "Rename pipeline", show=False),
-        _b("escape,q", "close", "Back"),
+        _b("escape", "close", "Back"),  # (q quits, as on every screen: the app's key)
         # A modal screen hides the app's keys, so undo is bound here too.
         Binding("u", "app.undo", "Undo", id="stages.undo"),
     ]
@@ -105,7 +108,8 @@ class PipelineSettings(ModalScreen[None]):
             yield Label("", id="settings-title", markup=False)
             yield DataTable(cursor_type="row", zebra_stripes=True)
             yield Label(
-                "a add · e edit · K/J move · d remove · N new pipeline · R rename · u undo",
+                "j/k select · a add · e edit · K/J move · d remove · N new pipeline · "
+                "R rename · u undo",
                 classes="form-help",
             )
 
@@ -242,8 +246,16 @@ class PipelineSettings(ModalScreen[None]):
             select=stage.id,
         )
 
+    def action_cursor(self, delta: int) -> None:
+        """j/k: the next or previous stage, as the arrows."""
+        table = self.query_one(DataTable)
+        if delta > 0:
+            table.action_cursor_down()
+        else:
+            table.action_cursor_up()
+
     def action_remove(self) -> None:
-        """Remove the stage; if it has deals, first ask where they go."""
+        """Remove the stage, after asking; if it has deals, first ask where they go."""
         if self.stage is not None and self.item is not None:
             others = [s for s in self.item.stages if s.id != self.stage.id]
             self._remove(self.stage, self._pipeline_name(), others)
@@ -252,12 +264,19 @@ class PipelineSettings(ModalScreen[None]):
     async def _remove(self, stage: Stage, pipeline: str | None, others: list[Stage]) -> None:
         workspace = self.workspace
         move_to: str | None = None
-        if await asyncio.to_thread(lambda: service.deals_in_stage(workspace.db, stage.id)):
-            title = f"Remove {stage.name}: move its deals to…"
+        count = await asyncio.to_thread(lambda: service.deals_in_stage(workspace.db, stage.id))
+        name = clean_text(stage.name, single_line=True)
+        if count:
+            title = f"Remove {name}: move its deals to…"
             chosen = await self.app.push_screen_wait(StagePicker(title, others))
             if chosen is None:
                 return
             move_to = next(s.name for s in others if s.id == chosen)
+        if not await self.app.push_screen_wait(
+            ConfirmScreen(removal_question(name, count, move_to))
+        ):
+            self.app.notify(f"Kept the stage {name}")
+            return
         await self._apply(
             f"removed stage {stage.name!r}",
             lambda db: service.remove_stage(
@@ -300,6 +319,15 @@ class PipelineSettings(ModalScreen[None]):
     def action_close(self) -> None:
         """Back to the board."""
         self.dismiss(None)
+
+
+def removal_question(name: str, deals: int, move_to: str | None) -> str:
+    """What removing a stage does, asked before it is done (u undoes it too)."""
+    if not deals or move_to is None:
+        return f"Remove the stage {name}? It holds no deals."
+    target = clean_text(move_to, single_line=True)
+    held = "1 deal" if deals == 1 else f"{deals:,} deals"
+    return f"Remove the stage {name} and move its {held} to {target}?"
 
 
 def _stage_specs(stage: Stage | None) -> list[Spec]:

@@ -20,7 +20,7 @@ from textual.widgets import Input, Label
 from pipetui.domain.errors import ValidationError
 from pipetui.domain.text import clean_text
 from pipetui.ui import rtl
-from pipetui.ui.widgets.field import Field
+from pipetui.ui.widgets.field import DateField, DateKind, Field
 
 R = TypeVar("R")
 
@@ -35,6 +35,16 @@ class Spec:
     placeholder: str = ""
     suggestions: tuple[str, ...] = ()
     """Completions offered as you type (→ accepts one)."""
+    date: DateKind | None = None
+    """A typed date or date-time field: shows what the words mean as you type."""
+
+    def field(self) -> Field:
+        """The widget for this spec."""
+        if self.date is not None:
+            return DateField(self.label, self.name, self.value, self.placeholder, kind=self.date)
+        return Field(
+            self.label, self.name, self.value, self.placeholder, suggestions=self.suggestions
+        )
 
 
 class PromptForm(ModalScreen[R | None], Generic[R]):
@@ -52,10 +62,7 @@ class PromptForm(ModalScreen[R | None], Generic[R]):
         super().__init__(classes="form-screen")
         self.heading = title
         self.check = check
-        self.fields = {
-            s.name: Field(s.label, s.name, s.value, s.placeholder, suggestions=s.suggestions)
-            for s in specs
-        }
+        self.fields = {s.name: s.field() for s in specs}
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="form"):
@@ -64,6 +71,10 @@ class PromptForm(ModalScreen[R | None], Generic[R]):
             yield Label(heading, classes="form-title", markup=False)
             yield from self.fields.values()
             yield Label("enter save · escape cancel · tab next field", classes="form-help")
+
+    def on_mount(self) -> None:
+        """Focusing the first field centres it: show the heading above it."""
+        self.call_after_refresh(self.query_one(".form").scroll_home, animate=False)
 
     def on_input_submitted(self, _event: Input.Submitted) -> None:
         """Enter in any field saves."""

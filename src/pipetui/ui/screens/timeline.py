@@ -1,6 +1,7 @@
 """A contact's timeline: newest first, grouped by day; touchpoints in their
 journey stage's colour, their deals' moves and closings, and long silences.
-The header has the current stage, the path taken, NPS and lifetime value.
+The header has the current stage, the days since the last contact, the path
+taken, NPS, lifetime value and the contact's notes; e edits the contact.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
-from pipetui.domain.contact import Contact, detail_pairs
+from pipetui.domain.contact import Contact, detail_pairs, since_contact_text
 from pipetui.domain.dates import local_time
 from pipetui.domain.journey import JourneyStage, kind_label
 from pipetui.domain.text import clean_text
+from pipetui.domain.timeline import GAP_DAYS
 from pipetui.services.workspace import Workspace
 from pipetui.ui import actions, rtl
 from pipetui.ui.messages import DatabaseChanged
@@ -61,13 +63,46 @@ def _deal_event(event: DealEvent) -> str:
     return f"{title}: {_t(event.from_stage)} → {_t(event.to_stage)}"
 
 
-def timeline_content(timeline: ContactTimeline) -> Content:
-    """The whole timeline as styled plain text (user text is never markup)."""
+NOTES_LINES = 3
+"""The lines of a contact's notes the header shows (the rest: e opens them all)."""
+
+
+def _notes(notes: str | None, width: int | None) -> Parts:
+    """The contact's notes under the header, each line laid out on its own and
+    cut with an ellipsis to the screen's width; past `NOTES_LINES` lines, how
+    many more there are."""
+    lines = [line for line in (notes or "").splitlines() if line.strip()]
+    if not lines:
+        return []
+    # "Notes " and the scroll bar, which may come only once the text is long.
+    room = None if width is None else max(8, width - 6 - 2)
+    parts: Parts = []
+    for n, line in enumerate(lines[:NOTES_LINES]):
+        parts += [("Notes " if n == 0 else "      ", "$foreground-muted")]
+        parts += [rtl.field(clean_text(line, single_line=True), room), "\n"]
+    if len(lines) > NOTES_LINES:
+        more = len(lines) - NOTES_LINES
+        parts.append((f"      … {more} more line{'s' if more != 1 else ''} (e shows all)\n",
+                      "$foreground-muted"))  # fmt: skip
+    return parts
+
+
+def _silence(days: int | None) -> Parts:
+    """ "243 days since last contact", in the warning colour once longer than
+    the silences the timeline marks (`GAP_DAYS`)."""
+    long = days is not None and days > GAP_DAYS
+    return [(since_contact_text(days), "$text-warning" if long else "$foreground-muted")]
+
+
+def timeline_content(timeline: ContactTimeline, width: int | None = None) -> Content:
+    """The whole timeline as styled plain text (user text is never markup);
+    `width`: the cells a line has, to cut notes to (None: uncut)."""
     contact = timeline.contact
     parts: Parts = [(_t(contact.name), "bold"), ("  " + _t(contact.company), "$foreground-muted")]
     parts += _reach(contact)
     stage = timeline.stage.value if timeline.stage else "no touchpoint yet"
-    parts += ["\n", ("Stage ", "$foreground-muted"), (stage, _style(timeline.stage)), "\n"]
+    parts += ["\n", ("Stage ", "$foreground-muted"), (stage, _style(timeline.stage)), "  · "]
+    parts += [*_silence(timeline.days_since_contact), "\n"]
     parts.append(("Path  ", "$foreground-muted"))
     for i, step in enumerate(timeline.path):
         parts += [" → " if i else "", (step.value, _style(step))]
@@ -77,7 +112,13 @@ def timeline_content(timeline: ContactTimeline) -> Content:
     parts += [f" ({timeline.purchases} won)" if timeline.purchases else "", "\n"]
     for f in timeline.followups:
         parts += [("Next  ", "$foreground-muted"), f"{f.due.isoformat()}  {_t(f.title)}\n"]
+    parts += _notes(contact.notes, width)
     parts.append("\n")
+    days = timeline.days_since_contact
+    if days is not None and days > GAP_DAYS:  # the silence going on now, marked as the others
+        parts.append(
+            (f"      ⋮ {days:,} days without contact, until today\n", "italic $text-warning")
+        )
     day = None
     for entry in timeline.entries:
         local = local_time(entry.at)
@@ -150,6 +191,8 @@ class TimelineScreen(Screen[None]):
         Binding("t", "touch", "Log touch", id="timeline.touch"),
         Binding("o", "followup", "Next step", id="timeline.followup"),
         Binding("d", "done", "First step done", id="timeline.done"),
+        Binding("e", "edit", "Edit contact", id="timeline.edit", tooltip="Edit this contact"),
+        Binding("n", "new", "New contact", id="timeline.new", tooltip="Add a contact"),
     ]
 
     if TYPE_CHECKING:
@@ -193,7 +236,40 @@ class TimelineScreen(Screen[None]):
 
     def _show(self, timeline: ContactTimeline) -> None:
         self.timeline = timeline
-        self.query_one("#timeline-text", Static).update(timeline_content(timeline))
+        self._draw()
+
+    def _draw(self) -> None:
+        if self.timeline is not None:
+            text = self.query_one("#timeline-text", Static)
+            text.update(timeline_content(self.timeline, text.size.width or None))
+
+    def on_resize(self) -> None:
+        """The notes are cut to the new width."""
+        self.call_after_refresh(self._draw)
+
+    def action_edit(self) -> None:
+        """The contact form with this contact's fields."""
+        self._edit()
+
+    @work(group="form")
+    async def _edit(self) -> None:
+        from pipetui.ui.screens.contact_changes import edit_contact
+
+        if await edit_contact(self.app, self.contact_id) is not None:
+            self.reload()
+
+    def action_new(self) -> None:
+        """The contact form for a new contact, whose timeline this then shows."""
+        self._new()
+
+    @work(group="form")
+    async def _new(self) -> None:
+        from pipetui.ui.screens.contact_changes import new_contact
+
+        added = await new_contact(self.app)
+        if added is not None:
+            self.contact_id = added.id
+            self.reload()
 
     def action_back(self) -> None:
         """Back to where the timeline was opened."""

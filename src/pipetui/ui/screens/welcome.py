@@ -27,6 +27,10 @@ class WelcomeScreen(ModalScreen[bool]):
         Binding("i", "import_file", "Import a file", id="welcome.import"),
         Binding("escape,enter", "start", "Start empty", id="welcome.start"),
     ]
+    AUTO_FOCUS = "#start"
+    """Enter presses the focused button: the one that says "(enter)". (With the
+    demo button focused, enter used to load the demo.) q and ctrl+c quit: the
+    app's keys (`PipetuiApp.BINDINGS`)."""
 
     def __init__(self, workspace: Workspace) -> None:
         super().__init__(classes="form-screen")

@@ -17,7 +17,10 @@ from pipetui.ui.widgets.card_lines import CARD_HEIGHT
 from pipetui.ui.widgets.deal_list import DealList
 from pipetui.ui.widgets.stage_column import StageColumn
 
-MIN_COLUMN_WIDTH = 26
+MIN_COLUMN_WIDTH = 24
+"""No column gets narrower than this while there is room for one: a card's
+title, its contact and company, its value and days stay readable. Columns that
+do not fit are scrolled to (`activate`), whole columns at a time."""
 
 
 class BoardColumns(Horizontal):
@@ -29,6 +32,8 @@ class BoardColumns(Horizontal):
         self.columns: dict[int, StageColumn] = {}
         self.active: int | None = None
         self._stage_order: list[int] = []
+        self.per_view = 1  # how many whole columns the board shows at once
+        self._first = 0  # the leftmost column shown
 
     def same_stages(self, data: BoardData) -> bool:
         """Whether `data` has the stages shown, in the same order."""
@@ -55,12 +60,39 @@ class BoardColumns(Horizontal):
             )
 
     def size_columns(self, room: int) -> None:
-        """Columns share `room` cells, but never get narrower than a readable card."""
+        """As many whole columns as fit in `room` cells at `MIN_COLUMN_WIDTH`
+        share it evenly; the rest are scrolled to, a whole column at a time
+        (a column is never shown cut off at the edge)."""
         if not self.columns:
+            self.styles.width = "1fr"
             return
-        width = max(MIN_COLUMN_WIDTH, room // len(self.columns))
+        count = len(self.columns)
+        self.per_view = max(1, min(count, room // MIN_COLUMN_WIDTH))
+        width = max(1, room // self.per_view)
         for column in self.columns.values():
             column.styles.width = width
+        self.styles.width = width * self.per_view
+        self._reveal()
+
+    def _reveal(self) -> None:
+        """Scroll so the active column is among the ones shown."""
+        order = list(self.columns)
+        if self.active not in self.columns:
+            return
+        index = order.index(self.active)
+        if index < self._first:
+            self._first = index
+        elif index >= self._first + self.per_view:
+            self._first = index - self.per_view + 1
+        self._first = max(0, min(self._first, len(order) - self.per_view))
+        self.call_after_refresh(self._scroll_to_first)
+        self._scroll_to_first()
+
+    def _scroll_to_first(self) -> None:
+        column = self.columns.get(next(iter(self.columns))) if self.columns else None
+        if column is not None and column.styles.width is not None:
+            x = self._first * int(column.styles.width.value)
+            self.scroll_to(x=x, animate=False, force=True, immediate=True)
 
     def windows(self) -> dict[int, tuple[int, int]]:
         """The page each column shows now, to reload just that."""
@@ -78,15 +110,15 @@ class BoardColumns(Horizontal):
         return self.deal_list.current if self.deal_list else None
 
     def activate(self, stage_id: int) -> None:
-        """Make a column the active one, scrolled into view."""
+        """Make a column the active one, scrolled into view (by the keys, a
+        click, or a jump from the palette to a deal in a column off screen)."""
         previous = self.columns.get(self.active) if self.active is not None else None
         column = self.columns[stage_id]
         self.active = stage_id
         if previous is not None and previous is not column:
             previous.deal_list.set_active(False)
         column.deal_list.set_active(True)
-        if not self.region.contains_region(column.region):
-            self.scroll_to_widget(column, animate=False)
+        self._reveal()
 
     def keep_active(self) -> None:
         """After a reload: the first column is active if the active one is gone."""

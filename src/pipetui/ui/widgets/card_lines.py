@@ -11,6 +11,8 @@ cut at their logical end, so the ellipsis is on the left of a right-to-left name
 
 from __future__ import annotations
 
+from datetime import date
+
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
@@ -19,6 +21,7 @@ from textual.strip import Strip
 from pipetui.domain.bant import Verdict
 from pipetui.domain.board import Card
 from pipetui.domain.deal import DealStatus
+from pipetui.services import clock
 from pipetui.ui import rtl
 
 CARD_HEIGHT = 4  # three lines of text and a gap
@@ -53,7 +56,8 @@ def card_line(card: Card, row: int, width: int, styles: dict[str, Style]) -> Str
     """Line `row` (0–3) of `card`, `width` cells wide, styled from `styles`.
 
     `styles` holds the base style ("card"), the left bar ("bar"), and the parts:
-    "title", "muted", "value", "rotting", "won", "lost" and one per verdict.
+    "title", "muted", "value", "rotting", "won", "lost", "overdue" and one per
+    verdict.
     """
     base = styles["card"]
     if row >= CARD_HEIGHT - 1 or width < 3:
@@ -70,10 +74,40 @@ def card_line(card: Card, row: int, width: int, styles: dict[str, Style]) -> Str
             Segment(mark, base + styles[card.verdict.value]),
         ]
     elif row == 1:
-        segments = [bar, Segment(_who(card, inner), base + styles["muted"])]
+        segments = [bar, *_who_line(card, inner, base, styles)]
     else:
         segments = [bar, *_status_line(card, inner, base, styles)]
     return Strip(segments).adjust_cell_length(width, base)
+
+
+NEAR_DAYS = 180
+"""A next step this close to today shows as "Dec 04"; further off, with its year."""
+
+
+def next_step_label(due: date, today: date) -> str:
+    """ "→ Dec 04": the next follow-up's date, short enough for a narrow card
+    (month names, not numbers, so no one reads 04/12 as April), with the year
+    when it is far from today (an old overdue one, or one planned a year out)."""
+    if abs((due - today).days) <= NEAR_DAYS:
+        return f"→ {due:%b %d}"
+    return f"→ {due.isoformat()}"
+
+
+def _who_line(card: Card, width: int, base: Style, styles: dict[str, Style]) -> list[Segment]:
+    """The contact and company, and at the right the next step's date (in the
+    error colour when it is overdue, as Pipedrive marks it); the names give way
+    to the date, which is dropped only on a card too narrow for both."""
+    due = card.next_followup
+    label = next_step_label(due, clock.today()) if due is not None else ""
+    room = width - cell_len(label) - 1
+    if not label or room < 6:
+        return [Segment(_who(card, width), base + styles["muted"])]
+    who = _who(card, room)
+    return [
+        Segment(who, base + styles["muted"]),
+        Segment(" " * (width - cell_len(who) - cell_len(label)), base),
+        Segment(label, base + styles["overdue" if card.followup_overdue else "muted"]),
+    ]
 
 
 OWNER_CELLS = 14

@@ -22,13 +22,14 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from pipetui.domain.contact import days_since_contact, since_contact_short
 from pipetui.domain.text import clean_text
 from pipetui.ui import rtl
 
 if TYPE_CHECKING:
     from pipetui.store.journey import ContactLine
 
-COLUMNS = (("Name", 28), ("Company", 20), ("Stage", 14), ("Last touch", 12), ("Next step", 11))
+COLUMNS = (("Name", 28), ("Company", 20), ("Stage", 14), ("Last contact", 12), ("Next step", 11))
 VALUE_WIDTH = 14
 
 
@@ -63,14 +64,11 @@ def line_text(line: ContactLine | None, width: int, now: datetime) -> str:
     """One contact as a row of fixed-width cells (value takes what is left)."""
     if line is None:
         return _cell("…", width)
-    touched = "—"
-    if line.last_touch is not None:
-        touched = f"{(now - line.last_touch).days} d ago"
     cells = (
         line.name,
         line.company or "",
         line.journey_stage or "—",
-        touched,
+        since_contact_short(days_since_contact(line.last_touch, now)),
         line.next_followup.isoformat() if line.next_followup else "—",
     )
     text = " ".join(_field(c, w) for c, w in zip(cells, widths(width), strict=True))

@@ -25,7 +25,7 @@ from pipetui.ui.widgets.card_lines import CARD_HEIGHT, card_line
 
 _PARTS = (
     "title", "muted", "value", "rotting", "won", "lost", "bar",
-    "qualified", "in-progress", "disqualified", "not-assessed", "gap",
+    "qualified", "in-progress", "disqualified", "not-assessed", "gap", "overdue",
 )  # fmt: skip
 
 

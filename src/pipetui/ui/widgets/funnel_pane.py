@@ -17,12 +17,26 @@ from textual.widgets import Static
 
 from pipetui.domain.money import MoneyTotals
 from pipetui.ui import rtl
+from pipetui.ui.fitting import fit_parts
 
 if TYPE_CHECKING:
     from pipetui.domain.funnel import Funnel, Steps
     from pipetui.services.reports import FunnelReport, Period
 
 Parts = list[str | Content | tuple[str, str]]
+
+FUNNEL_WIDTH = 46
+"""The pane's width when the board keeps two readable columns beside it."""
+FUNNEL_MIN_WIDTH = 30
+"""Narrower than this, a stage's name, bar and figures no longer fit a line."""
+
+
+def funnel_width(total: int) -> int:
+    """The pane's width in a terminal `total` cells wide: 46, narrowed (down to
+    30) so that two columns of the board keep their readable width beside it."""
+    from pipetui.ui.widgets.board_columns import MIN_COLUMN_WIDTH
+
+    return max(FUNNEL_MIN_WIDTH, min(FUNNEL_WIDTH, total - 2 * MIN_COLUMN_WIDTH))
 
 
 def period_text(period: Period) -> str:
@@ -43,9 +57,21 @@ def _bar(reached: int, most: int, width: int) -> str:
 
 
 def _money(totals: MoneyTotals, width: int) -> str:
-    """Sums per currency in full, or short ("$444k") when the line is narrow."""
+    """Sums per currency in full, or short ("$444k") when the line is narrow,
+    and as many of those as fit, then "…" (never wrapped)."""
     full = totals.format()
-    return full if cell_len(full) <= width else " · ".join(totals[c].short() for c in totals)
+    return (
+        full if cell_len(full) <= width else fit_parts([totals[c].short() for c in totals], width)
+    )
+
+
+def _step_line(conversion: str, drop_off: int, days: str, width: int) -> str:
+    """ "  → 80.0 % · −6 · 43.5 d in stage", shortened to fit `width` (never wrapped)."""
+    for tail in (f"{days} in stage", days):
+        line = f"  → {conversion} · −{drop_off} · {tail}"
+        if cell_len(line) <= width:
+            return line + "\n"
+    return fit_parts([f"→ {conversion}", f"−{drop_off}", days], width - 2, "  ") + "\n"
 
 
 def funnel_parts(funnel: Funnel, width: int) -> Parts:
@@ -63,8 +89,12 @@ def funnel_parts(funnel: Funnel, width: int) -> Parts:
             (_bar(stage.reached, most, bar_width), "$text-warning" if neck else "$primary"),
             f" {stage.reached}\n",
             (
-                f"  → {percent_text(stage.conversion_to_next)} · −{stage.drop_off}"
-                f" · {days_text(stage.avg_days_in_stage)} in stage\n"
+                _step_line(
+                    percent_text(stage.conversion_to_next),
+                    stage.drop_off,
+                    days_text(stage.avg_days_in_stage),
+                    width,
+                )
                 if stage.reached
                 else "  no deal reached it\n",
                 "$foreground-muted",

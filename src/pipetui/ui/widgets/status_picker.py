@@ -17,9 +17,9 @@ from pipetui.domain.bant import Answer
 OPTIONS = tuple(Answer)  # unknown, no, partial, yes: the order of keys 1–4
 _CHOSEN = {
     Answer.UNKNOWN: "bold $text on $panel-lighten-2",
-    Answer.NO: "bold $text on $error 70%",
-    Answer.PARTIAL: "bold $text on $warning 60%",
-    Answer.YES: "bold $text on $success 60%",
+    Answer.NO: "bold $text on $error 35%",
+    Answer.PARTIAL: "bold $text on $warning 35%",
+    Answer.YES: "bold $text on $success 35%",
 }
 
 
