@@ -44,11 +44,14 @@ def build_parser() -> argparse.ArgumentParser:
         contact,
         deal,
         followup,
+        funnel_count,
+        goal,
         maintenance,
         pipeline,
         report,
         serve,
         today,
+        touch_kind,
         transfer,
     )
 
@@ -80,10 +83,13 @@ def build_parser() -> argparse.ArgumentParser:
         followup,
         pipeline,
         report,
+        goal,
         today,
         transfer,
         maintenance,
         serve,
+        touch_kind,
+        funnel_count,
     ):
         module.register(commands, common)
     return parser

@@ -40,7 +40,7 @@ def test_show_prints_notes_line_by_line_tags_and_the_last_contact(cli: Cli) -> N
     cli.ok("contact", "add", "דנה כהן", "--notes", NOTES, "--tags", "vip, חם")
     lines = cli.ok("contact", "show", "#1").out.splitlines()
     assert "          tags: vip, חם" in lines
-    assert "  last contact: never" in lines
+    assert "  last contact: no contact yet" in lines
     start = lines.index("         notes: נפגשנו בכנס בתל אביב.")
     assert lines[start + 1 : start + 3] == [
         "                تفضل واتساب.",
@@ -49,7 +49,7 @@ def test_show_prints_notes_line_by_line_tags_and_the_last_contact(cli: Cli) -> N
 
     cli.ok("touch", "#1", "--kind", "call", "--at", "2026-03-22T15:30:00+00:00")
     lines = cli.ok("contact", "show", "#1").out.splitlines()
-    assert "  last contact: 2026-03-22, 243 days ago" in lines
+    assert "  last contact: 2026-03-22, 243 days since last contact" in lines
     timeline = cli.ok("contact", "timeline", "#1").out.splitlines()
     assert "  243 days since last contact" in timeline
 

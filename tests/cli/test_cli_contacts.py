@@ -45,7 +45,7 @@ def test_a_contact_added_with_every_field_is_printed_and_listed(cli: Cli) -> Non
     }
     assert cli.json("contact", "list") == [added]
     shown = cli.json("contact", "show", "Dana Levi")
-    assert shown == {**added, "touchpoints": []}
+    assert shown == {**added, "next_step": None, "touchpoints": []}
 
 
 def test_contact_list_is_sorted_by_name_and_printed_as_a_table(cli: Cli) -> None:
@@ -53,7 +53,7 @@ def test_contact_list_is_sorted_by_name_and_printed_as_a_table(cli: Cli) -> None
         cli.ok("contact", "add", name, "--company", f"{name} Co")
     assert [c["name"] for c in cli.json("contact", "list")] == ["anna", "Ben", "Omer"]
     lines = cli.ok("contact", "list").out.splitlines()
-    assert lines[0].split() == ["ID", "Name", "Company", "Email", "Phone", "Journey"]
+    assert lines[0].split() == ["ID", "Name", "Company", "Email", "Phone", "Journey", "Tags"]
     assert [line.split()[1] for line in lines[1:]] == ["anna", "Ben", "Omer"]
     assert len(cli.json("contact", "list", "--limit", "2")) == 2
 

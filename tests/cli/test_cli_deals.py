@@ -53,6 +53,7 @@ def test_a_deal_added_with_every_option_is_printed_as_created(cli: Cli) -> None:
         "company": None,
         "owner": USER,  # whoever added it
         "notes": None,
+        "tags": [],
         "created_at": NOW,
         "updated_at": NOW,
         "stage_entered_at": NOW,

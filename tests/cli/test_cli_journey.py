@@ -142,6 +142,7 @@ def test_today_lists_due_follow_ups_and_done_takes_them_off(cli: Cli) -> None:
         ],
         "rotting": [],
         "qualified_without_next_step": [],
+        "goals": [],
     }
     out = cli.ok("today").out.splitlines()
     assert out == [
@@ -164,6 +165,7 @@ def test_today_with_nothing_to_do(cli: Cli) -> None:
         "followups": [],
         "rotting": [],
         "qualified_without_next_step": [],
+        "goals": [],
     }
 
 
@@ -273,7 +275,7 @@ def test_contact_timeline_json(cli: Cli, dana_journey: None) -> None:
 
     assert (timeline["id"], timeline["name"], timeline["company"]) == (1, "Dana", "Acme")
     assert timeline["journey_stage"] == "retention"
-    assert timeline["path"] == ["awareness", "consideration", "retention"]
+    assert timeline["path"] == ["awareness", "consideration", "purchase", "retention"]
     assert timeline["nps"] == {"score": 100.0, "answers": 1}
     assert timeline["lifetime_value"] == {"USD": "2000.00"}
     assert timeline["purchases"] == 1
@@ -281,7 +283,8 @@ def test_contact_timeline_json(cli: Cli, dana_journey: None) -> None:
     entries: list[dict[str, Any]] = timeline["entries"]
     assert [(e["type"], e.get("kind") or e.get("to_status") or e.get("days")) for e in entries] == [
         ("touchpoint", "survey"),
-        ("gap", 60),
+        ("gap", 31),
+        ("touchpoint", "purchase"),  # winning the deal logged it (issue 19)
         ("deal", "won"),
         ("touchpoint", "demo"),
         ("gap", 53),
@@ -290,12 +293,13 @@ def test_contact_timeline_json(cli: Cli, dana_journey: None) -> None:
     ]
     assert entries[1] == {
         "type": "gap",
-        "from": "2026-09-01T12:00:00+00:00",
+        "from": "2026-10-01T10:00:00+00:00",
         "to": "2026-11-01T10:00:00+00:00",
-        "days": 60,
+        "days": 31,
     }
-    assert entries[4]["from"] == "2026-07-10T10:00:00+00:00"
-    assert entries[2] == {
+    assert (entries[2]["deal_id"], entries[2]["channel"]) == (1, "pipeline")
+    assert entries[5]["from"] == "2026-07-10T10:00:00+00:00"
+    assert entries[3] == {
         "type": "deal",
         "at": "2026-10-01T10:00:00+00:00",
         "deal_id": 1,
@@ -315,13 +319,14 @@ def test_contact_timeline_as_text(cli: Cli, dana_journey: None) -> None:
     assert lines[:5] == [
         "Dana · Acme",
         "  stage: retention",
-        "  path: awareness → consideration → retention",
+        "  path: awareness → consideration → purchase → retention",
         "  NPS: +100 (1 answer)  lifetime value: $2,000.00",
         "  19 days since last contact",
     ]
     assert lines[5:] == [
         f"  2026-11-01 10:00  survey · by {USER}",
-        f"  {'':16}  … 60 days without contact …",
+        f"  {'':16}  … 31 days without contact …",
+        f"  2026-10-01 10:00  purchase  Acme pilot · by {USER}",
         f"  2026-10-01 10:00  deal 'Acme pilot' won · by {USER}",
         f"  2026-09-01 12:00  demo · by {USER}",
         f"  {'':16}  … 53 days without contact …",
@@ -426,8 +431,8 @@ def test_report_journey_has_nps_customers_and_contacts_by_stage(cli: Cli) -> Non
         "interest": 0,
         "consideration": 0,
         "intent": 1,
-        "purchase": 0,
-        "retention": 2,
+        "purchase": 1,  # Dana: her wins came after her survey (issue 19)
+        "retention": 1,
         "loyalty": 0,
         "advocacy": 1,
         "none": 1,
@@ -435,7 +440,7 @@ def test_report_journey_has_nps_customers_and_contacts_by_stage(cli: Cli) -> Non
     assert set(data) >= {"stages", "overall_conversion", "bottleneck"}
     out = cli.ok("report", "journey").out
     assert "NPS +40 (5 answers) · customers 2 · repeat customers 1" in out
-    assert "Contacts now: intent 1 · retention 2 · advocacy 1 · none 1" in out
+    assert "Contacts now: intent 1 · purchase 1 · retention 1 · advocacy 1 · none 1" in out
 
 
 def test_report_journey_of_an_empty_database(cli: Cli) -> None:

@@ -84,7 +84,7 @@ def test_qualify_timeline_date_next_month(cli: Cli) -> None:
     ("command", "field"),
     [
         (("followup", "add", "--deal", "1", "--title", "Call", "--due", "someday"), "due"),
-        (("deal", "add", "x", "--close-date", "next fri"), "close-date"),
+        (("deal", "add", "x", "--close-date", "the 5th"), "close-date"),
         (("deal", "edit", "1", "--close-date", "tomorow"), "close-date"),
         (("deal", "lost", "1", "--reason", "x", "--revisit", "soon"), "revisit"),
         (("touch", "Dana", "--kind", "call", "--at", "the other day"), "at"),

@@ -149,13 +149,16 @@ def test_the_timeline_says_who_logged_each_touch_and_moved_each_deal(
 
     timeline = cli.json("contact", "timeline", "Lior")
     assert [(e["type"], e["by"]) for e in timeline["entries"]] == [
+        ("touchpoint", "noa"),  # winning the deal logged the purchase (issue 19)
         ("deal", "noa"),
         ("touchpoint", "omar"),
         ("deal", "dana"),
     ]
-    assert cli.json("contact", "show", "Lior")["touchpoints"][0]["by"] == "omar"
+    touches = cli.json("contact", "show", "Lior")["touchpoints"]
+    assert [(t["kind"], t["by"]) for t in touches] == [("purchase", "noa"), ("demo", "omar")]
     lines = cli.ok("contact", "timeline", "Lior").out.splitlines()
     assert lines[5:] == [
+        "  2026-11-20 10:00  purchase  Acme pilot · by noa",
         "  2026-11-20 10:00  deal 'Acme pilot' won · by noa",
         "  2026-11-19 10:00  demo  went well · by omar",
         "  2026-11-18 10:00  deal 'Acme pilot' entered Prospecting · by dana",

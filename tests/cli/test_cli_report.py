@@ -144,7 +144,7 @@ def test_report_funnel_json_has_every_figure_with_money_per_currency(sales: Cli)
         assert isinstance(stage["reached"], int) and isinstance(stage["drop_off"], int)
         assert_money(stage["open_value"])
         assert_rate(stage["conversion_to_next"])
-    for key in ("open_value", "weighted_forecast", "avg_won_value", "sales_velocity_per_day"):
+    for key in ("open_value", "weighted_forecast", "avg_won_value"):
         assert_money(data[key])
     for key in ("win_rate", "overall_conversion"):
         assert_rate(data[key])
@@ -167,8 +167,9 @@ def test_report_funnel_json_has_every_figure_with_money_per_currency(sales: Cli)
     assert data["weighted_forecast"] == {"EUR": "600.00", "JPY": "60000", "KWD": "0.125"}
     assert data["avg_won_value"] == {"USD": "1200.50"}
     assert data["avg_cycle_days"] == 10.0
-    # No USD deal is open: velocity 0 in USD, and no other currency was ever won.
-    assert data["sales_velocity_per_day"] == {"USD": "0.00"}
+    # One won deal: velocity is withheld with its reason (issue 19).
+    assert data["sales_velocity_per_day"] is None
+    assert data["sales_velocity_withheld"] == "needs 5 won deals, has 1"
     # Prospecting: Acme 2 days, Globex 2 (then lost), Umbrella 19.
     assert data["stages"][0]["avg_days_in_stage"] == pytest.approx(23 / 3, abs=0.006)
     assert data["stages"][1]["avg_days_in_stage"] is None

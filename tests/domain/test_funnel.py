@@ -229,8 +229,9 @@ def test_one_stage_converts_straight_to_won() -> None:
     assert funnel.weighted_forecast["USD"] == Money(300, "USD")
     assert funnel.avg_won_value["USD"] == Money(250, "USD")
     assert funnel.avg_cycle_days == 2.0
-    # 2 open × 2/3 × 250 ÷ 2 days = 166.67 → 167 minor units a day.
-    assert funnel.sales_velocity_per_day["USD"] == Money(167, "USD")
+    # Two won deals are too few for velocity (issue 19: it needs 5).
+    assert dict(funnel.sales_velocity_per_day) == {}
+    assert funnel.sales_velocity_text() == "— (needs 5 won deals, has 2)"
 
 
 # --- money -----------------------------------------------------------------------------
@@ -252,10 +253,10 @@ def test_money_is_kept_per_currency_and_never_mixed() -> None:
                 StageInput("B", 2, 1, {"USD": OpenDeals(1, 20_000, 20_000 * 50)}),
                 StageInput("C", 3, 1, {"JPY": OpenDeals(1, 7, 7 * 50)}),
             ],
-            won=3,
-            lost=1,
-            won_value={"USD": (30_000, 2), "ILS": (999, 1)},
-            cycle_seconds=3 * 10 * DAY,
+            won=6,
+            lost=2,
+            won_value={"USD": (60_000, 4), "ILS": (1_998, 2)},
+            cycle_seconds=6 * 10 * DAY,
         )
     )
     a, b, c = funnel.stages
@@ -324,10 +325,10 @@ def test_sales_velocity_is_open_deals_times_win_rate_times_mean_won_value_over_c
     funnel = compute_funnel(
         FunnelInput(
             [StageInput("A", 1, 5, {"USD": OpenDeals(4, 0, 0), "EUR": OpenDeals(2, 0, 0)})],
-            won=4,
-            lost=1,
-            won_value={"USD": (300_000, 3), "EUR": (50_000, 1)},
-            cycle_seconds=4 * 10 * DAY,  # mean 10 days
+            won=8,
+            lost=2,
+            won_value={"USD": (600_000, 6), "EUR": (100_000, 2)},
+            cycle_seconds=8 * 10 * DAY,  # mean 10 days
         )
     )
     assert funnel.win_rate == Fraction(4, 5)
@@ -336,17 +337,18 @@ def test_sales_velocity_is_open_deals_times_win_rate_times_mean_won_value_over_c
     assert funnel.sales_velocity_per_day.as_json() == {"EUR": "80.00", "USD": "320.00"}
 
 
-def test_no_velocity_when_deals_were_won_in_no_time() -> None:
+def test_deals_won_in_no_time_count_a_one_day_cycle_for_velocity() -> None:
     funnel = compute_funnel(
         FunnelInput(
             [StageInput("A", 1, 1, {"USD": OpenDeals(1, 100, 0)})],
-            won=1,
-            won_value={"USD": (100, 1)},
+            won=5,
+            won_value={"USD": (500, 5)},
             cycle_seconds=0.0,
         )
     )
     assert funnel.avg_cycle_days == 0.0
-    assert dict(funnel.sales_velocity_per_day) == {}
+    # The floor (issue 19): 1 open × 1 × 100 ÷ 1 day.
+    assert funnel.sales_velocity_per_day.as_json() == {"USD": "1.00"}
 
 
 def test_cycle_and_days_in_stage_are_means_in_days_to_two_decimals() -> None:
@@ -468,9 +470,9 @@ def test_figures_hold_together_whatever_the_aggregates(data: FunnelInput) -> Non
     # Sales velocity, per currency, by its definition.
     expected = {}
     total_won = data.won
-    if data.won + data.lost and total_won and data.cycle_seconds:
+    if total_won >= 5:  # issue 19: withheld below 5 won deals, cycle floored at 1 day
         win_rate = Fraction(data.won, data.won + data.lost)
-        cycle = Fraction(data.cycle_seconds) / total_won / DAY
+        cycle = max(Fraction(data.cycle_seconds) / total_won / DAY, Fraction(1))
         for currency, (value, count) in data.won_value.items():
             waiting = sum(s.open[currency].count for s in data.stages if currency in s.open)
             exact = waiting * win_rate * Fraction(value, count) / cycle

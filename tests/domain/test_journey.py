@@ -17,11 +17,12 @@ from pipetui.domain.journey import (
     resolve_kind,
 )
 
-# DESIGN.md §1, copied by hand: journey stage -> touchpoint kinds.
+# DESIGN.md §1, copied by hand: journey stage -> touchpoint kinds; plus issue 19's
+# everyday `email` and `message` (conversations, like `call`).
 DESIGN_TABLE = {
     "awareness": "ad_seen referral_heard event_met",
     "interest": "website_visit newsletter_signup enquiry",
-    "consideration": "call meeting demo case_study_sent",
+    "consideration": "call meeting demo case_study_sent email message",
     "intent": "quote_requested proposal_sent trial_started",
     "purchase": "purchase contract_signed",
     "retention": "onboarding support_request check_in survey",

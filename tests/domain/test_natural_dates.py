@@ -133,7 +133,7 @@ def test_an_iso_date_is_itself_whatever_today_is(day: date) -> None:
 
 @pytest.mark.parametrize(
     "typed",
-    ["", "someday", "fr", "t", "next fri", "+3", "3d", "+3x", "in days", "tomorow", "31/12/2026"],
+    ["", "someday", "fr", "t", "next f", "+3", "3d", "+3x", "in days", "tomorow", "31/12/2026"],
 )
 def test_anything_else_is_refused_naming_the_field_and_listing_the_forms(typed: str) -> None:
     with pytest.raises(UnreadableDate) as caught:
@@ -173,14 +173,14 @@ NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
         ("אתמול 14:30", datetime(2026, 11, 19, 14, 30, tzinfo=UTC)),
         ("2026-11-01T09:00", datetime(2026, 11, 1, 9, 0, tzinfo=UTC)),
         ("2026-11-01 09:00+02:00", datetime(2026, 11, 1, 7, 0, tzinfo=UTC)),
-        ("2026-11-01", datetime(2026, 11, 1, tzinfo=UTC)),
+        ("2026-11-01", datetime(2026, 11, 1, 10, 0, tzinfo=UTC)),  # that day, as a word
     ],
 )
 def test_a_typed_moment_is_a_day_and_a_time(typed: str, meant: datetime) -> None:
     assert parse_typed_datetime(typed, now=NOW) == meant
 
 
-@pytest.mark.parametrize("typed", ["garbage", "yesterday 25:00", "14:60", "next fri 10:00"])
+@pytest.mark.parametrize("typed", ["garbage", "yesterday 25:00", "14:60", "next 10:00"])
 def test_a_moment_that_is_none_is_refused_naming_the_field(typed: str) -> None:
     with pytest.raises(UnreadableDate) as caught:
         parse_typed_datetime(typed, now=NOW, field="at")

@@ -108,13 +108,14 @@ def test_pipedrive_currency_of_value_is_each_deals_currency(db: Database) -> Non
     assert people["Jonas Müller"].phone == "+49 151 2345678"  # Person - Phone - Mobile
     assert people["Jonas Müller"].company == "Müller GmbH"
     assert people["דנה כהן"].email == "dana@example.co.il"
-    # The weighted value's currency is a column for a column pipetui ignores.
+    # The weighted value's currency is a column for a column pipetui ignores;
+    # "Deal - Label" is the deal's tags (issue 19).
     assert summary.ignored == [
         "Deal - Creator",
         "Deal - Weighted value",
         "Deal - Currency of Weighted value",
-        "Deal - Label",
     ]
+    assert (berlin.deal.tags, dana.deal.tags) == (("Hot",), ())
 
 
 def test_an_amount_whose_currency_cell_is_empty_stops_the_import(

@@ -143,7 +143,8 @@ def test_the_timeline_mixes_touchpoints_deal_events_and_silences_newest_first(
 
     assert [describe(e) for e in timeline.entries] == [
         ("touch", "survey", at(11, 15)),
-        ("gap", 64, at(9, 12), at(11, 15)),
+        ("gap", 45, at(10, 1), at(11, 15)),
+        ("touch", "purchase", at(10, 1)),  # winning the deal logged it (issue 19)
         ("deal", "deal 'Acme rollout' won", at(10, 1)),
         ("touch", "quote_requested", at(9, 12)),
         ("deal", "deal 'Acme rollout': Proposal → Negotiation", at(9, 10)),
@@ -158,7 +159,7 @@ def test_the_timeline_mixes_touchpoints_deal_events_and_silences_newest_first(
         (e.at for e in timeline.entries), reverse=True
     )
     assert timeline.contact.name == "Dana Levi"
-    assert timeline.touchpoints == 5
+    assert timeline.touchpoints == 6
     assert timeline.truncated is False
 
 
@@ -173,6 +174,7 @@ def test_the_timeline_carries_the_journey_summary(db: Database, dana_story: int)
         stages.INTEREST,
         stages.CONSIDERATION,
         stages.INTENT,
+        stages.PURCHASE,  # the won deal (issue 19)
         stages.RETENTION,
     ]
     assert timeline.nps == Nps(1, 0, 0)
@@ -233,8 +235,8 @@ def test_a_long_history_is_cut_to_the_newest(db: Database, dana_story: int) -> N
     kinds = [describe(e)[:2] for e in timeline.entries if e.touchpoint or e.deal_event]
     assert kinds == [
         ("touch", "survey"),
+        ("touch", "purchase"),  # (the won deal's)
         ("deal", "deal 'Acme rollout' won"),
-        ("touch", "quote_requested"),
         ("deal", "deal 'Acme rollout': Proposal → Negotiation"),
     ]
 
@@ -596,8 +598,8 @@ def test_journey_figures_nps_customers_and_stages(db: Database) -> None:
         "interest": 0,
         "consideration": 0,
         "intent": 1,
-        "purchase": 0,
-        "retention": 1,
+        "purchase": 1,  # Dana: her wins came after her survey (issue 19)
+        "retention": 0,
         "loyalty": 0,
         "advocacy": 2,
         "none": 1,
@@ -658,9 +660,9 @@ def test_contact_use_counts_what_deleting_would_touch(
     db: Database, dana_everywhere: dict[str, int]
 ) -> None:
     use = contact_use(db, dana_everywhere["dana"])
-    assert use == ContactUse(deals=2, touchpoints=3, followups=2)
+    assert use == ContactUse(deals=2, touchpoints=4, followups=2)  # (one: a won deal's)
     assert use.any
-    assert use.text() == "2 deals (kept, without a contact), 3 touchpoints, 2 follow-ups"
+    assert use.text() == "2 deals (kept, without a contact), 4 touchpoints, 2 follow-ups"
     lonely = add_contact(db, name="Lonely")
     assert contact_use(db, lonely.id) == ContactUse(0, 0, 0)
     assert not contact_use(db, lonely.id).any
@@ -746,7 +748,7 @@ def test_undo_after_other_unrelated_work_restores_the_contact(
     log_touchpoint(db, contact="Omer", kind="meeting", deal_id=None, at=at(11, 19))
     undo(db, entry)
     assert get_contact(db, "Dana Levi").id == dana_everywhere["dana"]
-    assert contact_use(db, dana_everywhere["dana"]) == ContactUse(2, 3, 2)
+    assert contact_use(db, dana_everywhere["dana"]) == ContactUse(2, 4, 2)
 
 
 @pytest.mark.parametrize("newer", ["touchpoint", "follow-up"])

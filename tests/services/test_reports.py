@@ -569,10 +569,11 @@ def brute_force(
         else None
     )
     velocity = {}
-    if win_rate is not None and cycle:
+    if win_rate is not None and cycle is not None and len(won) >= 5:  # issue 19 rule
+        floored = max(cycle, Fraction(1))  # a cycle under a day counts as one day
         for currency, mean in mean_won.items():
             waiting = sum(1 for d in open_ if d.currency == currency)
-            velocity[currency] = waiting * win_rate * mean / cycle
+            velocity[currency] = waiting * win_rate * mean / floored
 
     spent: dict[int, Fraction] = defaultdict(Fraction)
     who: dict[int, set[int]] = defaultdict(set)
@@ -882,8 +883,10 @@ def test_an_empty_pipeline_reports_zeros_and_nulls(db: Database, db_path: Path) 
     }
     for key in ("win_rate", "overall_conversion", "bottleneck", "avg_cycle_days"):
         assert data[key] is None, key
-    for key in ("open_value", "weighted_forecast", "avg_won_value", "sales_velocity_per_day"):
+    for key in ("open_value", "weighted_forecast", "avg_won_value"):
         assert data[key] == {}, key
+    assert data["sales_velocity_per_day"] is None  # issue 19: needs 5 won deals
+    assert data["sales_velocity_withheld"] == "needs 5 won deals, has 0"
     for report in ("funnel", "forecast", "sources"):
         code, out, err = run_cli(db_path, "report", report, "--pipeline", "Empty")
         assert (code, err) == (0, ""), (report, err)
@@ -991,8 +994,9 @@ def test_money_in_several_currencies_is_never_summed_together(db: Database, db_p
         "USD": "750.27",
     }
     assert f.avg_won_value.as_json() == {"ILS": "20000.00"}
-    # Only ILS was ever won, and no ILS deal is open: velocity 0 in ILS, none in others.
-    assert f.sales_velocity_per_day.as_json() == {"ILS": "0.00"}
+    # One won deal: velocity is withheld (issue 19), whatever the currencies.
+    assert f.sales_velocity_per_day.as_json() == {}
+    assert f.sales_velocity_withheld == "needs 5 won deals, has 1"
 
     data = cli_json(db_path, "report", "funnel", "--pipeline", "World")
     assert data["open_value"] == f.open_value.as_json()

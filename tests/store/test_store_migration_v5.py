@@ -30,6 +30,9 @@ def _v4_schema(connection: Connection) -> None:
     tables.METADATA.create_all(connection)
     connection.exec_driver_sql("DROP TABLE contact_detail")
     connection.exec_driver_sql("ALTER TABLE deal DROP COLUMN notes")  # (v6 added it)
+    connection.exec_driver_sql("DROP TABLE goal")  # (v7 added it)
+    connection.exec_driver_sql("DROP TABLE funnel_count")  # (v7 added it)
+    connection.exec_driver_sql("ALTER TABLE deal DROP COLUMN tags")  # (v7 added it)
     connection.execute(tables.SCHEMA_VERSION.insert().values(version=4))
     seed_default_pipeline(connection, now=NOW)
     connection.exec_driver_sql(

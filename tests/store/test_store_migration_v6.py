@@ -26,6 +26,9 @@ def _v5_schema(connection: Connection) -> None:
     """A database as pipetui 5 made it: every table, deals without notes, stamped 5."""
     tables.METADATA.create_all(connection)
     connection.exec_driver_sql("ALTER TABLE deal DROP COLUMN notes")
+    connection.exec_driver_sql("DROP TABLE goal")  # (v7 added it)
+    connection.exec_driver_sql("DROP TABLE funnel_count")  # (v7 added it)
+    connection.exec_driver_sql("ALTER TABLE deal DROP COLUMN tags")  # (v7 added it)
     connection.execute(tables.SCHEMA_VERSION.insert().values(version=5))
     seed_default_pipeline(connection, now=NOW)
     stage = connection.execute(

@@ -659,14 +659,19 @@ def test_a_version_1_database_is_backed_up_and_migrated_to_the_latest_schema(
         for table in V1_TABLES - {"pipetui_schema"}:
             # v3 gave deals and contacts a version counter, 1 for every old row;
             # v4 an owner to deals and a "by" to history rows, NULL: not known;
-            # v6 notes to deals, none
+            # v6 notes to deals, none; v7 tags to deals, none
             added = {
-                "deal": (1, None, None),
+                "deal": (1, None, None, None),
                 "contact": (1,),
                 "stage_history": (None,),
                 "touchpoint": (None,),
             }.get(table, ())
-            assert after["rows"][table] == [(*r, *added) for r in before["rows"][table]], table
+            rows = after["rows"][table]
+            if table == "touchpoint":  # v7 logged the won deal's purchase (issue 19)
+                kept = len(before["rows"][table])
+                rows, logged = rows[:kept], rows[kept:]
+                assert [(r[1], r[2], r[3]) for r in logged] == [(2, 2, "purchase")]
+            assert rows == [(*r, *added) for r in before["rows"][table]], table
         assert after["rows"]["qualification_change"] == []
 
         # The migrated file has exactly the schema a new file gets.

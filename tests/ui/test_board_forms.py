@@ -171,6 +171,7 @@ async def test_e_edits_the_focused_deal(sales: Workspace) -> None:
             "currency": "USD",
             "contact": "Omar Haddad",
             "source": "",
+            "tags": "",
             "close-date": "",
             "probability": "",
         }

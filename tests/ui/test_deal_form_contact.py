@@ -178,8 +178,8 @@ async def test_notes_are_saved_shown_in_the_details_edited_and_filtered(
         await press(pilot, "e")
         edit = pilot.app.screen
         assert isinstance(edit, DealForm)
-        assert edit.notes.text == NOTES
-        edit.notes.text = "חדש"
+        assert edit.notes.value == NOTES
+        edit.notes.input.text = "חדש"
         await press(pilot, "ctrl+s")
         view = deal_named(sales, "Solar roof")
         assert view is not None and view.deal.notes == "חדש"

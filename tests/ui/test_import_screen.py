@@ -116,7 +116,8 @@ async def _steady_preview(pilot: Pilot[None], path: Path) -> None:
 
 @pytest.mark.parametrize("size", [SIZE, NARROW], ids=["wide", "narrow"])
 def test_import_preview_snapshot(snap_compare: Any, workspace: Workspace, size: Any) -> None:
-    path = Path("/tmp") / "pipetui-snapshot-import.csv"  # a fixed path: it shows on screen
+    # A fixed path, as it shows on screen; one per size, as they may run at once.
+    path = Path("/tmp") / f"pipetui-snapshot-import-{size[0]}.csv"
     path.write_text(PIPEDRIVE, encoding="utf-8")
     try:
         assert snap_compare(
@@ -125,4 +126,4 @@ def test_import_preview_snapshot(snap_compare: Any, workspace: Workspace, size: 
             run_before=lambda pilot: _steady_preview(pilot, path),
         )
     finally:
-        path.unlink()
+        path.unlink(missing_ok=True)

@@ -14,6 +14,7 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets._footer import FooterKey
 from ui_helpers import board, column, make_app, press, settle, type_text
 
+from pipetui.domain.bidi import visual
 from pipetui.domain.money import Money
 from pipetui.services import deals
 from pipetui.services.deal_query import DealFilter, list_deals
@@ -302,7 +303,7 @@ async def test_column_headers_never_wrap_and_say_what_was_left_out(
         assert cell_len(line) <= width, line
         assert not line.rstrip().endswith("·"), line
     assert lines[1].endswith("…") and lines[2].endswith("…")
-    assert "משא ומתן ארוך מאוד עם הלקוח" in tooltip
+    assert visual("משא ומתן ארוך מאוד עם הלקוח") in tooltip  # laid out (DESIGN §6)
     assert "Weighted at 70 % win probability" in tooltip
     assert "Rotting after 14 days" in tooltip
 

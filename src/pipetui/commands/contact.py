@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from pipetui.commands.common import add_if_version, add_json, by_whom, deal_id, row_limit
 from pipetui.commands.lazy import LazyModule
 from pipetui.commands.output import print_json, print_table, say
+from pipetui.commands.segments import add_contact_filters, contact_segment, tag_changes
 from pipetui.domain.contact import (
     Contact,
     days_since_contact,
@@ -18,7 +19,7 @@ from pipetui.domain.contact import (
 from pipetui.domain.dates import local_time
 from pipetui.domain.errors import ValidationError
 from pipetui.domain.journey import kind_label
-from pipetui.domain.typed_dates import moment_label
+from pipetui.domain.typed_dates import iso_with_weekday, moment_label
 from pipetui.services import clock, inputs
 from pipetui.services.serialize import contact_json, timeline_json, touchpoint_json
 from pipetui.services.workspace import Workspace
@@ -53,6 +54,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     listing = sub.add_parser("list", help="list contacts", parents=[common])
     listing.add_argument("--search", metavar="TEXT", help="match name, email, company, phone")
     listing.add_argument("--limit", type=int, metavar="N")
+    add_contact_filters(listing)
     add_json(listing)
     listing.set_defaults(func=run_list)
 
@@ -75,6 +77,13 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     add_if_version(edit, "contact")
     add_json(edit)
     edit.set_defaults(func=run_edit)
+
+    tag = sub.add_parser("tag", help="add (+vip) and remove (-cold) tags", parents=[common])
+    tag.add_argument("contact", metavar="NAME_OR_ID")
+    add_if_version(tag, "contact")
+    add_json(tag)
+    tag.add_argument("changes", nargs=argparse.REMAINDER, metavar="+TAG|-TAG")
+    tag.set_defaults(func=run_tag)
 
     timeline = sub.add_parser(
         "timeline", help="a contact's journey, newest first", parents=[common]
@@ -124,12 +133,14 @@ def run_add(args: argparse.Namespace, ws: Workspace) -> int:
 
 def run_list(args: argparse.Namespace, ws: Workspace) -> int:
     """List contacts."""
-    found = service.list_contacts(ws.db, search=args.search, limit=row_limit(args.limit))
+    found = service.list_contacts(
+        ws.db, search=args.search, limit=row_limit(args.limit), segment=contact_segment(args)
+    )
     if args.json:
         print_json([contact_json(c) for c in found])
         return 0
     print_table(
-        ["ID", "Name", "Company", "Email", "Phone", "Journey"],
+        ["ID", "Name", "Company", "Email", "Phone", "Journey", "Tags"],
         [
             [
                 c.id,
@@ -138,6 +149,7 @@ def run_list(args: argparse.Namespace, ws: Workspace) -> int:
                 c.email,
                 c.phone,
                 c.journey_stage.value if c.journey_stage else None,
+                ", ".join(c.tags) or None,
             ]
             for c in found
         ],
@@ -148,9 +160,18 @@ def run_list(args: argparse.Namespace, ws: Workspace) -> int:
 def run_show(args: argparse.Namespace, ws: Workspace) -> int:
     """Show a contact and their touchpoints, newest first."""
     contact, touchpoints = service.contact_with_touchpoints(ws.db, args.contact)
+    # The contacts list's own row: the last touch up to now, and the next step
+    # (the earliest open follow-up of the contact or of one of their deals).
+    row = journey.contact_lines(ws.db, [contact.id]).get(contact.id)
+    last = row.last_touch if row else None
+    due = row.next_followup if row else None
     if args.json:
         print_json(
-            {**contact_json(contact), "touchpoints": [touchpoint_json(t) for t in touchpoints]}
+            {
+                **contact_json(contact),
+                "next_step": due.isoformat() if due else None,
+                "touchpoints": [touchpoint_json(t) for t in touchpoints],
+            }
         )
         return 0
     data = contact_json(contact)
@@ -159,9 +180,8 @@ def run_show(args: argparse.Namespace, ws: Workspace) -> int:
     for line in detail_lines(contact):
         say(line)
     say(f"{'tags':>14}: {', '.join(contact.tags) or '—'}")
-    now = clock.now()
-    last = max((t.at for t in touchpoints if t.at <= now), default=None)
-    say(f"{'last contact':>14}: {_last_contact(last, now)}")
+    say(f"{'last contact':>14}: {_last_contact(last, clock.now())}")
+    say(f"{'next step':>14}: {_next_step(due, clock.today())}")
     for line in _notes_lines(contact.notes):
         say(line)
     say("Touchpoints:")
@@ -172,12 +192,17 @@ def run_show(args: argparse.Namespace, ws: Workspace) -> int:
 
 
 def _last_contact(last: datetime | None, now: datetime) -> str:
-    """ "2026-03-22, 243 days ago", "2026-11-20, today", or "never"."""
-    days = days_since_contact(last, now)
-    if last is None or days is None:
-        return "never"
-    ago = {0: "today", 1: "yesterday"}.get(days, f"{days:,} days ago")
-    return f"{local_time(last):%Y-%m-%d}, {ago}"
+    """ "2026-03-22, 243 days since last contact", or "no contact yet": the
+    timeline's words (`since_contact_text`) after the day."""
+    silence = since_contact_text(days_since_contact(last, now))
+    return silence if last is None else f"{local_time(last):%Y-%m-%d}, {silence}"
+
+
+def _next_step(due: date | None, today: date) -> str:
+    """ "2026-12-04 (Fri)", "2026-11-18 (Wed), overdue", or "—"."""
+    if due is None:
+        return "—"
+    return iso_with_weekday(due) + (", overdue" if due < today else "")
 
 
 def _notes_lines(notes: str | None) -> list[str]:
@@ -201,6 +226,17 @@ def run_edit(args: argparse.Namespace, ws: Workspace) -> int:
         **fields,
     )
     return _report(args, contact, "Edited")
+
+
+def run_tag(args: argparse.Namespace, ws: Workspace) -> int:
+    """Add and remove a contact's tags: `contact tag "Dan Cohen" +vip -cold`."""
+    changes = tag_changes(args)
+    contact = service.tag_contact(ws.db, args.contact, changes, seen_version=args.if_version)
+    if args.json:
+        print_json(contact_json(contact))
+    else:
+        say(f"Tagged contact #{contact.id} {contact.name!r}: {', '.join(contact.tags) or '—'}")
+    return 0
 
 
 def run_timeline(args: argparse.Namespace, ws: Workspace) -> int:

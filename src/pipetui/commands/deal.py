@@ -10,6 +10,7 @@ from pipetui.commands.common import add_if_version, add_json, by_whom, deal_id, 
 from pipetui.commands.lazy import LazyModule
 from pipetui.commands.output import print_json, print_table, say
 from pipetui.commands.qualify import add_options, run_disqualify, run_qualify
+from pipetui.commands.segments import add_segment_options, deal_segment, tag_changes
 from pipetui.domain.dates import days_between, local_time
 from pipetui.domain.deal import DealStatus, DealView
 from pipetui.domain.errors import ValidationError
@@ -69,6 +70,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     add.add_argument(
         "--owner", metavar="NAME", help='whose deal (default: yours, see --as; "" for nobody\'s)'
     )
+    add.add_argument("--tags", metavar="TEXT", help='comma-separated: "vip, hot"')
 
     listing = action("list", "list open deals (or --all / --status)", run_list, on_deal=False)
     listing.add_argument("--status", choices=sorted(_STATUSES), default="open")
@@ -82,6 +84,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     whose = listing.add_mutually_exclusive_group()
     whose.add_argument("--owner", metavar="NAME", help='only this owner\'s deals ("": unowned)')
     whose.add_argument("--mine", action="store_true", help="only your deals and unowned ones")
+    add_segment_options(listing, source_help="only deals from this lead source (any case)")
 
     action("show", "a deal with its history", run_show, changes=False)
     action("move", "move a deal to another stage", run_move).add_argument("stage", metavar="STAGE")
@@ -100,6 +103,10 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     edit.add_argument("--probability", metavar="0-100", help='"" goes back to the stage\'s')
     edit.add_argument("--owner", metavar="NAME", help='give the deal to NAME; "" to nobody')
     edit.add_argument("--notes", metavar="TEXT", help='replace the notes; "" clears them')
+    edit.add_argument("--tags", metavar="TEXT", help='replace the tags, comma-separated; "" clears')
+
+    tag = action("tag", "add (+vip) and remove (-cold) tags", run_tag)
+    tag.add_argument("changes", nargs=argparse.REMAINDER, metavar="+TAG|-TAG")
 
     action("delete", "delete a deal and its history", run_delete)
 
@@ -150,6 +157,7 @@ def run_add(args: argparse.Namespace, ws: Workspace) -> int:
         close_date=inputs.optional_date(args.close_date, field="close-date"),
         probability=inputs.probability(args.probability),
         notes=args.notes,
+        tags=args.tags,
         **whose,
     )
     if added.created_contact and not args.json:
@@ -172,6 +180,7 @@ def run_list(args: argparse.Namespace, ws: Workspace) -> int:
             limit=row_limit(args.limit),
             owners=_owners(args, ws),
             search=args.search,
+            segment=deal_segment(args),
         ),
     )
     now = clock.now()
@@ -236,6 +245,7 @@ def run_show(args: argparse.Namespace, ws: Workspace) -> int:
         "days_in_stage",
     ):
         say(f"{key.replace('_', ' '):>14}: {data[key] if data[key] is not None else '—'}")
+    say(f"{'tags':>14}: {', '.join(detail.view.deal.tags) or '—'}")
     say(f"{'value':>14}: {detail.view.deal.value.format()}")
     say(f"{'contact':>14}: {detail.view.contact_name or '—'}")
     if detail.view.deal.notes:
@@ -357,9 +367,34 @@ def run_edit(args: argparse.Namespace, ws: Workspace) -> int:
         changes["owner"] = args.owner or None
     if args.notes is not None:
         changes["notes"] = args.notes or None
-    view = service.edit_deal(ws.db, deal_id(args.id), seen_version=args.if_version, **changes)
+    if args.tags is not None:
+        changes["tags"] = args.tags
+    from pipetui.services.undo import undoable
+
+    number = deal_id(args.id)
+    # Recorded inside the edit's own transaction: the contact a new --contact
+    # name created, said as `deal add` says it (the CLI keeps no undo).
+    view, recorded = undoable(
+        number,
+        "edit",
+        lambda: service.edit_deal(ws.db, number, seen_version=args.if_version, **changes),
+    )
+    for made in recorded.created_contacts:
+        if made.contact is not None and not args.json:
+            say(f"Added contact {made.contact['name']!r}")
     _report(args, view, "Edited")
     return _say_close_date(args, view)
+
+
+def run_tag(args: argparse.Namespace, ws: Workspace) -> int:
+    """Add and remove a deal's tags: `deal tag 7 +vip -cold`."""
+    changes = tag_changes(args)
+    view = service.tag_deal(ws.db, deal_id(args.id), changes, seen_version=args.if_version)
+    if args.json:
+        print_json(deal_json(view, clock.now()))
+    else:
+        say(f"Tagged deal #{view.deal.id} {view.deal.title!r}: {', '.join(view.deal.tags) or '—'}")
+    return 0
 
 
 def run_delete(args: argparse.Namespace, ws: Workspace) -> int:

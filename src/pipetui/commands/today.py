@@ -1,4 +1,5 @@
-"""`pipetui today`: the attention list, for cron or a login message."""
+"""`pipetui today`: the attention list, for cron or a login message, and the
+goals running today with their progress."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ from pipetui.services.serialize import attention_json
 from pipetui.services.workspace import Workspace
 
 if TYPE_CHECKING:
+    from pipetui.services import goals as goal_service
     from pipetui.services import journey as service
 else:
     service = LazyModule("pipetui.services.journey")
+    goal_service = LazyModule("pipetui.services.goals")
 
 
 def register(commands: Any, common: argparse.ArgumentParser) -> None:
@@ -31,12 +34,12 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
 def run_today(args: argparse.Namespace, ws: Workspace) -> int:
     """Print what needs the seller today."""
     found = service.attention(ws.db, thresholds=ws.settings.bant)
+    goals = goal_service.list_goals(ws.db, today=found.today, current=True)
     if args.json:
-        print_json(attention_json(found))
+        print_json(dict(attention_json(found), goals=[goal_service.goal_json(g) for g in goals]))
         return 0
     if found.empty:
         say("Nothing needs you today.")
-        return 0
     if found.followups:
         say("Follow-ups:")
         for f in found.followups:
@@ -52,4 +55,8 @@ def run_today(args: argparse.Namespace, ws: Workspace) -> int:
         say("Qualified, no next step:")
         for line in found.qualified_without_next_step:
             say(f"  #{line.deal_id}  {line.title}  {line.stage}  {line.value.format()}")
+    if goals:
+        say("Goals:")
+        for goal in goals:
+            say("  " + goal_service.goal_line(goal))
     return 0

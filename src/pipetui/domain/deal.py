@@ -43,6 +43,8 @@ class Deal:
     """Whose deal it is (team mode); None: nobody's yet, the team's."""
     notes: str | None = None
     """What the seller wrote about the deal: free text, several lines allowed."""
+    tags: tuple[str, ...] = ()
+    """Segment tags ("vip", "מתעניין"), as on contacts (`check_tags`)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,12 @@ from pipetui.domain.money import Money, MoneyTotals
 SECONDS_PER_DAY = 86_400
 BOTTLENECK_MIN_REACHED = 5
 """A step is a bottleneck candidate only when at least this many deals reached it."""
+VELOCITY_MIN_WON = 5
+"""Sales velocity is shown only once the cohort has at least this many won deals:
+fewer make its mean cycle and mean won value noise (issue 19)."""
+VELOCITY_MIN_CYCLE_DAYS = 1
+"""The mean sales cycle used by velocity is at least this many days, so deals
+closed within minutes cannot turn it into millions a day (issue 19)."""
 
 
 def round_half_up(value: Fraction) -> int:
@@ -103,6 +109,14 @@ class Funnel:
     avg_won_value: MoneyTotals
     avg_cycle_days: float | None
     sales_velocity_per_day: MoneyTotals
+    sales_velocity_withheld: str | None = None
+    """Why velocity is not shown ("needs 5 won deals, has 2"); None when it is."""
+
+    def sales_velocity_text(self) -> str:
+        """Velocity for people: "₪1,234.00 · $5.00", or "— (needs 5 won deals, has 2)"."""
+        if self.sales_velocity_withheld is not None:
+            return f"— ({self.sales_velocity_withheld})"
+        return self.sales_velocity_per_day.format()
 
 
 def at_or_after(furthest: Sequence[int], beyond: int = 0) -> list[int]:
@@ -171,11 +185,7 @@ def compute_funnel(data: FunnelInput) -> Funnel:
     win_rate = ratio(data.won, data.won + data.lost)
     cycle_days = Fraction(data.cycle_seconds) / data.won / SECONDS_PER_DAY if data.won else None
     avg_won = {c: Fraction(total, n) for c, (total, n) in data.won_value.items() if n}
-    velocity = MoneyTotals()
-    if win_rate is not None and cycle_days:
-        for currency, mean in avg_won.items():
-            waiting = open_count.get(currency, 0)
-            velocity.add(Money(round_half_up(waiting * win_rate * mean / cycle_days), currency))
+    velocity, withheld = sales_velocity(open_count, data.won, win_rate, avg_won, cycle_days)
     return Funnel(
         stages=figures,
         won=data.won,
@@ -189,6 +199,33 @@ def compute_funnel(data: FunnelInput) -> Funnel:
         avg_won_value=MoneyTotals(Money(round_half_up(m), c) for c, m in avg_won.items()),
         avg_cycle_days=round(float(cycle_days), 2) if cycle_days is not None else None,
         sales_velocity_per_day=velocity,
+        sales_velocity_withheld=withheld,
+    )
+
+
+def sales_velocity(
+    open_count: Mapping[str, int],
+    won: int,
+    win_rate: Fraction | None,
+    avg_won: Mapping[str, Fraction],
+    cycle_days: Fraction | None,
+) -> tuple[MoneyTotals, str | None]:
+    """Sales velocity per day, per currency, and why it is withheld (or None).
+
+    velocity = open deals in the currency × win rate × mean won value in the
+    currency ÷ max(mean cycle in days, VELOCITY_MIN_CYCLE_DAYS). It is withheld
+    (empty, with the reason) until the cohort has VELOCITY_MIN_WON won deals:
+    a cycle of minutes or two lucky wins would otherwise promise millions a day.
+    """
+    if won < VELOCITY_MIN_WON or win_rate is None or cycle_days is None:
+        return MoneyTotals(), f"needs {VELOCITY_MIN_WON} won deals, has {won}"
+    cycle = max(cycle_days, Fraction(VELOCITY_MIN_CYCLE_DAYS))
+    return (
+        MoneyTotals(
+            Money(round_half_up(open_count.get(c, 0) * win_rate * mean / cycle), c)
+            for c, mean in avg_won.items()
+        ),
+        None,
     )
 
 

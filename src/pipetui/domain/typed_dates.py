@@ -13,15 +13,17 @@ clock. What the words mean, as sellers' tools (Pipedrive, Todoist) read them:
   (Jan 31 + 1m = Feb 28, or 29 in a leap year).
 - A weekday (`fri`, `friday`, any 3+ letters of its name): the next one,
   strictly after today, so `fri` typed on a Friday is a week later (for today,
-  type `today`). `last fri`: the latest one strictly before today.
+  type `today`). `last fri`: the latest one strictly before today. `next fri`
+  is refused as ambiguous (this week's or next week's?).
 - `next week`: Monday of next week; `next month`, `next year`: same day a month
   or a year on (clamped, as above).
 - YYYY-MM-DD, as always.
 
 Case and surrounding spaces do not matter. A date-time is any of these with an
 optional 24-hour time (`yesterday 14:30`, `fri 9:00`, or just `14:30` for
-today); without a time, the current time of day (so `today` is now). ISO 8601
-date-times work as before.
+today); without a time, the current time of day (so `today` is now, and an
+ISO date such as 2026-12-05 is that day at this time). ISO 8601 date-times
+work as before.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from __future__ import annotations
 import calendar
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
 from pipetui.domain.dates import RANGE_TEXT, check_date, local_time, parse_datetime, to_utc
@@ -80,32 +83,45 @@ def parse_typed_date(text: str, *, today: date, field: str = "date") -> date:
     1900–2199.
     """
     try:
-        day = date.fromisoformat(text.strip())
+        day = date.fromisoformat(_visible(text))
     except ValueError:
+        words = _normal(text)
         try:
-            found = _words(_normal(text), today)
+            found = _words(words, today)
         except (OverflowError, ValueError):
             raise ValidationError(
                 field, f"{text.strip()!r} is out of range ({RANGE_TEXT})"
             ) from None
         if found is None:
-            raise UnreadableDate(field, f"not a date: {text!r} (use {DATE_FORMS})") from None
+            raise _unreadable(words, text, field) from None
         day = found
     return check_date(day, field=field)
+
+
+def _unreadable(words: str, text: str, field: str) -> ValidationError:
+    """Why `text` is no date: "next fri" could be this week's or next week's
+    Friday (sellers use it both ways), so it is refused by name, not as noise."""
+    rest = words.removeprefix("next ")
+    weekday = _weekday(rest) if rest != words else None
+    if weekday is not None:
+        name = _WEEKDAY_NAMES[weekday].capitalize()
+        return ValidationError(
+            field, f"{text.strip()!r} is ambiguous: write {rest} (the coming {name}) or a date"
+        )
+    return UnreadableDate(field, f"not a date: {text!r} (use {DATE_FORMS})")
 
 
 def parse_typed_datetime(text: str, *, now: datetime, field: str = "at") -> datetime:
     """The moment `text` means when typed at `now` (aware); returns aware UTC.
 
-    ISO 8601 as `parse_datetime` reads it; else a typed date with an optional
-    HH:MM local time; without one, the current local time of day on that day.
+    ISO 8601 with a time as `parse_datetime` reads it; else a typed date (an
+    ISO date too) with an optional HH:MM local time; without one, the current
+    local time of day on that day, so "2026-12-05" means that day as
+    `tomorrow` does, not its midnight (which would sort before all of it).
     """
-    try:
-        datetime.fromisoformat(text.strip())
-    except ValueError:
-        pass
-    else:
-        return parse_datetime(text, field=field)
+    visible = _visible(text)
+    if _is_iso(datetime.fromisoformat, visible) and not _is_iso(date.fromisoformat, visible):
+        return parse_datetime(visible, field=field)
     words = _normal(text)
     unreadable = UnreadableDate(field, f"not a date-time: {text!r} (use {DATETIME_FORMS})")
     match = _TIME.fullmatch(words)
@@ -154,11 +170,25 @@ def add_months(day: date, months: int) -> date:
     return date(year, month + 1, min(day.day, last))
 
 
+def _visible(text: str) -> str:
+    """`text` without invisible marks (RLM, LRM...: a right-to-left paste
+    carries them) or surrounding spaces, case kept (for ISO 8601)."""
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf").strip()
+
+
+def _is_iso(parse: Callable[[str], object], text: str) -> bool:
+    """Whether `parse` (a `fromisoformat`) reads `text`."""
+    try:
+        parse(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _normal(text: str) -> str:
     """Casefolded, inner spaces collapsed, invisible marks (RLM, LRM...) dropped:
     text pasted from a right-to-left message often carries them."""
-    visible = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
-    return " ".join(visible.casefold().split())
+    return " ".join(_visible(text).casefold().split())
 
 
 def _shift(today: date, count: int, unit: str) -> date:

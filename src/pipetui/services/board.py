@@ -15,7 +15,7 @@ from pipetui.domain.dates import days_between
 from pipetui.domain.deal import DealStatus
 from pipetui.domain.money import Money, MoneyTotals
 from pipetui.domain.pipeline import Pipeline, Stage
-from pipetui.domain.text import search_key
+from pipetui.domain.segments import deal_filter_text
 from pipetui.services import clock
 from pipetui.store import board as store
 from pipetui.store.rows import Rows, RowSource
@@ -54,8 +54,9 @@ def _percent(minor_x100: int) -> int:
 
 def card_filter(view: BoardView, thresholds: Thresholds) -> store.CardFilter:
     """What the store needs to list the cards `view` shows."""
+    words, segment = deal_filter_text(view.search)  # `tag:vip owner:dana source:web` too
     return store.CardFilter(
-        view.statuses, search_key(view.search).split(), view.verdict, thresholds, owners=view.owners
+        view.statuses, words, view.verdict, thresholds, owners=view.owners, segment=segment
     )
 
 
@@ -109,7 +110,12 @@ def _summaries(rows: Rows, stages: list[Stage], cards: store.CardFilter) -> list
         counts[row.stage_id] = counts.get(row.stage_id, 0) + row.count
         values[row.stage_id].add(Money(row.value_minor, row.currency))
         weighted[row.stage_id].add(Money(_percent(row.weighted_minor_x100), row.currency))
-    plain = tuple(cards.statuses) == (DealStatus.OPEN,) and not cards.words and not cards.verdict
+    plain = (
+        tuple(cards.statuses) == (DealStatus.OPEN,)
+        and not cards.words
+        and not cards.verdict
+        and cards.segment.empty
+    )
     return [
         ColumnSummary(
             stage=stage,

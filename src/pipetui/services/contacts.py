@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from pipetui.domain.contact import Contact, check_email, check_name, check_tags, optional_text
 from pipetui.domain.errors import ValidationError
 from pipetui.domain.journey import JourneyStage, Touchpoint
+from pipetui.domain.segments import EVERY_CONTACT, ContactSegment, change_tags, tags_text
 from pipetui.services import clock
 from pipetui.store import contacts as store
 from pipetui.store import touchpoints as touchpoint_store
@@ -83,11 +84,18 @@ def get_contact(db: Database, name_or_id: str) -> Contact:
 
 
 def list_contacts(
-    db: Database, *, search: str | None = None, limit: int | None = None
+    db: Database,
+    *,
+    search: str | None = None,
+    limit: int | None = None,
+    segment: ContactSegment = EVERY_CONTACT,
 ) -> list[Contact]:
-    """Contacts by name, optionally matching `search` in any script and case."""
+    """Contacts by name, optionally matching `search` in any script and case,
+    and only those of `segment` (tag, journey stage, source, silence)."""
     with db.read() as conn:
-        return store.list_contacts(conn, search=search, limit=limit)
+        return store.list_contacts(
+            conn, search=search, limit=limit, segment=segment, now=clock.now()
+        )
 
 
 def edit_contact(
@@ -116,6 +124,20 @@ def edit_contact(
             store.update_contact(conn, contact=contact, now=clock.now(), **changes)
         if journey_stage is not None:
             _set_stage(conn, contact.id, journey_stage)
+        return store.get_contact(conn, contact.id)
+
+
+def tag_contact(
+    db: Database, name_or_id: str, changes: list[str], *, seen_version: int | None = None
+) -> Contact:
+    """Add ("+vip") and remove ("-cold", any case) tags on a contact in one
+    write; a bad change refuses them all (`change_tags`)."""
+    with db.write() as conn:
+        found = resolve_contact(conn, name_or_id).contact
+        contact = store.lock_contact(conn, found.id, seen_version=seen_version)
+        tags = change_tags(contact.tags, changes)
+        if tags != contact.tags:
+            store.update_contact(conn, contact=contact, now=clock.now(), tags=tags_text(tags))
         return store.get_contact(conn, contact.id)
 
 

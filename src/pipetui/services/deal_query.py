@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from pipetui.domain.deal import DealStatus, DealView
 from pipetui.domain.pipeline import pick_pipeline, pick_stage
+from pipetui.domain.segments import EVERY_DEAL, DealSegment
 from pipetui.domain.text import search_key
 from pipetui.domain.users import OwnerFilter
 from pipetui.store import board as board_store
@@ -30,6 +31,8 @@ class DealFilter:
     search: str | None = None
     """Words every deal shown contains in its title or notes, or its contact's
     name, company... (any script, any case), as the board's filter `/`."""
+    segment: DealSegment = EVERY_DEAL
+    """Only deals with every one of its tags, from its source (any case)."""
 
 
 def list_deals(source: RowSource, deal_filter: DealFilter = DealFilter()) -> list[DealView]:
@@ -51,4 +54,5 @@ def list_deals(source: RowSource, deal_filter: DealFilter = DealFilter()) -> lis
             limit=deal_filter.limit,
             owners=deal_filter.owners,
             words=search_key(deal_filter.search).split() if deal_filter.search else (),
+            segment=deal_filter.segment,
         )

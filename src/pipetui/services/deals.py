@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from pipetui.domain.bant import Assessment, CriterionAnswer, DatedChange, assess
+from pipetui.domain.contact import check_tags
 from pipetui.domain.deal import (
     Deal,
     DealStatus,
@@ -24,6 +25,7 @@ from pipetui.domain.followup import FollowUp
 from pipetui.domain.journey import Touchpoint
 from pipetui.domain.money import Money, check_money
 from pipetui.domain.pipeline import Stage, check_probability
+from pipetui.domain.segments import change_tags, tags_text
 from pipetui.domain.text import clean_text, search_key
 from pipetui.domain.users import check_user_name
 from pipetui.services import clock
@@ -80,6 +82,7 @@ def add_deal(
     owner: str | None = _UNSET,
     notes: str | None = None,
     create_contact: bool = True,
+    tags: str | None = None,
 ) -> AddedDeal:
     """Create an open deal at the top of its stage (the first stage by default).
 
@@ -87,9 +90,11 @@ def add_deal(
     deal is `owner`'s: by default whoever adds it (`db.user`); None leaves it
     unowned, the team's. A `contact` named by no existing contact becomes a
     new one only with `create_contact` (the CLI's default; the deal form asks
-    first), else the contact field is refused and nothing is written.
+    first), else the contact field is refused and nothing is written. `tags`
+    are given comma-separated (`check_tags`).
     """
     clean_title = check_title(title)
+    clean_tags = check_tags(tags or "")
     clean_notes = check_notes(notes)
     _check_deal_values(value, probability)
     given = owner is not _UNSET
@@ -119,6 +124,7 @@ def add_deal(
             source=clean_text(source, single_line=True) or None if source else None,
             contact_id=ref.contact.id if ref else None,
             owner=whose,
+            tags=clean_tags,
         )
         return AddedDeal(
             store.get_view(conn, deal_id), ref.contact.name if ref and ref.created else None
@@ -207,7 +213,14 @@ def win_deal(db: Database, deal_id: int, *, seen_version: int | None = None) -> 
         if deal.status is not DealStatus.OPEN:
             raise ValidationError("deal", f"deal {deal_id} is already {deal.status}")
         store.set_status(conn, deal=deal, status=DealStatus.WON, now=clock.now())
+        _sync_purchase(conn, deal_id)
         return store.get_view(conn, deal_id)
+
+
+def _sync_purchase(conn: Any, deal_id: int) -> None:
+    """A won deal is a purchase on its contact's journey; re-opened, it is not
+    (`touchpoint_store.sync_purchases`), in the change's own transaction."""
+    touchpoint_store.follow_latest(conn, touchpoint_store.sync_purchases(conn, [deal_id]))
 
 
 def lose_deal(
@@ -244,6 +257,7 @@ def reopen_deal(db: Database, deal_id: int, *, seen_version: int | None = None) 
         if deal.status is DealStatus.OPEN:
             raise ValidationError("deal", f"deal {deal_id} is already open")
         store.set_status(conn, deal=deal, status=DealStatus.OPEN, now=clock.now())
+        _sync_purchase(conn, deal_id)
         return store.get_view(conn, deal_id)
 
 
@@ -261,11 +275,13 @@ def edit_deal(
     notes: str | None = _UNSET,
     seen_version: int | None = None,
     create_contact: bool = True,
+    tags: str | None = _UNSET,
 ) -> DealView:
     """Change a deal's own fields. Pass None to clear an optional field (an
     owner too: the deal becomes the team's; notes too); leave an argument out
     to keep it. An empty `contact` unlinks the contact; a name no contact has
-    becomes a new contact only with `create_contact` (as in `add_deal`)."""
+    becomes a new contact only with `create_contact` (as in `add_deal`).
+    `tags` (comma-separated) replace the deal's tags; None or "" clears them."""
     _check_deal_values(value, probability if isinstance(probability, int) else None)
     changes: dict[str, Any] = {}
     if title is not None:
@@ -282,6 +298,8 @@ def edit_deal(
         changes["probability"] = probability
     if owner is not _UNSET:
         changes["owner"] = _owner(owner)
+    if tags is not _UNSET:
+        changes["tags"] = tags_text(check_tags(tags or ""))
     with db.write() as conn:
         deal = store.lock_deal(conn, deal_id, seen_version=seen_version)
         if "title" in changes or "notes" in changes:  # the key is made of both
@@ -297,6 +315,21 @@ def edit_deal(
         if not changes:
             raise ValidationError("deal", "nothing to change (give at least one field)")
         store.update_fields(conn, deal_id=deal_id, now=clock.now(), **changes)
+        if "contact_id" in changes:  # a won deal's purchase moves to its new contact
+            _sync_purchase(conn, deal_id)
+        return store.get_view(conn, deal_id)
+
+
+def tag_deal(
+    db: Database, deal_id: int, changes: list[str], *, seen_version: int | None = None
+) -> DealView:
+    """Add ("+vip") and remove ("-cold", any case) tags on a deal in one
+    write; a bad change refuses them all (`change_tags`)."""
+    with db.write() as conn:
+        deal = store.lock_deal(conn, deal_id, seen_version=seen_version)
+        tags = change_tags(deal.tags, changes)
+        if tags != deal.tags:
+            store.update_fields(conn, deal_id=deal_id, now=clock.now(), tags=tags_text(tags))
         return store.get_view(conn, deal_id)
 
 
@@ -305,7 +338,9 @@ def delete_deal(db: Database, deal_id: int, *, seen_version: int | None = None) 
     with db.write() as conn:
         store.lock_deal(conn, deal_id, seen_version=seen_version)
         view = store.get_view(conn, deal_id)
+        buyers = touchpoint_store.drop_won_purchases(conn, deal_id)  # (the win goes with it)
         store.delete_deal(conn, deal_id=deal_id)
+        touchpoint_store.follow_latest(conn, buyers)
         return view
 
 

@@ -149,11 +149,15 @@ def attention(db: Database, *, thresholds: Thresholds, limit: int = ATTENTION_LI
 
 
 def contact_ids(db: Database, *, search: str = "", sort: str = "name") -> list[int]:
-    """The contacts matching `search` in `sort` order (ids only)."""
+    """The contacts matching `search` in `sort` order (ids only); `search` may
+    hold `tag:` `stage:` `source:` `silent:` tokens (`contact_filter_text`)."""
     if sort not in CONTACT_SORTS:
         raise ValidationError("sort", f"sort by {', '.join(CONTACT_SORTS)}")
+    from pipetui.domain.segments import contact_filter_text
+
+    words, segment = contact_filter_text(search)
     with db.read() as conn:
-        return store.contact_ids(conn, search=search, sort=sort, now=clock.now())
+        return store.contact_ids(conn, search=words, sort=sort, now=clock.now(), segment=segment)
 
 
 def contact_lines(db: Database, ids: Sequence[int]) -> dict[int, store.ContactLine]:

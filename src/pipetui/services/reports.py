@@ -28,16 +28,25 @@ from pipetui.domain.funnel import (
     steps_from_furthest,
     weighted_totals,
 )
-from pipetui.domain.journey import JourneyStage
+from pipetui.domain.journey import (
+    JourneyStage,
+    SourceCounts,
+    furthest_from_reached,
+    marketing_reached,
+)
+from pipetui.domain.losses import Losses, compute_losses, suggested_reasons
 from pipetui.domain.money import Money, MoneyTotals, check_money
 from pipetui.domain.pipeline import Pipeline
+from pipetui.domain.segments import EVERY_DEAL, ContactSegment, DealSegment
 from pipetui.domain.text import clean_text, search_key
 from pipetui.services import clock
 from pipetui.services.pipelines import resolve_pipeline
 from pipetui.store import funnel as store
-from pipetui.store import funnel_facts
+from pipetui.store import funnel_counts, funnel_facts
+from pipetui.store import losses as loss_store
 from pipetui.store import pipelines as pipeline_store
 from pipetui.store.database import Database
+from pipetui.store.segment_queries import segment_facts
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -101,9 +110,9 @@ class FunnelReport:
     funnel: Funnel
 
 
-def _cohort(pipeline: Pipeline, period: Period) -> store.Cohort:
+def _cohort(pipeline: Pipeline, period: Period, segment: DealSegment = EVERY_DEAL) -> store.Cohort:
     since, until = period.bounds()
-    return store.Cohort(pipeline.id, since, until)
+    return store.Cohort(pipeline.id, since, until, segment)
 
 
 def _pipeline(conn: Connection, name: str | None, pipeline_id: int | None) -> Pipeline:
@@ -118,18 +127,27 @@ def funnel_report(
     pipeline: str | None = None,
     pipeline_id: int | None = None,
     period: Period = ALL_TIME,
+    segment: DealSegment = EVERY_DEAL,
 ) -> FunnelReport:
-    """Every figure of DESIGN.md §2 for a pipeline (by id, named, or the first)."""
+    """Every figure of DESIGN.md §2 for a pipeline (by id, named, or the first),
+    over the deals of `segment` (`--tag`, `--source`)."""
     with db.read() as conn:
         chosen = _pipeline(conn, pipeline, pipeline_id)
-        return FunnelReport(chosen, period, _funnel(conn, chosen, period))
+        return FunnelReport(chosen, period, _funnel(conn, chosen, period, segment))
 
 
-def _funnel(conn: Connection, chosen: Pipeline, period: Period) -> Funnel:
-    """The figures from the funnel's running summary (`store.funnel_facts`)."""
+def _funnel(
+    conn: Connection, chosen: Pipeline, period: Period, segment: DealSegment = EVERY_DEAL
+) -> Funnel:
+    """The figures from the funnel's running summary (`store.funnel_facts`);
+    for a segment, which the summary does not know, recounted from the deals
+    themselves (`segment_queries.segment_facts`)."""
     since, until = period.bounds()
     stages = pipeline_store.stages(conn, chosen.id)
-    sums = funnel_facts.summed(conn, chosen.id, since, until)
+    if segment.empty:
+        sums = funnel_facts.summed(conn, chosen.id, since, until)
+    else:
+        sums = segment_facts(conn, chosen.id, since, until, segment)
     now = funnel_facts.epoch_ms(clock.now())
     positions = {stage.id: stage.position for stage in stages}
     furthest: dict[int, int] = {}
@@ -190,13 +208,14 @@ def forecast_report(
     pipeline: str | None = None,
     pipeline_id: int | None = None,
     period: Period = ALL_TIME,
+    segment: DealSegment = EVERY_DEAL,
 ) -> tuple[FunnelReport, list[MonthForecast]]:
     """The funnel (its per-stage open and weighted values are the forecast by
     stage) and the open deals by expected close month, from one snapshot."""
     with db.read() as conn:
         chosen = _pipeline(conn, pipeline, pipeline_id)
-        funnel = _funnel(conn, chosen, period)
-        rows = store.open_by_close_month(conn, _cohort(chosen, period))
+        funnel = _funnel(conn, chosen, period, segment)
+        rows = store.open_by_close_month(conn, _cohort(chosen, period, segment))
     months: dict[str | None, list[store.MonthRow]] = {}
     for row in rows:
         months.setdefault(row.month, []).append(row)
@@ -232,7 +251,11 @@ NO_SOURCE = "(no source)"
 
 
 def sources_report(
-    db: Database, *, pipeline: str | None = None, period: Period = ALL_TIME
+    db: Database,
+    *,
+    pipeline: str | None = None,
+    period: Period = ALL_TIME,
+    segment: DealSegment = EVERY_DEAL,
 ) -> tuple[Pipeline, list[SourceFigures]]:
     """Per lead source (matched in any case), for a pipeline's deals in a period.
 
@@ -241,7 +264,7 @@ def sources_report(
     there are none)."""
     with db.read() as conn:
         chosen = resolve_pipeline(conn, pipeline)
-        rows = store.by_source(conn, _cohort(chosen, period))
+        rows = store.by_source(conn, _cohort(chosen, period, segment))
         spent = store.spend(conn, period.months())
     groups: dict[str, list[store.SourceRow]] = {}
     names: dict[str, str] = {}
@@ -320,13 +343,81 @@ def set_source_spend(db: Database, *, source: str, month: str, amount: Money) ->
     return name, checked_month
 
 
-def journey_report(db: Database, *, period: Period = ALL_TIME) -> Steps:
-    """The marketing funnel over contacts (created in the period): awareness →
-    interest → consideration → intent → purchase, by furthest stage reached."""
+def journey_report(
+    db: Database, *, period: Period = ALL_TIME, segment: ContactSegment | None = None
+) -> Steps:
+    """The marketing funnel over contacts (created in the period; of `segment`:
+    their own tags and lead source): awareness → interest → consideration →
+    intent → purchase, by furthest stage reached."""
     since, until = period.bounds()
     with db.read() as conn:
-        furthest = store.journey_furthest(conn, since, until)
+        furthest = store.journey_furthest(conn, since, until, segment, clock.now())
+        named = [furthest.get(stage, 0) for stage in MARKETING_STAGES]
+        reached = _with_anonymous(conn, named, period, segment)
     return steps_from_furthest(
-        [stage.value for stage in MARKETING_STAGES],
-        [furthest.get(stage, 0) for stage in MARKETING_STAGES],
+        [stage.value for stage in MARKETING_STAGES], furthest_from_reached(reached)
     )
+
+
+def _with_anonymous(
+    conn: Connection, named: list[int], period: Period, segment: ContactSegment | None
+) -> list[int]:
+    """The marketing funnel's reached counts with the anonymous ones (`funnel
+    count`) of the months the period touches, as `marketing_reached` defines.
+    Anonymous people have no tags or stage: a segment narrowed by those leaves
+    them out; one narrowed to a source keeps that source's counts only."""
+    if segment is not None and (segment.tags or segment.stage or segment.silent_days is not None):
+        return marketing_reached(named)
+    only = search_key(segment.source) if segment is not None and segment.source else None
+    found = funnel_counts.totals(conn, period.months(), only)
+    since, until = period.bounds()
+    by_source = []
+    for key, (name, counts) in found.items():
+        if not key:
+            continue
+        if only is not None:
+            own = named
+        else:
+            mine = store.journey_furthest(
+                conn, since, until, ContactSegment(source=name), clock.now()
+            )
+            own = [mine.get(stage, 0) for stage in MARKETING_STAGES]
+        by_source.append(SourceCounts(counts, own))
+    unattributed = found[""][1] if "" in found and only is None else None
+    return marketing_reached(named, by_source, unattributed)
+
+
+@dataclass(frozen=True, slots=True)
+class LossesReport:
+    """Why a pipeline's deals were lost: those closed as lost in the period."""
+
+    pipeline: Pipeline
+    period: Period
+    losses: Losses
+
+
+def losses_report(
+    db: Database,
+    *,
+    pipeline: str | None = None,
+    pipeline_id: int | None = None,
+    period: Period = ALL_TIME,
+    segment: DealSegment = EVERY_DEAL,
+) -> LossesReport:
+    """Lost deals by reason, by the stage where they were lost, and
+    disqualifications by BANT criterion (`pipetui.domain.losses`). The cohort
+    is the deals lost (closed) in the period, not those created in it: the
+    question is what went wrong lately."""
+    since, until = period.bounds()
+    with db.read() as conn:
+        chosen = _pipeline(conn, pipeline, pipeline_id)
+        stages = [stage.name for stage in pipeline_store.stages(conn, chosen.id)]
+        groups = loss_store.lost_groups(conn, chosen.id, since, until, segment)
+    return LossesReport(chosen, period, compute_losses(groups, stages))
+
+
+def lost_reasons(db: Database, *, limit: int = 10) -> list[str]:
+    """The lost reasons to offer when a deal is marked lost, most used first."""
+    with db.read() as conn:
+        used = loss_store.used_reasons(conn)
+    return suggested_reasons(used, limit)

@@ -56,6 +56,7 @@ def deal_json(view: DealView, now: datetime) -> dict[str, Any]:
         "company": view.company,
         "owner": deal.owner,
         "notes": deal.notes,
+        "tags": list(deal.tags),
         "created_at": iso_utc(deal.created_at),
         "updated_at": iso_utc(deal.updated_at),
         "stage_entered_at": iso_utc(deal.stage_entered_at),
@@ -246,7 +247,10 @@ def funnel_json(report: FunnelReport) -> dict[str, Any]:
         "weighted_forecast": f.weighted_forecast.as_json(),
         "avg_won_value": f.avg_won_value.as_json(),
         "avg_cycle_days": f.avg_cycle_days,
-        "sales_velocity_per_day": f.sales_velocity_per_day.as_json(),
+        "sales_velocity_per_day": None
+        if f.sales_velocity_withheld
+        else f.sales_velocity_per_day.as_json(),
+        "sales_velocity_withheld": f.sales_velocity_withheld,
     }
 
 

@@ -66,10 +66,12 @@ class Settings:
     order, for a terminal that does bidi itself) or "off" (logical order)."""
     keymap: tuple[KeymapEntry, ...] = ()
     """The user's keys for binding ids, in file order (checked and applied by the UI)."""
+    churn_days: int = 365
+    """A customer with no purchase in this many days has churned (`report customers`)."""
 
 
 BIDI_MODES = ("app", "terminal", "off")
-_KNOWN = {"default_currency", "theme", "bant", "bidi", "keymap"}
+_KNOWN = {"default_currency", "theme", "bant", "bidi", "keymap", "churn_days"}
 _KNOWN_BANT = {"qualified_score", "disqualify_on"}
 
 
@@ -129,7 +131,17 @@ def _settings(data: dict[str, Any]) -> Settings:
     bidi = data.get("bidi", "app")
     if bidi not in BIDI_MODES:
         raise ValidationError("bidi", f"must be one of {', '.join(BIDI_MODES)}")
-    return Settings(check_currency(currency, field="default_currency"), theme, thresholds, bidi)
+    churn_days = data.get("churn_days", 365)
+    whole = isinstance(churn_days, int) and not isinstance(churn_days, bool)
+    if not whole or not 1 <= churn_days <= 36_500:
+        raise ValidationError("churn_days", "must be a whole number of days from 1 to 36,500")
+    return Settings(
+        check_currency(currency, field="default_currency"),
+        theme,
+        thresholds,
+        bidi,
+        churn_days=churn_days,
+    )
 
 
 def _line_of(text: str, dotted_key: str) -> int | None:

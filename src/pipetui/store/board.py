@@ -16,8 +16,10 @@ from pipetui.domain.bant import BANT, Answer, CriterionAnswer, Framework, Thresh
 from pipetui.domain.deal import DealStatus
 from pipetui.domain.money import Money
 from pipetui.domain.pipeline import Pipeline, Stage
+from pipetui.domain.segments import DealSegment
 from pipetui.domain.users import OwnerFilter
 from pipetui.store.rows import Rows, day, expand, moment
+from pipetui.store.segments import deal_segment_sql
 from pipetui.store.sums import joined, sum_sql
 
 
@@ -149,6 +151,8 @@ class CardFilter:
     thresholds: Thresholds = field(default_factory=Thresholds)
     framework: Framework = BANT
     owners: OwnerFilter | None = None
+    segment: DealSegment = field(default_factory=DealSegment)
+    """Only deals with these tags, source and owner (the `/` filter's tokens)."""
 
 
 def _filters(stage_id: int, cards: CardFilter) -> tuple[str, dict[str, object]]:
@@ -164,6 +168,10 @@ def _filters(stage_id: int, cards: CardFilter) -> tuple[str, dict[str, object]]:
         params[f"w{i}"] = f"%{escaped}%"
     if cards.owners is not None:
         condition, more = owner_condition(cards.owners)
+        sql += f" AND {condition}"
+        params.update(more)
+    if not cards.segment.empty:
+        condition, more = deal_segment_sql(cards.segment)
         sql += f" AND {condition}"
         params.update(more)
     if cards.verdict is not None:

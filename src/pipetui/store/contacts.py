@@ -12,8 +12,10 @@ from sqlalchemy.engine import Connection, Row
 from pipetui.domain.contact import Contact, ContactDetail
 from pipetui.domain.errors import NotFoundError, check_version
 from pipetui.domain.journey import JourneyStage
+from pipetui.domain.segments import EVERY_CONTACT, ContactSegment
 from pipetui.domain.text import search_key
 from pipetui.store.recorder import note_created
+from pipetui.store.segment_queries import contact_condition
 from pipetui.store.tables import CONTACT, CONTACT_DETAIL, DEAL, FOLLOWUP, TOUCHPOINT
 from pipetui.store.touchpoints import latest as latest_touchpoint
 
@@ -147,11 +149,21 @@ def find_by_name(conn: Connection, name: str) -> list[Contact]:
 
 
 def list_contacts(
-    conn: Connection, *, search: str | None = None, limit: int | None = None, offset: int = 0
+    conn: Connection,
+    *,
+    search: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    segment: ContactSegment = EVERY_CONTACT,
+    now: datetime | None = None,
 ) -> list[Contact]:
     """Contacts by name; `search` matches name, company, or any of their emails
-    and phones, in any case."""
+    and phones, in any case; `segment` keeps only its contacts (its silence
+    counted up to `now`)."""
     query = select(*_COLUMNS)
+    if not segment.empty:
+        assert now is not None, "a segment needs the time it is counted at"
+        query = query.where(contact_condition(segment, now))
     if search:
         words = search_key(search).split()
         query = query.where(*(CONTACT.c.search_key.contains(w, autoescape=True) for w in words))

@@ -10,16 +10,18 @@ from typing import Any
 
 from pipetui.domain.deal import Deal, DealStatus, DealView
 from pipetui.domain.money import Money
+from pipetui.domain.segments import EVERY_DEAL, DealSegment, stored_tags
 from pipetui.domain.users import OwnerFilter
 from pipetui.store.board import owner_condition
 from pipetui.store.rows import Rows, day, expand, moment
+from pipetui.store.segments import deal_segment_sql
 
 _SELECT = (
     "SELECT d.id, d.title, d.pipeline_id, d.stage_id, d.status, d.value_minor, d.currency,"
     " d.created_at, d.updated_at, d.stage_entered_at, d.probability, d.close_date, d.source,"
     " d.lost_reason, d.contact_id, d.closed_at, d.external_id, d.version,"
     " p.name, s.name, s.position, s.probability, s.rotting_days, c.name, c.company, d.owner,"
-    " d.notes"
+    " d.notes, d.tags"
     " FROM deal AS d JOIN pipeline AS p ON p.id = d.pipeline_id"
     " JOIN stage AS s ON s.id = d.stage_id LEFT JOIN contact AS c ON c.id = d.contact_id"
 )
@@ -35,7 +37,7 @@ def _view(row: tuple[Any, ...]) -> DealView:
     (deal_id, title, pipeline_id, stage_id, status, minor, currency, created, updated, entered,
      probability, close_date, source, lost_reason, contact_id, closed, external_id, version,
      pipeline, stage, position, stage_probability, rotting, contact, company,
-     owner, notes) = row  # fmt: skip
+     owner, notes, tags) = row  # fmt: skip
     deal = Deal(
         id=int(deal_id),
         title=str(title),
@@ -56,6 +58,7 @@ def _view(row: tuple[Any, ...]) -> DealView:
         version=int(version),
         owner=owner,
         notes=notes,
+        tags=stored_tags(tags),
     )
     return DealView(
         deal=deal,
@@ -78,11 +81,13 @@ def list_views(
     limit: int | None = None,
     owners: OwnerFilter | None = None,
     words: Sequence[str] = (),
+    segment: DealSegment = EVERY_DEAL,
 ) -> list[DealView]:
     """Deals in board order (pipeline, stage position, rank), as `deal list` shows them.
 
     `words` (already `search_key`-ed): only deals whose title or notes, or whose
-    contact's name, company..., contain every one (as the board's filter `/`)."""
+    contact's name, company..., contain every one (as the board's filter `/`);
+    `segment`: only deals with its tags, source and owner (any case)."""
     wanted, params = expand("status", [s.value for s in statuses])
     sql = f"{_SELECT} WHERE d.status IN {wanted}"
     for i, word in enumerate(words):
@@ -94,6 +99,10 @@ def list_views(
         params[f"w{i}"] = f"%{escaped}%"
     if owners is not None:
         condition, more = owner_condition(owners)
+        sql += f" AND {condition}"
+        params.update(more)
+    if not segment.empty:
+        condition, more = deal_segment_sql(segment)
         sql += f" AND {condition}"
         params.update(more)
     if pipeline_id is not None:

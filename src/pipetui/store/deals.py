@@ -18,6 +18,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from pipetui.domain.deal import Deal, DealStatus, DealView, StageChange
 from pipetui.domain.errors import NotFoundError, check_version
 from pipetui.domain.money import Money
+from pipetui.domain.segments import stored_tags, tags_text
 from pipetui.store import funnel_facts
 from pipetui.store.actor import actor
 from pipetui.store.recorder import note_created
@@ -44,6 +45,7 @@ _DEAL_COLUMNS = (
     DEAL.c.version,
     DEAL.c.owner,
     DEAL.c.notes,
+    DEAL.c.tags,
 )
 BUMP = {"version": DEAL.c.version + 1}
 """Every UPDATE of a deal row carries this: the row's version goes up by one."""
@@ -70,6 +72,7 @@ def _deal(row: Row[*tuple[Any, ...]]) -> Deal:
         version=row.version,
         owner=row.owner,
         notes=row.notes,
+        tags=stored_tags(row.tags),
     )
 
 
@@ -175,6 +178,7 @@ def insert_deal(
     external_id: str | None = None,
     owner: str | None = None,
     notes: str | None = None,
+    tags: tuple[str, ...] = (),
 ) -> int:
     """Insert a deal and the history row of its entry into its first stage."""
     created = created_at or now
@@ -200,6 +204,7 @@ def insert_deal(
             closed_at=closed_at,
             owner=owner,
             notes=notes,
+            tags=tags_text(tags),
         )
     )
     assert result.inserted_primary_key is not None

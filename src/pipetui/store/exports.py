@@ -15,6 +15,8 @@ from pipetui.store.tables import (
     CONTACT_DETAIL,
     DEAL,
     FOLLOWUP,
+    FUNNEL_COUNT,
+    GOAL,
     PIPELINE,
     QUALIFICATION,
     QUALIFICATION_CHANGE,
@@ -162,6 +164,8 @@ def table(conn: Connection, name: str) -> Iterator[Row]:
         "qualification": QUALIFICATION,
         "qualification_change": QUALIFICATION_CHANGE,
         "source_spend": SOURCE_SPEND,
+        "funnel_count": FUNNEL_COUNT,
+        "goal": GOAL,
         "followup": FOLLOWUP,
     }[name]
     return _rows(conn, select(chosen).order_by(*chosen.primary_key.columns))

@@ -24,6 +24,8 @@ from sqlalchemy.engine import Connection
 
 from pipetui.domain.deal import DealStatus
 from pipetui.domain.journey import JourneyStage
+from pipetui.domain.segments import EVERY_DEAL, ContactSegment, DealSegment
+from pipetui.store.segment_queries import contact_condition, deal_condition
 from pipetui.store.sums import joined, sum_columns
 from pipetui.store.tables import CONTACT, DEAL, SOURCE_SPEND, STAGE, TOUCHPOINT
 
@@ -37,6 +39,8 @@ class Cohort:
     pipeline_id: int
     since: datetime | None = None
     until: datetime | None = None
+    segment: DealSegment = EVERY_DEAL
+    """Only the deals of this segment (`report … --tag --source`)."""
 
 
 def _created(
@@ -51,9 +55,11 @@ def _created(
 
 
 def _deals(cohort: Cohort) -> list[ColumnElement[bool]]:
+    segment = [] if cohort.segment.empty else [deal_condition(cohort.segment)]
     return [
         DEAL.c.pipeline_id == cohort.pipeline_id,
         *_created(DEAL.c.created_at, cohort.since, cohort.until),
+        *segment,
     ]
 
 
@@ -187,12 +193,24 @@ def set_spend(
         conn.execute(SOURCE_SPEND.update().where(SOURCE_SPEND.c.id == found).values(**values))
 
 
+def _of_segment(segment: ContactSegment | None, now: datetime | None) -> list[Any]:
+    if segment is None or segment.empty:
+        return []
+    assert now is not None, "a contact segment is counted at a time"
+    return [contact_condition(segment, now)]
+
+
 def journey_furthest(
-    conn: Connection, since: datetime | None = None, until: datetime | None = None
+    conn: Connection,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    segment: ContactSegment | None = None,
+    now: datetime | None = None,
 ) -> dict[JourneyStage, int]:
-    """Contacts (created in the period) by the furthest journey stage they
-    reached, from their touchpoints and their current stage; any stage after
-    purchase counts as purchase (a customer in retention has bought)."""
+    """Contacts (created in the period, of `segment` when given, its silence
+    counted up to `now`) by the furthest journey stage they reached, from
+    their touchpoints and their current stage; any stage after purchase
+    counts as purchase (a customer in retention has bought)."""
     last = JourneyStage.PURCHASE.rank
     touched = select(TOUCHPOINT.c.contact_id, TOUCHPOINT.c.journey_stage.label("stage"))
     current = select(CONTACT.c.id, CONTACT.c.journey_stage).where(
@@ -207,6 +225,7 @@ def journey_furthest(
         select(visited.c.contact_id, func.max(rank).label("top"))
         .join(CONTACT, CONTACT.c.id == visited.c.contact_id)
         .where(*_created(CONTACT.c.created_at, since, until))
+        .where(*_of_segment(segment, now))
         .group_by(visited.c.contact_id)
         .subquery()
     )

@@ -20,6 +20,7 @@ from pipetui.store.tables import (
     DEAL,
     FOLLOWUP,
     FUNNEL_FACT,
+    GOAL,
     METADATA,
     PIPELINE,
     SOURCE_SPEND,
@@ -148,8 +149,8 @@ def touch_keys(conn: Connection, contact_ids: Sequence[int]) -> set[tuple[Any, .
 
 
 def has_data(conn: Connection) -> bool:
-    """Whether any contact, deal, touchpoint, follow-up or source spend exists."""
-    for table in (CONTACT, DEAL, TOUCHPOINT, FOLLOWUP, SOURCE_SPEND):
+    """Whether any contact, deal, touchpoint, follow-up, source spend or goal exists."""
+    for table in (CONTACT, DEAL, TOUCHPOINT, FOLLOWUP, SOURCE_SPEND, GOAL):
         if conn.execute(select(table.c.id).limit(1)).first():
             return True
     return False

@@ -29,9 +29,11 @@ from sqlalchemy.engine import Connection
 from pipetui.domain.bant import Thresholds, Verdict
 from pipetui.domain.deal import DealStatus
 from pipetui.domain.money import Money, MoneyTotals
+from pipetui.domain.segments import EVERY_CONTACT, ContactSegment
 from pipetui.domain.text import search_key
 from pipetui.store.board import verdict_ids
 from pipetui.store.rows import day, moment
+from pipetui.store.segment_queries import contact_condition
 from pipetui.store.sums import LOW_BITS, joined, sum_columns
 from pipetui.store.tables import CONTACT, DEAL, FOLLOWUP, STAGE, STAGE_HISTORY, TOUCHPOINT
 
@@ -70,14 +72,22 @@ def _open_value(contact: Any = CONTACT.c.id) -> tuple[Any, Any]:
 
 
 def contact_ids(
-    conn: Connection, *, search: str = "", sort: str = "name", now: datetime
+    conn: Connection,
+    *,
+    search: str = "",
+    sort: str = "name",
+    now: datetime,
+    segment: ContactSegment = EVERY_CONTACT,
 ) -> list[int]:
     """Every contact matching `search` (any script, any case, every word), in
     `sort` order (`CONTACT_SORTS`): name, last touch (latest first), open deal
     value (largest first, in minor units whatever the currency) or days since
     contact (the longest silence first); never touched (up to `now`) last.
-    Ids only: the screen keeps the list and asks for the rows it draws."""
+    Ids only: the screen keeps the list and asks for the rows it draws.
+    `segment`: only its contacts (tag, journey stage, source, silence)."""
     query = select(CONTACT.c.id)
+    if not segment.empty:
+        query = query.where(contact_condition(segment, now))
     for word in search_key(search).split():
         query = query.where(CONTACT.c.search_key.contains(word, autoescape=True))
     if sort in ("last touch", "days since contact"):

@@ -44,7 +44,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DatabaseError
 
-from pipetui.store import funnel_facts, tables
+from pipetui.store import funnel_facts, tables, touchpoints
 from pipetui.store.light import LATEST, SchemaError
 from pipetui.store.seed import seed_default_pipeline
 
@@ -201,6 +201,22 @@ def _v6_deal_notes(connection: Connection) -> None:
     connection.exec_driver_sql("ALTER TABLE deal ADD COLUMN notes VARCHAR")
 
 
+def _v7_goals_counts_and_deal_tags(connection: Connection) -> None:
+    """v7 (issue 19): sellers' goals, anonymous funnel counts, and tags on
+    deals. New tables and a NULL column: no existing row is rewritten."""
+    tables.GOAL.create(connection)
+    tables.FUNNEL_COUNT.create(connection)
+    connection.exec_driver_sql("ALTER TABLE deal ADD COLUMN tags VARCHAR")
+    if connection.dialect.name == "postgresql":  # (a contact name prefix, by index: tables.py)
+        connection.exec_driver_sql(
+            "CREATE INDEX IF NOT EXISTS ix_contact_sort_name_prefix"
+            " ON contact (sort_name text_pattern_ops)"
+        )
+    # A won deal is a purchase on its contact's journey: deals won before v7
+    # get their purchase touchpoint now, once (issue 19; `sync_purchases`).
+    touchpoints.follow_latest(connection, touchpoints.sync_purchases(connection))
+
+
 # version -> the step that brings a database from version-1 to version.
 STEPS: Mapping[int, Step] = {
     2: _v2_answer_history_and_spend,
@@ -208,6 +224,7 @@ STEPS: Mapping[int, Step] = {
     4: _v4_who_did_it,
     5: _v5_contact_details,
     6: _v6_deal_notes,
+    7: _v7_goals_counts_and_deal_tags,
 }
 
 

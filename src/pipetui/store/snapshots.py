@@ -26,6 +26,7 @@ from pipetui.store.tables import (
     STAGE_HISTORY,
     TOUCHPOINT,
 )
+from pipetui.store.touchpoints import won_purchase
 
 _CHILDREN: tuple[Table, ...] = (STAGE_HISTORY, QUALIFICATION, QUALIFICATION_CHANGE, FOLLOWUP)
 
@@ -39,12 +40,15 @@ class DealRows:
     deal: dict[str, Any] | None
     children: dict[str, list[dict[str, Any]]]
     touchpoint_ids: list[int]
+    purchases: list[dict[str, Any]] = field(default_factory=list)
+    """The whole rows of the purchase touchpoints its win logged (issue 19)."""
 
 
 _DEAL: BindParameter[int] = bindparam("deal")
 _CAPTURE = (
     select(DEAL).where(DEAL.c.id == _DEAL),
     select(TOUCHPOINT.c.id).where(TOUCHPOINT.c.deal_id == _DEAL),
+    select(TOUCHPOINT).where(won_purchase(_DEAL)).order_by(TOUCHPOINT.c.id),
     *(select(table).where(table.c.deal_id == _DEAL).order_by(table.c.id) for table in _CHILDREN),
 )
 """What `capture` reads: built once, so a server compiles them once."""
@@ -53,12 +57,14 @@ _CAPTURE = (
 def capture(conn: Connection, deal_id: int) -> DealRows:
     """All rows of a deal as they are now (deal None when it does not exist),
     read in one round trip on a server (`engines.select_many`)."""
-    deal, touchpoints, *children = engines.select_many(conn, _CAPTURE, {"deal": deal_id})
+    found = engines.select_many(conn, _CAPTURE, {"deal": deal_id})
+    deal, touchpoints, purchases, *children = found
     return DealRows(
         deal_id=deal_id,
         deal=deal[0] if deal else None,
         children={table.name: rows for table, rows in zip(_CHILDREN, children, strict=True)},
         touchpoint_ids=[int(row["id"]) for row in touchpoints],
+        purchases=purchases,
     )
 
 
@@ -69,20 +75,35 @@ def restore(conn: Connection, rows: DealRows) -> None:
     """
     linked_now = conn.execute(select(TOUCHPOINT.c.id).where(TOUCHPOINT.c.deal_id == rows.deal_id))
     touchpoint_ids = sorted({*rows.touchpoint_ids, *(int(tid) for (tid,) in linked_now)})
+    buyers = _drop_purchases(conn, rows)
     with funnel_facts.tracked(conn, [rows.deal_id]):
         conn.execute(delete(DEAL).where(DEAL.c.id == rows.deal_id))
-        if rows.deal is None:
-            return
-        conn.execute(insert(DEAL).values(**rows.deal))
-        for table in _CHILDREN:
-            if rows.children[table.name]:
-                conn.execute(insert(table), rows.children[table.name])
-    if touchpoint_ids:
+        if rows.deal is not None:
+            conn.execute(insert(DEAL).values(**rows.deal))
+            for table in _CHILDREN:
+                if rows.children[table.name]:
+                    conn.execute(insert(table), rows.children[table.name])
+    if rows.deal is not None and rows.purchases:
+        conn.execute(insert(TOUCHPOINT), rows.purchases)
+    if touchpoint_ids and rows.deal is not None:
         conn.execute(
             update(TOUCHPOINT)
             .where(TOUCHPOINT.c.id.in_(touchpoint_ids))
             .values(deal_id=rows.deal_id)
         )
+    for contact_id in sorted(buyers):
+        contacts.follow_latest_touchpoint(conn, contact_id)
+
+
+def _drop_purchases(conn: Connection, rows: DealRows) -> set[int]:
+    """Remove the purchase touchpoints the deal's win logged as they are now
+    (and any row that has the id of one to put back); return their contacts
+    and those of the rows to put back, whose journey stage then follows."""
+    captured = [int(row["id"]) for row in rows.purchases]
+    found = TOUCHPOINT.c.id.in_(captured) | won_purchase(rows.deal_id)
+    gone = conn.execute(select(TOUCHPOINT.c.contact_id).where(found)).scalars().all()
+    conn.execute(delete(TOUCHPOINT).where(found))
+    return {int(c) for c in gone} | {int(row["contact_id"]) for row in rows.purchases}
 
 
 @dataclass(frozen=True, slots=True)

@@ -61,6 +61,14 @@ class ContactRow(SQLModel, table=True):
     __table_args__ = (
         Index("ix_contact_sort_name", "sort_name", "id"),
         Index("ix_contact_email", "email"),
+        # PostgreSQL (schema v7): a name prefix (LIKE 'dan%', the deal form's
+        # Contact field) uses a btree only in "C" order, whatever the
+        # database's collation; SQLite reads the prefix as a range of the above.
+        Index(
+            "ix_contact_sort_name_prefix",
+            "sort_name",
+            postgresql_ops={"sort_name": "text_pattern_ops"},
+        ).ddl_if(dialect="postgresql"),
     )
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=300)
@@ -143,6 +151,8 @@ class DealRow(SQLModel, table=True):
     notes: str | None = None
     """Free text about the deal, any script, line breaks kept (schema v6);
     searched through `search_key` with the title."""
+    tags: str | None = None
+    """Comma-separated segment tags, as on contacts (schema v7)."""
 
 
 class StageHistoryRow(SQLModel, table=True):
@@ -264,6 +274,48 @@ class SourceSpendRow(SQLModel, table=True):
     updated_at: datetime
 
 
+class GoalRow(SQLModel, table=True):
+    """A seller's target for a period (schema v7): new leads, won value (per
+    currency) or deals reaching a stage, optionally for one pipeline or lead
+    source. `period_end` is exclusive; `target` is a count, or minor units of
+    `currency` for a money goal."""
+
+    __tablename__ = "goal"
+    __table_args__ = (Index("ix_goal_period", "period_start", "period_end"),)
+    id: int | None = Field(default=None, primary_key=True)
+    metric: str = Field(max_length=20)
+    period: str = Field(max_length=10)
+    period_start: date
+    period_end: date
+    target: int = Field(sa_column=Column(BigInteger, nullable=False))
+    currency: str | None = Field(default=None, max_length=3)
+    pipeline_id: int | None = Field(default=None, foreign_key="pipeline.id", ondelete="CASCADE")
+    stage_id: int | None = Field(default=None, foreign_key="stage.id", ondelete="CASCADE")
+    source: str | None = Field(default=None, max_length=200)
+    source_key: str | None = Field(default=None, max_length=200)
+    created_at: datetime
+    updated_at: datetime
+    by: str | None = None
+
+
+class FunnelCountRow(SQLModel, table=True):
+    """How many people without a name reached a journey stage from a source in
+    a month (schema v7): visitors, ad views, sign-ups entered in bulk, so the
+    marketing funnel can start before there are contacts. `source_key` is ""
+    when no source is given, so the unique key holds."""
+
+    __tablename__ = "funnel_count"
+    __table_args__ = (UniqueConstraint("journey_stage", "source_key", "month"),)
+    id: int | None = Field(default=None, primary_key=True)
+    journey_stage: str = Field(max_length=20)
+    source: str | None = Field(default=None, max_length=200)
+    source_key: str = Field(default="", max_length=200)
+    month: str = Field(max_length=7)
+    count: int = Field(sa_column=Column(BigInteger, nullable=False))
+    updated_at: datetime
+    by: str | None = None
+
+
 class FunnelFactRow(SQLModel, table=True):
     """The funnel summed per pipeline and UTC day of creation (schema v2); see
     `pipetui.store.funnel_facts` for what each fact means."""
@@ -308,3 +360,5 @@ QUALIFICATION = _table(QualificationRow)
 QUALIFICATION_CHANGE = _table(QualificationChangeRow)
 SOURCE_SPEND = _table(SourceSpendRow)
 FUNNEL_FACT = _table(FunnelFactRow)
+GOAL = _table(GoalRow)
+FUNNEL_COUNT = _table(FunnelCountRow)

@@ -50,12 +50,15 @@ async def log_touch(app: PipetuiApp, contact_id: int, who: str, deal_id: int | N
     (the user's own kinds are read first: the form completes and checks them)."""
     from pipetui.domain.journey import kind_label
     from pipetui.services.touchpoints import log_touchpoint, own_kinds
-    from pipetui.ui.screens.journey_forms import touch_form
+    from pipetui.ui.screens.journey_forms import new_kind_form, touch_form
 
     workspace = app.workspace  # `.db` is read in threads: it may still be opening
     kinds = await asyncio.to_thread(lambda: own_kinds(workspace.db))
     r = await app.push_screen_wait(touch_form(who, kinds))
     if r is None:
+        return False
+    new_stage = await app.push_screen_wait(new_kind_form(r.kind)) if r.new_kind else None
+    if r.new_kind and new_stage is None:
         return False
     return await _write_row(
         app,
@@ -69,6 +72,7 @@ async def log_touch(app: PipetuiApp, contact_id: int, who: str, deal_id: int | N
             at=r.at,
             deal_id=deal_id,
             score=r.score,
+            new_kind_stage=new_stage,
         ),
         lambda t: f"logged {kind_label(t.kind)} with {who!r}",
         "touchpoint",

@@ -216,12 +216,17 @@ class PipetuiApp(App[None]):
         if isinstance(self.screen, BoardScreen):
             self.screen.say(message.plain if isinstance(message, Content) else message, severity)
             return
+        text: str | Content
         if isinstance(message, Content):
-            text, as_markup = message.markup, True  # (its user text comes back escaped)
+            # The Content itself, not its `.markup`: Textual's markup escaping
+            # doubles a backslash before "[" (typed \[b] would show as \\[b]),
+            # and `Content.from_markup`, which the toast calls, returns a
+            # Content unchanged.
+            text, as_markup = message, True
         else:
             text, as_markup = rtl.sentence(message), False
         super().notify(
-            text,
+            text,  # type: ignore[arg-type]  # (a Content: see above)
             title=rtl.sentence(title),
             severity=severity,
             timeout=timeout,
@@ -276,7 +281,7 @@ class PipetuiApp(App[None]):
         event.prevent_default()  # (Textual's own note would show its markup)
         where = "" if event.path is None else str(event.path.resolve())
         self.notify(
-            Content.assemble("Saved screenshot to ", (where, "$text-success"))
+            Content.assemble("Saved screenshot to ", (rtl.field(where), "$text-success"))
             if where
             else Content("Saved screenshot"),
             title="Screenshot",

@@ -6,9 +6,13 @@ and the footer's key colour fall below 4.5:1 on the grey panels of
 the app adjusts those variables (`PipetuiApp.get_css_variables`): each starts
 from the theme's own colour and is blended towards the theme's foreground only
 as far as it takes to reach 4.5:1 on every background pipetui draws text on
-(background, surface, panel, the card cursor). A theme whose colours already
-pass keeps them unchanged; every screen, Textual's own widgets included, gets
-the readable ones without naming them.
+(background, surface, panel, the card cursor). Those that already pass are
+kept unchanged. Two are always replaced: muted text (Textual's is "auto 60%",
+translucent, so how readable it is depends on what is behind it) becomes an
+opaque blend of surface and foreground raised to AA, and the block cursor of
+lists and tables becomes pipetui's selection colour with the foreground on it.
+Every screen, Textual's own widgets included, gets the readable ones without
+naming them.
 """
 
 from __future__ import annotations
@@ -39,7 +43,10 @@ def _luminance(color: Color) -> float:
 
 
 def contrast(a: Color, b: Color) -> float:
-    """WCAG contrast ratio of two opaque colours (1 to 21)."""
+    """WCAG contrast ratio (1 to 21) of `a` drawn on `b`: a translucent `a`
+    (a theme's "#E0E0E099") is what it looks like over `b`."""
+    if a.a < 1:
+        a = b + a
     high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
     return (high + 0.05) / (low + 0.05)
 
@@ -60,8 +67,9 @@ def readable_variables(variables: dict[str, str], *, ansi: bool = False) -> dict
     the selection colour (`$readable-cursor`: the board's card cursor, and
     Textual's `$block-cursor-*` for lists and tables), a text field's box
     (`$readable-edge`) and a primary button's face (`$readable-primary-fill`).
-    A colour that passes on every background is returned unchanged; an ANSI
-    theme (`ansi`) keeps the terminal's palette untouched."""
+    A text colour that passes on every background is returned unchanged; muted
+    text and the block cursor are always replaced (see the module's doc); an
+    ANSI theme (`ansi`) keeps the terminal's palette untouched."""
     if ansi:  # the terminal's own palette: its colours are the user's choice
         return {
             "readable-edge": variables["border-blurred"],

@@ -50,3 +50,12 @@ def sentence(text: str, width: int | None = None) -> str:
     if _MODE[0] == "app":
         return visual(text, width, "L")
     return fit(text, width)
+
+
+def lines(text: str | None, width: int | None = None) -> list[str]:
+    """Multi-line user text (notes), one entry a line: each cleaned, laid out on
+    its own (a line may be Hebrew, the next not) and cut with an ellipsis to
+    `width` cells (None: uncut). Cut, not wrapped: a right-to-left line wrapped
+    by the terminal would read its end first."""
+    cut = None if width is None else max(0, width)
+    return [field(clean_text(line, single_line=True), cut) for line in (text or "").splitlines()]

@@ -9,7 +9,7 @@ import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-from pipetui.domain.contact import optional_text
+from pipetui.domain.contact import check_tags, optional_text
 from pipetui.domain.dates import check_date, parse_datetime
 from pipetui.domain.deal import DealStatus
 from pipetui.domain.errors import ValidationError
@@ -46,6 +46,12 @@ def unescape_formula(cell: str) -> str:
 
 def optional(text: str) -> str | None:
     return optional_text(text)
+
+
+def tags(text: str) -> str | None:
+    """Tags as stored ("vip,hot"): comma-separated, cleaned, a repeat in any
+    case kept once (`check_tags`; Pipedrive's labels are written so)."""
+    return ",".join(check_tags(text)) or None
 
 
 def notes(text: str) -> str | None:

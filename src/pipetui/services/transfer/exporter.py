@@ -239,6 +239,8 @@ def write_json(db: Database, kind: str, out: TextIO) -> int:
                 ("qualification", "qualification", ("id",)),
                 ("qualification_changes", "qualification_change", ("id",)),
                 ("source_spend", "source_spend", ("id", "source_key")),
+                ("funnel_counts", "funnel_count", ("id", "source_key")),
+                ("goals", "goal", ("source_key",)),
             ):
                 data[section] = [
                     {k: iso(v) for k, v in row.items() if k not in left_out}

@@ -23,7 +23,7 @@ OWN_FIELDS: dict[str, tuple[str, ...]] = {
         "id", "external_id", "title", "pipeline", "stage", "status", "value", "currency",
         "probability", "close_date", "source", "lost_reason", "contact_id", "contact_name",
         "contact_email", "created_at", "updated_at", "stage_entered_at", "closed_at", "history",
-        "owner", "notes",
+        "owner", "notes", "tags",
     ),
     "touchpoints": (
         "id", "contact_id", "contact_name", "contact_email", "deal_id", "deal_title", "kind",
@@ -87,6 +87,8 @@ _PIPEDRIVE_DEAL = {
     "person-phone-other": "contact_phone",
     "deal-source": "source",
     "deal-owner": "owner",
+    "deal-label": "tags",
+    "deal-labels": "tags",
 }
 _HUBSPOT_CONTACT = {
     "recordid": "external_id",

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from pipetui.domain.deal import DealStatus
 from pipetui.domain.errors import ValidationError
-from pipetui.domain.journey import JourneyStage, resolve_kind
+from pipetui.domain.journey import WON_DEAL_CHANNEL, JourneyStage, resolve_kind
 from pipetui.domain.text import search_key
 from pipetui.services import clock
 from pipetui.services.transfer.known import Ids, Known
@@ -35,6 +35,7 @@ from pipetui.services.transfer.types import (
 from pipetui.store import bulk, funnel_facts
 from pipetui.store import deals as deal_store
 from pipetui.store import imports as store
+from pipetui.store import touchpoints as touchpoint_store
 from pipetui.store.actor import actor
 from pipetui.store.touchpoints import custom_kinds
 
@@ -46,7 +47,7 @@ _DEAL_COLUMNS = (
     "id", "title", "search_key", "pipeline_id", "stage_id", "status", "rank", "value_minor",
     "currency", "probability", "close_date", "source", "lost_reason", "contact_id",
     "external_id", "created_at", "updated_at", "stage_entered_at", "closed_at", "owner",
-    "notes",
+    "notes", "tags",
 )  # fmt: skip
 _HISTORY_COLUMNS = (
     "deal_id", "at", "from_stage_id", "to_stage_id", "from_status", "to_status", "imported",
@@ -117,6 +118,9 @@ class Merge:
         self.problems.check(self.name)
         if self.after is not None:
             self.after(self)
+        if checked.deals:  # a won deal is a purchase on its contact's journey (issue 19)
+            found = touchpoint_store.sync_purchases(self.conn)
+            touchpoint_store.follow_latest(self.conn, found)
         if +self.unchanged:
             counts = ", ".join(f"{n:,} {kind}" for kind, n in sorted(self.unchanged.items()))
             self.summary.notes.append(f"of those updated, already as in the file: {counts}")
@@ -239,7 +243,7 @@ class Merge:
              rank, row.value.minor, row.value.currency, row.probability,
              self.day(row.close_date), row.source, row.lost_reason, contact_id, row.external_id,
              stamp(created), stamp(row.updated_at or closed or created), stamp(entered),
-             stamp(closed), owner, row.notes]
+             stamp(closed), owner, row.notes, row.tags]
         )  # fmt: skip
         self.deals.rows[deal_id] = (row.title, pipeline_id, contact_id, stage_id, row.status.value)
         if row.external_id:
@@ -305,7 +309,7 @@ class Merge:
         given = row.given
         simple = {"title": row.title, "probability": row.probability, "close_date": row.close_date,
                   "source": row.source, "lost_reason": row.lost_reason,
-                  "notes": row.notes}  # fmt: skip
+                  "notes": row.notes, "tags": row.tags}  # fmt: skip
         values = {k: v for k, v in simple.items() if k in given}
         if "title" in values or "notes" in values:
             values["search_key"] = _KEY_PENDING  # (of both: `_search_keys` reads the other)
@@ -400,6 +404,16 @@ class Merge:
         if self.problems.total:
             return
         self.known.write_contacts()
+        # A won deal's purchase in the file takes the place of the one its
+        # deal's import logged (a CSV round trip keeps the file's row and id).
+        won = [(d, r.id) for r, _c, d, k, _s in resolved if k == "purchase" and d is not None
+               and r.id is not None and r.channel == WON_DEAL_CHANNEL]  # fmt: skip
+        for deal_id, keep in sorted(set(won)):
+            touchpoint_store.drop_won_purchases(self.conn, deal_id, keep=keep)
+        by = {r.id: r.by for r, _c, _d, k, _s in resolved if k == "purchase"}
+        for deal_id, keep in sorted(set(won)):
+            # a kept row is the file's own: it says who made the sale
+            touchpoint_store.set_won_purchase_by(self.conn, keep, deal_id, by.get(keep))
         existing = store.touch_keys(
             self.conn, [c for _r, c, *_ in resolved if c not in self.known.new_contact_ids]
         )

@@ -384,7 +384,8 @@ def _read_json(text: str, name: str, kind: str | None) -> Source:
         _check_utf8(data, name)
     present = [k for k in KINDS if isinstance(data.get(k), list)]
     problems = Problems()
-    for section in (*KINDS, "pipelines", "followups", "touchpoint_kinds", "source_spend"):
+    for section in (*KINDS, "pipelines", "followups", "touchpoint_kinds", "source_spend",
+                    "funnel_counts", "goals"):  # fmt: skip
         if section in data and not isinstance(data[section], list):
             problems.add(section, None, "must be a list")
     problems.check(name)

@@ -26,7 +26,15 @@ from pipetui.store import imports as store
 if TYPE_CHECKING:  # (a type only: store.imports imports SQLAlchemy itself)
     from sqlalchemy.engine import Connection
 
-_KINDS = "pipelines", "followups", "touchpoint_kinds", "source_spend", "qualification"
+_KINDS = (
+    "pipelines",
+    "followups",
+    "touchpoint_kinds",
+    "source_spend",
+    "qualification",
+    "funnel_counts",
+    "goals",
+)
 
 
 class _Item:
@@ -276,6 +284,8 @@ def _rest(conn: Connection, source: Source, merge: Merge) -> None:
         spend.append(
             (name, search_key(name), month, amount, currency, stamp(item.get("updated_at", _time)))
         )
+    counts = _funnel_counts(source, problems, seen, stamp)
+    goals = _goals(conn, source, problems, seen, stamp, day)
     problems.check(source.name)
     columns = ["id", "deal_id", "contact_id", "title", "due", "created_at", "done_at"]
     bulk.insert_rows(conn, "followup", columns, followups)
@@ -286,8 +296,80 @@ def _rest(conn: Connection, source: Source, merge: Merge) -> None:
     bulk.insert_rows(conn, "qualification_change", [*columns, "by"], changes)
     columns = ["source", "source_key", "month", "amount_minor", "currency", "updated_at"]
     bulk.insert_rows(conn, "source_spend", columns, spend)
-    bulk.advance_sequences(conn, ("followup",))
+    columns = ["journey_stage", "source", "source_key", "month", "count", "updated_at", "by"]
+    bulk.insert_rows(conn, "funnel_count", columns, counts)
+    bulk.insert_rows(conn, "goal", GOAL_COLUMNS, goals)
+    bulk.advance_sequences(conn, ("followup", "goal"))
     summary = merge.summary
     for name, rows in (("follow-ups", followups), ("BANT answers", answers)):
         if rows:
             summary.created[name] += len(rows)
+
+
+def _funnel_counts(
+    source: Source, problems: Problems, seen: set[Any], stamp: Callable[[Any], Any]
+) -> list[tuple[Any, ...]]:
+    """The anonymous funnel counts of a full export (issue 19), checked."""
+    counts = []
+    for n, raw in enumerate(_section(source, "funnel_counts"), start=1):
+        item = _Item(raw, f"funnel_counts[{n}]", problems)
+        stage = item.get("journey_stage", _stage)
+        name = item.get("source", _line, optional=True) or ""
+        month = item.get("month", _month)
+        key = ("count", stage, search_key(name) if name else "", month)
+        _unique(problems, seen, key, item.where, "stage, source and month")
+        count = item.get("count", _int)
+        if count is not None and count < 0:
+            problems.add(item.where, "count", "must not be negative")
+        counts.append(
+            (stage, name or None, key[2], month, count, stamp(item.get("updated_at", _time)),
+             item.get("by", _user, optional=True))
+        )  # fmt: skip
+    return counts
+
+
+GOAL_COLUMNS = ["id", "metric", "period", "period_start", "period_end", "target", "currency"]
+GOAL_COLUMNS += ["pipeline_id", "stage_id", "source", "source_key", "created_at", "updated_at"]
+GOAL_COLUMNS += ["by"]
+
+
+def _goals(
+    conn: Connection,
+    source: Source,
+    problems: Problems,
+    seen: set[Any],
+    stamp: Callable[[Any], Any],
+    day: Callable[[Any], Any],
+) -> list[tuple[Any, ...]]:
+    """The goals of a full export (issue 19), checked as `goal set` checks
+    them, ids kept (`goal remove ID` still names the same goal)."""
+    from pipetui.domain.goals import Metric, check_metric, period_from_label
+    from pipetui.store.goals import known_places
+
+    pipelines, stages = known_places(conn)
+    goals = []
+    for n, raw in enumerate(_section(source, "goals"), start=1):
+        item = _Item(raw, f"goals[{n}]", problems)
+        goal_id = item.get("id", _id)
+        _unique(problems, seen, ("goal", goal_id), item.where, "goal id")
+        metric = item.get("metric", lambda v: check_metric(_text(v)).value)
+        period = item.get("period", lambda v: period_from_label(_text(v)))
+        currency = item.get("currency", _currency, optional=metric != Metric.WON.value)
+        target = item.get("target", _int)
+        if target is not None and target < 1:
+            problems.add(item.where, "target", "must be at least 1")
+        pipeline_id = item.get("pipeline_id", _id, optional=True)
+        if pipeline_id is not None and pipeline_id not in pipelines:
+            problems.add(item.where, "pipeline_id", f"no pipeline #{pipeline_id} in this file")
+        stage_id = item.get("stage_id", _id, optional=metric != Metric.REACHED.value)
+        if stage_id is not None and stage_id not in stages:
+            problems.add(item.where, "stage_id", f"no stage #{stage_id} in this file")
+        name = item.get("source", _line, optional=True)
+        goals.append(
+            (goal_id, metric, period.label if period else None,
+             day(period.start) if period else None, day(period.end) if period else None,
+             target, currency, pipeline_id, stage_id, name,
+             search_key(name) if name else None, stamp(item.get("created_at", _time)),
+             stamp(item.get("updated_at", _time)), item.get("by", _user, optional=True))
+        )  # fmt: skip
+    return goals

@@ -170,8 +170,9 @@ def _contact(cells: _Cells, file_format: str) -> ContactIn:
     except ValidationError as error:
         cells.fail("contact_first" if split else "name", error.message)
     values["email"] = cells.get("email", check_email)
-    for name in ("phone", "company", "role", "source", "tags"):
+    for name in ("phone", "company", "role", "source"):
         values[name] = cells.get(name, cell.optional)
+    values["tags"] = cells.get("tags", cell.tags)
     values["notes"] = cells.get("notes", cell.notes)
     if "details" in cells.values:  # (JSON and vCard: every email, phone, address...)
         values["details"] = cells.get("details", parse_details) or ()
@@ -314,6 +315,7 @@ def _deal(cells: _Cells, file_format: str, default_currency: str, notes: Notes) 
         owner=cells.get("owner", cell.user_name),
         stage_probability=chance if stage is not None else None,
         notes=cells.get("notes", cell.notes),
+        tags=cells.get("tags", cell.tags),
     )
 
 

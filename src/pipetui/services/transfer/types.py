@@ -224,6 +224,9 @@ class DealIn:
     stages an import adds are ordered by it, and get it."""
     notes: str | None = None
     """The deal's notes (pipetui's own files: a `notes` column), lines kept."""
+    tags: str | None = None
+    """The deal's tags as stored, comma-separated (a `tags` column; Pipedrive's
+    "Deal - Label")."""
 
 
 @dataclass(frozen=True, slots=True)

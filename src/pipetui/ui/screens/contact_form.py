@@ -13,15 +13,15 @@ from dataclasses import dataclass
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Static, TextArea
+from textual.widgets import Input, Label, Static
 
 from pipetui.domain.contact import Contact, check_email, check_name, check_tags, optional_text
 from pipetui.domain.errors import ValidationError
 from pipetui.domain.text import clean_text
 from pipetui.ui import rtl
-from pipetui.ui.widgets.field import Field
+from pipetui.ui.widgets.field import Field, NotesField
 
 LINE_FIELDS = ("name", "email", "phone", "company", "role", "source", "tags")
 """The one-line fields, in the order tab visits them (notes come last)."""
@@ -64,30 +64,6 @@ def check_contact(values: dict[str, str]) -> ContactFormResult:
         fields={"email": email, **fields, "notes": notes, "tags": tags},
         raw=dict(values),
     )
-
-
-class NotesField(Vertical):
-    """Notes: a label, a text area that keeps line breaks, an error line."""
-
-    def __init__(self, value: str) -> None:
-        super().__init__(classes="field", id="field-notes")
-        self.input = TextArea(value, id="input-notes", soft_wrap=True, tab_behavior="focus")
-        self.error = Static("", classes="field-error", markup=False)
-
-    def compose(self) -> ComposeResult:
-        yield Label("Notes (enter: new line)", markup=False)
-        yield self.input
-        yield self.error
-
-    @property
-    def value(self) -> str:
-        """What the user typed."""
-        return self.input.text
-
-    def show_error(self, message: str | None) -> None:
-        """Show `message` under the notes (or clear it with None)."""
-        self.error.update(rtl.sentence(message or ""))
-        self.set_class(bool(message), "invalid")
 
 
 class ContactForm(ModalScreen[ContactFormResult | None]):

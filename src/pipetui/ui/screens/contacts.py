@@ -17,6 +17,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from pipetui.domain.contact import CONTACT_SORTS
+from pipetui.domain.errors import ValidationError
 from pipetui.services import clock
 from pipetui.services.workspace import Workspace
 from pipetui.ui import actions, rtl
@@ -31,6 +32,8 @@ if TYPE_CHECKING:
     from pipetui.ui.app import PipetuiApp
 
 SEARCH_PAUSE = 0.15
+SEARCH_HINT = "Search name, email, company, phone · tag:vip stage:intent source:X silent:30"
+"""The search field says what it takes: words, and segment tokens."""
 
 
 class ContactsScreen(Screen[None]):
@@ -62,7 +65,7 @@ class ContactsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="contacts-title", markup=False)
-        yield LaidOutInput(placeholder="Search name, email, company, phone", id="contact-search")
+        yield LaidOutInput(placeholder=SEARCH_HINT, id="contact-search")
         yield Static("", id="contacts-header", markup=False)
         yield ContactList(id="contacts")
         yield KeyFooter()
@@ -88,8 +91,19 @@ class ContactsScreen(Screen[None]):
     def _read_ids(self, search: str, sort: str) -> None:
         from pipetui.services.journey import contact_ids
 
-        ids = contact_ids(self.workspace.db, search=search, sort=sort)
+        try:
+            ids = contact_ids(self.workspace.db, search=search, sort=sort)
+        except ValidationError as error:  # a token being typed: "stage:int"
+            self.app.call_from_thread(self._bad_filter, error, search, sort)
+            return
         self.app.call_from_thread(self._show_ids, ids, search, sort)
+
+    def _bad_filter(self, error: ValidationError, search: str, sort: str) -> None:
+        """Say what is wrong with the filter; the list stays as it was."""
+        if (search, sort) == (self.search, self.sort):
+            self.query_one("#contacts-title", Static).update(
+                rtl.sentence(f"Contacts · {error.field}: {error.message}")
+            )
 
     def _show_ids(self, ids: list[int], search: str, sort: str) -> None:
         if (search, sort) != (self.search, self.sort):

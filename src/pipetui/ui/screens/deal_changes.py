@@ -126,7 +126,9 @@ async def open_detail(board: BoardScreen, deal_id: int) -> None:
     if detail is None:
         return
     if await board.app.push_screen_wait(DealDetailScreen(detail, clock.now(), board)) == "qualify":
-        await ask_bant(board, detail)
+        # Read again: an action in the detail (e, L, r...) changed the deal
+        # since `detail` was read, and the form saves with the version it saw.
+        await qualify(board, deal_id)
 
 
 async def qualify(board: BoardScreen, deal_id: int) -> None:
@@ -214,6 +216,7 @@ async def _add_deal(board: BoardScreen, stage_id: int, result: DealFormResult) -
             close_date=result.close_date,
             probability=result.probability,
             notes=result.notes,
+            tags=result.tags,
             create_contact=result.new_contact,
         )
 
@@ -262,6 +265,7 @@ async def edit_deal(board: BoardScreen, deal_id: int) -> None:
             close_date=result.close_date,
             probability=result.probability,
             notes=result.notes,
+            tags=result.tags,
             seen_version=view.deal.version,
             create_contact=result.new_contact,
         )

@@ -81,8 +81,9 @@ def _answer(answer: CriterionAnswer) -> str:
     return " · ".join([answer.status.value, *(d for d in details if d)])
 
 
-def detail_content(detail: DealDetail, now: datetime) -> Content:
-    """Everything about one deal as plain, styled text (user text never markup)."""
+def detail_content(detail: DealDetail, now: datetime, width: int | None = None) -> Content:
+    """Everything about one deal as plain, styled text (user text never markup);
+    `width`: the cells a line has, to cut each line of the notes to (None: uncut)."""
     view, deal = detail.view, detail.view.deal
     rows: list[tuple[str, str]] = [
         ("Pipeline", f"{_t(view.pipeline_name)} › {_t(view.stage_name)}"),
@@ -95,6 +96,7 @@ def detail_content(detail: DealDetail, now: datetime) -> Content:
         ("Contact", " · ".join(_t(p) for p in (view.contact_name, view.company) if p) or "—"),
         *([("Owner", _t(deal.owner))] if deal.owner else []),
         ("Source", _t(deal.source) or "—"),
+        ("Tags", ", ".join(_t(tag) for tag in deal.tags) or "—"),
         ("Expected close", deal.close_date.isoformat() if deal.close_date else "—"),
         ("Created", _when(deal.created_at)),
         ("In stage", f"{days_between(deal.stage_entered_at, now)} days"),
@@ -107,9 +109,11 @@ def detail_content(detail: DealDetail, now: datetime) -> Content:
     parts: list[str | tuple[str, str]] = [(_t(deal.title), "bold"), "\n\n"]
     for label, value in rows:
         parts += [(f"{label:>15}  ", "$foreground-muted"), value, "\n"]
-    if deal.notes:  # each line laid out on its own (a line may be Hebrew, the next not)
+    if deal.notes:  # each line laid out on its own and cut, never wrapped (`rtl.lines`)
         parts += ["\n", ("Notes", "bold"), "\n"]
-        parts += [f"  {_t(line)}\n" for line in deal.notes.split("\n")]
+        # The indent and the scroll bar, which may come only once the text is long.
+        room = None if width is None else max(8, width - 2 - 2)
+        parts += [f"  {line}\n" for line in rtl.lines(deal.notes, room)]
     parts += ["\n", ("History", "bold"), ("  (b: qualify)", "$foreground-muted"), "\n"]
     events = [(c.at, _change(c, detail.stage_names), c.by) for c in detail.history]
     events += [(d.at, _said(d.change.describe()), d.by) for d in detail.answer_history]
@@ -191,12 +195,26 @@ class DealDetailScreen(ModalScreen[str | None]):
         super().__init__(classes="form-screen")
         self.detail = detail
         self.board = board
+        self.now = now
         self.content = detail_content(detail, now)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="form detail"):
             yield Static(self.content, markup=False, id="deal-detail")
         yield KeyFooter()
+
+    def on_mount(self) -> None:
+        """The notes are cut to the width the detail has once laid out."""
+        self.call_after_refresh(self._draw)
+
+    def on_resize(self) -> None:
+        """The notes are cut to the new width."""
+        self.call_after_refresh(self._draw)
+
+    def _draw(self) -> None:
+        shown = self.query_one("#deal-detail", Static)
+        self.content = detail_content(self.detail, self.now, shown.size.width or None)
+        shown.update(self.content)
 
     @property
     def deal(self) -> Deal:
@@ -230,11 +248,15 @@ class DealDetailScreen(ModalScreen[str | None]):
         try:
             fresh = await asyncio.to_thread(lambda: show_deal(ws.db, deal_id, ws.settings))
         except ValidationError:  # deleted (here, or elsewhere)
-            self.dismiss(None)
+            # Two reads may find it gone (a write's and a DatabaseChanged's):
+            # only the first closes the detail; a second `dismiss` would pop
+            # the screen under it. Under a form, its own worker reads again
+            # once the form is closed.
+            if self.is_active:
+                self.dismiss(None)
             return None
-        self.detail = fresh
-        self.content = detail_content(fresh, clock.now())
-        self.query_one("#deal-detail", Static).update(self.content)
+        self.detail, self.now = fresh, clock.now()
+        self._draw()
         return fresh
 
     # -- the customer's side --------------------------------------------------
@@ -376,5 +398,6 @@ class DealDetailScreen(ModalScreen[str | None]):
         except ValidationError as error:
             self.notify(f"{error.message}{hint}", severity="warning")
         fresh = await self.refresh_detail()
-        if closes and fresh is not None and fresh.view.deal.status is not deal.status:
+        closed = fresh is not None and fresh.view.deal.status is not deal.status
+        if closes and closed and self.is_active:  # not if a second read closed it first
             self.dismiss(None)

@@ -25,8 +25,9 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
-from textual.widgets import Checkbox, Input, Label, TextArea
+from textual.widgets import Checkbox, Input, Label
 
+from pipetui.domain.contact import check_tags
 from pipetui.domain.deal import DealView, check_notes, check_title
 from pipetui.domain.errors import ValidationError
 from pipetui.domain.money import Money, check_currency, parse_money
@@ -34,7 +35,7 @@ from pipetui.domain.text import clean_text
 from pipetui.services import inputs
 from pipetui.services.contact_lookup import ContactMatch, Found
 from pipetui.ui import rtl
-from pipetui.ui.widgets.field import DateField, Field
+from pipetui.ui.widgets.field import DateField, Field, NotesField
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,8 @@ class DealFormResult:
     close_date: date | None
     probability: int | None
     notes: str | None = None
+    tags: str = ""
+    """The deal's tags, checked, comma-separated ("" none)."""
     new_contact: bool = False
     """The user chose to create `contact` as a new contact (no contact has that name)."""
     raw: dict[str, str] = dataclasses.field(default_factory=dict)
@@ -120,6 +123,7 @@ class DealForm(ModalScreen[DealFormResult | None]):
             ),
             "contact": Field("Contact", "contact", self.kept_contact, "name or #id"),
             "source": Field("Lead source", "source", (d.source or "") if d else ""),
+            "tags": Field("Tags", "tags", ", ".join(d.tags) if d else "", "vip, hot"),
             "close-date": DateField(
                 "Expected close",
                 "close-date",
@@ -139,15 +143,17 @@ class DealForm(ModalScreen[DealFormResult | None]):
         self.create_contact.display = False
         self.new_name = ""
         """The name the checkbox offers to create ("" when it is hidden)."""
-        self.notes = TextArea((d.notes or "") if d else "", id="input-notes", soft_wrap=True)
+        self.notes = NotesField((d.notes or "") if d else "")
         draft = draft or {}
         for name, value in draft.items():
             if name in self.fields:
                 self.fields[name].input.value = value
         if "notes" in draft:
-            self.notes.text = draft["notes"]
+            self.notes.input.text = draft["notes"]
         self.ticked_draft = draft.get("create-contact", "")
         """A reopened form keeps the new contact it was told to create."""
+        self._saving = False
+        """A save is being checked: enter and ctrl+s together save once."""
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="form deal"):
@@ -160,10 +166,10 @@ class DealForm(ModalScreen[DealFormResult | None]):
             yield self.fields["contact"]
             yield self.create_contact
             yield self.fields["source"]
+            yield self.fields["tags"]
             with Horizontal(classes="field-row"):
                 yield self.fields["close-date"]
                 yield self.fields["probability"]
-            yield Label("Notes", markup=False, classes="notes-label")
             yield self.notes
             yield Label(
                 "ctrl+s save · enter save (not in Notes) · escape cancel · tab next field",
@@ -182,7 +188,9 @@ class DealForm(ModalScreen[DealFormResult | None]):
 
     def _show(self, error: ValidationError) -> None:
         name = "contact" if error.field == "create-contact" else error.field
-        field = self.fields.get(name, self.fields["title"])
+        field: Field | NotesField = self.fields.get(name, self.fields["title"])
+        if name == "notes":
+            field = self.notes
         field.show_error(error.message)
         if error.field == "create-contact" and self.create_contact.display:
             self.create_contact.focus()
@@ -234,10 +242,23 @@ class DealForm(ModalScreen[DealFormResult | None]):
         at the Contact field. Read in a thread, at the moment of saving."""
         if not text or text == self.kept_contact or self.contacts is None:
             return True
-        match = await asyncio.to_thread(self.contacts.match, text)
-        if clean_text(self.fields["contact"].value, single_line=True) != text:
-            return False  # typed on while it was read: not what was checked
         field = self.fields["contact"]
+        try:
+            match = await asyncio.to_thread(self.contacts.match, text)
+        except ValidationError as error:
+            field.show_error(error.message)
+            field.input.focus()
+            return False
+        except Exception as error:  # the database failed (gone, locked): say it, keep the form
+            reason = next(iter(str(error).splitlines()), "") or type(error).__name__
+            field.show_error(f"could not check the contact: {reason}")
+            field.input.focus()
+            return False
+        if clean_text(field.value, single_line=True) != text:
+            # Typed on while it was read: not what was checked.
+            field.show_error("the contact changed while it was checked: save again")
+            field.input.focus()
+            return False
         if match.found is Found.NEW:
             if self.create_contact.value and self.new_name == match.name:
                 return True
@@ -268,7 +289,7 @@ class DealForm(ModalScreen[DealFormResult | None]):
     def parse(self) -> DealFormResult:
         """The checked values, or a ValidationError naming the field."""
         f = {name: field.value for name, field in self.fields.items()}
-        f["notes"] = self.notes.text
+        f["notes"] = self.notes.value
         contact = clean_text(f["contact"], single_line=True)
         new_contact = bool(contact) and self.create_contact.value and self.new_name == contact
         if new_contact:
@@ -283,22 +304,29 @@ class DealForm(ModalScreen[DealFormResult | None]):
             close_date=inputs.optional_date(f["close-date"], field="close-date"),
             probability=inputs.probability(f["probability"]),
             notes=check_notes(f["notes"]),
+            tags=",".join(check_tags(f["tags"])),
             new_contact=new_contact,
             raw=f,
         )
 
     async def action_save(self) -> None:
         """Close with the values if every field is valid; else show the error at its field."""
-        for field in self.fields.values():
+        if self._saving:  # enter and ctrl+s both: the first one saves (or refuses)
+            return
+        self._saving = True
+        shown: list[Field | NotesField] = [*self.fields.values(), self.notes]
+        for field in shown:
             field.show_error(None)
         try:
             result = self.parse()
         except ValidationError as error:
             self._show(error)
+            self._saving = False
             return
         if not await self._check_contact(result.contact):
+            self._saving = False
             return
-        self.dismiss(result)
+        self.dismiss(result)  # closed: `_saving` stays set, so nothing saves it again
 
     def action_cancel(self) -> None:
         """Close with nothing saved."""

@@ -163,16 +163,32 @@ class ExportScreen(ModalScreen[None]):
         self._suggest()
 
     def _suggest(self) -> None:
-        """A path for the chosen format, unless the user typed one."""
-        field = self.path_field.input
-        if field.value and field.value != self.suggested:
-            return
+        """A path for the chosen format, unless the user typed one. A backup's
+        is found in a worker: it asks the database where it lives and may
+        create the user's backup directory (a server database)."""
         if self.fmt == BACKUP:
-            from pipetui.services import backup, clock
-
-            suggested = str(backup.default_destination(self.workspace.db, clock.now()))
+            self._suggest_backup()
         else:
-            suggested = str(default_path(self.fmt, self.kind))
+            self._offer(str(default_path(self.fmt, self.kind)))
+
+    @work(thread=True, exclusive=True, group="suggest")
+    def _suggest_backup(self) -> None:
+        """The default backup path (`pipetui backup` without DEST), if it can
+        be had: a backup directory that cannot be made leaves the field empty."""
+        from pipetui.services import backup, clock
+
+        try:
+            suggested = str(backup.default_destination(self.workspace.db, clock.now()))
+        except OSError:
+            return
+        self.app.call_from_thread(self._offer, suggested, BACKUP)
+
+    def _offer(self, suggested: str, fmt: str | None = None) -> None:
+        """Fill in `suggested`, unless the user typed a path of their own (or,
+        for a suggestion found in a worker, chose another format meanwhile)."""
+        field = self.path_field.input
+        if (field.value and field.value != self.suggested) or (fmt and fmt != self.fmt):
+            return
         self.suggested = field.value = suggested
         self.path_field.show_error(None)
 

@@ -30,8 +30,12 @@ from pipetui.ui import rtl
 from pipetui.ui.fitting import fit_parts
 from pipetui.ui.screens.pipeline_picker import PipelinePicker
 from pipetui.ui.screens.prompt import PromptForm, Spec
+from pipetui.ui.widgets.after_sale_section import AfterSaleSection
+from pipetui.ui.widgets.compare_section import CompareSection
 from pipetui.ui.widgets.funnel_pane import Parts, funnel_content, steps_parts
+from pipetui.ui.widgets.goals_section import GoalsSection
 from pipetui.ui.widgets.key_footer import KeyFooter
+from pipetui.ui.widgets.losses_section import LossesSection
 
 if TYPE_CHECKING:
     from pipetui.domain.funnel import Steps
@@ -121,6 +125,7 @@ class FunnelScreen(Screen[None]):
         Binding("9", "period('90')", "Last 90 days", id="funnel.90"),
         Binding("d", "custom_period", "Dates…", id="funnel.dates"),
         Binding("p", "pipeline", "Pipeline", id="funnel.pipeline"),
+        Binding("c", "compare", "Compare", id="funnel.compare"),
     ]
 
     def __init__(self, workspace: Workspace, pipeline_id: int | None) -> None:
@@ -135,6 +140,10 @@ class FunnelScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="funnel-screen"):
             yield Static("Reading the figures…", id="funnel-figures", markup=False)
+            yield GoalsSection()
+            yield CompareSection()
+            yield AfterSaleSection()
+            yield LossesSection()
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -144,6 +153,16 @@ class FunnelScreen(Screen[None]):
     def reload(self) -> None:
         """Read the figures again (in a worker)."""
         self._read(self.pipeline_id, self.period)
+        self.query_one(GoalsSection).load(self.workspace)
+        self.query_one(CompareSection).load(self.workspace, self.pipeline_id, self.period)
+        self.query_one(AfterSaleSection).load(self.workspace, self.period)
+        self.query_one(LossesSection).load(self.workspace, self.pipeline_id, self.period)
+
+    def action_compare(self) -> None:
+        """Show or hide the comparison with the period just before."""
+        section = self.query_one(CompareSection)
+        section.display = not section.display
+        section.load(self.workspace, self.pipeline_id, self.period)
 
     @work(thread=True, exclusive=True, group="funnel")
     def _read(self, pipeline_id: int | None, period: Period) -> None:

@@ -14,8 +14,11 @@ from pipetui.domain.journey import (
     TOUCHPOINT_KINDS,
     Direction,
     JourneyStage,
+    check_new_kind,
     check_score,
+    kind_id,
     kind_label,
+    parse_stage,
     resolve_kind,
 )
 from pipetui.domain.text import clean_text
@@ -34,6 +37,9 @@ class TouchResult:
     at: datetime | None
     summary: str | None
     score: int | None
+    new_kind: bool = False
+    """The kind is none of the known ones: the user is asked for its journey
+    stage (`new_kind_form`) and it is added with the touchpoint."""
 
 
 def check_touch(
@@ -44,7 +50,15 @@ def check_touch(
     kind = values["kind"].strip()
     if not kind:
         raise ValidationError("kind", "what happened? e.g. call, meeting, proposal sent")
-    resolve_kind(kind, custom_kinds)
+    try:
+        resolve_kind(kind, custom_kinds)
+        new_kind = False
+    except ValidationError as unknown:
+        try:  # a name that can be a kind is offered as a new one
+            check_new_kind(kind)
+        except ValidationError:
+            raise unknown from None
+        new_kind = True
     direction_text = values["direction"].strip().casefold()
     direction = None
     if direction_text:
@@ -60,6 +74,32 @@ def check_touch(
         at=inputs.optional_datetime(values["at"], field="at"),
         summary=clean_text(values["summary"]) or None,
         score=check_score(inputs.whole_number(values["score"], field="score")),
+        new_kind=new_kind,
+    )
+
+
+def check_new_kind_stage(values: dict[str, str]) -> JourneyStage:
+    """The journey stage of a kind being added, typed any case."""
+    if not values["stage"].strip():
+        raise ValidationError("stage", "which journey stage does it mark? e.g. interest")
+    return parse_stage(values["stage"])
+
+
+def new_kind_form(kind: str) -> PromptForm[JourneyStage]:
+    """Asked when a touchpoint names a kind nobody has yet: its journey stage
+    adds it (as `touch-kind add`); escape logs nothing."""
+    stages = tuple(stage.value for stage in JourneyStage)
+    return PromptForm(
+        f"New kind: {kind_label(kind_id(kind))}",
+        [
+            Spec(
+                "stage",
+                "Its journey stage (→ completes)",
+                placeholder="interest",
+                suggestions=stages,
+            )
+        ],
+        check_new_kind_stage,
     )
 
 

@@ -71,15 +71,14 @@ def _notes(notes: str | None, width: int | None) -> Parts:
     """The contact's notes under the header, each line laid out on its own and
     cut with an ellipsis to the screen's width; past `NOTES_LINES` lines, how
     many more there are."""
-    lines = [line for line in (notes or "").splitlines() if line.strip()]
-    if not lines:
-        return []
     # "Notes " and the scroll bar, which may come only once the text is long.
     room = None if width is None else max(8, width - 6 - 2)
+    lines = [line for line in rtl.lines(notes, room) if line.strip()]
+    if not lines:
+        return []
     parts: Parts = []
     for n, line in enumerate(lines[:NOTES_LINES]):
-        parts += [("Notes " if n == 0 else "      ", "$foreground-muted")]
-        parts += [rtl.field(clean_text(line, single_line=True), room), "\n"]
+        parts += [("Notes " if n == 0 else "      ", "$foreground-muted"), line, "\n"]
     if len(lines) > NOTES_LINES:
         more = len(lines) - NOTES_LINES
         parts.append((f"      … {more} more line{'s' if more != 1 else ''} (e shows all)\n",

@@ -96,9 +96,12 @@ def next_step_label(due: date, today: date) -> str:
 def _who_line(card: Card, width: int, base: Style, styles: dict[str, Style]) -> list[Segment]:
     """The contact and company, and at the right the next step's date (in the
     error colour when it is overdue, as Pipedrive marks it); the names give way
-    to the date, which is dropped only on a card too narrow for both."""
-    due = card.next_followup
-    label = next_step_label(due, clock.today()) if due is not None else ""
+    to the date, which is dropped only on a card too narrow for both. The label
+    and "overdue" are decided from the same today, at draw time, so a card
+    loaded before midnight never shows a date as near but not overdue."""
+    due, today = card.next_followup, clock.today()
+    label = next_step_label(due, today) if due is not None else ""
+    overdue = due is not None and due < today
     room = width - cell_len(label) - 1
     if not label or room < 6:
         return [Segment(_who(card, width), base + styles["muted"])]
@@ -106,7 +109,7 @@ def _who_line(card: Card, width: int, base: Style, styles: dict[str, Style]) -> 
     return [
         Segment(who, base + styles["muted"]),
         Segment(" " * (width - cell_len(who) - cell_len(label)), base),
-        Segment(label, base + styles["overdue" if card.followup_overdue else "muted"]),
+        Segment(label, base + styles["overdue" if overdue else "muted"]),
     ]
 
 

@@ -1,17 +1,21 @@
-"""A labelled input with its own inline error line, for modal forms; and a
-date field that shows, as you type, the date the words mean."""
+"""A labelled input with its own inline error line, for modal forms; a date
+field that shows, as you type, the date the words mean; and a notes field
+that keeps line breaks."""
 
 from __future__ import annotations
 
 from typing import Literal
 
+from rich.segment import Segment
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
+from textual.strip import Strip
 from textual.suggester import SuggestFromList
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input, Label, Static, TextArea
 
+from pipetui.domain.bidi import has_rtl
 from pipetui.domain.errors import ValidationError
 from pipetui.domain.typed_dates import UnreadableDate, day_label, moment_label
 from pipetui.services import inputs
@@ -131,3 +135,66 @@ class DateField(Field):
         style = "bold" if hint.startswith("→") else "$text-error"
         # The hint may quote what was typed: plain text, never markup.
         self.heading.update(Content.assemble(self.label, " ", (rtl.sentence(hint), style)))
+
+
+class LaidOutTextArea(TextArea):
+    """A text area that, while not being typed in, shows Hebrew or Arabic in
+    visual order, as `LaidOutInput` does (DESIGN.md §6): each wrapped row of a
+    line laid out on its own, so a right-to-left paragraph reads top to bottom.
+    While focused it is Textual's own text area: logical order, so the cursor
+    and selection keep their meaning. Text with no right-to-left letter is
+    drawn by Textual either way."""
+
+    def render_line(self, y: int) -> Strip:
+        """One row as drawn (Textual's hook for its rendering)."""
+        if self.has_focus or not has_rtl(self.text):
+            return super().render_line(y)
+        theme = self._theme
+        style = theme.base_style if theme and theme.base_style else self.rich_style
+        width = self.scrollable_content_region.width
+        wrapped = self.wrapped_document
+        row = y + self.scroll_offset.y
+        if row >= wrapped.height:
+            return Strip.blank(width, style)
+        line_index, section = wrapped._offset_to_line_info[row]
+        line = self.document.get_line(line_index)
+        cuts = [0, *wrapped.get_offsets(line_index), len(line)]
+        piece = line[cuts[section] : cuts[section + 1]].replace("\t", " ")
+        return Strip([Segment(rtl.field(piece, width), style)]).extend_cell_length(width, style)
+
+    def on_focus(self) -> None:
+        """Typing starts: redraw in logical order."""
+        self.refresh()
+
+    def on_blur(self) -> None:
+        """Typing ends: redraw laid out."""
+        self.refresh()
+
+
+class NotesField(Vertical):
+    """Notes: a label, a text area that keeps line breaks (enter starts a new
+    line there; tab goes on to the next field), an error line. One for every
+    form with notes, so they look and behave alike."""
+
+    def __init__(self, value: str, label: str = "Notes (enter: new line)") -> None:
+        super().__init__(classes="field", id="field-notes")
+        self.field_name = "notes"
+        """The field's name, as errors name it."""
+        self.input = LaidOutTextArea(value, id="input-notes", soft_wrap=True, tab_behavior="focus")
+        self.error = Static("", classes="field-error", markup=False)
+        self.label = label
+
+    def compose(self) -> ComposeResult:
+        yield Label(self.label, markup=False)
+        yield self.input
+        yield self.error
+
+    @property
+    def value(self) -> str:
+        """What the user typed."""
+        return self.input.text
+
+    def show_error(self, message: str | None) -> None:
+        """Show `message` under the notes (or clear it with None)."""
+        self.error.update(rtl.sentence(message or ""))
+        self.set_class(bool(message), "invalid")

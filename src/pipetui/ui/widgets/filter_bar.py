@@ -10,6 +10,8 @@ from textual.timer import Timer
 from textual.widgets import Input
 
 FILTER_PAUSE = 0.15  # seconds without typing before the filter applies
+PLACEHOLDER = "Filter by title, contact or company · tag:vip owner:dana source:web"
+"""What the filter takes: words, and segment tokens (`deal_filter_text`)."""
 
 
 class FilterBar(Input):
@@ -30,7 +32,7 @@ class FilterBar(Input):
         text: str
 
     def __init__(self) -> None:
-        super().__init__(placeholder="Filter by title, contact or company", id="filter")
+        super().__init__(placeholder=PLACEHOLDER, id="filter")
         self._timer: Timer | None = None
 
     def open(self) -> None:

@@ -65,6 +65,14 @@ def _money(totals: MoneyTotals, width: int) -> str:
     )
 
 
+def _velocity(funnel: Funnel, width: int) -> str:
+    """Velocity per day, or "— (needs 5 won deals, has 2)" (just "—" when narrow)."""
+    if funnel.sales_velocity_withheld is None:
+        return _money(funnel.sales_velocity_per_day, width)
+    text = funnel.sales_velocity_text()
+    return text if cell_len(text) <= width else "—"
+
+
 def _step_line(conversion: str, drop_off: int, days: str, width: int) -> str:
     """ "  → 80.0 % · −6 · 43.5 d in stage", shortened to fit `width` (never wrapped)."""
     for tail in (f"{days} in stage", days):
@@ -110,7 +118,7 @@ def funnel_parts(funnel: Funnel, width: int) -> Parts:
         ("Forecast", _money(funnel.weighted_forecast, width - 14)),
         ("Avg won", _money(funnel.avg_won_value, width - 14)),
         ("Avg cycle", days_text(funnel.avg_cycle_days)),
-        ("Velocity/day", _money(funnel.sales_velocity_per_day, width - 14)),
+        ("Velocity/day", _velocity(funnel, width - 14)),
     ]
     parts.append("\n")
     for label, value in rows:

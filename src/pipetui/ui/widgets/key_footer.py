@@ -21,8 +21,10 @@ from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
-HELP_ID = "help"
-"""The binding id of `?` (it is always shown, last)."""
+HELP_ACTIONS = ("help", "app.help")
+"""The help key's action: the app's own binding (`help`) or a screen's that
+calls the app's (`app.help`, a modal screen that hides the app's keys). Either
+way it is always shown, last."""
 
 
 class Shown(NamedTuple):
@@ -48,7 +50,7 @@ def footer_keys(screen: Screen[object], width: int) -> list[Shown]:
     for key, active in screen.active_bindings.items():
         binding = active.binding
         shown = Shown(binding, active.enabled, active.tooltip, app.get_key_display(binding))
-        if binding.id == HELP_ID:
+        if binding.action in HELP_ACTIONS:
             help_key = help_key or shown
         elif key == app.COMMAND_PALETTE_BINDING and app.ENABLE_COMMAND_PALETTE:
             palette = shown

@@ -53,10 +53,11 @@ def header_content(summary: ColumnSummary, width: int | None = None) -> Content:
 
 
 def header_tooltip(summary: ColumnSummary) -> Text:
-    """The header's figures in words (plain text: the stage name is user text)."""
+    """The header's figures in words (plain text: the stage name is user text,
+    quoted in a left-to-right sentence laid out by `rtl.sentence`, DESIGN §6)."""
     stage = summary.stage
     name = clean_text(stage.name, single_line=True)
-    lines = [f"{name}: {summary.open_count} open deals"]
+    lines = [rtl.sentence(f"{name}: {summary.open_count} open deals")]
     if summary.shown != summary.open_count:
         lines.append(
             f"{summary.shown} cards shown (closed deals with c, or a filter) "
