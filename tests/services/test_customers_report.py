@@ -4,8 +4,6 @@ touchpoints, deals and spend (hypothesis), on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-import os
-import time
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -37,17 +35,9 @@ DAY = timedelta(days=1)
 
 
 @pytest.fixture(autouse=True)
-def _utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def _fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app's clock at NOW (tests/conftest.py already makes local time UTC)."""
     monkeypatch.setenv("PIPETUI_NOW", NOW.isoformat())
-    before = os.environ.get("TZ")
-    os.environ["TZ"] = "UTC"
-    time.tzset()
-    yield
-    if before is None:
-        os.environ.pop("TZ", None)
-    else:
-        os.environ["TZ"] = before
-    time.tzset()
 
 
 @pytest.fixture
