@@ -305,3 +305,27 @@ def test_a_restore_refuses_a_goal_naming_a_stage_not_in_the_file(
         assert goals.list_goals(target) == []
     finally:
         target.dispose()
+
+
+def test_a_goal_on_a_removed_stage_says_so_instead_of_counting_another_stage(
+    db: Database,
+) -> None:
+    """Removing "Needs assessment" renumbers the stages after it; the goal on
+    it must not go on counting whichever stage now sits at its old position."""
+    from pipetui.services import pipelines
+
+    made = goals.set_goal(
+        db, metric="reached", target="4", period=month_period("2026-03"), stage="needs assessment"
+    )
+    assert made.goal.progress.pace is not Pace.STAGE_REMOVED
+    deal = deals.add_deal(db, title="Proposal stage", value=Money(100, "ILS"))
+    deals.move_deal(db, deal.view.deal.id, stage="Proposal")
+    pipelines.remove_stage(db, pipeline=None, stage="Needs assessment")
+    (goal,) = goals.list_goals(db)
+    assert goal.progress.pace is Pace.STAGE_REMOVED
+    shown = goals.goal_json(goal)
+    assert (shown["actual"], shown["share"], shown["pace"]) == (None, None, "stage removed")
+    assert shown["target"] == 4 and shown["stage"] == "Needs assessment"
+    assert goals.goal_line(goal).endswith(
+        "reached Needs assessment 2026-03 · Sales  target 4  stage removed"
+    )

@@ -66,3 +66,23 @@ async def test_with_no_goal_running_the_section_takes_no_room(sales: Workspace) 
         section = _section(pilot)
         assert section.goals == []
         assert not section.display
+
+
+async def test_a_goal_whose_stage_was_removed_shows_its_target_and_why_not_a_count(
+    sales: Workspace,
+) -> None:
+    from pipetui.services import pipelines
+
+    november = month_period("2026-11")
+    goals.set_goal(sales.db, metric="reached", target="8", period=november, stage="Proposal")
+    pipelines.remove_stage(sales.db, pipeline=None, stage="Proposal", move_to="Negotiation")
+
+    async with make_app(sales).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "F")
+        await settle(pilot)
+        text = str(_section(pilot).render())
+        reached = next(line.strip() for line in text.splitlines() if "reached" in line)
+        assert reached.startswith("reached Proposal 2026-11")
+        assert reached.endswith("target 8  stage removed")
+        assert " of " not in reached

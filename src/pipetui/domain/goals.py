@@ -50,6 +50,9 @@ class Pace(StrEnum):
     BEHIND = "behind"
     MET = "met"
     MISSED = "missed"
+    STAGE_REMOVED = "stage removed"
+    """A `reached` goal whose stage was removed from its pipeline: its deals
+    moved to other stages, so nothing can be counted against it."""
 
 
 def check_metric(text: str) -> Metric:
@@ -167,6 +170,11 @@ class Progress:
     projected: Fraction | None
     """actual × period days ÷ elapsed days while the period runs, else None."""
     pace: Pace
+
+
+def no_progress(target: int) -> Progress:
+    """The progress of a goal that cannot be judged (its stage was removed)."""
+    return Progress(0, target, Fraction(0), None, Pace.STAGE_REMOVED)
 
 
 def progress(actual_value: int, target: int, period: GoalPeriod, today: date) -> Progress:

@@ -17,12 +17,14 @@ from pipetui.domain.funnel import round_half_up
 from pipetui.domain.goals import (
     GoalPeriod,
     Metric,
+    Pace,
     Progress,
     actual,
     check_count_target,
     check_metric,
     check_money_target,
     month_period,
+    no_progress,
     period_from_label,
     progress,
     quarter_period,
@@ -154,6 +156,9 @@ def list_goals(
     with db.read() as conn:
         for record in store.goals(conn, on=day if current else None):
             period = period_from_label(record.period)
+            if record.stage_removed:
+                found.append(GoalProgress(record, period, no_progress(record.target)))
+                continue
             since, until = Period(period.start, period.last_day).bounds()
             assert since is not None and until is not None
             facts = store.period_facts(
@@ -190,6 +195,7 @@ def goal_json(goal: GoalProgress) -> dict[str, object]:
         projected = money_json(Money(rounded, record.currency))
     elif projected is not None:
         projected = float(goal.progress.projected or 0)
+    judged = goal.progress.pace is not Pace.STAGE_REMOVED
     return {
         "id": record.id,
         "metric": record.metric,
@@ -200,8 +206,8 @@ def goal_json(goal: GoalProgress) -> dict[str, object]:
         "stage": record.stage,
         "source": record.source,
         "target": target,
-        "actual": actual_value,
-        "share": float(goal.progress.share),
+        "actual": actual_value if judged else None,
+        "share": float(goal.progress.share) if judged else None,
         "projected": projected,
         "pace": goal.progress.pace.value,
     }
@@ -215,6 +221,8 @@ def goal_line(goal: GoalProgress) -> str:
     what = record.metric if record.stage is None else f"reached {record.stage}"
     scope = [s for s in (record.pipeline, record.source) if s]
     about = f"{what} {record.period}" + "".join(f" · {s}" for s in scope)
-    shown = f"{goal.amount(goal.progress.actual)} of {goal.amount(goal.progress.target)}"
     pace = goal.progress.pace.value
+    if goal.progress.pace is Pace.STAGE_REMOVED:
+        return f"#{record.id}  {about}  target {goal.amount(goal.progress.target)}  {pace}"
+    shown = f"{goal.amount(goal.progress.actual)} of {goal.amount(goal.progress.target)}"
     return f"#{record.id}  {about}  {shown}  {percent_text(goal.progress.share)}  {pace}"

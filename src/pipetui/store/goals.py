@@ -41,6 +41,8 @@ class GoalRecord:
     stage_position: int | None
     source: str | None
     source_key: str | None
+    stage_removed: bool
+    """The goal's stage was removed from its pipeline (its position is stale)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +135,7 @@ def goals(conn: Connection, *, on: date | None = None) -> list[GoalRecord]:
             STAGE.c.position,
             GOAL.c.source,
             GOAL.c.source_key,
+            STAGE.c.removed,
         )
         .outerjoin(PIPELINE, PIPELINE.c.id == GOAL.c.pipeline_id)
         .outerjoin(STAGE, STAGE.c.id == GOAL.c.stage_id)
@@ -140,7 +143,9 @@ def goals(conn: Connection, *, on: date | None = None) -> list[GoalRecord]:
     )
     if on is not None:
         query = query.where(GOAL.c.period_start <= on, GOAL.c.period_end > on)
-    return [GoalRecord(*tuple(row)) for row in conn.execute(query)]
+    return [
+        GoalRecord(*tuple(row)[:-1], stage_removed=bool(row[-1])) for row in conn.execute(query)
+    ]
 
 
 def _pipeline_ids(conn: Connection, pipeline_id: int | None) -> list[int]:

@@ -18,6 +18,7 @@ from textual.widgets import Static
 
 from pipetui.domain.bidi import cell_width
 from pipetui.domain.funnel import percent_text
+from pipetui.domain.goals import Pace
 from pipetui.domain.text import clean_text
 from pipetui.ui import rtl
 
@@ -33,6 +34,7 @@ PACE_STYLES = {
     "behind": "$text-warning",
     "missed": "$text-error",
     "not started": "$foreground-muted",
+    "stage removed": "$text-warning",
 }
 
 
@@ -50,6 +52,14 @@ def goals_content(goals: list[GoalProgress]) -> Content:
     parts: Parts = [("Goals", "bold $text-accent"), "\n"]
     for goal in goals:
         done = goal.progress
+        if done.pace is Pace.STAGE_REMOVED:
+            parts += [
+                f"  {_label(goal)}",
+                f"  target {goal.amount(done.target)}  ",
+                (done.pace.value, PACE_STYLES[done.pace.value]),
+                "\n",
+            ]
+            continue
         parts += [
             f"  {_label(goal)}",
             f"  {goal.amount(done.actual)} of {goal.amount(done.target)}",
