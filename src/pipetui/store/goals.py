@@ -9,7 +9,7 @@ summary does not split.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -41,7 +41,7 @@ class GoalRecord:
     stage_position: int | None
     source: str | None
     source_key: str | None
-    stage_removed: bool
+    stage_removed: bool = False
     """The goal's stage was removed from its pipeline (its position is stale)."""
 
 
@@ -143,9 +143,11 @@ def goals(conn: Connection, *, on: date | None = None) -> list[GoalRecord]:
     )
     if on is not None:
         query = query.where(GOAL.c.period_start <= on, GOAL.c.period_end > on)
-    return [
-        GoalRecord(*tuple(row)[:-1], stage_removed=bool(row[-1])) for row in conn.execute(query)
-    ]
+    found = []
+    for row in conn.execute(query):
+        *fields, removed = tuple(row)
+        found.append(replace(GoalRecord(*fields), stage_removed=bool(removed)))
+    return found
 
 
 def _pipeline_ids(conn: Connection, pipeline_id: int | None) -> list[int]:
