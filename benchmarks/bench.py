@@ -36,7 +36,7 @@ import postgres
 import team_load
 from import_file import write_export
 from import_update import timed_imports
-from pty_harness import column_counts, spawn
+from pty_harness import column_counts, p95, spawn, type_filter
 
 HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
@@ -80,8 +80,13 @@ def first_frame(argv: list[str], env: dict[str, str], ready: str) -> tuple[float
     return seconds, term.quit()
 
 
-def board_session(db: Path | str, moves: int) -> dict[str, Any]:
-    """One TUI run: first frame, focus moves, stage moves, peak RSS."""
+TYPED = "acme"
+"""Typed into the board's filter (`/`), one key at a time."""
+
+
+def board_session(db: Path | str, moves: int, typing: str = "") -> dict[str, Any]:
+    """One TUI run: first frame, focus moves, stage moves, `/` typing (if
+    `typing`: per key, to the echo and to the filtered board), peak RSS."""
     term = spawn([str(BIN / "pipetui")], _env(db), SIZE)
     startup = term.wait_frame(lambda text: "▌" in text) - term.started
     term.drain(1.0)  # keys are timed once start-up work (the full store's import) is over
@@ -102,8 +107,16 @@ def board_session(db: Path | str, moves: int) -> dict[str, Any]:
             )
 
         stage.append(term.key_latency("L", moved))
+    echo, filtered = type_filter(term, typing) if typing else ([], [])
     rss = term.quit()
-    return {"startup": startup, "focus": focus, "stage": stage, "rss_kib": rss}
+    return {
+        "startup": startup,
+        "focus": focus,
+        "stage": stage,
+        "filter_echo": echo,
+        "filter_board": filtered,
+        "rss_kib": rss,
+    }
 
 
 def cli_startup(db: Path) -> float:
@@ -197,11 +210,12 @@ def touchpoints(db: Path | str) -> int:
 
 
 def stats(values: list[float]) -> dict[str, float]:
-    """Median and max in milliseconds."""
+    """Median, 95th percentile and max in milliseconds."""
     if not values:
-        return {"median_ms": float("nan"), "max_ms": float("nan")}
+        return {"median_ms": float("nan"), "p95_ms": float("nan"), "max_ms": float("nan")}
     return {
         "median_ms": round(statistics.median(values) * 1000, 1),
+        "p95_ms": round(p95(values) * 1000, 1),
         "max_ms": round(max(values) * 1000, 1),
     }
 
@@ -231,13 +245,15 @@ def run(sizes: list[int], runs: int) -> dict[str, Any]:
 def sqlite_size(deals: int, runs: int, baseline: float) -> dict[str, Any]:
     """Every measurement at one size on SQLite."""
     db = build(deals)
-    sessions = [board_session(db, moves=5) for _ in range(runs)]
+    sessions = [board_session(db, moves=5, typing=TYPED) for _ in range(runs)]
     startup = [s["startup"] for s in sessions]
     size = {
         "first_frame": stats(startup),
         "first_frame_ratio": round(statistics.median(startup) / baseline, 2),
         "focus_move": stats([t for s in sessions for t in s["focus"]]),
         "stage_move": stats([t for s in sessions for t in s["stage"]]),
+        "filter_echo": stats([t for s in sessions for t in s["filter_echo"]]),
+        "filter_board": stats([t for s in sessions for t in s["filter_board"]]),
         "peak_rss_mib": round(max(s["rss_kib"] for s in sessions) / 1024, 1),
         "cli_deal_list": stats([cli_startup(db) for _ in range(runs)]),
         **{k: round(v * 1000, 2) for k, v in in_process(db).items()},
@@ -333,27 +349,73 @@ def markdown(results: dict[str, Any]) -> str:
         f"Machine: {results['machine']}; {results['runs']} runs each; {results['when']}.",
         f"Bare Textual app first frame: {results['bare_first_frame']['median_ms']} ms median.",
         "",
-        "| deals | first frame (median / max) | ÷ bare | focus move (median / max) "
-        "| stage move (median / max) | peak RSS | `deal list --json` | ÷ first frame "
+        "| deals | first frame (median / p95 / max) | ÷ bare "
+        "| focus move (median / p95 / max) | stage move (median / p95 / max) "
+        "| `/` typing: echo (median / p95) | filtered board (median / p95) "
+        "| peak RSS | `deal list --json` | ÷ first frame "
         "| contact search | `report funnel` (all time / 90 days) | touchpoints "
         "| import of a CSV with as many deals "
         "| update import of it, every deal changed (÷ fresh) |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for deals, r in results["sizes"].items():
         lines.append(
-            f"| {int(deals):,} | {r['first_frame']['median_ms']} / {r['first_frame']['max_ms']} ms "
-            f"| {r['first_frame_ratio']}× | {r['focus_move']['median_ms']} / "
-            f"{r['focus_move']['max_ms']} ms | {r['stage_move']['median_ms']} / "
-            f"{r['stage_move']['max_ms']} ms | {r['peak_rss_mib']} MiB "
+            f"| {int(deals):,} | {_three(r['first_frame'])} | {r['first_frame_ratio']}× "
+            f"| {_three(r['focus_move'])} | {_three(r['stage_move'])} "
+            f"| {_two(r.get('filter_echo'))} | {_two(r.get('filter_board'))} "
+            f"| {r['peak_rss_mib']} MiB "
             f"| {r['cli_deal_list']['median_ms']} ms | {r['cli_ratio_to_tui_first_frame']}× "
             f"| {r['contact_search']} ms | {r['funnel_all_time']} / {r['funnel_90_days']} ms "
             f"| {r['touchpoints']:,} | {r['csv_import_s']} s "
             f"| {r['update_import_s']} s ({r['update_import_ratio']}×) |"
         )
+    contacts = results.get("contacts")
+    if contacts:
+        lines += ["", _contacts_table(contacts)]
     if "postgresql" in results:
         lines += ["", postgres.markdown(results)]
     return "\n".join(lines) + "\n"
+
+
+def _three(figures: dict[str, float]) -> str:
+    return f"{figures['median_ms']} / {figures.get('p95_ms', '–')} / {figures['max_ms']} ms"
+
+
+def _two(figures: dict[str, float] | None) -> str:
+    if not figures:
+        return "–"
+    return f"{figures['median_ms']} / {figures['p95_ms']} ms"
+
+
+CONTACT_FIGURES = (
+    ("contact_search_100k", "`contact list --search` at 100,000 contacts"),
+    ("contacts_sort_last_touch_50k", "contacts screen sorted by last touch, 50,000 contacts"),
+    ("contacts_sort_value_50k", "contacts screen sorted by value, 50,000 contacts"),
+)
+
+
+def contact_results(work: Path) -> dict[str, Any]:
+    """`contacts.contact_figures(work)` (another module, issue 21), or
+    {"skipped": why} when it is not there."""
+    try:
+        from contacts import contact_figures  # type: ignore[attr-defined,unused-ignore]
+    except ImportError as error:
+        print(f"contacts: skipped ({error})", file=sys.stderr)
+        return {"skipped": str(error)}
+    figures: dict[str, Any] = contact_figures(work)
+    return figures
+
+
+def _contacts_table(contacts: dict[str, Any]) -> str:
+    if "skipped" in contacts:
+        return f"Contacts at scale: skipped ({contacts['skipped']})."
+    lines = ["| contacts | median | p95 |", "|---|---|---|"]
+    for key, name in CONTACT_FIGURES:
+        if f"{key}_ms" in contacts:
+            p95_ms = contacts.get(f"{key}_p95_ms")
+            p95_text = "–" if p95_ms is None else f"{p95_ms} ms"
+            lines.append(f"| {name} | {contacts[f'{key}_ms']} ms | {p95_text} |")
+    return "\n".join(lines)
 
 
 def main() -> None:
@@ -375,6 +437,8 @@ def main() -> None:
     processes, writes = (2, 5) if args.smoke else (int(n) for n in given.split(","))
     team = {"processes": processes, "writes": writes, "hot": 20 if args.smoke else 500}
     results = run(sizes, runs)
+    if not args.smoke:
+        results["contacts"] = contact_results(args.work)
     deals = min(1000, args.postgres) if args.smoke else args.postgres
     if deals:
         chosen = team if processes and writes else None

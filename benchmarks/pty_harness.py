@@ -9,6 +9,7 @@ from `os.wait4` when the program exits.
 from __future__ import annotations
 
 import fcntl
+import math
 import os
 import pty
 import re
@@ -156,6 +157,36 @@ def spawn(argv: list[str], env: dict[str, str], size: tuple[int, int] = (160, 50
 
 
 HEADER = re.compile(r"(\S.*?)\s{2}(\d+)(?:/(\d+))?\s*$")
+
+
+def p95(values: list[float]) -> float:
+    """The 95th percentile (nearest rank: the value 95 % of the others do not exceed)."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+
+
+def type_filter(term: Terminal, word: str) -> tuple[list[float], list[float]]:
+    """Open the board's filter (`/`) and type `word` one key at a time. For each
+    key: seconds to the frame whose filter field shows the text typed so far,
+    and to the frame whose board is filtered by it (its title says "filter:
+    <text>"; that includes the filter's pause for more typing). Closed again
+    with escape."""
+    term.key_latency("/", lambda text: "Filter by" in text)
+    echo, filtered = [], []
+    for end in range(1, len(word) + 1):
+        typed = word[:end]
+        term.drain()
+        sent = term.press(word[end - 1])
+        echo.append(term.wait_frame(lambda text, t=typed: _field_shows(text, t)) - sent)
+        title = f"filter: {typed}"
+        filtered.append(term.wait_frame(lambda text, t=title: t in text.split("\n", 1)[0]) - sent)
+    term.key_latency("\x1b", lambda text: "filter:" not in text.split("\n", 1)[0])
+    return echo, filtered
+
+
+def _field_shows(text: str, typed: str) -> bool:
+    """Whether the filter field (a bordered line near the top) shows `typed`."""
+    return any(line.strip(" ▊▎").rstrip() == typed for line in text.splitlines()[1:4])
 
 
 def column_counts(text: str) -> list[int]:

@@ -10,36 +10,46 @@ error log (`locations.error_log`). Output cut short by a closed pipe
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from pipetui import __version__
 from pipetui.domain.text import is_utf8
+
+if TYPE_CHECKING:
+    import argparse
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 EXIT_BROKEN_PIPE = 128 + 13  # what a shell shows for a process killed by SIGPIPE
 LOG_ROTATE_BYTES = 1_000_000
 
 
-class _Parser(argparse.ArgumentParser):
+def _parser_class() -> type[argparse.ArgumentParser]:
     """argparse with its errors in pipetui's own form: one line on stderr, exit 2.
 
     ("pipetui: error: deal lost: the following arguments are required: --reason
     (see pipetui deal lost --help)" instead of a usage block and a second format
-    of error line.) Subparsers are made with the same class.
+    of error line.) Subparsers are made with the same class. Made here, not at
+    import: the board's start never builds a parser, so it does not import argparse.
     """
+    import argparse
 
-    def error(self, message: str) -> NoReturn:
-        command = self.prog.removeprefix("pipetui").strip()
-        where = f"{command}: " if command else ""
-        self.exit(EXIT_BAD_INPUT, f"pipetui: error: {where}{message} (see {self.prog} --help)\n")
+    class _Parser(argparse.ArgumentParser):
+        def error(self, message: str) -> NoReturn:
+            command = self.prog.removeprefix("pipetui").strip()
+            where = f"{command}: " if command else ""
+            line = f"pipetui: error: {where}{message} (see {self.prog} --help)\n"
+            self.exit(EXIT_BAD_INPUT, line)
+
+    return _Parser
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The full parser: global options and every subcommand."""
+    import argparse
+
     from pipetui.commands import (
         contact,
         deal,
@@ -69,7 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="who you are: history records it, new deals are yours (default: "
         "$PIPETUI_USER, else the database role on PostgreSQL, the login name on SQLite)",
     )
-    parser = _Parser(
+    parser = _parser_class()(
         prog="pipetui",
         description="A sales-pipeline manager that lives in the terminal. "
         "Without a command, opens the board.",

@@ -53,7 +53,8 @@ def _dump(path: Path) -> dict[str, Any]:
         ).fetchall()
         names = [row[1] for row in schema if row[0] == "table"]
         rows = {
-            name: plain.execute(f'SELECT * FROM "{name}" ORDER BY rowid').fetchall()
+            # (sorted here: the trigram index's own tables have no rowid)
+            name: sorted(plain.execute(f'SELECT * FROM "{name}"').fetchall(), key=repr)
             for name in names
         }
         version = plain.execute("SELECT version FROM pipetui_schema").fetchall()
@@ -667,6 +668,8 @@ def test_a_version_1_database_is_backed_up_and_migrated_to_the_latest_schema(
                 "touchpoint": (None,),
             }.get(table, ())
             rows = after["rows"][table]
+            if table == "contact":  # v8 keeps figures on contacts (test_store_migration_v8)
+                rows = [r[:-3] for r in rows]
             if table == "touchpoint":  # v7 logged the won deal's purchase (issue 19)
                 kept = len(before["rows"][table])
                 rows, logged = rows[:kept], rows[kept:]

@@ -14,6 +14,7 @@ from pipetui.domain.errors import NotFoundError, check_version
 from pipetui.domain.journey import JourneyStage
 from pipetui.domain.segments import EVERY_CONTACT, ContactSegment
 from pipetui.domain.text import search_key
+from pipetui.store.contact_search import page_ids, word_conditions
 from pipetui.store.recorder import note_created
 from pipetui.store.segment_queries import contact_condition
 from pipetui.store.tables import CONTACT, CONTACT_DETAIL, DEAL, FOLLOWUP, TOUCHPOINT
@@ -161,12 +162,17 @@ def list_contacts(
     and phones, in any case; `segment` keeps only its contacts (its silence
     counted up to `now`)."""
     query = select(*_COLUMNS)
+    words = search_key(search).split() if search else []
+    if words and segment.empty and limit is not None:  # one page: from the search index
+        page = page_ids(conn, words, limit=limit, offset=offset)
+        if page is not None:
+            query = query.where(CONTACT.c.id.in_(page)).order_by(CONTACT.c.sort_name, CONTACT.c.id)
+            return _with_details(conn, conn.execute(query))
     if not segment.empty:
         assert now is not None, "a segment needs the time it is counted at"
         query = query.where(contact_condition(segment, now))
-    if search:
-        words = search_key(search).split()
-        query = query.where(*(CONTACT.c.search_key.contains(w, autoescape=True) for w in words))
+    if words:
+        query = query.where(*word_conditions(conn, words, narrow=limit is None))
     query = query.order_by(CONTACT.c.sort_name, CONTACT.c.id).offset(offset)
     if limit is not None:
         query = query.limit(limit)

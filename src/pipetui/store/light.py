@@ -18,7 +18,7 @@ from typing import Any
 
 from pipetui.store.rows import Rows
 
-LATEST = 7
+LATEST = 8
 """The schema version this pipetui writes (migrations bring older files here)."""
 
 BUSY_TIMEOUT_MS = 15_000

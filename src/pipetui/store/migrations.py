@@ -44,7 +44,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DatabaseError
 
-from pipetui.store import funnel_facts, tables, touchpoints
+from pipetui.store import contact_rollups, funnel_facts, tables, touchpoints
 from pipetui.store.light import LATEST, SchemaError
 from pipetui.store.seed import seed_default_pipeline
 
@@ -217,6 +217,28 @@ def _v7_goals_counts_and_deal_tags(connection: Connection) -> None:
     touchpoints.follow_latest(connection, touchpoints.sync_purchases(connection))
 
 
+def _v8_contact_rollups(connection: Connection) -> None:
+    """v8 (issue 21): each contact's latest touchpoint and open deal value kept
+    on the contact, by triggers on `touchpoint` and `deal`
+    (`pipetui.store.contact_rollups`), so the contacts screen sorts by last
+    touch or value through the contact's own columns. Filled once here (one
+    UPDATE, index lookups per contact). A database whose tables were made by
+    this version's model already has the columns."""
+    columns = {c["name"] for c in inspect(connection).get_columns("contact")}
+    moment = "TIMESTAMP WITH TIME ZONE" if connection.dialect.name == "postgresql" else "DATETIME"
+    for name, kind in (
+        ("last_touch_at", moment),
+        ("open_value_high", "BIGINT DEFAULT '0' NOT NULL"),
+        ("open_value_low", "BIGINT DEFAULT '0' NOT NULL"),
+    ):
+        if name not in columns:
+            connection.exec_driver_sql(f"ALTER TABLE contact ADD COLUMN {name} {kind}")
+    contact_rollups.create_triggers(connection)
+    contact_rollups.backfill(connection)
+    contact_rollups.create_search(connection)  # (SQLite: the trigram index of search keys)
+    contact_rollups.fill_search(connection)
+
+
 # version -> the step that brings a database from version-1 to version.
 STEPS: Mapping[int, Step] = {
     2: _v2_answer_history_and_spend,
@@ -225,6 +247,7 @@ STEPS: Mapping[int, Step] = {
     5: _v5_contact_details,
     6: _v6_deal_notes,
     7: _v7_goals_counts_and_deal_tags,
+    8: _v8_contact_rollups,
 }
 
 

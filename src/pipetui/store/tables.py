@@ -11,8 +11,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Column, Index, Integer, Table, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, Integer, Table, UniqueConstraint, event
+from sqlalchemy.engine import Connection
 from sqlmodel import Field, SQLModel
+
+from pipetui.store import contact_rollups
 
 
 def _version_column() -> Column[int]:
@@ -87,6 +90,17 @@ class ContactRow(SQLModel, table=True):
     created_at: datetime
     updated_at: datetime
     version: int = Field(default=1, sa_column=_version_column())
+    last_touch_at: datetime | None = None
+    """The latest of the contact's touchpoints, at any date (schema v8): kept
+    by triggers on `touchpoint` (`pipetui.store.contact_rollups`), never written here."""
+    open_value_high: int = Field(
+        default=0, sa_column=Column(BigInteger, nullable=False, default=0, server_default="0")
+    )
+    open_value_low: int = Field(
+        default=0, sa_column=Column(BigInteger, nullable=False, default=0, server_default="0")
+    )
+    """The sum of the contact's open deals' values in two exact parts (schema
+    v8, `pipetui.store.sums`), kept by triggers on `deal` like `last_touch_at`."""
 
 
 class ContactDetailRow(SQLModel, table=True):
@@ -362,3 +376,13 @@ SOURCE_SPEND = _table(SourceSpendRow)
 FUNNEL_FACT = _table(FunnelFactRow)
 GOAL = _table(GoalRow)
 FUNNEL_COUNT = _table(FunnelCountRow)
+
+
+def _rollups(_table: Table, connection: Connection, **_: object) -> None:
+    contact_rollups.create_triggers(connection)
+    contact_rollups.create_search(connection)
+
+
+event.listen(TOUCHPOINT, "after_create", _rollups)
+"""Contact figures and the search index kept by triggers (`contact_rollups`,
+`contact_search`), once their tables exist."""

@@ -7,27 +7,30 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, TextIO
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
 
 from textual import events, on, work
 from textual.app import App
 from textual.binding import Binding
 from textual.content import Content
 from textual.notifications import SeverityLevel
+from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Input, Select, TextArea
+from textual.widgets import Input
 
-from pipetui.services.workspace import Workspace
 from pipetui.ui import rtl
 from pipetui.ui.keymap import apply_keymap
 from pipetui.ui.messages import BoardLoaded, DatabaseChanged
-from pipetui.ui.palette import BoardCommands
 from pipetui.ui.screens.board import BoardScreen
 from pipetui.ui.writes import write
 
 if TYPE_CHECKING:
+    from textual.command import Provider
+
     from pipetui.services.board import BoardData
     from pipetui.services.undo import AnyUndo
+    from pipetui.services.workspace import Workspace
 
 WATCH_SECONDS = 1.0
 """How often the board looks for other processes' writes to an SQLite file."""
@@ -36,23 +39,47 @@ SERVER_WATCH_SECONDS = 0.25
 so it can be frequent enough for a teammate's change to show within a second."""
 
 
+HERE = Path(__file__).parent
+SCREENS_CSS = HERE / "screens.tcss"
+"""The styles of every screen but the board (`pipetui.tcss`): parsed when the
+first other screen opens, not before the board's first frame."""
+
+
+def _loaded(module: str, name: str) -> type[Any] | None:
+    """A Textual class if its module is already imported, else None: a widget
+    of a class never imported cannot exist, and importing TextArea and Select
+    here would put them (and tree-sitter's loader) before the first frame."""
+    found = sys.modules.get(module)
+    return getattr(found, name, None) if found is not None else None
+
+
 def typing_in(widget: Widget | None) -> bool:
     """Whether keys pressed now are text: a focused input or editable text
     area, or an open select list (which searches as you type)."""
     if isinstance(widget, Input):
         return True
-    if isinstance(widget, TextArea):
+    text_area = _loaded("textual.widgets._text_area", "TextArea")
+    if text_area is not None and isinstance(widget, text_area):
         return not widget.read_only
-    return widget is not None and isinstance(widget.parent, Select)
+    select = _loaded("textual.widgets._select", "Select")
+    return widget is not None and select is not None and isinstance(widget.parent, select)
 
 
 def has_selection(widget: Widget | None) -> bool:
     """Whether a focused text field has text selected (ctrl+c copies it then)."""
     if isinstance(widget, Input):
         return not widget.selection.is_empty
-    if isinstance(widget, TextArea):
+    text_area = _loaded("textual.widgets._text_area", "TextArea")
+    if text_area is not None and isinstance(widget, text_area):
         return bool(widget.selected_text)
     return False
+
+
+def _board_commands() -> type[Provider]:
+    """The palette's provider, imported when the palette first opens."""
+    from pipetui.ui.palette import BoardCommands
+
+    return BoardCommands
 
 
 class PipetuiApp(App[None]):
@@ -60,7 +87,7 @@ class PipetuiApp(App[None]):
 
     TITLE = "pipetui"
     CSS_PATH = "pipetui.tcss"
-    COMMANDS = App.COMMANDS | {BoardCommands}
+    COMMANDS = App.COMMANDS | {_board_commands}
     BINDINGS = [
         # Priority: a modal screen (the welcome, a dialog) would hide an app key,
         # and q must quit from every screen. `check_action` hands the key back to
@@ -104,6 +131,18 @@ class PipetuiApp(App[None]):
         variables.update(readable_variables(variables, ansi=self.native_ansi_color))
         self.theme_variables = variables
         return variables
+
+    def _load_screen_css(self, screen: Screen[Any]) -> None:
+        """Textual's, and before the first screen other than the board, the
+        styles of all the others (`SCREENS_CSS`): the board's first frame
+        parses and matches only its own rules."""
+        if not isinstance(screen, BoardScreen) and not self.stylesheet.has_source(
+            str(SCREENS_CSS), ""
+        ):
+            self.stylesheet.read(SCREENS_CSS)
+            self.stylesheet.reparse()
+            self.stylesheet.update(self)
+        super()._load_screen_css(screen)
 
     def get_default_screen(self) -> BoardScreen:
         """The board is the app's own first screen (no blank screen drawn before it)."""

@@ -51,11 +51,12 @@ class Done:
     loaded: BoardLoaded
 
 
-async def write_deal(board: BoardScreen, change: DealChange) -> None:
+async def write_deal(board: BoardScreen, change: DealChange, *, show: bool = True) -> bool:
     """Write `change`, keep its undo entry, say what happened and show its
-    columns. A stale view (the deal changed elsewhere) is said and the board
-    refreshed; any other refusal (ValidationError) is raised, for the caller to
-    warn or to ask again in its form."""
+    columns (unless not `show`: a later move of the same card will). A stale
+    view (the deal changed elsewhere) is said and the board refreshed; any other
+    refusal (ValidationError) is raised, for the caller to warn or to ask again
+    in its form. True when the change went through."""
     # What the thread needs of the board is read here, on the event loop.
     pipeline_id, view = board.pipeline_id, board.view
     windows, generation = board.board_columns.windows(), board.next_generation()
@@ -93,11 +94,12 @@ async def write_deal(board: BoardScreen, change: DealChange) -> None:
             severity="warning",
         )
         board.load(focus_deal=change.deal_id)
-        return
-    if done is not None:
+        return False
+    if done is not None and show:
         # Shown now, in the same turn of the event loop as the note the write
         # said: one frame with both, not two.
         await board.show_loaded(done.loaded)
+    return done is not None
 
 
 # -- the forms that ask for a change --------------------------------------

@@ -93,6 +93,30 @@ class DealList(ScrollView, can_focus=False, inherit_bindings=False):
         self.cursor = min(self.cursor, max(0, total - 1))
         self.refresh()
 
+    def take(self, index: int) -> Card | None:
+        """Take card `index` out (a move shown before it is written): the cards
+        below it move up one."""
+        card = self._cards.get(index)
+        self._cards = {i - (i > index): c for i, c in self._cards.items() if i != index}
+        self._reshaped(self.total - 1)
+        return card
+
+    def put(self, index: int, card: Card) -> None:
+        """Put `card` in at `index` (a move shown before it is written): the
+        cards from there on move down one."""
+        self._cards = {i + (i >= index): c for i, c in self._cards.items()}
+        self._cards[index] = card
+        self._reshaped(self.total + 1)
+
+    def _reshaped(self, total: int) -> None:
+        """After `take` or `put`: pages asked for before are for other indices."""
+        self.total = max(0, total)
+        self._pending.clear()
+        self.epoch += 1
+        self._set_height(self.total)
+        self.cursor = min(self.cursor, max(0, self.total - 1))
+        self.refresh()
+
     def _set_height(self, total: int) -> None:
         """The scrollable height, set without asking for a new layout: the widget's
         own size never depends on it, and a layout pass repaints the whole board
