@@ -1,36 +1,40 @@
-"""`pipetui report funnel|forecast|sources|journey` and `pipetui source spend`.
+"""`pipetui report funnel|forecast|sources|journey` and `pipetui source spend`;
+the registration of every `report` (customers and losses:
+`report_after_sale`, nps: `report_nps`, `--compare`: `report_compare`,
+period and cohort options: `report_cohort`).
 
-Every figure comes from `pipetui.services.reports` (one definition, shared
-with the TUI's funnel pane); `--json` prints it for scripts, text is a table.
+Every figure comes from `pipetui.services` (one definition, shared with the
+TUI's funnel pane); `--json` prints it for scripts, text is a table.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
-import functools
-import io
-import json
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from pipetui.commands.common import add_json
 from pipetui.commands.lazy import LazyModule
 from pipetui.commands.output import print_json, print_table, say
-from pipetui.commands.segments import add_segment_options, deal_segment
-from pipetui.domain.dates import iso_date
+from pipetui.commands.report_after_sale import register_customers, run_losses
+from pipetui.commands.report_cohort import (
+    add_cohort_options,
+    add_period_options,
+    cohort,
+    cohort_json,
+    cohort_text,
+    contact_cohort,
+    heading,
+)
+from pipetui.commands.report_cohort import period as _period
+from pipetui.commands.report_compare import add_compare, compared
+from pipetui.commands.report_nps import register_nps
 from pipetui.domain.errors import ValidationError
 from pipetui.domain.funnel import days_text, percent_text
-from pipetui.domain.segments import ContactSegment, DealSegment
 from pipetui.services import inputs
-from pipetui.services.serialize import (
-    forecast_json,
-    funnel_json,
-    rate_json,
-    sources_json,
-    steps_json,
-)
+from pipetui.services.serialize import forecast_json, funnel_json, sources_json, steps_json
 from pipetui.services.workspace import Workspace
+
+__all__ = ["add_cohort_options", "cohort", "contact_cohort", "register"]
 
 if TYPE_CHECKING:
     from pipetui.services import reports as service
@@ -41,7 +45,9 @@ else:
 def register(commands: Any, common: argparse.ArgumentParser) -> None:
     """Add the `report` and `source` commands."""
     report = commands.add_parser(
-        "report", help="funnel, forecast, lead sources, journey", parents=[common]
+        "report",
+        help="funnel, forecast, lead sources, journey, losses, customers, NPS",
+        parents=[common],
     )
     sub = report.add_subparsers(dest="action", metavar="REPORT", required=True)
     for name, help_text, func, scoped in (
@@ -54,16 +60,14 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         parser = sub.add_parser(name, help=help_text, parents=[common])
         if scoped:
             parser.add_argument("--pipeline", metavar="NAME", help="default: the first")
-        parser.add_argument(
-            "--since", metavar="DATE", help='created on or after: 2026-01-01, "30 days ago", =-4w'
-        )
-        parser.add_argument("--until", metavar="DATE", help="created on or before (e.g. today)")
+        add_period_options(parser)
         add_cohort_options(parser, contacts=not scoped)
         add_json(parser)
         add_compare(parser)
         parser.set_defaults(func=compared(func))
 
     register_customers(sub, common)
+    register_nps(sub, common)
 
     source = commands.add_parser("source", help="spend per lead source", parents=[common])
     actions = source.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -75,57 +79,6 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     spend.set_defaults(func=run_spend)
 
 
-def add_cohort_options(parser: argparse.ArgumentParser, *, contacts: bool = False) -> None:
-    """`--tag NAME` (repeatable) and `--source NAME`: the report's cohort is
-    only the deals (or, with `contacts`, the contacts) of that segment. A
-    deal counts as tagged when it or its contact carries the tag; its source
-    is the deal's lead source (a contact's, for contacts)."""
-    who = "contacts" if contacts else "deals"
-    add_segment_options(parser, source_help=f"only {who} from this lead source (any case)")
-
-
-def cohort(args: argparse.Namespace) -> DealSegment:
-    """The deals `--tag`/`--source` narrow a report to (a contact's tag counts
-    for their deals)."""
-    return deal_segment(args, contact_tags=True)
-
-
-def contact_cohort(args: argparse.Namespace) -> ContactSegment:
-    """The contacts `--tag`/`--source` narrow the journey report to."""
-    deals = deal_segment(args)
-    return ContactSegment(tags=deals.tags, source=deals.source)
-
-
-def cohort_json(args: argparse.Namespace) -> dict[str, Any]:
-    """{"cohort": {"tags": [...], "source": ...}} when the report is narrowed,
-    else nothing (the JSON of an unnarrowed report is as it was)."""
-    segment = deal_segment(args)
-    if segment.empty:
-        return {}
-    return {"cohort": {"tags": list(segment.tags), "source": segment.source}}
-
-
-def _cohort_text(args: argparse.Namespace) -> str | None:
-    segment = deal_segment(args)
-    parts = [f"tag {t}" for t in segment.tags]
-    parts += [f"source {segment.source}"] if segment.source else []
-    return " · ".join(parts) or None
-
-
-def _period(args: argparse.Namespace) -> service.Period:
-    return service.Period(
-        inputs.optional_date(args.since, field="since"),
-        inputs.optional_date(args.until, field="until"),
-    )
-
-
-def _heading(pipeline: str | None, period: service.Period, narrowed: str | None = None) -> str:
-    since = period.since.isoformat() if period.since else "the start"
-    until = period.until.isoformat() if period.until else "today"
-    span = "all time" if period == service.ALL_TIME else f"created {since} to {until}"
-    return " · ".join(part for part in (pipeline, span, narrowed) if part)
-
-
 def run_funnel(args: argparse.Namespace, ws: Workspace) -> int:
     """The funnel of a pipeline."""
     report = service.funnel_report(
@@ -135,7 +88,7 @@ def run_funnel(args: argparse.Namespace, ws: Workspace) -> int:
         print_json({**funnel_json(report), **cohort_json(args)})
         return 0
     f = report.funnel
-    say(_heading(report.pipeline.name, report.period, _cohort_text(args)))
+    say(heading(report.pipeline.name, report.period, cohort_text(args)))
     print_table(
         ["Stage", "Reached", "Conversion", "Drop-off", "Open", "Open value", "Avg time"],
         [
@@ -174,7 +127,7 @@ def run_forecast(args: argparse.Namespace, ws: Workspace) -> int:
         print_json({**forecast_json(report, months), **cohort_json(args)})
         return 0
     f = report.funnel
-    say(_heading(report.pipeline.name, report.period, _cohort_text(args)))
+    say(heading(report.pipeline.name, report.period, cohort_text(args)))
     print_table(
         ["Stage", "Open", "Open value", "Weighted"],
         [[s.name, s.open, s.open_value.format(), s.weighted_value.format()] for s in f.stages],
@@ -195,14 +148,15 @@ def run_forecast(args: argparse.Namespace, ws: Workspace) -> int:
 
 def run_sources(args: argparse.Namespace, ws: Workspace) -> int:
     """Per lead source: deals, wins, value, and spend-based costs."""
-    period = _period(args)
+    period, segment = _period(args), cohort(args)
     pipeline, sources = service.sources_report(
-        ws.db, pipeline=args.pipeline, period=period, segment=cohort(args)
+        ws.db, pipeline=args.pipeline, period=period, segment=segment
     )
     if args.json:
-        print_json({**sources_json(pipeline, period, sources), **cohort_json(args)})
+        note = {"spend_note": service.SPEND_NOTE} if segment.tags else {}
+        print_json({**sources_json(pipeline, period, sources), **note, **cohort_json(args)})
         return 0
-    say(_heading(pipeline.name, period, _cohort_text(args)))
+    say(heading(pipeline.name, period, cohort_text(args)))
     print_table(
         ["Source", "Deals", "Won", "Win rate", "Won value", "Spend", "Per lead", "CAC"],
         [
@@ -212,14 +166,18 @@ def run_sources(args: argparse.Namespace, ws: Workspace) -> int:
                 s.won,
                 percent_text(s.win_rate),
                 s.won_value.format(),
-                s.spend.format(),
-                s.cost_per_lead.format(),
-                s.acquisition_cost.format(),
+                *(
+                    (s.spend.format(), s.cost_per_lead.format(), s.acquisition_cost.format())
+                    if s.spend_known
+                    else ("—", "—", "—")
+                ),
             ]
             for s in sources
         ],
         max_col=60,
     )
+    if segment.tags:
+        say(f"Spend, per lead and CAC: — ({service.SPEND_NOTE})")
     return 0
 
 
@@ -227,9 +185,9 @@ def run_journey(args: argparse.Namespace, ws: Workspace) -> int:
     """The marketing funnel over contacts, NPS, repeat customers, stages now."""
     from pipetui.services.journey import journey_figures
 
-    period = _period(args)
-    steps = service.journey_report(ws.db, period=period, segment=contact_cohort(args))
-    figures = journey_figures(ws.db, period=period)
+    period, segment = _period(args), contact_cohort(args)
+    steps = service.journey_report(ws.db, period=period, segment=segment)
+    figures = journey_figures(ws.db, period=period, segment=None if segment.empty else segment)
     score = figures.nps.score
     if args.json:
         print_json(
@@ -249,7 +207,7 @@ def run_journey(args: argparse.Namespace, ws: Workspace) -> int:
             }
         )
         return 0
-    say(_heading("Contacts", period, _cohort_text(args)))
+    say(heading("Contacts", period, cohort_text(args)))
     print_table(
         ["Journey stage", "Reached", "Conversion", "Drop-off"],
         [
@@ -290,236 +248,4 @@ def run_spend(args: argparse.Namespace, ws: Workspace) -> int:
         )
     else:
         say(f"Spend on {source!r} in {month}: {amount.format()}")
-    return 0
-
-
-# --- `--compare previous|year`: any report against an earlier period ----------------
-
-
-def add_compare(parser: argparse.ArgumentParser) -> None:
-    """The `--compare` option of a report (it needs a period)."""
-    parser.add_argument(
-        "--compare",
-        choices=("previous", "year"),
-        help="also the period just before (previous) or a year earlier (year), and the change",
-    )
-
-
-Runner = Callable[[argparse.Namespace, Workspace], int]
-
-
-def compared(func: Runner) -> Runner:
-    """`func` (any report) with `--compare`: run for the period and the prior
-    one, each as `--json` would print it, and show the change of every figure
-    (`pipetui.domain.compare`). One wrapper, so every report, including ones
-    added later, compares the same way."""
-
-    @functools.wraps(func)
-    def run(args: argparse.Namespace, ws: Workspace) -> int:
-        how = getattr(args, "compare", None)
-        return func(args, ws) if not how else _run_compared(func, args, ws, how)
-
-    return run
-
-
-def _json_for(func: Runner, args: argparse.Namespace, ws: Workspace, period: service.Period) -> Any:
-    copy = argparse.Namespace(**vars(args))
-    copy.since = period.since.isoformat() if period.since else None
-    copy.until = period.until.isoformat() if period.until else None
-    copy.json, copy.compare = True, None
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        func(copy, ws)
-    return json.loads(out.getvalue())
-
-
-def _span(period: service.Period) -> str:
-    return f"{period.since} to {period.until}"
-
-
-def _run_compared(func: Runner, args: argparse.Namespace, ws: Workspace, how: str) -> int:
-    from pipetui.domain.compare import changes_json, compare_rows, figures_from_json, prior_period
-    from pipetui.services import clock
-
-    period = _period(args)
-    if period.since is None:
-        raise ValidationError(
-            "compare",
-            "--compare needs a period: give --since (and --until), e.g. "
-            "--since 2026-10-01 --until 2026-10-31",
-        )
-    now = service.Period(period.since, period.until or clock.today())
-    then = service.Period(*prior_period(now.since, now.until, how))  # type: ignore[arg-type]
-    now_json, then_json = _json_for(func, args, ws, now), _json_for(func, args, ws, then)
-    rows = compare_rows(figures_from_json(now_json), figures_from_json(then_json))
-    if args.json:
-        print_json({"now": now_json, "previous": then_json, "change": changes_json(rows)})
-        return 0
-    name = now_json.get("pipeline") if isinstance(now_json, dict) else None
-    say(" · ".join(p for p in (name, f"{_span(now)} compared with {_span(then)}") if p))
-    print_table(
-        ["Figure", "Then → now (change)"],
-        [[row.name.replace("_", " ").replace(".", " · "), row.text()] for row in rows],
-        max_col=140,
-    )
-    return 0
-
-
-# --- `report customers`: the figures after the sale ---------------------------------
-
-
-def register_customers(sub: Any, common: argparse.ArgumentParser) -> None:
-    """`report customers [--since --until] [--source] [--churn-days N] [--json] [--compare]`."""
-    parser = sub.add_parser(
-        "customers",
-        help="lifetime value, repeat purchases, churn, ROI per source, NPS",
-        parents=[common],
-    )
-    parser.add_argument("--since", metavar="DATE", help="purchases on or after this day")
-    parser.add_argument("--until", metavar="DATE", help="purchases on or before this day")
-    parser.add_argument("--source", metavar="SOURCE", help="only customers from this lead source")
-    parser.add_argument(
-        "--churn-days",
-        metavar="N",
-        type=int,
-        help="churned: no purchase in N days (default: the churn_days setting, 365)",
-    )
-    add_json(parser)
-    add_compare(parser)
-    parser.set_defaults(func=compared(run_customers))
-
-
-def run_customers(args: argparse.Namespace, ws: Workspace) -> int:
-    """Lifetime value, repeat rate, churn and retention, after-sale steps, ROI, NPS."""
-    from pipetui.services.customers import (
-        check_churn_days,
-        customers_json,
-        customers_report,
-        money_text,
-    )
-
-    days = ws.settings.churn_days if args.churn_days is None else args.churn_days
-    check_churn_days(days, field="churn-days")
-    period = _period(args)
-    report = customers_report(ws.db, period=period, source=args.source, churn_days=days)
-    if args.json:
-        print_json(customers_json(report))
-        return 0
-    since = period.since.isoformat() if period.since else "the start"
-    until = period.until.isoformat() if period.until else "today"
-    span = "all time" if period == service.ALL_TIME else f"purchases {since} to {until}"
-    say(" · ".join(p for p in ("Customers", report.source, span) if p))
-    say(
-        f"Customers {report.customers} · repeat customers {report.repeat_customers}"
-        f" · repeat-purchase rate {percent_text(report.repeat_rate)}"
-    )
-    say(
-        f"Churn {percent_text(report.churn.churn)} ({report.churn.churned} of"
-        f" {report.churn.customers} without a purchase in {report.churn_days} days)"
-        f" · retention {percent_text(report.churn.retention)}"
-    )
-    say("")
-    print_table(
-        ["Lifetime value", "Customers", "Mean", "Median", "Total"],
-        [
-            [
-                v.currency,
-                v.customers,
-                money_text(v.mean_minor, v.currency),
-                money_text(v.median_minor, v.currency),
-                money_text(v.total_minor, v.currency),
-            ]
-            for v in report.lifetime
-        ],
-    )
-    say("")
-    print_table(
-        ["After the sale", "Reached", "Conversion", "Drop-off"],
-        [
-            [s.name, s.reached, percent_text(s.conversion_to_next), s.drop_off]
-            for s in report.steps.steps
-        ],
-    )
-    say("")
-    print_table(
-        ["Source", "Won value", "Spend", "ROI"],
-        [
-            [
-                r.source,
-                money_text(r.won_minor, r.currency),
-                money_text(r.spend_minor, r.currency),
-                percent_text(r.roi),
-            ]
-            for r in report.returns
-        ],
-        max_col=60,
-    )
-    say("")
-    say(f"NPS {report.nps.text()}")
-    print_table(
-        ["NPS by source", "NPS", "Answers"],
-        [[name, value.text(), value.answers] for name, value in report.nps_by_source],
-        max_col=60,
-    )
-    return 0
-
-
-def _loss_lines_json(lines: Any, key: str) -> list[dict[str, Any]]:
-    return [
-        {
-            key: line.name,
-            "lost": line.count,
-            "value": line.value.as_json(),
-            "share": rate_json(line.share),
-        }
-        for line in lines
-    ]
-
-
-def losses_json(report: service.LossesReport) -> dict[str, Any]:
-    """`report losses --json`: shares as fractions of 1 of the lost deals,
-    value per currency."""
-    losses = report.losses
-    return {
-        "pipeline": report.pipeline.name,
-        "since": iso_date(report.period.since),
-        "until": iso_date(report.period.until),
-        "lost": losses.lost,
-        "value": losses.value.as_json(),
-        "by_reason": _loss_lines_json(losses.by_reason, "reason"),
-        "by_stage": _loss_lines_json(losses.by_stage, "stage"),
-        "disqualified": losses.disqualified,
-        "by_criterion": _loss_lines_json(losses.by_criterion, "criterion"),
-    }
-
-
-def run_losses(args: argparse.Namespace, ws: Workspace) -> int:
-    """Why deals are lost: by reason, by stage, disqualifications by criterion."""
-    period = _period(args)
-    report = service.losses_report(
-        ws.db, pipeline=args.pipeline, period=period, segment=cohort(args)
-    )
-    if args.json:
-        print_json({**losses_json(report), **cohort_json(args)})
-        return 0
-    losses = report.losses
-    since = period.since.isoformat() if period.since else "the start"
-    until = period.until.isoformat() if period.until else "today"
-    span = "all time" if period == service.ALL_TIME else f"lost {since} to {until}"
-    say(" · ".join(p for p in (report.pipeline.name, span, _cohort_text(args)) if p))
-    say(f"Lost {losses.lost} · value {losses.value.format()}")
-    for title, lines in (
-        ("Reason", losses.by_reason),
-        ("Lost in stage", losses.by_stage),
-        ("Disqualified for", losses.by_criterion),
-    ):
-        say("")
-        print_table(
-            [title, "Lost", "Share", "Value"],
-            [
-                [line.name, line.count, percent_text(line.share), line.value.format()]
-                for line in lines
-            ],
-            max_col=60,
-        )
     return 0

@@ -40,6 +40,8 @@ class Card:
     """The deal's next step: the due date of its earliest open follow-up."""
     followup_overdue: bool = False
     """That next step was due before today (the card shows it as an alarm)."""
+    tags: tuple[str, ...] = ()
+    """The deal's own tags (the card ends its value line with "#vip #q4")."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -102,17 +102,19 @@ def roi(won_minor: int, spend_minor: int) -> Fraction | None:
 
 @dataclass(frozen=True, slots=True)
 class SourceReturn:
-    """One lead source in one currency: won value, spend, ROI."""
+    """One lead source in one currency: won value, spend, ROI. `spend_minor`
+    is None when the spend cannot be told for the cohort: spend is recorded
+    per source and month, so a cohort narrowed by tag has no share of it."""
 
     source: str
     currency: str
     won_minor: int
-    spend_minor: int
+    spend_minor: int | None
 
     @property
     def roi(self) -> Fraction | None:
-        """(won − spend) / spend."""
-        return roi(self.won_minor, self.spend_minor)
+        """(won − spend) / spend; none without a known spend."""
+        return None if self.spend_minor is None else roi(self.won_minor, self.spend_minor)
 
 
 def after_sale_steps(customers: int, loyal: int, advocates: int) -> Steps:

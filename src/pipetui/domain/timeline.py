@@ -71,14 +71,20 @@ class Nps:
             return None
         return Fraction(100 * (self.promoters - self.detractors), self.answers)
 
-    def text(self) -> str:
-        """ "+40 (5 answers)", or "—"."""
+    def score_text(self) -> str:
+        """The score rounded half away from zero: "+40", "-20", "0";
+        "—" without answers."""
         score = self.score
         if score is None:
             return "—"
         whole = int(score + Fraction(1, 2)) if score >= 0 else -int(-score + Fraction(1, 2))
-        sign = f"{whole:+d}" if whole else "0"
-        return f"{sign} ({self.answers} answer{'s' if self.answers != 1 else ''})"
+        return f"{whole:+d}" if whole else "0"
+
+    def text(self) -> str:
+        """ "+40 (5 answers)", or "—"."""
+        if self.score is None:
+            return "—"
+        return f"{self.score_text()} ({self.answers} answer{'s' if self.answers != 1 else ''})"
 
 
 def nps(scores: Iterable[int]) -> Nps:

@@ -15,7 +15,7 @@ from pipetui.domain.dates import days_between
 from pipetui.domain.deal import DealStatus
 from pipetui.domain.money import Money, MoneyTotals
 from pipetui.domain.pipeline import Pipeline, Stage
-from pipetui.domain.segments import deal_filter_text
+from pipetui.domain.segments import deal_filter_text, stored_tags
 from pipetui.services import clock
 from pipetui.store import board as store
 from pipetui.store.rows import Rows, RowSource
@@ -182,6 +182,7 @@ def _cards(
                 owner=row.owner if row.owner != view.user else None,
                 next_followup=row.next_followup,
                 followup_overdue=row.next_followup is not None and row.next_followup < today,
+                tags=stored_tags(row.tags),
             )
         )
     return cards

@@ -7,6 +7,7 @@ Everything is read in one read transaction; the database counts and sums.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
@@ -28,7 +29,7 @@ from pipetui.domain.money import Money
 from pipetui.domain.text import clean_text, search_key
 from pipetui.domain.timeline import Nps
 from pipetui.services import clock
-from pipetui.services.reports import ALL_TIME, NO_SOURCE, Period
+from pipetui.services.reports import ALL_TIME, NO_SOURCE, SPEND_NOTE, Period
 from pipetui.services.serialize import rate_json, steps_json
 from pipetui.store import customers as store
 from pipetui.store import funnel as funnel_store
@@ -47,7 +48,8 @@ def check_churn_days(days: object, *, field: str = "churn_days") -> int:
 @dataclass(frozen=True, slots=True)
 class CustomersReport:
     """Every figure after the sale, for a period (purchases in it) and
-    optionally one lead source (the contacts', or for ROI the deals')."""
+    optionally one lead source (the contacts', or for ROI the deals') and
+    tags (the contacts'; for ROI the deal's or its contact's)."""
 
     period: Period
     source: str | None
@@ -62,6 +64,12 @@ class CustomersReport:
     returns: list[SourceReturn]
     nps: Nps
     nps_by_source: list[tuple[str, Nps]]
+    tags: tuple[str, ...] = ()
+
+    @property
+    def spend_note(self) -> str | None:
+        """Why spend and ROI are not shown: the cohort is narrowed by tag."""
+        return SPEND_NOTE if self.tags else None
 
     @property
     def repeat_rate(self) -> Fraction | None:
@@ -80,8 +88,11 @@ def customers_report(
     period: Period = ALL_TIME,
     source: str | None = None,
     churn_days: int = CHURN_DAYS,
+    tags: Sequence[str] = (),
 ) -> CustomersReport:
-    """The figures after the sale (README, "After the sale")."""
+    """The figures after the sale (README, "After the sale"). With `tags`,
+    spend is not read: it is recorded per source and month, not per tag, so
+    ROI has no spend to go on (`SPEND_NOTE`)."""
     check_churn_days(churn_days)
     wanted = clean_text(source, single_line=True) if source is not None else None
     if source is not None and not wanted:
@@ -90,16 +101,17 @@ def customers_report(
     now = clock.now()
     ended = until is not None and until < now
     end = until if until is not None and ended else now
+    tags = tuple(tags)
     with db.read() as conn:
         sources = _matching(store.known_sources(conn), wanted) if wanted else None
-        after = store.after_sale(conn, since, until, sources)
+        after = store.after_sale(conn, since, until, sources, tags)
         counted, lapsed = store.churned(
-            conn, end, churn_days, sources, upto=until if ended else None
+            conn, end, churn_days, sources, upto=until if ended else None, tags=tags
         )
-        per_customer = store.won_per_customer(conn, since, until, sources)
-        won = store.won_by_source(conn, since, until, sources)
-        spent = funnel_store.spend(conn, period.months())
-        scores = store.scores_by_source(conn, since, until, sources)
+        per_customer = store.won_per_customer(conn, since, until, sources, tags)
+        won = store.won_by_source(conn, since, until, sources, tags)
+        spent = None if tags else funnel_store.spend(conn, period.months())
+        scores = store.scores_by_source(conn, since, until, sources, tags)
     return CustomersReport(
         period=period,
         source=wanted,
@@ -117,26 +129,28 @@ def customers_report(
             sum(r.detractors for r in scores),
         ),
         nps_by_source=_nps_by_source(scores),
+        tags=tags,
     )
 
 
 def _returns(
-    won: list[store.WonBySource], spent: list[funnel_store.SpendRow], wanted: str | None
+    won: list[store.WonBySource], spent: list[funnel_store.SpendRow] | None, wanted: str | None
 ) -> list[SourceReturn]:
-    """Won value and spend per source (matched in any case) and currency."""
+    """Won value and spend per source (matched in any case) and currency;
+    `spent` None: spend unknown for the cohort (every spend None)."""
     names: dict[str, str] = {}
     sums: dict[tuple[str, str], list[int]] = {}
     for row in won:
         key = search_key(row.source) if row.source else ""
         names.setdefault(key, row.source or NO_SOURCE)
         sums.setdefault((key, row.currency), [0, 0])[0] += row.won_minor
-    for item in spent:
+    for item in spent or []:
         if wanted is not None and item.source_key != search_key(wanted):
             continue
         names.setdefault(item.source_key, item.source)
         sums.setdefault((item.source_key, item.currency), [0, 0])[1] += item.amount_minor
     found = [
-        SourceReturn(names[key], currency, won_minor, spend_minor)
+        SourceReturn(names[key], currency, won_minor, None if spent is None else spend_minor)
         for (key, currency), (won_minor, spend_minor) in sums.items()
     ]
     return sorted(found, key=lambda r: (search_key(r.source), r.currency))
@@ -161,12 +175,17 @@ def _nps_by_source(rows: list[store.ScoreRow]) -> list[tuple[str, Nps]]:
 # --- the shared forms ---------------------------------------------------------------
 
 
-def money_text(minor: Fraction | int, currency: str) -> str:
-    """An exact amount rounded (halves up) to the currency's minor unit, for people."""
+def money_text(minor: Fraction | int | None, currency: str) -> str:
+    """An exact amount rounded (halves up) to the currency's minor unit, for
+    people; "—" for an amount not known."""
+    if minor is None:
+        return "—"
     return Money(round_half_up(Fraction(minor)), currency).format()
 
 
-def _money_json(minor: Fraction | int, currency: str) -> str:
+def _money_json(minor: Fraction | int | None, currency: str) -> str | None:
+    if minor is None:
+        return None
     return Money(round_half_up(Fraction(minor)), currency).amount_str()
 
 
@@ -188,6 +207,7 @@ def customers_json(report: CustomersReport) -> dict[str, Any]:
         "since": iso_date(report.period.since),
         "until": iso_date(report.period.until),
         "source": report.source,
+        **({"tags": list(report.tags), "spend_note": report.spend_note} if report.tags else {}),
         "customers": report.customers,
         "repeat_customers": report.repeat_customers,
         "repeat_rate": rate_json(report.repeat_rate),

@@ -14,6 +14,7 @@ from pipetui.domain.errors import ValidationError
 from pipetui.domain.followup import FollowUp
 from pipetui.domain.journey import JourneyStage, Touchpoint
 from pipetui.domain.money import MoneyTotals
+from pipetui.domain.segments import ContactSegment
 from pipetui.domain.timeline import Gap, Nps, gaps, journey_path, nps, nps_scores
 from pipetui.services import clock
 from pipetui.services.contacts import resolve_contact
@@ -176,13 +177,17 @@ class JourneyFigures:
     by_stage: dict[str, int]
 
 
-def journey_figures(db: Database, *, period: Period = ALL_TIME) -> JourneyFigures:
-    """The journey's own figures (the marketing funnel is `reports.journey_report`)."""
+def journey_figures(
+    db: Database, *, period: Period = ALL_TIME, segment: ContactSegment | None = None
+) -> JourneyFigures:
+    """The journey's own figures (the marketing funnel is `reports.journey_report`),
+    over the contacts of `segment` (their own tags and lead source) when given."""
     since, until = period.bounds()
+    now = clock.now()
     with db.read() as conn:
-        scores = store.scores(conn, since, until)
-        customers, repeat = store.repeat_customers(conn)
-        stages = store.by_current_stage(conn)
+        scores = store.scores(conn, since, until, segment, now)
+        customers, repeat = store.repeat_customers(conn, segment, now)
+        stages = store.by_current_stage(conn, segment, now)
     by_stage = {stage.value: stages.get(stage.value, 0) for stage in JourneyStage}
     by_stage["none"] = stages.get(None, 0)
     return JourneyFigures(nps(scores), customers, repeat, by_stage)

@@ -9,7 +9,7 @@ the TUI pane, the CLI and the tests share one definition of every figure.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from fractions import Fraction
 from typing import TYPE_CHECKING
@@ -245,9 +245,14 @@ class SourceFigures:
     spend: MoneyTotals = field(default_factory=MoneyTotals)
     cost_per_lead: MoneyTotals = field(default_factory=MoneyTotals)
     acquisition_cost: MoneyTotals = field(default_factory=MoneyTotals)
+    spend_known: bool = True
+    """False for a cohort narrowed by tag: the spend figures are not known (`SPEND_NOTE`)."""
 
 
 NO_SOURCE = "(no source)"
+SPEND_NOTE = "spend is recorded per source; not split by tag"
+"""Why a report narrowed by tag shows no spend, cost per lead, CAC or ROI:
+spend is recorded per source and month, so a tag's share of it is unknown."""
 
 
 def sources_report(
@@ -261,11 +266,12 @@ def sources_report(
 
     A lead is a deal; cost per lead is the spend over the deals from the source,
     acquisition cost the spend over its won deals (None-like, left out, when
-    there are none)."""
+    there are none). Narrowed by tag, the spend figures are not known
+    (`SPEND_NOTE`): none is read and `spend_known` is False."""
     with db.read() as conn:
         chosen = resolve_pipeline(conn, pipeline)
         rows = store.by_source(conn, _cohort(chosen, period, segment))
-        spent = store.spend(conn, period.months())
+        spent = [] if segment.tags else store.spend(conn, period.months())
     groups: dict[str, list[store.SourceRow]] = {}
     names: dict[str, str] = {}
     for row in rows:
@@ -282,6 +288,8 @@ def sources_report(
         _source_figures(names[key], groups.get(key, []), spend_by_key.get(key, MoneyTotals()))
         for key in {*groups, *spend_by_key}
     ]
+    if segment.tags:
+        figures = [replace(f, spend_known=False) for f in figures]
     return chosen, sorted(figures, key=lambda f: (-f.deals, search_key(f.source)))
 
 

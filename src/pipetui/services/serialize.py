@@ -301,9 +301,9 @@ def sources_json(
                 "lost": s.lost,
                 "win_rate": rate_json(s.win_rate),
                 "won_value": s.won_value.as_json(),
-                "spend": s.spend.as_json(),
-                "cost_per_lead": s.cost_per_lead.as_json(),
-                "acquisition_cost": s.acquisition_cost.as_json(),
+                "spend": s.spend.as_json() if s.spend_known else None,
+                "cost_per_lead": s.cost_per_lead.as_json() if s.spend_known else None,
+                "acquisition_cost": s.acquisition_cost.as_json() if s.spend_known else None,
             }
             for s in sources
         ],

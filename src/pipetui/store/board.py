@@ -54,6 +54,8 @@ class CardRow:
     next_followup: date | None = None
     """The earliest due date among the deal's open follow-ups (its next step,
     overdue or not)."""
+    tags: str | None = None
+    """The deal's own tags as stored ("vip,q4"), read in the page's query."""
 
 
 def is_empty(rows: Rows) -> bool:
@@ -258,8 +260,8 @@ def page(
         " (SELECT max(t.at) FROM touchpoint t WHERE t.contact_id = d.contact_id),"
         " (SELECT 1 FROM followup f WHERE f.deal_id = d.id"
         "   AND f.done_at IS NULL AND f.due >= :today LIMIT 1) IS NOT NULL, d.version, d.owner,"
-        " (SELECT min(f.due) FROM followup f WHERE f.deal_id = d.id AND f.done_at IS NULL)"
-        f" {_FROM} WHERE {where} ORDER BY d.rank, d.id LIMIT :limit OFFSET :offset",
+        " (SELECT min(f.due) FROM followup f WHERE f.deal_id = d.id AND f.done_at IS NULL),"
+        f" d.tags {_FROM} WHERE {where} ORDER BY d.rank, d.id LIMIT :limit OFFSET :offset",
         {**params, "today": today.isoformat(), "limit": limit, "offset": offset},
     )
     result = []
@@ -283,6 +285,7 @@ def page(
                 int(row[12]),
                 row[13],
                 day(row[14]),
+                row[15],
             )
         )
     return result

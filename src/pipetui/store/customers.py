@@ -5,7 +5,8 @@ currency, won value per deal source, NPS answers per contact source.
 A purchase is a touchpoint in the purchase or loyalty stage, or a won deal
 with no such touchpoint linked to it (its closing time is the purchase's).
 `sources`, when given, narrows everything to contacts (or, for ROI, deals)
-whose lead source is one of these values as stored.
+whose lead source is one of these values as stored; `tags` to contacts
+carrying every one of them (for ROI, deals that carry it or whose contact does).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from sqlalchemy.engine import Connection
 from pipetui.domain.customers import ADVOCACY_STAGES, PURCHASE_STAGES
 from pipetui.domain.deal import DealStatus
 from pipetui.domain.journey import JourneyStage
+from pipetui.domain.segments import DealSegment
+from pipetui.store.segment_queries import deal_condition, has_tag
 from pipetui.store.sums import joined, sum_columns
 from pipetui.store.tables import CONTACT, DEAL, TOUCHPOINT
 
@@ -40,13 +43,24 @@ def _between(
     return where
 
 
+def _contacts(sources: Sequence[str] | None, tags: Sequence[str]) -> list[ColumnElement[bool]]:
+    """The conditions on CONTACT narrowing to the cohort (none: everyone)."""
+    where = [has_tag(CONTACT.c.tags, tag) for tag in tags]
+    if sources is not None:
+        where.append(CONTACT.c.source.in_(list(sources)))
+    return where
+
+
 def _won_at() -> ColumnElement[Any]:
     """When a won deal was won (imported ones may lack a closing time)."""
     return func.coalesce(DEAL.c.closed_at, DEAL.c.updated_at)
 
 
 def _purchases(
-    since: datetime | None, until: datetime | None, sources: Sequence[str] | None
+    since: datetime | None,
+    until: datetime | None,
+    sources: Sequence[str] | None,
+    tags: Sequence[str] = (),
 ) -> Any:
     """Every purchase in [since, until): contact_id and at."""
     linked = (
@@ -65,17 +79,19 @@ def _purchases(
     )
     events = union_all(touched, won).subquery()
     query = select(events.c.contact_id, events.c.at)
-    if sources is not None:
-        query = query.join(CONTACT, CONTACT.c.id == events.c.contact_id).where(
-            CONTACT.c.source.in_(list(sources))
-        )
+    narrowed = _contacts(sources, tags)
+    if narrowed:
+        query = query.join(CONTACT, CONTACT.c.id == events.c.contact_id).where(*narrowed)
     return query.subquery()
 
 
 def _per_customer(
-    since: datetime | None, until: datetime | None, sources: Sequence[str] | None
+    since: datetime | None,
+    until: datetime | None,
+    sources: Sequence[str] | None,
+    tags: Sequence[str] = (),
 ) -> Any:
-    events = _purchases(since, until, sources)
+    events = _purchases(since, until, sources, tags)
     return (
         select(
             events.c.contact_id,
@@ -105,9 +121,10 @@ def after_sale(
     since: datetime | None,
     until: datetime | None,
     sources: Sequence[str] | None = None,
+    tags: Sequence[str] = (),
 ) -> AfterSale:
     """Counted in SQL, one row."""
-    customers = _per_customer(since, until, sources)
+    customers = _per_customer(since, until, sources, tags)
     flags = (
         select(
             TOUCHPOINT.c.contact_id,
@@ -142,10 +159,11 @@ def churned(
     sources: Sequence[str] | None = None,
     *,
     upto: datetime | None = None,
+    tags: Sequence[str] = (),
 ) -> tuple[int, int]:
     """(customers with a purchase before `upto` (None: any), those whose latest
     such purchase is more than `days` days before `end`)."""
-    customers = _per_customer(None, upto, sources)
+    customers = _per_customer(None, upto, sources, tags)
     row = conn.execute(
         select(
             func.count(),
@@ -162,6 +180,7 @@ def won_per_customer(
     since: datetime | None,
     until: datetime | None,
     sources: Sequence[str] | None = None,
+    tags: Sequence[str] = (),
 ) -> dict[str, list[int]]:
     """Each customer's won value (deals won in the period) per currency, in
     ascending order: the ordered values a median needs."""
@@ -174,10 +193,9 @@ def won_per_customer(
         )
         .group_by(DEAL.c.contact_id, DEAL.c.currency)
     )
-    if sources is not None:
-        query = query.join(CONTACT, CONTACT.c.id == DEAL.c.contact_id).where(
-            CONTACT.c.source.in_(list(sources))
-        )
+    narrowed = _contacts(sources, tags)
+    if narrowed:
+        query = query.join(CONTACT, CONTACT.c.id == DEAL.c.contact_id).where(*narrowed)
     found: dict[str, list[int]] = {}
     for currency, high, low in conn.execute(query):
         found.setdefault(str(currency), []).append(joined(high, low))
@@ -198,8 +216,10 @@ def won_by_source(
     since: datetime | None,
     until: datetime | None,
     sources: Sequence[str] | None = None,
+    tags: Sequence[str] = (),
 ) -> list[WonBySource]:
-    """Won value per deal source and currency."""
+    """Won value per deal source and currency (of the deals tagged, on the
+    deal or its contact, with every one of `tags`)."""
     query = (
         select(DEAL.c.source, DEAL.c.currency, *sum_columns(DEAL.c.value_minor))
         .where(DEAL.c.status == WON, *_between(_won_at(), since, until))
@@ -207,6 +227,8 @@ def won_by_source(
     )
     if sources is not None:
         query = query.where(DEAL.c.source.in_(list(sources)))
+    if tags:
+        query = query.where(deal_condition(DealSegment(tags=tuple(tags), contact_tags=True)))
     return [
         WonBySource(source, str(currency), joined(high, low))
         for source, currency, high, low in conn.execute(query)
@@ -228,6 +250,7 @@ def scores_by_source(
     since: datetime | None,
     until: datetime | None,
     sources: Sequence[str] | None = None,
+    tags: Sequence[str] = (),
 ) -> list[ScoreRow]:
     """Promoters (9–10), passives (7–8) and detractors (0–6) per contact source."""
     score = TOUCHPOINT.c.score
@@ -242,8 +265,7 @@ def scores_by_source(
         .where(score.is_not(None), *_between(TOUCHPOINT.c.at, since, until))
         .group_by(CONTACT.c.source)
     )
-    if sources is not None:
-        query = query.where(CONTACT.c.source.in_(list(sources)))
+    query = query.where(*_contacts(sources, tags))
     return [ScoreRow(source, int(p), int(m), int(d)) for source, p, m, d in conn.execute(query)]
 
 

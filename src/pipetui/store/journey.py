@@ -7,19 +7,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
-    BigInteger,
     Integer,
     and_,
     case,
-    cast,
     column,
     exists,
     func,
-    literal_column,
     or_,
     select,
     text,
@@ -29,12 +26,14 @@ from sqlalchemy.engine import Connection
 from pipetui.domain.bant import Thresholds, Verdict
 from pipetui.domain.deal import DealStatus
 from pipetui.domain.money import Money, MoneyTotals
-from pipetui.domain.segments import EVERY_CONTACT, ContactSegment
+from pipetui.domain.segments import EVERY_CONTACT, ContactSegment, stored_tags
 from pipetui.domain.text import search_key
 from pipetui.store.board import verdict_ids
+from pipetui.store.contact_search import word_conditions
+from pipetui.store.contact_sorts import last_touch_key
 from pipetui.store.rows import day, moment
 from pipetui.store.segment_queries import contact_condition
-from pipetui.store.sums import LOW_BITS, joined, sum_columns
+from pipetui.store.sums import joined, sum_columns
 from pipetui.store.tables import CONTACT, DEAL, FOLLOWUP, STAGE, STAGE_HISTORY, TOUCHPOINT
 
 OPEN, WON = DealStatus.OPEN.value, DealStatus.WON.value
@@ -55,22 +54,6 @@ def last_contact(conn: Connection, contact_id: int, now: datetime) -> datetime |
     return moment(conn.execute(select(_last_touch(now, contact_id))).scalar())
 
 
-def _open_value(contact: Any = CONTACT.c.id) -> tuple[Any, Any]:
-    """Sort keys for a contact's open deal value, exact at any size: the high
-    part (the high halves' sum plus the carry out of the low halves) and the
-    low 32 bits (`pipetui.store.sums`)."""
-    high, low = sum_columns(DEAL.c.value_minor)
-    where = (DEAL.c.contact_id == contact, DEAL.c.status == OPEN)
-    # The low halves' sum as a bigint (PostgreSQL's SUM gives numeric, which
-    # has no bit operators); it fits for fewer than 2**31 deals per contact.
-    low_sum = cast(func.coalesce(low, 0), BigInteger)
-    carry = low_sum.bitwise_rshift(literal_column("32", BigInteger))
-    return (
-        select(func.coalesce(high, 0) + carry).where(*where).scalar_subquery(),
-        select(low_sum.bitwise_and(LOW_BITS)).where(*where).scalar_subquery(),
-    )
-
-
 def contact_ids(
     conn: Connection,
     *,
@@ -88,14 +71,14 @@ def contact_ids(
     query = select(CONTACT.c.id)
     if not segment.empty:
         query = query.where(contact_condition(segment, now))
-    for word in search_key(search).split():
-        query = query.where(CONTACT.c.search_key.contains(word, autoescape=True))
+    query = query.where(*word_conditions(conn, search_key(search).split()))
     if sort in ("last touch", "days since contact"):
-        touched = _last_touch(now)
+        touched = last_touch_key(now)  # (kept on the contact: one column read)
         order = touched.desc() if sort == "last touch" else touched.asc()
         query = query.order_by(touched.is_(None), order, CONTACT.c.sort_name)
-    elif sort == "value":
-        query = query.order_by(*(key.desc() for key in _open_value()), CONTACT.c.sort_name)
+    elif sort == "value":  # (kept on the contact, in the order of ix_contact_open_value)
+        kept = (CONTACT.c.open_value_high.desc(), CONTACT.c.open_value_low.desc())
+        query = query.order_by(*kept, CONTACT.c.sort_name)
     else:
         query = query.order_by(CONTACT.c.sort_name)
     return [int(i) for (i,) in conn.execute(query.order_by(CONTACT.c.id))]
@@ -112,6 +95,8 @@ class ContactLine:
     last_touch: datetime | None
     next_followup: date | None
     open_value: MoneyTotals
+    tags: tuple[str, ...] = ()
+    """The contact's tags (the list's Tags column)."""
 
 
 def contact_lines(conn: Connection, ids: Sequence[int], now: datetime) -> dict[int, ContactLine]:
@@ -143,6 +128,7 @@ def contact_lines(conn: Connection, ids: Sequence[int], now: datetime) -> dict[i
             _last_touch(now),
             next_followup,
             next_on_deals,
+            CONTACT.c.tags,
         ).where(CONTACT.c.id.in_(list(ids)))
     )
     values: dict[int, MoneyTotals] = {}
@@ -162,8 +148,9 @@ def contact_lines(conn: Connection, ids: Sequence[int], now: datetime) -> dict[i
             touched,
             min((d for d in (day(own), day(on_deals)) if d is not None), default=None),
             values.get(int(i), MoneyTotals()),
+            stored_tags(tags),
         )
-        for i, name, company, stage, touched, own, on_deals in rows
+        for i, name, company, stage, touched, own, on_deals, tags in rows
     }
 
 
@@ -369,9 +356,25 @@ def due_followups(conn: Connection, today: date, limit: int) -> list[tuple[Any, 
     return [tuple(row) for row in rows]
 
 
-def scores(conn: Connection, since: datetime | None, until: datetime | None) -> list[int]:
-    """Every score given on a touchpoint in the period (NPS answers)."""
+def _of(segment: ContactSegment | None, now: datetime | None) -> list[Any]:
+    """The condition on CONTACT keeping the segment's contacts (none: all)."""
+    if segment is None or segment.empty:
+        return []
+    return [contact_condition(segment, now or datetime.now(UTC))]
+
+
+def scores(
+    conn: Connection,
+    since: datetime | None,
+    until: datetime | None,
+    segment: ContactSegment | None = None,
+    now: datetime | None = None,
+) -> list[int]:
+    """Every score given on a touchpoint in the period (NPS answers), by the
+    contacts of `segment`."""
     query = select(TOUCHPOINT.c.score).where(TOUCHPOINT.c.score.is_not(None))
+    if narrowed := _of(segment, now):
+        query = query.join(CONTACT, CONTACT.c.id == TOUCHPOINT.c.contact_id).where(*narrowed)
     if since is not None:
         query = query.where(TOUCHPOINT.c.at >= since)
     if until is not None:
@@ -379,22 +382,28 @@ def scores(conn: Connection, since: datetime | None, until: datetime | None) -> 
     return [int(s) for (s,) in conn.execute(query)]
 
 
-def by_current_stage(conn: Connection) -> dict[str | None, int]:
-    """Contacts per current journey stage (None: no touchpoint yet)."""
+def by_current_stage(
+    conn: Connection, segment: ContactSegment | None = None, now: datetime | None = None
+) -> dict[str | None, int]:
+    """Contacts (of `segment`) per current journey stage (None: no touchpoint yet)."""
     rows = conn.execute(
-        select(CONTACT.c.journey_stage, func.count()).group_by(CONTACT.c.journey_stage)
+        select(CONTACT.c.journey_stage, func.count())
+        .where(*_of(segment, now))
+        .group_by(CONTACT.c.journey_stage)
     )
     return {stage: int(n) for stage, n in rows}
 
 
-def repeat_customers(conn: Connection) -> tuple[int, int]:
-    """(contacts with at least one won deal, those with more than one)."""
-    per_contact = (
-        select(DEAL.c.contact_id, func.count().label("won"))
-        .where(DEAL.c.status == WON, DEAL.c.contact_id.is_not(None))
-        .group_by(DEAL.c.contact_id)
-        .subquery()
+def repeat_customers(
+    conn: Connection, segment: ContactSegment | None = None, now: datetime | None = None
+) -> tuple[int, int]:
+    """(contacts of `segment` with at least one won deal, those with more than one)."""
+    query = select(DEAL.c.contact_id, func.count().label("won")).where(
+        DEAL.c.status == WON, DEAL.c.contact_id.is_not(None)
     )
+    if narrowed := _of(segment, now):
+        query = query.join(CONTACT, CONTACT.c.id == DEAL.c.contact_id).where(*narrowed)
+    per_contact = query.group_by(DEAL.c.contact_id).subquery()
     row = conn.execute(
         select(
             func.count(),

@@ -2,7 +2,8 @@
 month, lead sources, and the marketing funnel over contacts, for a period.
 
 Keys pick the period (a all time, m this month, t this quarter, 9 last 90
-days, d custom dates) and the pipeline (p); every read runs in a worker.
+days, d custom dates), the pipeline (p) and a segment (g: a tag and a lead
+source, as a report's `--tag`/`--source`); every read runs in a worker.
 """
 
 from __future__ import annotations
@@ -23,16 +24,18 @@ from textual.widgets import Static
 from pipetui.domain.bidi import cell_width
 from pipetui.domain.errors import ValidationError
 from pipetui.domain.funnel import percent_text
+from pipetui.domain.segments import ContactSegment, DealSegment
 from pipetui.domain.text import clean_text
 from pipetui.services import clock, inputs
 from pipetui.services.workspace import Workspace
 from pipetui.ui import rtl
-from pipetui.ui.fitting import fit_parts
+from pipetui.ui.fitting import SEPARATOR, fit_parts
 from pipetui.ui.screens.pipeline_picker import PipelinePicker
 from pipetui.ui.screens.prompt import PromptForm, Spec
+from pipetui.ui.screens.segment_picker import CLEARED, SegmentPicker, segment_text
 from pipetui.ui.widgets.after_sale_section import AfterSaleSection
 from pipetui.ui.widgets.compare_section import CompareSection
-from pipetui.ui.widgets.funnel_pane import Parts, funnel_content, steps_parts
+from pipetui.ui.widgets.funnel_pane import Parts, funnel_parts, period_text, steps_parts
 from pipetui.ui.widgets.goals_section import GoalsSection
 from pipetui.ui.widgets.key_footer import KeyFooter
 from pipetui.ui.widgets.losses_section import LossesSection
@@ -50,6 +53,8 @@ class Figures:
     months: list[MonthForecast]
     sources: list[SourceFigures]
     journey: Steps
+    segment: DealSegment = CLEARED
+    """The segment they were read for (the heading names it)."""
 
 
 def quarter_start(day: date) -> date:
@@ -79,9 +84,39 @@ def _line(parts: Parts, label: str, values: list[str], width: int) -> None:
     parts.extend([(f"  {shown}{padding}", "$foreground-muted"), fit_parts(values, room), "\n"])
 
 
+def contact_segment(segment: DealSegment) -> ContactSegment:
+    """The contacts a deal segment's `--tag`/`--source` narrow the journey
+    report to (`commands.report_cohort.contact_cohort`)."""
+    return ContactSegment(tags=segment.tags, source=segment.source)
+
+
+NOT_NARROWED = "goals are for everyone"
+"""Said under a narrowed heading: `goal list` takes no segment."""
+
+
+def heading_parts(figures: Figures, width: int) -> Parts:
+    """ "Funnel · Sales · all time · tag vip · source Web": names laid out
+    each on its own, the segment's words dropped whole (then "…") when the
+    line is full, never wrapped."""
+    report = figures.report
+    name = rtl.one_line(report.pipeline.name, min(width, 100) // 2)
+    base = f"Funnel · {name} · {period_text(report.period)}"
+    parts: Parts = [(base, "bold $text-accent")]
+    if not figures.segment.empty:
+        room = width - cell_width(base) - len(SEPARATOR)
+        parts += [
+            (SEPARATOR + fit_parts(segment_text(figures.segment), room), "bold $text-warning"),
+            "\n",
+            (f"  only this segment's deals and contacts; {NOT_NARROWED}", "$foreground-muted"),
+        ]
+    return parts
+
+
 def figures_content(figures: Figures, width: int) -> Content:
     """The whole screen's text."""
-    parts: Parts = [funnel_content(figures.report, min(width, 100)), "\n\n"]
+    narrow = min(width, 100)
+    parts: Parts = [*heading_parts(figures, width), "\n\n"]
+    parts += [*funnel_parts(figures.report.funnel, narrow), "\n\n"]
     parts += [("Forecast by expected close month", "bold $text-accent"), "\n"]
     for month in figures.months:
         _line(
@@ -109,6 +144,10 @@ def figures_content(figures: Figures, width: int) -> Content:
         _line(parts, source.source, values, width)
     if not figures.sources:
         parts.append(("  no deals\n", "$foreground-muted"))
+    elif figures.segment.tags:
+        from pipetui.services.reports import SPEND_NOTE
+
+        parts.append((f"  spend, per lead and CAC —: {SPEND_NOTE}\n", "$foreground-muted"))
     parts.append("\n")
     parts += steps_parts("Contacts by furthest journey stage", figures.journey, min(width, 100))
     return Content.assemble(*parts)
@@ -126,6 +165,7 @@ class FunnelScreen(Screen[None]):
         Binding("d", "custom_period", "Dates…", id="funnel.dates"),
         Binding("p", "pipeline", "Pipeline", id="funnel.pipeline"),
         Binding("c", "compare", "Compare", id="funnel.compare"),
+        Binding("g", "segment", "Segment…", id="funnel.segment"),
     ]
 
     def __init__(self, workspace: Workspace, pipeline_id: int | None) -> None:
@@ -136,6 +176,8 @@ class FunnelScreen(Screen[None]):
 
         self.period: Period = ALL_TIME
         self.figures: Figures | None = None
+        self.segment: DealSegment = CLEARED
+        """Only these deals (and contacts), as `report … --tag --source`."""
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="funnel-screen"):
@@ -152,27 +194,37 @@ class FunnelScreen(Screen[None]):
 
     def reload(self) -> None:
         """Read the figures again (in a worker)."""
-        self._read(self.pipeline_id, self.period)
+        segment = self.segment
+        self._read(self.pipeline_id, self.period, segment)
         self.query_one(GoalsSection).load(self.workspace)
-        self.query_one(CompareSection).load(self.workspace, self.pipeline_id, self.period)
-        self.query_one(AfterSaleSection).load(self.workspace, self.period)
-        self.query_one(LossesSection).load(self.workspace, self.pipeline_id, self.period)
+        self.query_one(CompareSection).load(
+            self.workspace, self.pipeline_id, self.period, segment=segment
+        )
+        self.query_one(AfterSaleSection).load(self.workspace, self.period, segment=segment)
+        self.query_one(LossesSection).load(
+            self.workspace, self.pipeline_id, self.period, segment=segment
+        )
 
     def action_compare(self) -> None:
         """Show or hide the comparison with the period just before."""
         section = self.query_one(CompareSection)
         section.display = not section.display
-        section.load(self.workspace, self.pipeline_id, self.period)
+        section.load(self.workspace, self.pipeline_id, self.period, segment=self.segment)
 
     @work(thread=True, exclusive=True, group="funnel")
-    def _read(self, pipeline_id: int | None, period: Period) -> None:
+    def _read(self, pipeline_id: int | None, period: Period, segment: DealSegment) -> None:
         from pipetui.services import reports
 
         db = self.workspace.db
-        report, months = reports.forecast_report(db, pipeline_id=pipeline_id, period=period)
-        _, sources = reports.sources_report(db, pipeline=report.pipeline.name, period=period)
-        journey = reports.journey_report(db, period=period)
-        self.app.call_from_thread(self._show, Figures(report, months, sources, journey))
+        report, months = reports.forecast_report(
+            db, pipeline_id=pipeline_id, period=period, segment=segment
+        )
+        _, sources = reports.sources_report(
+            db, pipeline=report.pipeline.name, period=period, segment=segment
+        )
+        journey = reports.journey_report(db, period=period, segment=contact_segment(segment))
+        figures = Figures(report, months, sources, journey, segment)
+        self.app.call_from_thread(self._show, figures)
 
     def _show(self, figures: Figures) -> None:
         self.figures = figures
@@ -237,6 +289,17 @@ class FunnelScreen(Screen[None]):
         chosen = await self.app.push_screen_wait(PipelinePicker(pipelines, self.pipeline_id))
         if chosen is not None:
             self.pipeline_id = chosen
+            self.reload()
+
+    def action_segment(self) -> None:
+        """Narrow every figure that a report's `--tag`/`--source` narrows."""
+        self._segment()
+
+    @work(group="form")
+    async def _segment(self) -> None:
+        chosen = await self.app.push_screen_wait(SegmentPicker(self.segment, self.workspace.db))
+        if chosen is not None and chosen != self.segment:
+            self.segment = chosen
             self.reload()
 
     def action_close(self) -> None:

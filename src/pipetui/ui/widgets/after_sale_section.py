@@ -1,6 +1,7 @@
 """The funnel screen's "After the sale": customers, repeat-purchase rate,
 lifetime value per currency, churn and retention, the journey funnel after
-purchase, ROI per lead source and NPS, for the screen's period.
+purchase, ROI per lead source and NPS, for the screen's period, and the
+last six months' NPS on one line (`report nps`).
 
 The figures come from `pipetui.services.customers` (the same as `pipetui
 report customers`), read in a worker; source names are user text, laid out
@@ -9,6 +10,7 @@ with `rtl.field` and never read as markup.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -21,6 +23,8 @@ from pipetui.domain.text import clean_text
 from pipetui.ui import rtl
 
 if TYPE_CHECKING:
+    from pipetui.domain.segments import DealSegment
+    from pipetui.domain.timeline import Nps
     from pipetui.services.customers import CustomersReport
     from pipetui.services.reports import Period
     from pipetui.services.workspace import Workspace
@@ -34,8 +38,20 @@ def _name(text: str) -> str:
     return shown + " " * max(0, NAME_WIDTH - cell_width(shown))
 
 
-def after_sale_content(report: CustomersReport) -> Content:
-    """The section's text."""
+MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def nps_months_text(months: Sequence[tuple[str, Nps]]) -> str:
+    """ "Jul — · Aug +50 · … · Dec 0": each month's NPS (YYYY-MM labels)."""
+    return " · ".join(
+        f"{MONTH_NAMES[int(month[5:7]) - 1]} {value.score_text()}" for month, value in months
+    )
+
+
+def after_sale_content(
+    report: CustomersReport, nps_months: Sequence[tuple[str, Nps]] = ()
+) -> Content:
+    """The section's text; with `nps_months`, their NPS on one line."""
     from pipetui.services.customers import money_text
 
     muted = "$foreground-muted"
@@ -52,6 +68,8 @@ def after_sale_content(report: CustomersReport) -> Content:
         ),
         f"NPS {report.nps.text()}\n",
     ]
+    if nps_months:
+        parts += [("  NPS by month  ", muted), nps_months_text(nps_months) + "\n"]
     for value in report.lifetime:
         parts += [
             (f"  LTV {value.currency}  ", muted),
@@ -73,6 +91,8 @@ def after_sale_content(report: CustomersReport) -> Content:
             f" · spend {money_text(item.spend_minor, item.currency)}"
             f" · ROI {percent_text(item.roi)}\n",
         ]
+    if report.returns and report.spend_note:
+        parts += [(f"  spend and ROI —: {report.spend_note}\n", muted)]
     if report.nps_by_source:
         parts += [("NPS by lead source", "bold"), "\n"]
     for name, score in report.nps_by_source:
@@ -86,20 +106,37 @@ class AfterSaleSection(Static):
     def __init__(self) -> None:
         super().__init__("", id="after-sale", markup=False)
         self.report: CustomersReport | None = None
+        self.nps_months: list[tuple[str, Nps]] = []
 
-    def load(self, workspace: Workspace, period: Period) -> None:
-        """Read the figures for `period` (in a worker) and show them."""
-        self._read(workspace, period)
+    def load(
+        self, workspace: Workspace, period: Period, *, segment: DealSegment | None = None
+    ) -> None:
+        """Read the figures for `period` (in a worker) and show them; with
+        `segment` (the reports' `--tag`/`--source`), of its customers only."""
+        self._read(workspace, period, segment)
 
     @work(thread=True, exclusive=True, group="after-sale")
-    def _read(self, workspace: Workspace, period: Period) -> None:
+    def _read(self, workspace: Workspace, period: Period, segment: DealSegment | None) -> None:
+        from pipetui.domain.nps import SCREEN_MONTHS
+        from pipetui.domain.segments import ContactSegment
         from pipetui.services.customers import customers_report
+        from pipetui.services.nps import recent_nps
 
+        tags, source = (segment.tags, segment.source) if segment else ((), None)
         report = customers_report(
-            workspace.db, period=period, churn_days=workspace.settings.churn_days
+            workspace.db,
+            period=period,
+            churn_days=workspace.settings.churn_days,
+            source=source,
+            tags=tags,
         )
-        self.app.call_from_thread(self._show, report)
+        contacts = ContactSegment(tags=tags, source=source)
+        months = recent_nps(
+            workspace.db, months=SCREEN_MONTHS, segment=None if contacts.empty else contacts
+        )
+        self.app.call_from_thread(self._show, report, months)
 
-    def _show(self, report: CustomersReport) -> None:
+    def _show(self, report: CustomersReport, months: list[tuple[str, Nps]] | None = None) -> None:
         self.report = report
-        self.update(Content.assemble("\n", after_sale_content(report)))
+        self.nps_months = months or []
+        self.update(Content.assemble("\n", after_sale_content(report, self.nps_months)))

@@ -7,6 +7,11 @@ when the text was stored; `rtl.one_line` drops any that slipped through anyway.
 Each field (the title, the contact, the company) is laid out on its own by
 `rtl.field` (DESIGN.md §6): Hebrew and Arabic reach the terminal in visual order,
 cut at their logical end, so the ellipsis is on the left of a right-to-left name.
+
+The deal's tags end the value line ("$12k · 5d #vip #q4"), each laid out like
+a title, in the room the value, days, owner and flag leave: a card stays three
+lines, so 80×24 shows as many cards as before; a tag that does not fit whole
+is cut with "…" and the rest are left out.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from textual.strip import Strip
 from pipetui.domain.bant import Verdict
 from pipetui.domain.board import Card
 from pipetui.domain.deal import DealStatus
+from pipetui.domain.text import clean_text
 from pipetui.services import clock
 from pipetui.ui import rtl
 
@@ -132,11 +138,30 @@ def _status_line(card: Card, width: int, base: Style, styles: dict[str, Style]) 
         room = min(OWNER_CELLS, width - cell_len(value + days) - cell_len(flag) - 4)
         if room >= 3:
             days += f" · {rtl.one_line(card.owner, room)}"
-    left = value + days
+    room = width - cell_len(value + days) - (cell_len(flag) + 2 if flag else 1)
+    tags = f" {tags_text(card.tags, room)}" if card.tags and room >= 2 else ""
+    left = value + days + tags
     gap = max(1, width - cell_len(left) - cell_len(flag))
     return [
         Segment(value, base + styles["value"]),
         Segment(days, base + styles["muted"]),
+        Segment(tags, base + styles["muted"]),
         Segment(" " * gap, base),
         Segment(rtl.one_line(flag, max(0, width - cell_len(left) - 1)), base + flag_style),
     ]
+
+
+def tags_text(tags: tuple[str, ...], width: int) -> str:
+    """ "#vip #q4" in at most `width` cells: whole tags while they fit, then
+    the next cut with "…" at its logical end (or a lone "…"), the rest left
+    out. Each tag is user text laid out on its own (`rtl.one_line`)."""
+    shown = ""
+    for tag in tags:
+        lead = " #" if shown else "#"
+        room = width - cell_len(shown) - len(lead)
+        if room < 2:  # no room for a letter and "…"
+            return shown + "…" if shown and cell_len(shown) < width else shown
+        shown += lead + rtl.one_line(tag, room)
+        if cell_len(clean_text(tag, single_line=True)) > room:  # cut: the rest are left out
+            break
+    return shown

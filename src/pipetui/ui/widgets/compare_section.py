@@ -17,6 +17,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from pipetui.domain.bidi import cell_width
+from pipetui.domain.segments import EVERY_DEAL, ContactSegment, DealSegment
 from pipetui.domain.text import clean_text
 from pipetui.ui import rtl
 
@@ -90,18 +91,27 @@ class CompareSection(Static):
         self.display = False
         self.comparison: Comparison | None = None
 
-    def load(self, workspace: Workspace, pipeline_id: int | None, period: Period) -> None:
-        """Read both periods (in a worker) when shown."""
+    def load(
+        self,
+        workspace: Workspace,
+        pipeline_id: int | None,
+        period: Period,
+        segment: DealSegment = EVERY_DEAL,
+    ) -> None:
+        """Read both periods (in a worker) when shown, of `segment`'s deals
+        and contacts (`report … --compare previous --tag --source`)."""
         if not self.display:
             return
         if period.since is None:
             self.comparison = None
             self.update(Content.assemble("\n", (NO_PERIOD, "$text-warning")))
             return
-        self._read(workspace, pipeline_id, period)
+        self._read(workspace, pipeline_id, period, segment)
 
     @work(thread=True, exclusive=True, group="funnel-compare")
-    def _read(self, workspace: Workspace, pipeline_id: int | None, period: Period) -> None:
+    def _read(
+        self, workspace: Workspace, pipeline_id: int | None, period: Period, segment: DealSegment
+    ) -> None:
         from pipetui.domain.compare import compare_rows, figures_from_json, prior_period
         from pipetui.services import clock, reports
         from pipetui.services.serialize import funnel_json, steps_json
@@ -110,9 +120,13 @@ class CompareSection(Static):
         now = reports.Period(period.since, period.until or clock.today())
         then = reports.Period(*prior_period(now.since, now.until, "previous"))  # type: ignore[arg-type]
 
+        contacts = None if segment.empty else ContactSegment(segment.tags, source=segment.source)
+
         def figures(chosen: reports.Period) -> dict[str, object]:
-            funnel = reports.funnel_report(workspace.db, pipeline_id=pipeline_id, period=chosen)
-            journey = reports.journey_report(workspace.db, period=chosen)
+            funnel = reports.funnel_report(
+                workspace.db, pipeline_id=pipeline_id, period=chosen, segment=segment
+            )
+            journey = reports.journey_report(workspace.db, period=chosen, segment=contacts)
             return {**funnel_json(funnel), "journey": steps_json(chosen, journey)}
 
         rows = compare_rows(figures_from_json(figures(now)), figures_from_json(figures(then)))

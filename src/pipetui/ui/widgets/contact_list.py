@@ -3,6 +3,10 @@
 It holds the ids of every matching contact in order (a few hundred KB at
 100,000) and the rows of those it has drawn; for rows it has not got it posts
 `RowsNeeded` and the screen reads them in a worker.
+
+The Tags column ("#vip #q4", each tag laid out like a name) is the first to
+give way on a narrow terminal: down to 6 cells, then it is left out (at 80
+columns the name, company and open value need the line).
 """
 
 from __future__ import annotations
@@ -25,26 +29,63 @@ from textual.strip import Strip
 from pipetui.domain.contact import days_since_contact, since_contact_short
 from pipetui.domain.text import clean_text
 from pipetui.ui import rtl
+from pipetui.ui.widgets.card_lines import tags_text
 
 if TYPE_CHECKING:
     from pipetui.store.journey import ContactLine
 
-COLUMNS = (("Name", 28), ("Company", 20), ("Stage", 14), ("Last contact", 12), ("Next step", 11))
+COLUMNS = (
+    ("Name", 28),
+    ("Company", 20),
+    ("Stage", 14),
+    ("Last contact", 12),
+    ("Next step", 11),
+    ("Tags", 16),
+)
 VALUE_WIDTH = 14
+TAGS = 5
+"""The Tags column's place in `COLUMNS`."""
+TAGS_MIN = 6
+NAME_WITH_TAGS = 16
+"""The narrowest name the Tags column may take room from (the name's width at 80 columns)."""
 
 
-def widths(width: int) -> list[int]:
-    """Column widths for a line `width` cells wide: name and company give way
-    first (down to 12 and 8) so the value stays visible on 80 columns."""
-    sizes = [w for _, w in COLUMNS]
+def _fitted(width: int) -> tuple[list[int], int]:
+    """The columns but the tags in `width` cells, and the cells still missing:
+    name and company give way (down to 12 and 8) so the value stays visible."""
+    sizes = [w for _, w in COLUMNS[:TAGS]]
     spare = width - (sum(sizes) + len(sizes) + VALUE_WIDTH)
     if spare < 0:
         cut_name = min(sizes[0] - 12, (-spare + 1) // 2)
         sizes[0] -= cut_name
         spare += cut_name
     if spare < 0:
-        sizes[1] = max(8, sizes[1] + spare)
-    return sizes
+        cut_company = min(sizes[1] - 8, -spare)
+        sizes[1] -= cut_company
+        spare += cut_company
+    return sizes, -spare if spare < 0 else 0
+
+
+def widths(width: int) -> list[int]:
+    """Column widths for a line `width` cells wide (0: left out): the tags
+    give way first (16 down to 6 cells), then name and company; where that
+    would leave the name under 16 cells, the tags are left out and name and
+    company give way as before (down to 12 and 8): on 80 columns the name,
+    company and open value need the line."""
+    full = [w for _, w in COLUMNS[:TAGS]]
+    for tags in range(COLUMNS[TAGS][1], TAGS_MIN - 1, -1):
+        sizes, _ = _fitted(width - tags - 1)
+        if sizes == full:
+            return [*sizes, tags]
+    sizes, missing = _fitted(width - TAGS_MIN - 1)
+    if not missing and sizes[0] >= NAME_WITH_TAGS:
+        return [*sizes, TAGS_MIN]
+    return [*_fitted(width)[0], 0]
+
+
+def _joined(cells: list[str]) -> str:
+    """The cells of a line, a left-out (empty) column with no separator."""
+    return " ".join(cell for cell in cells if cell)
 
 
 def _cell(text: str, width: int) -> str:
@@ -64,14 +105,19 @@ def line_text(line: ContactLine | None, width: int, now: datetime) -> str:
     """One contact as a row of fixed-width cells (value takes what is left)."""
     if line is None:
         return _cell("…", width)
+    sizes = widths(width)
     cells = (
         line.name,
         line.company or "",
         line.journey_stage or "—",
         since_contact_short(days_since_contact(line.last_touch, now)),
         line.next_followup.isoformat() if line.next_followup else "—",
+        "",
     )
-    text = " ".join(_field(c, w) for c, w in zip(cells, widths(width), strict=True))
+    shown = [_field(c, w) for c, w in zip(cells, sizes, strict=True)]
+    if sizes[TAGS]:
+        shown[TAGS] = set_cell_size(tags_text(line.tags, sizes[TAGS]), sizes[TAGS])
+    text = _joined(shown)
     value = " · ".join(line.open_value[c].short() for c in line.open_value) or "—"
     return _cell(f"{text} {value}", width)
 
@@ -79,10 +125,8 @@ def line_text(line: ContactLine | None, width: int, now: datetime) -> str:
 def header_text(width: int) -> str:
     """The column titles."""
     titles = (t for t, _ in COLUMNS)
-    return _cell(
-        " ".join(_cell(t, w) for t, w in zip(titles, widths(width), strict=True)) + " Open value",
-        width,
-    )
+    cells = [_cell(t, w) if w else "" for t, w in zip(titles, widths(width), strict=True)]
+    return _cell(_joined(cells) + " Open value", width)
 
 
 class ContactList(ScrollView, can_focus=True):

@@ -17,6 +17,7 @@ from textual.widgets import Static
 
 from pipetui.domain.bidi import cell_width
 from pipetui.domain.funnel import percent_text
+from pipetui.domain.segments import EVERY_DEAL, DealSegment
 from pipetui.domain.text import clean_text
 from pipetui.ui import rtl
 
@@ -69,15 +70,26 @@ class LossesSection(Static):
         super().__init__("", id="losses", markup=False)
         self.report: LossesReport | None = None
 
-    def load(self, workspace: Workspace, pipeline_id: int | None, period: Period) -> None:
-        """Read the figures (in a worker) and show them."""
-        self._read(workspace, pipeline_id, period)
+    def load(
+        self,
+        workspace: Workspace,
+        pipeline_id: int | None,
+        period: Period,
+        segment: DealSegment = EVERY_DEAL,
+    ) -> None:
+        """Read the figures (of `segment`'s deals: `report losses --tag
+        --source`) in a worker and show them."""
+        self._read(workspace, pipeline_id, period, segment)
 
     @work(thread=True, exclusive=True, group="losses")
-    def _read(self, workspace: Workspace, pipeline_id: int | None, period: Period) -> None:
+    def _read(
+        self, workspace: Workspace, pipeline_id: int | None, period: Period, segment: DealSegment
+    ) -> None:
         from pipetui.services.reports import losses_report
 
-        report = losses_report(workspace.db, pipeline_id=pipeline_id, period=period)
+        report = losses_report(
+            workspace.db, pipeline_id=pipeline_id, period=period, segment=segment
+        )
         self.app.call_from_thread(self._show, report)
 
     def _show(self, report: LossesReport) -> None:
