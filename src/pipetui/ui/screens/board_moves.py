@@ -137,6 +137,10 @@ async def write_move(board: BoardScreen, moves: Moves, shown: Shown, change: Dea
     own = {shown.source, shown.to}
     moves.touched |= own
     went = False
+    # The write starts once the frame showing the move is drawn: its thread
+    # would otherwise hold the GIL while the frame is composed (a stage move
+    # went from one key frame to the write's length).
+    await board.wait_for_refresh()
     try:
         async with moves.lock:
             # Only the last move in flight shows what its write read.
