@@ -375,6 +375,27 @@ async def test_sorting_keeps_the_cursor_on_the_same_contact(
         assert contact_list(pilot).cursor == BY_LAST_TOUCH.index(DANA)
 
 
+async def test_on_a_narrower_terminal_every_title_stands_over_its_column(
+    journey: tuple[Workspace, JourneyIds],
+) -> None:
+    """100 columns and more contacts than fit: the list draws a scrollbar, and
+    the title row is laid out at the rows' own width, not the window's, so the
+    titles keep to their columns (and no sideways scrollbar takes a line)."""
+    ws, _ = journey
+    for n in range(30):
+        add_contact(ws.db, name=f"Filler {n:02}", company="Acme", tags="vip")
+    async with make_app(ws).run_test(size=(100, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "C")
+        listing = contact_list(pilot)
+        assert listing.show_vertical_scrollbar and not listing.show_horizontal_scrollbar
+        header = str(contacts(pilot).query_one("#contacts-header", Static).content)
+        row = next(line for line in rows_drawn(pilot) if line.startswith("Filler 00"))
+        assert cell_len(header) == listing.size.width
+        for title, value in (("Company", "Acme"), ("Tags", "#vip")):
+            assert header.index(title) == row.index(value), (title, header, row)
+
+
 async def test_the_columns_line_up_in_cells_whatever_the_script(
     journey: tuple[Workspace, JourneyIds],
 ) -> None:

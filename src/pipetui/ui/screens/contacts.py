@@ -75,9 +75,10 @@ class ContactsScreen(Screen[None]):
         self.query_one(ContactList).focus()
         self.reload()
 
-    def on_resize(self) -> None:
-        """The header follows the width."""
-        self.query_one("#contacts-header", Static).update(header_text(self.size.width - 2))
+    def on_contact_list_width_changed(self, message: ContactList.WidthChanged) -> None:
+        """The title row is laid out at the rows' own width (the list's, less its
+        scrollbar), so every title stands over its column."""
+        self.query_one("#contacts-header", Static).update(header_text(message.width))
 
     def reload(self) -> None:
         """Read the matching ids again (search, sort or data changed)."""

@@ -145,6 +145,14 @@ class ContactList(ScrollView, can_focus=True):
     cursor: reactive[int] = reactive(0, layout=False, always_update=True)
 
     @dataclass
+    class WidthChanged(Message):
+        """The rows are drawn `width` cells wide now (the window or the
+        scrollbar changed): the title row above them follows."""
+
+        contact_list: ContactList
+        width: int
+
+    @dataclass
     class RowsNeeded(Message):
         """The list wants the rows of these contacts."""
 
@@ -159,12 +167,14 @@ class ContactList(ScrollView, can_focus=True):
         self._pending: set[int] = set()
         self.epoch = 0
         self.now = datetime.now().astimezone()
+        self._width = -1
+        """The width the rows were last drawn at."""
 
     def set_ids(self, ids: list[int], now: datetime) -> None:
         """A new list (search or sort changed): forget rows, start at the top."""
         self.ids, self.rows, self._pending, self.now = ids, {}, set(), now
         self.epoch += 1
-        self.virtual_size = Size(self.size.width, len(ids))
+        self.virtual_size = Size(0, len(ids))  # rows fit the width: no sideways scroll
         self.cursor = 0
         self.scroll_to(y=0, animate=False)
         self.refresh()
@@ -187,6 +197,9 @@ class ContactList(ScrollView, can_focus=True):
         """One visible line; asks for rows it has not got."""
         index = int(self.scroll_offset.y) + y
         width = self.size.width
+        if width != self._width:
+            self._width = width
+            self.post_message(self.WidthChanged(self, width))
         if index >= len(self.ids):
             return Strip([Segment(" " * width, self.get_component_rich_style("contact-list--row"))])
         contact_id = self.ids[index]
