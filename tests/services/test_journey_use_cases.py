@@ -41,7 +41,8 @@ from pipetui.services.journey import (
     journey_figures,
 )
 from pipetui.services.qualification import qualify_deal
-from pipetui.services.reports import Period
+from pipetui.services.customers import customers_report
+from pipetui.services.reports import ALL_TIME, Period
 from pipetui.services.touchpoints import log_touchpoint
 from pipetui.services.undo import undo, undoable_contact
 from pipetui.store.database import Database, open_database
@@ -616,6 +617,25 @@ def test_journey_nps_of_a_period_counts_the_answers_given_in_it(db: Database) ->
     assert october.nps == Nps(2, 0, 0)
     assert journey_figures(db).nps == Nps(2, 0, 2)
     assert journey_figures(db, period=Period(date(2025, 1, 1), date(2025, 1, 2))).nps.text() == "—"
+
+
+def test_journey_and_customers_reports_count_the_same_customers(db: Database) -> None:
+    """A renewal is a purchase: Dana (won deal + renewal) is a repeat customer in
+    both reports, Omer (one won deal) a customer, Noa (a quote) neither."""
+    for name in ("Dana", "Omer", "Noa"):
+        add_contact(db, name=name)
+    deals.win_deal(db, new_deal(db, "Dana 1", contact="Dana"))
+    log_touchpoint(db, contact="Dana", kind="renewal", at=at(11, 5))
+    deals.win_deal(db, new_deal(db, "Omer 1", contact="Omer"))
+    log_touchpoint(db, contact="Noa", kind="quote requested", at=at(11, 2))
+    for period in (ALL_TIME, Period(date(2026, 11, 3), date(2026, 11, 30))):
+        journey = journey_figures(db, period=period)
+        report = customers_report(db, period=period)
+        assert (journey.customers, journey.repeat_customers) == (
+            report.customers,
+            report.repeat_customers,
+        )
+    assert (journey_figures(db).customers, journey_figures(db).repeat_customers) == (2, 1)
 
 
 # --- deleting a contact, and undoing it --------------------------------------------

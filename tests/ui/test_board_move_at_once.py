@@ -179,3 +179,57 @@ async def test_a_move_the_database_fails_goes_back_and_says_nothing_was_saved(
         assert headers(pilot) == before
         assert board(pilot).card.title == "Website redesign"  # type: ignore[union-attr]
         assert deal_named(sales, "Website redesign").stage_name == "Proposal"
+
+
+async def test_L_pressed_while_the_first_write_runs_is_not_drawn_back_by_it(
+    sales: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cold lead, Prospecting: L, and L again while the first write is still
+    running. When the first write ends, its read must not put the card back in
+    Qualification (it would be in two columns, and a third L would be refused
+    as changed elsewhere); after both, a third L takes it on to Needs
+    assessment."""
+    gates = [threading.Event() for _ in range(3)]
+    started = [threading.Event() for _ in range(3)]
+    calls: list[int] = []
+    real = deal_service.step_deal
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        n = len(calls)
+        calls.append(n)
+        started[n].set()
+        assert gates[n].wait(10), "the test never let the write go"
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(deal_service, "step_deal", held)
+    stages = ("Prospecting", "Qualification", "Initial contact", "Needs assessment")
+    async with make_app(sales).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await focus_card(pilot, "Prospecting", "Cold lead")
+        await pilot.press("L")
+        for _ in range(100):
+            if started[0].is_set():
+                break
+            await pilot.pause(0.02)
+        await pilot.press("L")  # shown while the first write runs
+        await pilot.pause()
+        gates[0].set()
+        for _ in range(100):
+            if started[1].is_set():
+                break
+            await pilot.pause(0.02)
+        await pilot.pause()
+
+        where = [stage for stage in stages if "Cold lead" in titles(column(pilot, stage))]
+        assert where == ["Initial contact"]
+        assert board(pilot).card.title == "Cold lead"  # type: ignore[union-attr]
+
+        gates[1].set()
+        await settle(pilot)
+        assert deal_named(sales, "Cold lead").stage_name == "Initial contact"
+        gates[2].set()
+        await press(pilot, "L")
+        assert deal_named(sales, "Cold lead").stage_name == "Needs assessment"
+        assert not [n for n in notes(pilot.app) if "changed elsewhere" in n]
+        where = [stage for stage in stages if "Cold lead" in titles(column(pilot, stage))]
+        assert where == ["Needs assessment"]

@@ -169,7 +169,9 @@ def contact_lines(db: Database, ids: Sequence[int]) -> dict[int, store.ContactLi
 
 @dataclass(frozen=True, slots=True)
 class JourneyFigures:
-    """NPS over every score given, repeat customers, contacts per current stage."""
+    """NPS over the scores given in the period; customers (a purchase in the
+    period) and repeat customers (two or more), counted as `report customers`
+    counts them; contacts per current stage."""
 
     nps: Nps
     customers: int
@@ -186,7 +188,7 @@ def journey_figures(
     now = clock.now()
     with db.read() as conn:
         scores = store.scores(conn, since, until, segment, now)
-        customers, repeat = store.repeat_customers(conn, segment, now)
+        customers, repeat = store.repeat_customers(conn, segment, now, since, until)
         stages = store.by_current_stage(conn, segment, now)
     by_stage = {stage.value: stages.get(stage.value, 0) for stage in JourneyStage}
     by_stage["none"] = stages.get(None, 0)

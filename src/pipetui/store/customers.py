@@ -85,12 +85,14 @@ def _purchases(
     return query.subquery()
 
 
-def _per_customer(
+def per_customer(
     since: datetime | None,
     until: datetime | None,
     sources: Sequence[str] | None,
     tags: Sequence[str] = (),
 ) -> Any:
+    """Per customer (a contact with a purchase in the period): `contact_id`, `n`
+    purchases and the `last` one's time; a subquery."""
     events = _purchases(since, until, sources, tags)
     return (
         select(
@@ -124,7 +126,7 @@ def after_sale(
     tags: Sequence[str] = (),
 ) -> AfterSale:
     """Counted in SQL, one row."""
-    customers = _per_customer(since, until, sources, tags)
+    customers = per_customer(since, until, sources, tags)
     flags = (
         select(
             TOUCHPOINT.c.contact_id,
@@ -163,7 +165,7 @@ def churned(
 ) -> tuple[int, int]:
     """(customers with a purchase before `upto` (None: any), those whose latest
     such purchase is more than `days` days before `end`)."""
-    customers = _per_customer(None, upto, sources, tags)
+    customers = per_customer(None, upto, sources, tags)
     row = conn.execute(
         select(
             func.count(),

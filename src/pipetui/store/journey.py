@@ -395,19 +395,22 @@ def by_current_stage(
 
 
 def repeat_customers(
-    conn: Connection, segment: ContactSegment | None = None, now: datetime | None = None
+    conn: Connection,
+    segment: ContactSegment | None = None,
+    now: datetime | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
 ) -> tuple[int, int]:
-    """(contacts of `segment` with at least one won deal, those with more than one)."""
-    query = select(DEAL.c.contact_id, func.count().label("won")).where(
-        DEAL.c.status == WON, DEAL.c.contact_id.is_not(None)
-    )
+    """(customers of `segment`: contacts with a purchase in the period, those
+    with two or more): the count `report customers` makes
+    (`pipetui.store.customers.per_customer`), so both reports agree."""
+    from pipetui.store.customers import per_customer
+
+    per = per_customer(since, until, None)
+    query = select(
+        func.count(), func.coalesce(func.sum(case((per.c.n >= 2, 1), else_=0)), 0)
+    ).select_from(per)
     if narrowed := _of(segment, now):
-        query = query.join(CONTACT, CONTACT.c.id == DEAL.c.contact_id).where(*narrowed)
-    per_contact = query.group_by(DEAL.c.contact_id).subquery()
-    row = conn.execute(
-        select(
-            func.count(),
-            func.coalesce(func.sum(case((per_contact.c.won > 1, 1), else_=0)), 0),
-        ).select_from(per_contact)
-    ).one()
+        query = query.join(CONTACT, CONTACT.c.id == per.c.contact_id).where(*narrowed)
+    row = conn.execute(query).one()
     return int(row[0]), int(row[1])

@@ -143,9 +143,12 @@ async def write_move(board: BoardScreen, moves: Moves, shown: Shown, change: Dea
     await board.wait_for_refresh()
     try:
         async with moves.lock:
-            # Only the last move in flight shows what its write read.
-            alone = moves.pending == 1 and moves.touched == own
-            went = await write_deal(board, change, show=alone)
+            # Only the last move in flight shows what its write read, and
+            # which one is last is known when the write is done (a key pressed
+            # during it would otherwise have its card drawn back a stage).
+            went = await write_deal(
+                board, change, show=lambda: moves.pending == 1 and moves.touched == own
+            )
     except ValidationError as error:
         board.notify(error.message, severity="warning")
     finally:

@@ -51,9 +51,12 @@ class Done:
     loaded: BoardLoaded
 
 
-async def write_deal(board: BoardScreen, change: DealChange, *, show: bool = True) -> bool:
+async def write_deal(
+    board: BoardScreen, change: DealChange, *, show: Callable[[], bool] | bool = True
+) -> bool:
     """Write `change`, keep its undo entry, say what happened and show its
-    columns (unless not `show`: a later move of the same card will). A stale
+    columns (unless not `show`, asked once the write is done: a later move of
+    the same card will). A stale
     view (the deal changed elsewhere) is said and the board refreshed; any other
     refusal (ValidationError) is raised, for the caller to warn or to ask again
     in its form. True when the change went through."""
@@ -95,7 +98,7 @@ async def write_deal(board: BoardScreen, change: DealChange, *, show: bool = Tru
         )
         board.load(focus_deal=change.deal_id)
         return False
-    if done is not None and show:
+    if done is not None and (show() if callable(show) else show):
         # Shown now, in the same turn of the event loop as the note the write
         # said: one frame with both, not two.
         await board.show_loaded(done.loaded)
