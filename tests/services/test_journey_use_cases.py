@@ -30,6 +30,7 @@ from pipetui.services.contacts import (
     edit_contact,
     get_contact,
 )
+from pipetui.services.customers import customers_report
 from pipetui.services.followups import add_followup, complete_followup
 from pipetui.services.journey import (
     Attention,
@@ -41,7 +42,6 @@ from pipetui.services.journey import (
     journey_figures,
 )
 from pipetui.services.qualification import qualify_deal
-from pipetui.services.customers import customers_report
 from pipetui.services.reports import ALL_TIME, Period
 from pipetui.services.touchpoints import log_touchpoint
 from pipetui.services.undo import undo, undoable_contact

@@ -233,3 +233,50 @@ async def test_L_pressed_while_the_first_write_runs_is_not_drawn_back_by_it(
         assert not [n for n in notes(pilot.app) if "changed elsewhere" in n]
         where = [stage for stage in stages if "Cold lead" in titles(column(pilot, stage))]
         assert where == ["Needs assessment"]
+
+
+async def test_u_and_w_pressed_during_a_move_wait_for_its_write(
+    sales: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`u` pressed while the move is being written takes back that move (not the
+    change before it); `w` pressed then wins the deal where the move put it,
+    checked against the version the move gave it."""
+    release, started = threading.Event(), threading.Event()
+    real = deal_service.step_deal
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        started.set()
+        assert release.wait(10), "the test never let the write go"
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(deal_service, "step_deal", held)
+    async with make_app(sales).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await focus_card(pilot, "Prospecting", "Cold lead")
+        await pilot.press("L")
+        for _ in range(100):
+            if started.is_set():
+                break
+            await pilot.pause(0.02)
+        await pilot.press("u")
+        await pilot.pause()
+        release.set()
+        await settle(pilot)
+        assert deal_named(sales, "Cold lead").stage_name == "Prospecting"
+        assert "Cold lead" in titles(column(pilot, "Prospecting"))
+
+        release.clear()
+        started.clear()
+        await focus_card(pilot, "Prospecting", "Cold lead")
+        await pilot.press("L")
+        for _ in range(100):
+            if started.is_set():
+                break
+            await pilot.pause(0.02)
+        await pilot.press("w")
+        await pilot.pause()
+        release.set()
+        await settle(pilot)
+        cold = deal_named(sales, "Cold lead")
+        assert (cold.stage_name, cold.deal.status.value) == ("Qualification", "won")
+        assert not [n for n in notes(pilot.app) if "changed elsewhere" in n]

@@ -3,6 +3,7 @@ stack, and notices other processes writing to the database."""
 
 from __future__ import annotations
 
+import asyncio
 import sys
 import threading
 from collections.abc import Iterator
@@ -117,6 +118,9 @@ class PipetuiApp(App[None]):
         self.workspace = workspace
         self._first = first
         self.undo_stack: list[AnyUndo] = []
+        self.write_lock = asyncio.Lock()
+        """Held by each write a key asked for (a stage move, won, lost, an edit on
+        the board, undo), so they reach the database in the order of the keys."""
         self.seen_version: int | None = None
         self._own_writes = 0
         self._own_writes_lock = threading.Lock()
@@ -210,14 +214,22 @@ class PipetuiApp(App[None]):
 
     def action_undo(self) -> None:
         """Take back the last change (repeatable)."""
+        self._undo()
+
+    @work(group="write")
+    async def _undo(self) -> None:
+        # After the writes asked for before `u` (a stage move shown at once is
+        # written just after): `u` takes back the last change the user made.
+        async with self.write_lock:
+            await self._undo_last()
+
+    async def _undo_last(self) -> None:
+        from pipetui.services.undo import UndoEntry, undo
+
         if not self.undo_stack:
             self.notify("Nothing to undo")
             return
-        self._undo(self.undo_stack.pop())
-
-    @work(group="write")
-    async def _undo(self, entry: AnyUndo) -> None:
-        from pipetui.services.undo import UndoEntry, undo
+        entry = self.undo_stack.pop()
 
         def take_back() -> tuple[bool, None]:
             undo(self.workspace.db, entry)

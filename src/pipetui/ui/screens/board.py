@@ -290,7 +290,8 @@ class BoardScreen(BoardLoading):
     @work(group="write")
     async def _write(self, change: DealChange, hint: str) -> None:
         try:
-            await write_deal(self, change)
+            async with self.app.write_lock:  # after the moves asked for before
+                await write_deal(self, change)
         except ValidationError as error:
             self.notify(f"{error.message}{hint}", severity="warning")
 

@@ -16,7 +16,6 @@ it no longer is on screen); a refusal reloads what the moves touched.
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -46,9 +45,9 @@ class Shown:
 
 @dataclass
 class Moves:
-    """The board's moves in flight: written in key order, one at a time."""
+    """The board's moves in flight (written in key order, one at a time, under
+    the app's `write_lock`)."""
 
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     pending: int = 0
     touched: set[int] = field(default_factory=set)
 
@@ -137,12 +136,14 @@ async def write_move(board: BoardScreen, moves: Moves, shown: Shown, change: Dea
     own = {shown.source, shown.to}
     moves.touched |= own
     went = False
-    # The write starts once the frame showing the move is drawn: its thread
-    # would otherwise hold the GIL while the frame is composed (a stage move
-    # went from one key frame to the write's length).
-    await board.wait_for_refresh()
     try:
-        async with moves.lock:
+        # The app's write lock keeps every key's write in key order (a `W` or
+        # `u` right after `L` waits for the move's write).
+        async with board.app.write_lock:
+            # The write starts once the frame showing the move is drawn: its
+            # thread would otherwise hold the GIL while the frame is composed
+            # (the move's frame waited for most of the write).
+            await board.wait_for_refresh()
             # Only the last move in flight shows what its write read, and
             # which one is last is known when the write is done (a key pressed
             # during it would otherwise have its card drawn back a stage).
