@@ -91,3 +91,7 @@ def test_bad_periods_exit_2_naming_the_field(surveyed: Cli) -> None:
     )
     assert "120 months" in surveyed.fails("report", "nps", "--since", "2000-01-01", field="since")
     surveyed.fails("report", "nps", "--since", "someday", field="since")
+    # After today (4 December 2026) without --until: refused, not quietly cut.
+    assert "after today" in surveyed.fails("report", "nps", "--since", "2026-12-10", field="since")
+    planned = surveyed.json("report", "nps", "--since", "2026-12-10", "--until", "2027-01-31")
+    assert [m["month"] for m in planned["months"]] == ["2026-12", "2027-01"]

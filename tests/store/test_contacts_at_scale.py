@@ -206,3 +206,17 @@ def test_a_server_can_walk_the_value_index_for_the_value_sort(db: Database) -> N
         )
     assert "ix_contact_open_value" in plan, plan
     assert "Sort" not in plan, plan
+
+
+def test_two_letter_words_with_noncharacters_are_found_as_plain_search_finds_them(
+    db: Database,
+) -> None:
+    """FTS5 keeps U+FFFE and U+FFFF as U+FFFD, so the index's vocabulary cannot
+    narrow a two-letter word holding one: such a word is searched unnarrowed."""
+    for name in ("ab\uffffcd", "Zo\ufffeë x", "plain"):
+        contacts.add_contact(db, name=name)
+    for query in ("b\uffff", "\uffffc", "b\uffffc", "o\ufffe", "\ufffeë"):
+        expected = _expected(db, query)
+        assert expected, query
+        assert [c.id for c in contacts.list_contacts(db, search=query)] == expected
+        assert [c.id for c in contacts.list_contacts(db, search=query, limit=50)] == expected

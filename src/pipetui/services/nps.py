@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from pipetui.domain.dates import iso_date
+from pipetui.domain.errors import ValidationError
 from pipetui.domain.nps import (
     DEFAULT_MONTHS,
     NpsSeries,
@@ -42,10 +43,14 @@ def resolve_span(
 ) -> tuple[date, date]:
     """The period a series covers: as given; without --since the `months`
     calendar months up to --until (today by default), that month included;
-    without --until up to today."""
+    without --until up to today (a --since after today is refused)."""
     if since is None:
         return default_span(until or clock.today(), months)
-    return since, until or max(since, clock.today())
+    if until is None and since > clock.today():
+        raise ValidationError(
+            "since", f"{iso_date(since)} is after today: no answers yet (give --until for a plan)"
+        )
+    return since, until or clock.today()
 
 
 def nps_report(

@@ -47,6 +47,8 @@ def _quoted(term: str) -> str:
 
 def _narrowing(conn: Connection, word: str) -> str | None:
     """An FTS5 query the contacts whose key holds `word` all match, or None."""
+    if "\ufffe" in word or "\uffff" in word:
+        return None  # FTS5 keeps these noncharacters as U+FFFD: its terms would not match
     if len(word) >= 3:
         grams = dict.fromkeys(word[i : i + 3] for i in range(len(word) - 2))
         return " AND ".join(_quoted(g) for g in grams)
