@@ -102,6 +102,8 @@ def test_customers_text_a_person_can_read(customers: Cli) -> None:
     assert "₪5,000.00" in out and "$400.00" in out
     assert "פייסבוק" in out and "150.0 %" in out
     assert "NPS ±0 (2 answers)" in out or "NPS 0 (2 answers)" in out
+    by_source = out[out.index("NPS by source") :]
+    assert "answers)" not in by_source  # the score, and its answers in their own column
 
 
 def test_an_empty_database_prints_zeros_and_dashes(cli: Cli) -> None:

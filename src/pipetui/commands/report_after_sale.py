@@ -123,7 +123,7 @@ def run_customers(args: argparse.Namespace, ws: Workspace) -> int:
     say(f"NPS {report.nps.text()}")
     print_table(
         ["NPS by source", "NPS", "Answers"],
-        [[name, value.text(), value.answers] for name, value in report.nps_by_source],
+        [[name, value.score_text(), value.answers] for name, value in report.nps_by_source],
         max_col=60,
     )
     return 0

@@ -130,7 +130,7 @@ def figures_content(figures: Figures, width: int) -> Content:
     parts += ["\n", ("Lead sources", "bold $text-accent"), "\n"]
     for source in figures.sources:
         values = [
-            f"{source.deals} deals",
+            f"{source.deals} deal" if source.deals == 1 else f"{source.deals} deals",
             f"{source.won} won",
             percent_text(source.win_rate),
             source.won_value.format(),
