@@ -6,8 +6,10 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from pipetui.domain.bidi import base_direction, cell_width, has_rtl, shape, visual
+from pipetui.domain.bidi import base_direction, cell_width, fit, has_rtl, shape, visual
 
 
 def test_a_hebrew_name_is_sent_mirrored_so_the_screen_shows_it_right() -> None:
@@ -85,3 +87,29 @@ def test_direction_marks_do_their_work_and_are_not_sent() -> None:
 def test_a_sentence_of_the_app_stays_left_to_right_around_quoted_names() -> None:
     said = visual("moved 'אתר חדש' to Proposal", None, "L")
     assert said == "moved 'שדח רתא' to Proposal"
+
+
+def _cells_one_by_one(text: str) -> int:
+    """Cells counted character by character, the way every script is counted."""
+    return sum(
+        0
+        if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me")
+        else 2
+        if unicodedata.east_asian_width(ch) in "WF"
+        else 1
+        for ch in text
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet=st.characters(max_codepoint=0x7F)), width=st.integers(-1, 12))
+def test_plain_ascii_is_measured_and_cut_as_every_other_text(text: str, width: int) -> None:
+    """The ASCII fast path (no lookup per character) gives what the lookup gives."""
+    assert cell_width(text) == _cells_one_by_one(text)
+    cut = fit(text, width)
+    if _cells_one_by_one(text) <= width:
+        assert cut == text
+    elif width <= 0:
+        assert cut == ""
+    else:
+        assert cut == text[: width - 1] + "…" and _cells_one_by_one(cut) == width

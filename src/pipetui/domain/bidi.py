@@ -62,6 +62,8 @@ def _is_mark(ch: str) -> bool:
 
 def cell_width(text: str) -> int:
     """Terminal cells `text` takes: marks none, wide East Asian characters two."""
+    if text.isascii():  # (most names: one cell a character, looked up for none)
+        return len(text)
     return sum(
         0 if _is_mark(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text
     )
@@ -74,6 +76,8 @@ def fit(text: str, width: int | None) -> str:
         return text
     if width <= 0:
         return ""
+    if text.isascii():
+        return text[: width - 1] + ELLIPSIS
     out: list[str] = []
     used = 0
     for ch in text:

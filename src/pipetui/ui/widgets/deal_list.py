@@ -8,11 +8,13 @@ screen loads them in a worker and hands them back with `set_page`.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
+from textual.app import App
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -22,6 +24,13 @@ from textual.strip import Strip
 
 from pipetui.domain.board import Card
 from pipetui.ui.widgets.card_lines import CARD_HEIGHT, card_line
+
+_SHARED_STYLES: weakref.WeakKeyDictionary[App[object], dict[bool, dict[str, Style]]] = (
+    weakref.WeakKeyDictionary()
+)
+"""Each app's card styles (plain and under the cursor), worked out by the first
+column that draws and used by all: every DealList has the same rules (the
+first frame worked them out seven times, ~5 ms a column)."""
 
 _PARTS = (
     "title", "muted", "value", "rotting", "won", "lost", "bar",
@@ -65,7 +74,6 @@ class DealList(ScrollView, can_focus=False, inherit_bindings=False):
         self._cards: dict[int, Card] = {}
         self._pending: set[int] = set()
         self.epoch = 0
-        self._style_cache: dict[bool, dict[str, Style]] = {}
         # Drawn card lines by (card, row, width, selected): cards are frozen values,
         # so a reloaded but unchanged card is drawn from here.
         self._lines: LRUCache[tuple[Card, int, int, bool], Strip] = LRUCache(2048)
@@ -202,7 +210,8 @@ class DealList(ScrollView, can_focus=False, inherit_bindings=False):
 
     def _styles(self, selected: bool) -> dict[str, Style]:
         key = selected
-        if key not in self._style_cache:
+        cache = _SHARED_STYLES.setdefault(self.app, {})
+        if key not in cache:
             card = "deal-list--cursor" if selected else "deal-list--card"
             styles = {
                 part.replace("-", " ") if part in ("in-progress", "not-assessed") else part: (
@@ -215,12 +224,12 @@ class DealList(ScrollView, can_focus=False, inherit_bindings=False):
             styles["track"] = self.rich_style + self.get_component_rich_style(
                 "deal-list--track", partial=True
             )
-            self._style_cache[key] = styles
-        return self._style_cache[key]
+            cache[key] = styles
+        return cache[key]
 
     def notify_style_update(self) -> None:
         """Theme changed: drop cached styles and lines."""
-        self._style_cache.clear()
+        _SHARED_STYLES.pop(self.app, None)
         self._lines.clear()
         super().notify_style_update()
 
