@@ -110,8 +110,24 @@ async def focus_card(pilot: Pilot[None], stage: str, title: str) -> int:
 
 
 async def steady(pilot: Pilot[None]) -> None:
-    """Settle, and stop the text fields' cursors blinking (for a snapshot)."""
+    """Settle, stop the text fields' cursors blinking, and wait for the layout to
+    catch up with the last update (for a snapshot). On a busy machine the
+    funnel screen was once taken with its figures updated but not yet laid
+    out: the new text drawn in the old one-line region."""
     await settle(pilot)
     for field in pilot.app.screen.query(Input):
         field.cursor_blink = False
+    await pilot.pause()
+    await laid_out(pilot)
+
+
+async def laid_out(pilot: Pilot[None], limit: float = 5) -> None:
+    """Wait until the screen has no layout, repaint or widget refresh pending
+    (at most `limit` seconds: something that animates is never still)."""
+    deadline = time.monotonic() + limit
+    screen = pilot.app.screen
+    while screen._layout_required or screen._repaint_required or screen._dirty_widgets:
+        if time.monotonic() > deadline:
+            break
+        await pilot.pause(0.01)
     await pilot.pause()
