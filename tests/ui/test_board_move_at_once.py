@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from test_board_stories import SIZE, deal_named, headers, history, notes
+from textual.pilot import Pilot
 from ui_helpers import board, column, focus_card, make_app, press, settle, titles
 
 from pipetui.domain.money import Money
@@ -19,18 +20,37 @@ from pipetui.services.workspace import Workspace
 from pipetui.store.database import open_database
 
 
+class HeldSteps:
+    """`step_deal` held in its thread until the test lets each call go, in the
+    order the calls come: `started[n]` is set when call n begins."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, calls: int) -> None:
+        self.gates = [threading.Event() for _ in range(calls)]
+        self.started = [threading.Event() for _ in range(calls)]
+        self._calls = 0
+        real = deal_service.step_deal
+
+        def held(*args: Any, **kwargs: Any) -> Any:
+            n, self._calls = self._calls, self._calls + 1
+            self.started[n].set()
+            assert self.gates[n].wait(10), "the test never let the write go"
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(deal_service, "step_deal", held)
+
+    async def begun(self, pilot: Pilot[None], n: int) -> None:
+        """Wait (on the event loop) until call `n` has begun."""
+        for _ in range(250):
+            if self.started[n].is_set():
+                return
+            await pilot.pause(0.02)
+        raise AssertionError(f"write {n} never began")
+
+
 async def test_L_shows_the_card_in_its_new_column_before_the_write_ends(
     sales: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    release, started = threading.Event(), threading.Event()
-    real = deal_service.step_deal
-
-    def slow_step(*args: Any, **kwargs: Any) -> Any:
-        started.set()
-        assert release.wait(10), "the test never let the write go"
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(deal_service, "step_deal", slow_step)
+    held = HeldSteps(monkeypatch, 1)
     async with make_app(sales).run_test(size=SIZE) as pilot:
         await settle(pilot)
         await focus_card(pilot, "Proposal", "Website redesign")
@@ -47,8 +67,8 @@ async def test_L_shows_the_card_in_its_new_column_before_the_write_ends(
         assert board(pilot).card.title == "Website redesign"  # type: ignore[union-attr]
         assert deal_named(sales, "Website redesign").stage_name == "Proposal"
 
-        assert started.wait(10)
-        release.set()
+        await held.begun(pilot, 0)
+        held.gates[0].set()
         await settle(pilot)
 
         assert deal_named(sales, "Website redesign").stage_name == "Negotiation"
@@ -189,45 +209,27 @@ async def test_L_pressed_while_the_first_write_runs_is_not_drawn_back_by_it(
     Qualification (it would be in two columns, and a third L would be refused
     as changed elsewhere); after both, a third L takes it on to Needs
     assessment."""
-    gates = [threading.Event() for _ in range(3)]
-    started = [threading.Event() for _ in range(3)]
-    calls: list[int] = []
-    real = deal_service.step_deal
-
-    def held(*args: Any, **kwargs: Any) -> Any:
-        n = len(calls)
-        calls.append(n)
-        started[n].set()
-        assert gates[n].wait(10), "the test never let the write go"
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(deal_service, "step_deal", held)
+    held = HeldSteps(monkeypatch, 3)
     stages = ("Prospecting", "Qualification", "Initial contact", "Needs assessment")
     async with make_app(sales).run_test(size=SIZE) as pilot:
         await settle(pilot)
         await focus_card(pilot, "Prospecting", "Cold lead")
         await pilot.press("L")
-        for _ in range(100):
-            if started[0].is_set():
-                break
-            await pilot.pause(0.02)
+        await held.begun(pilot, 0)
         await pilot.press("L")  # shown while the first write runs
         await pilot.pause()
-        gates[0].set()
-        for _ in range(100):
-            if started[1].is_set():
-                break
-            await pilot.pause(0.02)
+        held.gates[0].set()
+        await held.begun(pilot, 1)
         await pilot.pause()
 
         where = [stage for stage in stages if "Cold lead" in titles(column(pilot, stage))]
         assert where == ["Initial contact"]
         assert board(pilot).card.title == "Cold lead"  # type: ignore[union-attr]
 
-        gates[1].set()
+        held.gates[1].set()
         await settle(pilot)
         assert deal_named(sales, "Cold lead").stage_name == "Initial contact"
-        gates[2].set()
+        held.gates[2].set()
         await press(pilot, "L")
         assert deal_named(sales, "Cold lead").stage_name == "Needs assessment"
         assert not [n for n in notes(pilot.app) if "changed elsewhere" in n]
@@ -241,41 +243,25 @@ async def test_u_and_w_pressed_during_a_move_wait_for_its_write(
     """`u` pressed while the move is being written takes back that move (not the
     change before it); `w` pressed then wins the deal where the move put it,
     checked against the version the move gave it."""
-    release, started = threading.Event(), threading.Event()
-    real = deal_service.step_deal
-
-    def held(*args: Any, **kwargs: Any) -> Any:
-        started.set()
-        assert release.wait(10), "the test never let the write go"
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(deal_service, "step_deal", held)
+    held = HeldSteps(monkeypatch, 2)
     async with make_app(sales).run_test(size=SIZE) as pilot:
         await settle(pilot)
         await focus_card(pilot, "Prospecting", "Cold lead")
         await pilot.press("L")
-        for _ in range(100):
-            if started.is_set():
-                break
-            await pilot.pause(0.02)
+        await held.begun(pilot, 0)
         await pilot.press("u")
         await pilot.pause()
-        release.set()
+        held.gates[0].set()
         await settle(pilot)
         assert deal_named(sales, "Cold lead").stage_name == "Prospecting"
         assert "Cold lead" in titles(column(pilot, "Prospecting"))
 
-        release.clear()
-        started.clear()
         await focus_card(pilot, "Prospecting", "Cold lead")
         await pilot.press("L")
-        for _ in range(100):
-            if started.is_set():
-                break
-            await pilot.pause(0.02)
+        await held.begun(pilot, 1)
         await pilot.press("w")
         await pilot.pause()
-        release.set()
+        held.gates[1].set()
         await settle(pilot)
         cold = deal_named(sales, "Cold lead")
         assert (cold.stage_name, cold.deal.status.value) == ("Qualification", "won")

@@ -13,31 +13,26 @@ from sqlalchemy.engine import Connection
 from pipetui.store.tables import CONTACT, DEAL
 
 
+def _in_use(conn: Connection, column: str) -> list[tuple[str, int]]:
+    """Each distinct non-empty value of `column` on deals and contacts, with
+    how many rows carry it (a value on both tables comes twice)."""
+    found: list[tuple[str, int]] = []
+    for table in (DEAL, CONTACT):
+        value = table.c[column]
+        rows = conn.execute(
+            select(value, func.count()).where(value.is_not(None), value != "").group_by(value)
+        )
+        found += [(str(text), int(n)) for text, n in rows]
+    return found
+
+
 def tag_columns(conn: Connection) -> list[tuple[str, int]]:
     """Each distinct tags column of deals and contacts ("vip,q4") with how
     many rows carry it."""
-    found: list[tuple[str, int]] = []
-    for table in (DEAL, CONTACT):
-        count = func.count()
-        rows = conn.execute(
-            select(table.c.tags, count)
-            .where(table.c.tags.is_not(None), table.c.tags != "")
-            .group_by(table.c.tags)
-        )
-        found += [(str(tags), int(n)) for tags, n in rows]
-    return found
+    return _in_use(conn, "tags")
 
 
 def source_names(conn: Connection) -> list[tuple[str, int]]:
     """Each lead source as written on deals and contacts, with how many rows
     carry it."""
-    found: list[tuple[str, int]] = []
-    for table in (DEAL, CONTACT):
-        count = func.count()
-        rows = conn.execute(
-            select(table.c.source, count)
-            .where(table.c.source.is_not(None), table.c.source != "")
-            .group_by(table.c.source)
-        )
-        found += [(str(source), int(n)) for source, n in rows]
-    return found
+    return _in_use(conn, "source")
