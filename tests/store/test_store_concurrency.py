@@ -208,9 +208,12 @@ def test_two_processes_each_adding_300_to_one_deal_end_at_600(
     assert run.errors == []
     assert run.applied == 2 * ROUNDS
     assert run.final_value == 2 * ROUNDS
-    # They really ran at the same time, their commits interleaving.
+    # They really ran at the same time, their commits interleaving. How often
+    # is the scheduler's: a full suite on a loaded 2-core machine once gave
+    # only 3 switches (each worker commits in bursts), so ask for interleaving
+    # (A…B…A), not a count.
     assert run.overlapped
-    assert run.switches >= 10, run.switches
+    assert run.switches >= 2, run.switches
 
 
 def test_two_processes_opening_a_new_file_at_once_both_succeed(
