@@ -53,7 +53,7 @@ class DealList(ScrollView, can_focus=False, inherit_bindings=False):
         *(f"deal-list--{part}" for part in _PARTS),
     }
 
-    cursor: reactive[int] = reactive(0, layout=False, always_update=True)
+    cursor: reactive[int] = reactive(0, layout=False, repaint=False, always_update=True)
     """Index of the focused card in the column (0 = top)."""
 
     @dataclass
