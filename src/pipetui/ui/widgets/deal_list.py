@@ -74,10 +74,14 @@ class DealList(ScrollView, can_focus=False, inherit_bindings=False):
         self._cards: dict[int, Card] = {}
         self._pending: set[int] = set()
         self.epoch = 0
-        # Drawn card lines by (card, row, width, selected): cards are frozen values,
+        # Drawn card lines by (card, row, width, selected, scroll indicator cell): cards are frozen values,
         # so a reloaded but unchanged card is drawn from here.
-        self._lines: LRUCache[tuple[Card, int, int, bool], Strip] = LRUCache(2048)
+        self._lines: LRUCache[tuple[Card | None, int, int, bool, str | None], Strip] = (
+            LRUCache(2048)
+        )
         self.active = False
+        self._geometry: tuple[int, int, int] | None = None
+        """(width, height, scroll y) while `render_lines` draws, else None."""
 
     # -- data -------------------------------------------------------------
 
@@ -92,14 +96,29 @@ class DealList(ScrollView, can_focus=False, inherit_bindings=False):
         return self._cards.get(self.cursor)
 
     def set_data(self, total: int, offset: int, cards: list[Card]) -> None:
-        """Replace everything: a new total and a fresh page (after a change)."""
+        """Replace everything: a new total and a fresh page (after a change).
+
+        Nothing is repainted when the cards on screen are the ones already
+        drawn: a write confirming a move shown at once would otherwise draw both
+        columns a second time."""
+        fresh = {offset + i: card for i, card in enumerate(cards)}
+        unchanged = total == self.total and all(
+            self._cards.get(index) == fresh.get(index) for index in self._on_screen()
+        )
         self.total = total
-        self._cards = {offset + i: card for i, card in enumerate(cards)}
+        self._cards = fresh
         self._pending.clear()
         self.epoch += 1
         self._set_height(total)
         self.cursor = min(self.cursor, max(0, total - 1))
-        self.refresh()
+        if not unchanged:
+            self.refresh()
+
+    def _on_screen(self) -> range:
+        """The indices of the cards (even partly) on screen."""
+        top = int(self.scroll_offset.y) // CARD_HEIGHT
+        bottom = (int(self.scroll_offset.y) + self.size.height - 1) // CARD_HEIGHT
+        return range(top, min(self.total, bottom + 1))
 
     def take(self, index: int) -> Card | None:
         """Take card `index` out (a move shown before it is written): the cards
@@ -233,6 +252,15 @@ class DealList(ScrollView, can_focus=False, inherit_bindings=False):
         self._lines.clear()
         super().notify_style_update()
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Draw `crop`, reading the size and scroll offset once for all its lines
+        (each read walks the DOM, and a stage move draws two whole columns)."""
+        self._geometry = (self.size.width, self.size.height, int(self.scroll_offset.y))
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._geometry = None
+
     def render_line(self, y: int) -> Strip:
         """One screen line: which card it belongs to, and which of its lines, plus
         one cell of scroll indicator when the column holds more than fits.
@@ -241,33 +269,34 @@ class DealList(ScrollView, can_focus=False, inherit_bindings=False):
         re-renders every scrollbar on each layout pass, which cost more than the
         cards themselves.
         """
-        width = self.size.width
-        scroll_y = int(self.scroll_offset.y)
-        track = self._track(y, scroll_y)
+        width, height, scroll_y = self._geometry or (
+            self.size.width,
+            self.size.height,
+            int(self.scroll_offset.y),
+        )
+        track = self._track(y, scroll_y, height)
         inner = width - 1 if track is not None else width
-        line = y + scroll_y
-        index, row = divmod(line, CARD_HEIGHT)
-        gap = self._styles(False)["gap"]
+        index, row = divmod(y + scroll_y, CARD_HEIGHT)
         card = self._cards.get(index) if index < self.total else None
-        if card is None:
-            if index < self.total:
-                self._need(index)
-            strip = Strip.blank(inner, gap)
-        else:
-            selected = index == self.cursor and self.active
-            key = (card, row, inner, selected)
-            cached = self._lines.get(key)
-            if cached is None:
-                cached = self._lines[key] = card_line(card, row, inner, self._styles(selected))
-            strip = cached
-        if track is None:
-            return strip
-        return Strip.join([strip, Strip([Segment(track, self._styles(False)["track"])], 1)])
+        if card is None and index < self.total:
+            self._need(index)
+        selected = card is not None and index == self.cursor and self.active
+        key = (card, row, inner, selected, track)
+        strip = self._lines.get(key)
+        if strip is None:
+            styles = self._styles(False)
+            if card is None:
+                strip = Strip.blank(inner, styles["gap"])
+            else:
+                strip = card_line(card, row, inner, self._styles(selected))
+            if track is not None:
+                strip = Strip.join([strip, Strip([Segment(track, styles["track"])], 1)])
+            self._lines[key] = strip
+        return strip
 
-    def _track(self, y: int, scroll_y: int) -> str | None:
+    def _track(self, y: int, scroll_y: int, height: int) -> str | None:
         """The indicator cell for screen line `y`: thumb "┃", track "│", or None
         when everything fits."""
-        height = self.size.height
         content = self.total * CARD_HEIGHT
         if content <= height or height <= 0:
             return None

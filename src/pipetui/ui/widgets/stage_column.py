@@ -109,7 +109,11 @@ class StageColumn(Vertical):
         yield self.deal_list
 
     def set_summary(self, summary: ColumnSummary) -> None:
-        """New header figures; the header's height never changes, so no layout."""
+        """New header figures; the header's height never changes, so no layout.
+        The same figures again (a write confirming what a move showed) are not
+        drawn again."""
+        if summary == self.summary:
+            return
         self.summary = self._header.summary = summary
         self._header.tooltip = header_tooltip(summary)
         self._header.refresh()
