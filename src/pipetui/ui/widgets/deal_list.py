@@ -74,8 +74,9 @@ class DealList(ScrollView, can_focus=False, inherit_bindings=False):
         self._cards: dict[int, Card] = {}
         self._pending: set[int] = set()
         self.epoch = 0
-        # Drawn card lines by (card, row, width, selected, scroll indicator cell): cards are frozen values,
-        # so a reloaded but unchanged card is drawn from here.
+        # Drawn lines by (card, row, width, selected, scroll indicator cell):
+        # cards are frozen values, so a reloaded but unchanged card is drawn
+        # from here.
         self._lines: LRUCache[tuple[Card | None, int, int, bool, str | None], Strip] = (
             LRUCache(2048)
         )
