@@ -77,8 +77,8 @@ class DealList(ScrollView, can_focus=False, inherit_bindings=False):
         # Drawn lines by (card, row, width, selected, scroll indicator cell):
         # cards are frozen values, so a reloaded but unchanged card is drawn
         # from here.
-        self._lines: LRUCache[tuple[Card | None, int, int, bool, str | None], Strip] = (
-            LRUCache(2048)
+        self._lines: LRUCache[tuple[Card | None, int, int, bool, str | None], Strip] = LRUCache(
+            2048
         )
         self.active = False
         self._geometry: tuple[int, int, int] | None = None
