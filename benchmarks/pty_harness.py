@@ -40,7 +40,6 @@ class Terminal:
     screen: pyte.Screen = field(init=False)
     stream: pyte.ByteStream = field(init=False)
     frames: int = 0
-    _tail: bytes = b""
 
     def __post_init__(self) -> None:
         self.screen = pyte.Screen(self.width, self.height)
@@ -52,33 +51,55 @@ class Terminal:
 
     def wait_frame(self, done: Callable[[str], bool], timeout: float = 30.0) -> float:
         """Read output until a frame ends with `done(screen text)` true; return
-        the time of that frame end (perf_counter)."""
+        the time that frame's end arrived (perf_counter).
+
+        Everything already waiting is read before any of it is parsed: `pyte`
+        is slow, and parsing the start of a large frame before reading its
+        end (the pty passes 4 KiB at a time) would add the parsing to the
+        program's time."""
         deadline = time.perf_counter() + timeout
         while time.perf_counter() < deadline:
-            ready, _, _ = select.select([self.fd], [], [], 0.05)
-            if not ready:
+            chunks = self._read_waiting(0.05)
+            if not chunks:
                 continue
+            data = b""
+            ends: list[tuple[int, float]] = []  # (offset just past a frame end, arrival)
+            for chunk, arrived in chunks:
+                start = max(0, len(data) - len(FRAME_END) + 1)
+                data += chunk
+                at = data.find(FRAME_END, start)
+                while at >= 0:
+                    ends.append((at + len(FRAME_END), arrived))
+                    at = data.find(FRAME_END, at + len(FRAME_END))
+            fed = 0
+            for end, arrived in ends:
+                self.stream.feed(data[fed:end])
+                fed = end
+                self.frames += 1
+                if done(self.text()):
+                    self.stream.feed(data[fed:])
+                    return arrived
+            self.stream.feed(data[fed:])
+        raise TimeoutError("no matching frame; screen was:\n" + self.text())
+
+    def _read_waiting(self, wait: float) -> list[tuple[bytes, float]]:
+        """What the program has written: the first chunk waited for up to
+        `wait` seconds, then all that is already there, each with the time it
+        was read. Answers the synchronized-output query on the way."""
+        chunks: list[tuple[bytes, float]] = []
+        while True:
+            ready, _, _ = select.select([self.fd], [], [], 0 if chunks else wait)
+            if not ready:
+                return chunks
             try:
                 chunk = os.read(self.fd, 1 << 16)
             except OSError:
+                if chunks:
+                    return chunks
                 raise RuntimeError("program exited:\n" + self.text()) from None
-            now = time.perf_counter()
-            data = self._tail + chunk
-            if SYNC_QUERY in data:
+            if SYNC_QUERY in chunk:
                 os.write(self.fd, SYNC_ANSWER)
-            # Split at frame ends so the screen is checked exactly at each one.
-            parts = data.split(FRAME_END)
-            for index, part in enumerate(parts):
-                self.stream.feed(part)
-                if index < len(parts) - 1:
-                    self.frames += 1
-                    if done(self.text()):
-                        self._tail = FRAME_END.join(parts[index + 1 :])
-                        self.stream.feed(self._tail)
-                        self._tail = b""
-                        return now
-            self._tail = b""
-        raise TimeoutError("no matching frame; screen was:\n" + self.text())
+            chunks.append((chunk, time.perf_counter()))
 
     def drain(self, quiet: float = 0.15) -> None:
         """Read until the program has been quiet for `quiet` seconds."""
