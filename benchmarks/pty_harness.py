@@ -40,6 +40,8 @@ class Terminal:
     screen: pyte.Screen = field(init=False)
     stream: pyte.ByteStream = field(init=False)
     frames: int = 0
+    _unparsed: bytes = b""
+    """Output read but not yet parsed: the start of a frame whose end has not come."""
 
     def __post_init__(self) -> None:
         self.screen = pyte.Screen(self.width, self.height)
@@ -53,33 +55,30 @@ class Terminal:
         """Read output until a frame ends with `done(screen text)` true; return
         the time that frame's end arrived (perf_counter).
 
-        Everything already waiting is read before any of it is parsed: `pyte`
-        is slow, and parsing the start of a large frame before reading its
-        end (the pty passes 4 KiB at a time) would add the parsing to the
+        Nothing is parsed until a frame's end has arrived: `pyte` is slow, and
+        parsing the start of a large frame while its end waits in the
+        program (a pty passes 4 KiB at a time) would add the parsing to the
         program's time."""
         deadline = time.perf_counter() + timeout
         while time.perf_counter() < deadline:
             chunks = self._read_waiting(0.05)
-            if not chunks:
-                continue
-            data = b""
             ends: list[tuple[int, float]] = []  # (offset just past a frame end, arrival)
             for chunk, arrived in chunks:
-                start = max(0, len(data) - len(FRAME_END) + 1)
-                data += chunk
-                at = data.find(FRAME_END, start)
+                start = max(0, len(self._unparsed) - len(FRAME_END) + 1)
+                self._unparsed += chunk
+                at = self._unparsed.find(FRAME_END, start)
                 while at >= 0:
                     ends.append((at + len(FRAME_END), arrived))
-                    at = data.find(FRAME_END, at + len(FRAME_END))
-            fed = 0
+                    at = self._unparsed.find(FRAME_END, at + len(FRAME_END))
+            data, fed = self._unparsed, 0
             for end, arrived in ends:
                 self.stream.feed(data[fed:end])
                 fed = end
                 self.frames += 1
                 if done(self.text()):
-                    self.stream.feed(data[fed:])
+                    self._unparsed = data[fed:]
                     return arrived
-            self.stream.feed(data[fed:])
+            self._unparsed = data[fed:]
         raise TimeoutError("no matching frame; screen was:\n" + self.text())
 
     def _read_waiting(self, wait: float) -> list[tuple[bytes, float]]:
@@ -113,8 +112,11 @@ class Terminal:
                     return
                 if SYNC_QUERY in data:
                     os.write(self.fd, SYNC_ANSWER)
-                self.stream.feed(data)
+                self.stream.feed(self._unparsed + data)
+                self._unparsed = b""
                 last = time.perf_counter()
+        self.stream.feed(self._unparsed)
+        self._unparsed = b""
 
     def press(self, keys: str) -> float:
         """Send keys; return the time they were sent."""

@@ -255,12 +255,41 @@ class DealList(ScrollView, can_focus=False, inherit_bindings=False):
 
     def render_lines(self, crop: Region) -> list[Strip]:
         """Draw `crop`, reading the size and scroll offset once for all its lines
-        (each read walks the DOM, and a stage move draws two whole columns)."""
+        (each read walks the DOM, and a stage move draws two whole columns).
+
+        A card line is drawn whole, its background and colours in it, so
+        Textual's per-line styling (borders, padding, tint, opacity: none of
+        which a list has) is skipped unless a rule asks for it. Line filters
+        (NO_COLOR, ANSI colours) still apply."""
         self._geometry = (self.size.width, self.size.height, int(self.scroll_offset.y))
         try:
-            return super().render_lines(crop)
+            if not self._drawn_whole():
+                return super().render_lines(crop)
+            _, background = self.background_colors
+            filters = self.get_line_filters()
+            whole = crop.x == 0 and crop.width >= self._geometry[0]
+            strips = []
+            for y in crop.line_range:
+                strip = self.render_line(y)
+                if not whole:
+                    strip = strip.crop(crop.x, crop.right)
+                for line_filter in filters:
+                    strip = strip.apply_filter(line_filter, background)
+                strips.append(strip)
+            return strips
         finally:
             self._geometry = None
+
+    def _drawn_whole(self) -> bool:
+        """Whether `render_line` alone draws this list as its styles say: no
+        border, padding, outline, hatch, tint or opacity."""
+        styles = self.styles
+        return (
+            not any(styles.gutter)
+            and not any(styles.has_rule(rule) for rule in ("outline", "hatch", "text_opacity"))
+            and not styles.tint.a
+            and self.opacity == 1.0
+        )
 
     def render_line(self, y: int) -> Strip:
         """One screen line: which card it belongs to, and which of its lines, plus
