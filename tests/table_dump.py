@@ -57,10 +57,11 @@ def _key(row: tuple[Any, ...]) -> tuple[tuple[bool, str], ...]:
     return tuple((value is None, repr(value)) for value in row)
 
 
-PAGES = ("contact_search_data", "contact_search_idx")
-"""SQLite's trigram index of contacts (schema v8) as pages, whose bytes depend
-on the order of writes; what it holds is compared through `contact_search`
-itself and its `_content` and `_docsize` tables."""
+PAGES = ("contact_search_data", "contact_search_idx", "deal_search_data", "deal_search_idx")
+"""SQLite's trigram indexes of contacts (schema v8) and deals (v9) as pages,
+whose bytes depend on the order of writes; what they hold is compared through
+`contact_search` and `deal_search` themselves and their `_content` and
+`_docsize` tables."""
 
 
 def dump_connection(conn: Connection, *, versions: bool = True) -> Dump:

@@ -18,6 +18,7 @@ from pipetui.domain.pipeline import Pipeline, Stage
 from pipetui.domain.segments import deal_filter_text, stored_tags
 from pipetui.services import clock
 from pipetui.store import board as store
+from pipetui.store import deal_search
 from pipetui.store.rows import Rows, RowSource
 
 
@@ -52,11 +53,21 @@ def _percent(minor_x100: int) -> int:
     return (minor_x100 + 50) // 100
 
 
-def card_filter(view: BoardView, thresholds: Thresholds) -> store.CardFilter:
-    """What the store needs to list the cards `view` shows."""
+def card_filter(
+    view: BoardView, thresholds: Thresholds, rows: Rows | None = None
+) -> store.CardFilter:
+    """What the store needs to list the cards `view` shows. With `rows` (an
+    SQLite file's), the words its trigram indexes narrow are looked up."""
     words, segment = deal_filter_text(view.search)  # `tag:vip owner:dana source:web` too
+    indexed = tuple(deal_search.narrowing(rows, words).items()) if rows and words else ()
     return store.CardFilter(
-        view.statuses, words, view.verdict, thresholds, owners=view.owners, segment=segment
+        view.statuses,
+        words,
+        view.verdict,
+        thresholds,
+        owners=view.owners,
+        segment=segment,
+        indexed=indexed,
     )
 
 
@@ -81,8 +92,9 @@ def load_board(
     windows = dict(windows or {})
     focus_index = None
     with source.read_rows() as rows:
+        cards = card_filter(view, thresholds, None if source.is_server else rows)
         if focus_deal is not None:
-            found = store.index_of(rows, focus_deal, card_filter(view, thresholds))
+            found = store.index_of(rows, focus_deal, cards)
             if found is not None:
                 _, stage_id, focus_index = found
                 size = windows.get(stage_id, default_window)[1]
@@ -91,12 +103,12 @@ def load_board(
         pipeline = next((p for p in known if p.id == pipeline_id), known[0])
         stages = store.stages(rows, pipeline.id)
         wanted = [s for s in stages if only is None or s.id in only]
-        summaries = _summaries(rows, wanted, card_filter(view, thresholds))
+        summaries = _summaries(rows, wanted, cards)
         columns = []
         for summary in summaries:
             offset, limit = windows.get(summary.stage.id, default_window)
-            cards = _cards(rows, summary.stage, view, offset, limit, thresholds)
-            columns.append(ColumnData(summary, offset, cards))
+            page = _cards(rows, summary.stage, view, cards, offset, limit)
+            columns.append(ColumnData(summary, offset, page))
         empty = only is None and store.is_empty(rows)
     return BoardData(pipeline, known, stages, columns, empty, focus_index)
 
@@ -139,21 +151,15 @@ def load_cards(
 ) -> list[Card]:
     """One page of a column's cards, with BANT verdicts and rotting marks."""
     with source.read_rows() as rows:
-        return _cards(rows, stage, view, offset, limit, thresholds)
+        listed = card_filter(view, thresholds, None if source.is_server else rows)
+        return _cards(rows, stage, view, listed, offset, limit)
 
 
 def _cards(
-    rows: Rows, stage: Stage, view: BoardView, offset: int, limit: int, thresholds: Thresholds
+    rows: Rows, stage: Stage, view: BoardView, listed: store.CardFilter, offset: int, limit: int
 ) -> list[Card]:
     now, today = clock.now(), clock.today()
-    found = store.page(
-        rows,
-        stage.id,
-        card_filter(view, thresholds),
-        offset=offset,
-        limit=limit,
-        today=today,
-    )
+    found = store.page(rows, stage.id, listed, offset=offset, limit=limit, today=today)
     answers = store.answers_for(rows, [row.deal_id for row in found])
     cards = []
     for row in found:
@@ -173,7 +179,7 @@ def _cards(
                 value=Money(row.value_minor, row.currency),
                 stage_id=row.stage_id,
                 days_in_stage=days_between(row.stage_entered_at, now),
-                verdict=assess(answers.get(row.deal_id, {}), thresholds).verdict,
+                verdict=assess(answers.get(row.deal_id, {}), listed.thresholds).verdict,
                 contact_name=row.contact_name,
                 company=row.company,
                 rotting=rot.rotting and open_deal,

@@ -18,6 +18,7 @@ from pipetui.domain.money import Money
 from pipetui.domain.pipeline import Pipeline, Stage
 from pipetui.domain.segments import DealSegment
 from pipetui.domain.users import OwnerFilter
+from pipetui.store.deal_search import candidates_sql
 from pipetui.store.rows import Rows, day, expand, moment
 from pipetui.store.segments import deal_segment_sql
 from pipetui.store.sums import joined, sum_sql
@@ -155,13 +156,23 @@ class CardFilter:
     owners: OwnerFilter | None = None
     segment: DealSegment = field(default_factory=DealSegment)
     """Only deals with these tags, source and owner (the `/` filter's tokens)."""
+    indexed: tuple[tuple[str, str], ...] = ()
+    """(word, FTS5 query) for the words the trigram indexes narrow (SQLite:
+    `pipetui.store.deal_search.narrowing`); the others are matched by a scan."""
 
 
 def _filters(stage_id: int, cards: CardFilter) -> tuple[str, dict[str, object]]:
     in_statuses, params = expand("status", [s.value for s in cards.statuses])
-    sql = f"d.stage_id = :stage AND d.status IN {in_statuses}"
+    queries = dict(cards.indexed)
+    # A narrowed filter reads its candidates by id; the stage's index would
+    # have every open deal of the column read and checked instead ("+").
+    stage = "+d.stage_id" if any(w in queries for w in cards.words) else "d.stage_id"
+    sql = f"{stage} = :stage AND d.status IN {in_statuses}"
     params["stage"] = stage_id
     for i, word in enumerate(cards.words):
+        if word in queries:
+            sql += f" AND {candidates_sql(f'q{i}')}"
+            params[f"q{i}"] = queries[word]
         sql += (
             f" AND (d.search_key LIKE :w{i} ESCAPE '\\'"
             f" OR coalesce(c.search_key, '') LIKE :w{i} ESCAPE '\\')"

@@ -18,7 +18,7 @@ from typing import Any
 
 from pipetui.store.rows import Rows
 
-LATEST = 8
+LATEST = 9
 """The schema version this pipetui writes (migrations bring older files here)."""
 
 BUSY_TIMEOUT_MS = 15_000
@@ -30,6 +30,8 @@ class SchemaError(RuntimeError):
 
 class LightReader:
     """Plain-SQL reads on one sqlite3 connection, shared by worker threads."""
+
+    is_server = False
 
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._connection = connection

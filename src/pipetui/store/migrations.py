@@ -44,7 +44,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DatabaseError
 
-from pipetui.store import contact_rollups, funnel_facts, tables, touchpoints
+from pipetui.store import contact_rollups, deal_search, funnel_facts, tables, touchpoints
 from pipetui.store.light import LATEST, SchemaError
 from pipetui.store.seed import seed_default_pipeline
 
@@ -239,6 +239,15 @@ def _v8_contact_rollups(connection: Connection) -> None:
     contact_rollups.fill_search(connection)
 
 
+def _v9_deal_search(connection: Connection) -> None:
+    """v9 (issue 21): (SQLite) a trigram index of deals' search keys, kept by
+    triggers on `deal` (`pipetui.store.deal_search`), so the board's `/`
+    filter reads the deals a word can match rather than every open deal.
+    Filled once here; nothing else changes (PostgreSQL: nothing at all)."""
+    deal_search.create(connection)
+    deal_search.fill(connection)
+
+
 # version -> the step that brings a database from version-1 to version.
 STEPS: Mapping[int, Step] = {
     2: _v2_answer_history_and_spend,
@@ -248,6 +257,7 @@ STEPS: Mapping[int, Step] = {
     6: _v6_deal_notes,
     7: _v7_goals_counts_and_deal_tags,
     8: _v8_contact_rollups,
+    9: _v9_deal_search,
 }
 
 

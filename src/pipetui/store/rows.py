@@ -20,6 +20,12 @@ Rows = Callable[[str, Mapping[str, Any]], list[tuple[Any, ...]]]
 class RowSource(Protocol):
     """Anything that can open a read transaction and run plain SQL in it."""
 
+    @property
+    def is_server(self) -> bool:
+        """A database server (PostgreSQL), not an SQLite file: the SQLite-only
+        indexes (`contact_search`, `deal_search`) are not there."""
+        ...
+
     def read_rows(self) -> AbstractContextManager[Rows]:
         """A consistent snapshot to run several SELECTs in."""
         ...

@@ -15,7 +15,7 @@ from sqlalchemy import BigInteger, Column, Index, Integer, Table, UniqueConstrai
 from sqlalchemy.engine import Connection
 from sqlmodel import Field, SQLModel
 
-from pipetui.store import contact_rollups
+from pipetui.store import contact_rollups, deal_search
 
 
 def _version_column() -> Column[int]:
@@ -381,8 +381,9 @@ FUNNEL_COUNT = _table(FunnelCountRow)
 def _rollups(_table: Table, connection: Connection, **_: object) -> None:
     contact_rollups.create_triggers(connection)
     contact_rollups.create_search(connection)
+    deal_search.create(connection)
 
 
 event.listen(TOUCHPOINT, "after_create", _rollups)
-"""Contact figures and the search index kept by triggers (`contact_rollups`,
-`contact_search`), once their tables exist."""
+"""Contact figures and the search indexes kept by triggers (`contact_rollups`,
+`contact_search`, `deal_search`), once their tables exist."""
