@@ -532,6 +532,24 @@ def test_contacts_sorted_by_last_touch_latest_first_never_touched_last(db: Datab
     assert contact_ids(db, sort="last touch") == [ids["Avi"], ids["Dana"], ids["Omer"], ids["Ben"]]
 
 
+def test_last_touch_ties_go_by_name_and_the_never_touched_by_name_at_the_end(
+    db: Database,
+) -> None:
+    names = ("Zoë", "omer", "אבי", "Ben", "علي", "anna")
+    ids = {name: add_contact(db, name=name).id for name in names}
+    for name in ("Zoë", "omer", "אבי"):  # the same moment: by name, in any case and script
+        log_touchpoint(db, contact=name, kind="call", at=at(11, 2))
+    log_touchpoint(db, contact="Ben", kind="call", at=at(11, 3))
+    assert contact_ids(db, sort="last touch") == [
+        ids[n] for n in ("Ben", "omer", "Zoë", "אבי", "anna", "علي")
+    ]
+    # A meeting logged ahead of now is not a touch yet: the same order.
+    log_touchpoint(db, contact="anna", kind="meeting", at=NOW + timedelta(days=3))
+    assert contact_ids(db, sort="last touch") == [
+        ids[n] for n in ("Ben", "omer", "Zoë", "אבי", "anna", "علي")
+    ]
+
+
 def test_contacts_sorted_by_open_value_largest_first(db: Database) -> None:
     ids = {name: add_contact(db, name=name).id for name in ("Avi", "Ben", "Dana", "Omer")}
     new_deal(db, "a", contact="Dana", value=50_000)

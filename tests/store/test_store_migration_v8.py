@@ -41,6 +41,7 @@ def _v7_schema(connection: Connection) -> None:
         connection.exec_driver_sql("DROP FUNCTION pipetui_touchpoint_rollup()")
         connection.exec_driver_sql("DROP FUNCTION pipetui_deal_rollup()")
     connection.exec_driver_sql("DROP INDEX ix_contact_open_value")
+    connection.exec_driver_sql("DROP INDEX IF EXISTS ix_contact_last_touch")  # (v9, SQLite)
     for column in ("last_touch_at", "open_value_high", "open_value_low"):
         connection.exec_driver_sql(f"ALTER TABLE contact DROP COLUMN {column}")
     connection.execute(tables.SCHEMA_VERSION.insert().values(version=7))

@@ -72,8 +72,17 @@ _INDEX = (
 )
 """The value sort as an index walk (DESC columns: no SQLAlchemy model index)."""
 
+LAST_TOUCH_INDEX = (
+    "CREATE INDEX IF NOT EXISTS ix_contact_last_touch"
+    " ON contact (last_touch_at DESC, sort_name, id)"
+)
+"""SQLite (schema v9): the last-touch sort as an index walk when no contact's
+latest touch is ahead of now (`pipetui.store.journey.contact_ids`); SQLite
+puts NULLs (never touched) last in a DESC order, as that sort wants them."""
+
 _SQLITE = (
     _INDEX,
+    LAST_TOUCH_INDEX,
     "CREATE TRIGGER IF NOT EXISTS tr_touchpoint_rollup_insert AFTER INSERT ON touchpoint"
     f" BEGIN {_raise('NEW')} END",
     "CREATE TRIGGER IF NOT EXISTS tr_touchpoint_rollup_delete AFTER DELETE ON touchpoint"

@@ -242,10 +242,13 @@ def _v8_contact_rollups(connection: Connection) -> None:
 def _v9_deal_search(connection: Connection) -> None:
     """v9 (issue 21): (SQLite) a trigram index of deals' search keys, kept by
     triggers on `deal` (`pipetui.store.deal_search`), so the board's `/`
-    filter reads the deals a word can match rather than every open deal.
-    Filled once here; nothing else changes (PostgreSQL: nothing at all)."""
+    filter reads the deals a word can match rather than every open deal, and
+    an index for the contacts screen's sort by last touch. Filled once here;
+    nothing else changes (PostgreSQL: nothing at all)."""
     deal_search.create(connection)
     deal_search.fill(connection)
+    if connection.dialect.name == "sqlite":  # (the contacts screen's sort by last touch)
+        connection.exec_driver_sql(contact_rollups.LAST_TOUCH_INDEX)
 
 
 # version -> the step that brings a database from version-1 to version.
