@@ -36,6 +36,7 @@ from pipetui.ui.screens.board import BoardScreen
 from pipetui.ui.screens.deal_detail import DealDetailScreen
 from pipetui.ui.widgets.card_lines import CARD_HEIGHT, VERDICT_MARKS
 from pipetui.ui.widgets.stage_column import header_content
+from table_dump import PAGES
 
 SIZE = (160, 50)
 CRITERIA = ("budget", "authority", "need", "timeline")
@@ -134,6 +135,7 @@ def dump(ws: Workspace) -> dict[str, list[str]]:
     path = Path(ws.db.engine.url.database)  # type: ignore[arg-type]
     with closing(sqlite3.connect(path)) as conn:
         names = [n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        names = [n for n in names if n not in PAGES]  # (the search indexes: by their content)
         rows = {}
         for name in names:
             columns = [c[1] for c in conn.execute(f'PRAGMA table_info("{name}")')]

@@ -42,7 +42,8 @@ _CREATE = (
     " DELETE FROM deal_search WHERE rowid = OLD.id;"
     " END",
     "CREATE TRIGGER IF NOT EXISTS tr_deal_search_update"
-    " AFTER UPDATE OF id, search_key ON deal BEGIN"
+    " AFTER UPDATE OF id, search_key ON deal"
+    " WHEN OLD.id IS NOT NEW.id OR OLD.search_key IS NOT NEW.search_key BEGIN"
     " DELETE FROM deal_search WHERE rowid = OLD.id;"
     f" INSERT INTO deal_search (rowid, key) VALUES (NEW.id, NEW.search_key || {_PAD});"
     " END",
