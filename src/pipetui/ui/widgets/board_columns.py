@@ -14,7 +14,7 @@ from textual.widgets import Static
 from pipetui.domain.board import Card
 from pipetui.services.board import BoardData
 from pipetui.ui.widgets.card_lines import CARD_HEIGHT
-from pipetui.ui.widgets.deal_list import DealList
+from pipetui.ui.widgets.deal_list import CARD_COMPONENTS, DealList
 from pipetui.ui.widgets.stage_column import StageColumn
 
 MIN_COLUMN_WIDTH = 24
@@ -25,7 +25,12 @@ do not fit are scrolled to (`activate`), whole columns at a time."""
 
 class BoardColumns(Horizontal):
     """One `StageColumn` per stage; one of them active (its cursor shows and
-    the keys act on it). No widget focus moves: activating repaints two cursors."""
+    the keys act on it). No widget focus moves: activating repaints two cursors.
+
+    It declares the cards' component classes for all its lists
+    (`deal_list.CARD_COMPONENTS`): styled once here, not once per column."""
+
+    COMPONENT_CLASSES = set(CARD_COMPONENTS)
 
     def __init__(self) -> None:
         super().__init__(id="columns")

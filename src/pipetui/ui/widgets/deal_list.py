@@ -21,6 +21,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 
 from pipetui.domain.board import Card
 from pipetui.ui.widgets.card_lines import CARD_HEIGHT, card_line
@@ -37,6 +38,17 @@ _PARTS = (
     "qualified", "in-progress", "disqualified", "not-assessed", "gap", "overdue",
 )  # fmt: skip
 
+CARD_COMPONENTS = frozenset(
+    {"deal-list--card", "deal-list--cursor", "deal-list--track"}
+    | {f"deal-list--{part}" for part in _PARTS}
+)
+"""The component classes cards are drawn with (`.deal-list--card` in the CSS).
+
+They are declared once, by the container of the board's columns
+(`BoardColumns.COMPONENT_CLASSES`), not by each list: Textual works out every
+component class of a widget each time it styles it, twice per widget on the
+first frame, which for 16 classes on 6 lists was ~27 ms of it (issue 21)."""
+
 
 class DealList(ScrollView, can_focus=False, inherit_bindings=False):
     """The cards of one stage, drawn line by line; the board screen owns the keys.
@@ -45,13 +57,6 @@ class DealList(ScrollView, can_focus=False, inherit_bindings=False):
     columns just repaints two cursors (a focus change would restyle and re-lay out
     the screen, which is most of what a key would cost).
     """
-
-    COMPONENT_CLASSES = {
-        "deal-list--card",
-        "deal-list--cursor",
-        "deal-list--track",
-        *(f"deal-list--{part}" for part in _PARTS),
-    }
 
     cursor: reactive[int] = reactive(0, layout=False, repaint=False, always_update=True)
     """Index of the focused card in the column (0 = top)."""
@@ -232,20 +237,28 @@ class DealList(ScrollView, can_focus=False, inherit_bindings=False):
         key = selected
         cache = _SHARED_STYLES.setdefault(self.app, {})
         if key not in cache:
+            holder = self._style_holder()
             card = "deal-list--cursor" if selected else "deal-list--card"
             styles = {
                 part.replace("-", " ") if part in ("in-progress", "not-assessed") else part: (
-                    self.get_component_rich_style(f"deal-list--{part}", partial=True)
+                    holder.get_component_rich_style(f"deal-list--{part}", partial=True)
                 )
                 for part in _PARTS
             }
-            styles["card"] = self.get_component_rich_style(card)
+            styles["card"] = holder.get_component_rich_style(card)
             styles["gap"] = self.rich_style
-            styles["track"] = self.rich_style + self.get_component_rich_style(
+            styles["track"] = self.rich_style + holder.get_component_rich_style(
                 "deal-list--track", partial=True
             )
             cache[key] = styles
         return cache[key]
+
+    def _style_holder(self) -> Widget:
+        """The ancestor declaring `CARD_COMPONENTS` (the board's columns)."""
+        for node in self.ancestors:
+            if isinstance(node, Widget) and CARD_COMPONENTS <= node.COMPONENT_CLASSES:
+                return node
+        raise LookupError("a DealList is drawn inside a widget declaring CARD_COMPONENTS")
 
     def notify_style_update(self) -> None:
         """Theme changed: drop cached styles and lines."""
