@@ -70,7 +70,9 @@ class BoardLoading(Screen[None]):
         self.workspace.db  # noqa: B018  (opens the full store)
         # Everything loaded so far lives as long as the app: keep it out of the
         # garbage collector's full passes, which otherwise stall a key now and then.
+        # Then the collector runs again (`run_app` kept it off until the first frame).
         gc.freeze()
+        gc.enable()
 
     def load(self, *, only: set[int] | None = None, focus_deal: int | None = None) -> None:
         """Reload the board (or only some columns) in a worker."""
