@@ -64,6 +64,70 @@ def test_arabic_is_joined_and_lam_alef_is_one_ligature() -> None:
     assert visual("سلام") == shaped[::-1]
 
 
+def _form_names(text: str) -> list[str]:
+    return [unicodedata.name(ch).removeprefix("ARABIC LETTER ") for ch in text]
+
+
+def test_each_letter_takes_the_form_its_neighbours_join_it_in() -> None:
+    # seen joins after, lam between, alef only before it (a right-joining
+    # letter), meem alone after the alef
+    assert _form_names(shape("سلام")) == [
+        "SEEN INITIAL FORM",
+        "ARABIC LIGATURE LAM WITH ALEF FINAL FORM",
+        "MEEM ISOLATED FORM",
+    ]
+    # dal joins nothing after it, so the heh after "ahmad" starts again
+    assert _form_names(shape("احمد ه")) == [
+        "ALEF ISOLATED FORM",
+        "HAH INITIAL FORM",
+        "MEEM MEDIAL FORM",
+        "DAL FINAL FORM",
+        "SPACE",
+        "HEH ISOLATED FORM",
+    ]
+
+
+def test_marks_stay_on_their_letters_and_do_not_break_a_join() -> None:
+    shaped = shape("مُحَمَّد")
+    assert [ch for ch in shaped if unicodedata.combining(ch)] == [
+        "\u064f",
+        "\u064e",
+        "\u064e",
+        "\u0651",
+    ]
+    letters = [ch for ch in shaped if not unicodedata.combining(ch)]
+    assert _form_names("".join(letters)) == [
+        "MEEM INITIAL FORM",
+        "HAH MEDIAL FORM",
+        "MEEM MEDIAL FORM",
+        "DAL FINAL FORM",
+    ]
+    # a mark between lam and alef: still one ligature, the mark after it
+    assert shape("لًا") == "\ufefb\u064b"
+
+
+def test_persian_letters_and_every_alef_join_too() -> None:
+    assert _form_names(shape("پگ")) == ["PEH INITIAL FORM", "GAF FINAL FORM"]
+    assert [unicodedata.name(shape(f"ل{alef}")) for alef in "آأإا"] == [
+        "ARABIC LIGATURE LAM WITH ALEF WITH MADDA ABOVE ISOLATED FORM",
+        "ARABIC LIGATURE LAM WITH ALEF WITH HAMZA ABOVE ISOLATED FORM",
+        "ARABIC LIGATURE LAM WITH ALEF WITH HAMZA BELOW ISOLATED FORM",
+        "ARABIC LIGATURE LAM WITH ALEF ISOLATED FORM",
+    ]
+
+
+def test_no_word_ligature_every_letter_keeps_its_cell() -> None:
+    # "Allah" as four joined letters (alef, lam, lam, heh), not U+FDF2, which
+    # many terminal fonts lack
+    assert _form_names(shape("الله")) == [
+        "ALEF ISOLATED FORM",
+        "LAM INITIAL FORM",
+        "LAM MEDIAL FORM",
+        "HEH FINAL FORM",
+    ]
+    assert cell_width(visual("الله")) == 4
+
+
 def test_arabic_with_digits_keeps_the_number_in_reading_order() -> None:
     shown = visual("فاتورة 123")
     assert shown.startswith("123 ")

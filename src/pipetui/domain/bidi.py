@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Literal
 
 Direction = Literal["L", "R"]
 
@@ -89,21 +89,85 @@ def fit(text: str, width: int | None) -> str:
     return "".join(out) + ELLIPSIS
 
 
-@lru_cache(maxsize=1)
-def _reshaper() -> Any:
-    import arabic_reshaper
+_FORMS = ("isolated", "final", "initial", "medial")
+_LAM = "\u0644"
+_ALEFS = frozenset("\u0622\u0623\u0625\u0627")  # alef: with madda, hamza above, below; plain
+_JOIN_CAUSING = frozenset("\u0640\u200d")  # tatweel, zero width joiner
+_PRESENTATION_FORMS = (range(0xFB50, 0xFC00), range(0xFE70, 0xFEFD))
+"""Where Unicode keeps the letters' joined forms (Presentation Forms-A: Persian
+and Urdu letters; -B: the basic Arabic letters and the lam-alef ligatures)."""
 
-    return arabic_reshaper.ArabicReshaper(
-        configuration={"delete_harakat": False, "support_ligatures": True}
-    )
+
+@lru_cache(maxsize=1)
+def _arabic_forms() -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
+    """Each letter's presentation forms by name ("isolated", "final", "initial",
+    "medial"), and each alef's lam-alef ligature by form, read from the Unicode
+    database's decompositions (317 code points, 0.4 ms, once)."""
+    letters: dict[str, dict[str, str]] = {}
+    lam_alef: dict[str, dict[str, str]] = {}
+    for block in _PRESENTATION_FORMS:
+        for code in block:
+            tag, _, parts = unicodedata.decomposition(chr(code)).partition(" ")
+            form = tag.strip("<>")
+            if form not in _FORMS or not parts:
+                continue
+            base = "".join(chr(int(part, 16)) for part in parts.split())
+            if len(base) == 1:
+                letters.setdefault(base, {}).setdefault(form, chr(code))
+            elif len(base) == 2 and base[0] == _LAM and base[1] in _ALEFS:
+                lam_alef.setdefault(base[1], {}).setdefault(form, chr(code))
+    return letters, lam_alef
+
+
+def _joining(ch: str, letters: dict[str, dict[str, str]]) -> str:
+    """The joining type the shaping needs: "D" joins on both sides, "R" only to
+    the letter before it, "T" (a mark) is skipped over, "U" joins nothing. A
+    letter joins on both sides exactly when it has an initial or medial form."""
+    if ch in _JOIN_CAUSING:
+        return "D"
+    forms = letters.get(ch)
+    if forms is None:
+        return "T" if _is_mark(ch) else "U"
+    return "D" if "initial" in forms or "medial" in forms else "R"
 
 
 def shape(text: str) -> str:
-    """Arabic letters in their joined (presentation) forms, still in logical order."""
+    """Arabic letters in their joined (presentation) forms, still in logical
+    order, and lam followed by alef as one lam-alef ligature; marks (harakat)
+    stay on their letters and do not break a join. No other ligature is made
+    (not the word ligature "ﷲ", which many terminal fonts lack): every letter
+    keeps its own cell."""
     if not _ARABIC.search(text):
         return text
-    shaped: str = _reshaper().reshape(text)
-    return shaped
+    letters, lam_alef = _arabic_forms()
+    kinds = [_joining(ch, letters) for ch in text]
+    out: list[str] = []
+    before = "U"  # the joining type of the last letter (marks skipped)
+    index = 0
+    while index < len(text):
+        ch, kind = text[index], kinds[index]
+        if kind == "T":
+            out.append(ch)
+            index += 1
+            continue
+        after = index + 1  # the next character that is not a mark
+        while after < len(text) and kinds[after] == "T":
+            after += 1
+        joins_before = before == "D" and kind in ("D", "R")
+        if ch == _LAM and after < len(text) and text[after] in lam_alef:
+            out.append(lam_alef[text[after]]["final" if joins_before else "isolated"])
+            out.extend(text[index + 1 : after])  # the lam's marks, after the ligature
+            before, index = "R", after + 1
+            continue
+        joins_after = kind == "D" and after < len(text) and kinds[after] in ("D", "R")
+        if joins_before:
+            form = "medial" if joins_after else "final"
+        else:
+            form = "initial" if joins_after else "isolated"
+        forms = letters.get(ch, {})
+        out.append(forms.get(form) or forms.get("isolated") or ch)
+        before, index = kind, index + 1
+    return "".join(out)
 
 
 def _reorder(text: str, base: Direction) -> str:
