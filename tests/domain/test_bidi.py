@@ -177,3 +177,25 @@ def test_plain_ascii_is_measured_and_cut_as_every_other_text(text: str, width: i
         assert cut == ""
     else:
         assert cut == text[: width - 1] + "…" and _cells_one_by_one(cut) == width
+
+
+_RTL_LINE = st.text(
+    alphabet=st.sampled_from(
+        list("אבגדהוזחטיכךלמםנןסעפףצץקרשתابتثجحخدذرسشصضعفقلمنهويىةءآأإ")
+        + ["\u05b0", "\u05bc", "\u064e", "\u0651", "\u064b"]  # niqqud, harakat
+        + list(" .,-…'\"!?:;·")  # spaces and neutral punctuation
+        + list("()[]<>«»")  # mirrored: not the plain case
+        + ["\u200f", "\u200e", "1", "a"]  # RLM, LRM, a digit, a Latin letter
+    ),
+    max_size=14,
+)
+
+
+@settings(max_examples=400)
+@given(line=_RTL_LINE)
+def test_a_right_to_left_line_read_backwards_is_what_uax9_gives(line: str) -> None:
+    # `_reorder` reads a plain right-to-left line backwards without running the
+    # algorithm: for every line, whichever way it takes, the result is UAX #9's
+    from pipetui.domain.bidi import _reorder, _uax9
+
+    assert _reorder(line, "R") == _uax9(line, "R")

@@ -42,6 +42,7 @@ from pipetui.ui.screens import board_moves, deal_changes
 from pipetui.ui.screens.board_loading import BoardLoading
 from pipetui.ui.screens.deal_changes import DealChange, write_deal
 from pipetui.ui.start import first_view, read_first_board
+from pipetui.ui.widgets.alike_lines import AlikeLines
 from pipetui.ui.widgets.deal_list import DealList
 from pipetui.ui.widgets.filter_bar import FILTER_PAUSE, FilterBar
 from pipetui.ui.widgets.funnel_pane import FunnelPane
@@ -73,6 +74,10 @@ def first_board(workspace: Workspace) -> BoardLoaded:
     """The board a new session opens on, read here (`pipetui.ui.start` reads
     it in a thread while Textual is imported)."""
     return BoardLoaded(read_first_board(workspace), generation=1)
+
+
+class BoardBody(Horizontal, AlikeLines):
+    """The columns and the funnel pane side by side (lines all alike: `AlikeLines`)."""
 
 
 class BoardScreen(BoardLoading):
@@ -140,7 +145,7 @@ class BoardScreen(BoardLoading):
     def compose(self) -> ComposeResult:
         yield Static("", id="board-title", markup=False)
         yield self.filter_bar
-        with Horizontal(id="body"):
+        with BoardBody(id="body"):
             yield self.board_columns
             yield FunnelPane()
         yield Static("", id="status", markup=False)

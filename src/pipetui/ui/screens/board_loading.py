@@ -21,6 +21,7 @@ from pipetui.ui import rtl
 from pipetui.ui.messages import BoardLoaded, DatabaseChanged
 from pipetui.ui.screens import board_moves
 from pipetui.ui.start import first_view
+from pipetui.ui.widgets.alike_lines import AlikeLines
 from pipetui.ui.widgets.board_columns import BoardColumns
 from pipetui.ui.widgets.deal_list import DealList
 from pipetui.ui.widgets.filter_bar import FilterBar
@@ -28,7 +29,7 @@ from pipetui.ui.widgets.funnel_pane import FUNNEL_WIDTH, FunnelPane, funnel_widt
 from pipetui.ui.widgets.stage_column import StageColumn
 
 
-class BoardLoading(Screen[None]):
+class BoardLoading(Screen[None], AlikeLines):
     """The board's data on screen: what it reads, and when it shows it."""
 
     def __init__(self, workspace: Workspace, first: BoardLoaded | None = None) -> None:

@@ -13,6 +13,7 @@ from textual.widgets import Static
 
 from pipetui.domain.board import Card
 from pipetui.services.board import BoardData
+from pipetui.ui.widgets.alike_lines import AlikeLines
 from pipetui.ui.widgets.card_lines import CARD_HEIGHT
 from pipetui.ui.widgets.deal_list import CARD_COMPONENTS, DealList
 from pipetui.ui.widgets.stage_column import StageColumn
@@ -23,7 +24,7 @@ title, its contact and company, its value and days stay readable. Columns that
 do not fit are scrolled to (`activate`), whole columns at a time."""
 
 
-class BoardColumns(Horizontal):
+class BoardColumns(Horizontal, AlikeLines):
     """One `StageColumn` per stage; one of them active (its cursor shows and
     the keys act on it). No widget focus moves: activating repaints two cursors.
 

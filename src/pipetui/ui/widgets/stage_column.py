@@ -7,14 +7,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
-from textual.geometry import Region
-from textual.strip import Strip
 from textual.widget import Widget
 
 from pipetui.domain.board import ColumnSummary
 from pipetui.domain.text import clean_text
 from pipetui.ui import rtl
 from pipetui.ui.fitting import fit_parts
+from pipetui.ui.widgets.alike_lines import AlikeLines
 from pipetui.ui.widgets.deal_list import DealList
 
 HEADER_HELP = (
@@ -92,8 +91,9 @@ class StageHeader(Widget):
         return header_content(self.summary, self.content_size.width or None)
 
 
-class StageColumn(Vertical):
-    """A column of the board; `deal_list` holds its cards."""
+class StageColumn(Vertical, AlikeLines):
+    """A column of the board; `deal_list` holds its cards (its own lines, all
+    alike, are the border at its right: `AlikeLines`)."""
 
     def __init__(self, summary: ColumnSummary) -> None:
         super().__init__(classes="stage-column")
@@ -109,23 +109,6 @@ class StageColumn(Vertical):
     def compose(self) -> ComposeResult:
         yield self._header
         yield self.deal_list
-
-    _VARYING_RULES = ("border_top", "border_bottom", "outline_top", "outline_bottom", "hatch")
-    """Rules that would make the column's own lines differ from one another."""
-
-    def render_lines(self, crop: Region) -> list[Strip]:
-        """The column's own lines: its header and list cover all of it but the
-        border cell at its right, so every line is alike; one is drawn and
-        repeated (and Textual divides a repeated strip once). Drawing each of
-        the 282 lines of six columns cost 8 ms of the first frame."""
-        if (
-            crop.height <= 1
-            or self.border_title
-            or self.border_subtitle
-            or any(self.styles.has_rule(rule) for rule in self._VARYING_RULES)
-        ):
-            return super().render_lines(crop)
-        return super().render_lines(Region(crop.x, crop.y, crop.width, 1)) * crop.height
 
     def set_summary(self, summary: ColumnSummary) -> None:
         """New header figures; the header's height never changes, so no layout.
