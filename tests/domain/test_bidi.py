@@ -181,11 +181,13 @@ def test_plain_ascii_is_measured_and_cut_as_every_other_text(text: str, width: i
 
 _RTL_LINE = st.text(
     alphabet=st.sampled_from(
-        list("אבגדהוזחטיכךלמםנןסעפףצץקרשתابتثجحخدذرسشصضعفقلمنهويىةءآأإ")
-        + ["\u05b0", "\u05bc", "\u064e", "\u0651", "\u064b"]  # niqqud, harakat
-        + list(" .,-…'\"!?:;·")  # spaces and neutral punctuation
-        + list("()[]<>«»")  # mirrored: not the plain case
-        + ["\u200f", "\u200e", "1", "a"]  # RLM, LRM, a digit, a Latin letter
+        [
+            *"אבגדהוזחטיכךלמםנןסעפףצץקרשתابتثجحخدذرسشصضعفقلمنهويىةءآأإ",
+            *"\u05b0\u05bc\u064e\u0651\u064b",  # niqqud, harakat
+            *" .,-…'\"!?:;·",  # spaces and neutral punctuation
+            *"()[]<>«»",  # mirrored: not the plain case
+            *"\u200f\u200e1a",  # RLM, LRM, a digit, a Latin letter
+        ]
     ),
     max_size=14,
 )
