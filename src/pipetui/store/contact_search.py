@@ -17,10 +17,11 @@ spaces after it, so even a word at the very end is the start of a trigram).
 A one-character word, or a vocabulary too wide, is not narrowed: it is
 common, and the name-ordered scan stops at the page's end early.
 
-A page of results (`contact list --search`, 50 by default) is picked inside the
-index table when a word narrows: its rows are the key and the name only, so
-checking and ordering the few thousand candidates of a common word costs less
-than reading their contact rows (`page_ids`). PostgreSQL
+A page of results (`contact list --search`, 50 by default) is picked from the
+contact rows of the candidates the index gives (`page_ids`): reading those rows
+by id costs less than reading the key and the name back from the index's own
+content (SQLite 3.40, 100,000 contacts: "smith" 13.4 → 6.0 ms, "כהן" 5.5 →
+4.4, "لي" 12.7 → 11.8; "zoë" 6.7 → 7.2). PostgreSQL
 keeps the plain condition (pg_trgm is an extension a server may not have).
 """
 
@@ -98,7 +99,7 @@ def page_ids(
     conn: Connection, words: list[str], *, limit: int, offset: int = 0
 ) -> list[int] | None:
     """SQLite: the ids of one page of contacts (name order) holding every one
-    of `words`, picked within the index table; None where no word narrows (the
+    of `words`, picked among the index's candidates; None where no word narrows (the
     caller's name-ordered scan is then the faster, as it is for a word in
     `_DENSE` contacts or more)."""
     if conn.dialect.name != "sqlite" or not words:
@@ -119,13 +120,14 @@ def page_ids(
     checks = []
     for n, word in enumerate(words):
         params[f"w{n}"] = _like(word)
-        checks.append(f" AND key LIKE :w{n} ESCAPE '\\'")
+        checks.append(f" AND search_key LIKE :w{n} ESCAPE '\\'")
     params |= {"limit": limit, "offset": offset}
     found = conn.execute(
         text(
-            "SELECT rowid FROM contact_search WHERE contact_search MATCH :q"
+            "SELECT id FROM contact WHERE id IN"
+            " (SELECT rowid FROM contact_search WHERE contact_search MATCH :q)"
             + "".join(checks)
-            + " ORDER BY sort_name, rowid LIMIT :limit OFFSET :offset"
+            + " ORDER BY sort_name, id LIMIT :limit OFFSET :offset"
         ),
         params,
     )
