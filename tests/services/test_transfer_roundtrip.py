@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from db_targets import Targets
@@ -635,6 +635,18 @@ def history_rows(db: Database) -> Counter[tuple[Any, ...]]:
 
 @PROPERTY
 @given(program=programs)
+# A deal renamed after its win: the purchase in the file keeps the title it was
+# won under, and takes the place of the one the deals file's import logged
+# (both had id 1; the file's was once added beside it as a second purchase).
+@example(
+    program=[
+        (0, ("contact", "שלום כהן", None, None, None, None, None, None)),
+        (0, ("deal", "שלום כהן", 0, "USD", 0, 0, None, None, None, None)),
+        (0, ("deal", "דנה לוי, סמנכ״ל", 0, "USD", 0, 0, 0, None, None, None)),
+        (0, ("win", 1)),
+        (0, ("edit", 1, "שלום כהן", None, "USD", None, None, None)),
+    ]
+)
 def test_csv_exports_of_contacts_deals_and_touchpoints_import_into_an_empty_database(
     program: list[tuple[int, tuple[Any, ...]]],
     monkeypatch: pytest.MonkeyPatch,

@@ -166,15 +166,18 @@ def drop_won_purchases(conn: Connection, deal_id: int, *, keep: int | None = Non
     return contacts
 
 
-def set_won_purchase_by(conn: Connection, touchpoint_id: int, deal_id: int, by: str | None) -> None:
-    """Record who made a sale on the purchase a win logged for `deal_id` with
-    this id (an imported file's word for it: the import that logged it knew no
-    name). Any other touchpoint with that id is left alone."""
+def take_won_purchase(
+    conn: Connection, touchpoint_id: int, deal_id: int, values: dict[str, Any]
+) -> None:
+    """Give the purchase a win logged for `deal_id` with this id an imported
+    file's own values for it (its summary, time and who made the sale: the
+    import that logged it knew only the deal as it is now, perhaps renamed
+    since). Any other touchpoint with that id is left alone."""
     conn.execute(
         update(TOUCHPOINT)
         .where(TOUCHPOINT.c.id == touchpoint_id, won_purchase(TOUCHPOINT.c.deal_id))
         .where(TOUCHPOINT.c.deal_id == deal_id)
-        .values(by=by)
+        .values(**values)
     )
 
 

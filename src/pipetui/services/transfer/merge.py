@@ -410,10 +410,18 @@ class Merge:
                and r.id is not None and r.channel == WON_DEAL_CHANNEL]  # fmt: skip
         for deal_id, keep in sorted(set(won)):
             touchpoint_store.drop_won_purchases(self.conn, deal_id, keep=keep)
-        by = {r.id: r.by for r, _c, _d, k, _s in resolved if k == "purchase"}
+        rows_by_id = {r.id: r for r, _c, _d, k, _s in resolved if k == "purchase"}
         for deal_id, keep in sorted(set(won)):
-            # a kept row is the file's own: it says who made the sale
-            touchpoint_store.set_won_purchase_by(self.conn, keep, deal_id, by.get(keep))
+            # a kept row is the file's own: its summary (the deal's title when
+            # it was won), its time, who made the sale
+            row = rows_by_id[keep]
+            touchpoint_store.take_won_purchase(
+                self.conn,
+                keep,
+                deal_id,
+                {"summary": row.summary, "at": row.at, "by": row.by,
+                 "direction": row.direction, "score": row.score},
+            )  # fmt: skip
         existing = store.touch_keys(
             self.conn, [c for _r, c, *_ in resolved if c not in self.known.new_contact_ids]
         )
