@@ -15,7 +15,7 @@ from pipetui.domain.bant import Answer
 from pipetui.domain.errors import ValidationError
 from pipetui.domain.money import Money
 from pipetui.services import deals, pipelines, qualification, undo
-from pipetui.store import funnel_facts
+from pipetui.store import board, funnel_facts
 from pipetui.store.database import Database, open_database
 
 START = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
@@ -35,6 +35,38 @@ def _rebuilt(db: Database) -> Summary:
     with db.write() as conn:
         funnel_facts.rebuild(conn)
     return _summary(db)
+
+
+def _board_sums_agree(db: Database) -> None:
+    """The board's header sums read from the summary are the deals' own sums."""
+    with db.read_rows() as rows:
+        stages = {int(i): int(p) for i, p in rows("SELECT id, probability FROM stage", {})}
+        assert board.open_facts(rows, stages) == board.open_deals(rows, stages)
+
+
+def test_the_boards_sums_are_exact_past_32_bits_read_from_the_summary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # amounts past 2**32 go to the summary's high rows (`funnel_facts.HIGH`)
+    assert board.FACT_HIGH == funnel_facts.HIGH
+    monkeypatch.setenv("PIPETUI_NOW", START.isoformat())
+    db = open_database(str(tmp_path / "p.db"), now=START)
+    try:
+        for value, probability in ((999_999_999_999_999, None), (2**40 + 7, 35), (12_345, None)):
+            for currency in ("USD", "ILS"):
+                deals.add_deal(
+                    db, title="big", value=Money(value, currency), probability=probability
+                )
+        with db.read_rows() as rows:
+            stages = {int(i): int(p) for i, p in rows("SELECT id, probability FROM stage", {})}
+            found = board.open_facts(rows, stages)
+        first = [row for row in found if row.currency == "USD"]
+        assert [(row.count, row.value_minor) for row in first] == [
+            (3, 999_999_999_999_999 + 2**40 + 7 + 12_345)
+        ]
+        _board_sums_agree(db)
+    finally:
+        db.dispose()
 
 
 def _step(db: Database, rng: random.Random, entries: list[undo.UndoEntry]) -> None:
@@ -89,6 +121,7 @@ def test_the_summary_equals_a_rebuild_after_any_mix_of_changes(
             now += timedelta(hours=rng.randrange(1, 72), seconds=rng.randrange(60))
             monkeypatch.setenv("PIPETUI_NOW", now.isoformat())
             _step(db, rng, entries)
+            _board_sums_agree(db)
         assert _summary(db) == _rebuilt(db)
     finally:
         db.dispose()

@@ -98,16 +98,76 @@ def aggregates(
     rows: Rows, stage_probabilities: dict[int, int], owners: OwnerFilter | None = None
 ) -> list[AggregateRow]:
     """Count, value and weighted value (×100) of open deals per stage and currency
-    (only `owners`' deals when given).
+    (only `owners`' deals when given), in stage and currency order.
 
-    Read from the covering index alone; every sum is exact. Each is one SUM()
-    first, which is exact where it succeeds (PostgreSQL sums bigints as
-    numeric; SQLite raises "integer overflow" rather than round); only on that
-    error is it read again as two halves (`pipetui.store.sums`). Half the
-    aggregates for the usual case: two columns of 20,000 deals were summed in
-    11 → 6.5 ms on SQLite, 6.8 → 5 ms on PostgreSQL.
-    Deals without their own probability are summed apart and weighted with
-    their stage's probability afterwards.
+    Everyone's deals are read from the funnel's running summary
+    (`open_facts`), whose size follows the days a pipeline spans rather than
+    its deals; some owners' deals from the deals themselves (`open_deals`).
+    """
+    if owners is None:
+        try:
+            return open_facts(rows, stage_probabilities)
+        except Exception as error:  # sqlite3's OperationalError, or SQLAlchemy's around it
+            if "integer overflow" not in str(error):
+                raise
+    return open_deals(rows, stage_probabilities, owners)
+
+
+OPEN_FACTS = ("open", "open_own")
+"""The facts of `pipetui.store.funnel_facts` that hold today's open deals:
+`open` (deals without a probability of their own: n, amount) and `open_own`
+(n, amount, amount_own = value × probability); each with its high row, the
+name and `FACT_HIGH`, for the amounts' bits above 32."""
+FACT_HIGH = "^"
+
+
+def open_facts(rows: Rows, stage_probabilities: dict[int, int]) -> list[AggregateRow]:
+    """`aggregates` of everyone's deals from the funnel summary (`funnel_fact`),
+    which every write keeps in step with the deals (its own tests compare it
+    with a rebuild). It holds one row per day, stage, currency and fact, not
+    one per deal: at 100,000 deals the board's sums took 13.7 ms from the deals'
+    covering index and take 1.8 ms here (1,000 deals: 0.14 → 0.76 ms).
+
+    Amounts are stored split (low 32 bits, and the rest in the high row), so
+    the SQL sums stay far below 2**63 and are joined exactly here."""
+    ids, params = expand("stage", list(stage_probabilities))
+    facts, names = expand("fact", [*OPEN_FACTS, *(f + FACT_HIGH for f in OPEN_FACTS)])
+    params.update(names)
+    found = rows(
+        "SELECT stage_id, currency, fact, sum(n), sum(amount), sum(amount_own) FROM funnel_fact"
+        f" WHERE pipeline_id IN (SELECT pipeline_id FROM stage WHERE id IN {ids})"
+        f" AND stage_id IN {ids} AND fact IN {facts}"
+        " GROUP BY stage_id, currency, fact",
+        params,
+    )
+    totals: dict[tuple[int, str], list[int]] = {}
+    for stage_id, currency, fact, count, amount, amount_own in found:
+        shift = 32 if str(fact).endswith(FACT_HIGH) else 0
+        total = totals.setdefault((int(stage_id), str(currency)), [0, 0, 0, 0])
+        total[0] += int(count)
+        total[1] += int(amount) << shift
+        if str(fact).removesuffix(FACT_HIGH) == "open":
+            total[2] += int(amount) << shift
+        else:
+            total[3] += int(amount_own) << shift
+    return [
+        AggregateRow(stage_id, currency, count, value, plain * stage_probabilities[stage_id] + own)
+        for (stage_id, currency), (count, value, plain, own) in sorted(totals.items())
+        if count  # a bucket every deal has left
+    ]
+
+
+def open_deals(
+    rows: Rows, stage_probabilities: dict[int, int], owners: OwnerFilter | None = None
+) -> list[AggregateRow]:
+    """`aggregates` read from the deals' covering index alone; every sum is
+    exact. Each is one SUM() first, which is exact where it succeeds
+    (PostgreSQL sums bigints as numeric; SQLite raises "integer overflow"
+    rather than round); only on that error is it read again as two halves
+    (`pipetui.store.sums`). Half the aggregates for the usual case: two columns
+    of 20,000 deals were summed in 11 → 6.5 ms on SQLite, 6.8 → 5 ms on
+    PostgreSQL. Deals without their own probability are summed apart and
+    weighted with their stage's probability afterwards.
     """
     ids, params = expand("stage", list(stage_probabilities))
     whose = ""
