@@ -6,10 +6,18 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from pipetui.domain.bidi import base_direction, cell_width, fit, has_rtl, shape, visual
+from pipetui.domain.bidi import (
+    Direction,
+    base_direction,
+    cell_width,
+    fit,
+    has_rtl,
+    shape,
+    visual,
+)
 
 
 def test_a_hebrew_name_is_sent_mirrored_so_the_screen_shows_it_right() -> None:
@@ -187,17 +195,24 @@ _RTL_LINE = st.text(
             *" .,-…'\"!?:;·",  # spaces and neutral punctuation
             *"()[]<>«»",  # mirrored: not the plain case
             *"\u200f\u200e1a",  # RLM, LRM, a digit, a Latin letter
+            *"Renwal Zé",  # Latin words (and a letter with its accent)
+            *"25+%$#/٣٤",  # numbers (European, Arabic-Indic) and their separators
         ]
     ),
     max_size=14,
 )
 
 
-@settings(max_examples=400)
-@given(line=_RTL_LINE)
-def test_a_right_to_left_line_read_backwards_is_what_uax9_gives(line: str) -> None:
-    # `_reorder` reads a plain right-to-left line backwards without running the
-    # algorithm: for every line, whichever way it takes, the result is UAX #9's
+@settings(max_examples=1500)
+@given(line=_RTL_LINE, base=st.sampled_from(["L", "R"]))
+@example(line="מחיר 2+5 ו-1,5", base="R")  # a separator between two numbers (W4)
+@example(line="سعر ٣/٤ و $25", base="R")  # Arabic-Indic numbers, a terminator (W5)
+@example(line="מזרחי ובניו – Renewal + add-ons, 25 seats", base="R")  # the demo's titles
+@example(line="Acme בע״מ – 10% off", base="L")
+def test_pipetuis_own_reordering_is_what_uax9_gives(line: str, base: Direction) -> None:
+    # `_reorder` reads a plain right-to-left line backwards, and lays out a line
+    # of letters, marks, spaces and punctuation itself, without python-bidi:
+    # for every line, whichever way it takes, the result is UAX #9's
     from pipetui.domain.bidi import _reorder, _uax9
 
-    assert _reorder(line, "R") == _uax9(line, "R")
+    assert _reorder(line, base) == _uax9(line, base)
