@@ -309,10 +309,12 @@ def _level(kind: str, low: int) -> int:
     return 1 if kind == "R" else 2
 
 
-def _with_marks(text: str, order: list[int]) -> str:
-    """`text`'s characters in visual `order`, each mark after its letter."""
-    marks: dict[int, list[str]] = {}
-    owned: set[int] = set()
+def _with_marks(text: str, order: list[int], drawn: dict[int, str] | None = None) -> str:
+    """`text`'s characters in visual `order` (as `drawn` has them where it has
+    them: a mirrored bracket), each mark after its letter; format characters
+    (LRM, RLM…), having done their work, are left out."""
+    marks: dict[int, list[str]] = {}  # a letter's position -> the marks on it
+    owned: set[int] = set()  # positions of marks drawn with their letter
     owner = -1
     for index, ch in enumerate(text):
         if _is_mark(ch) and owner >= 0:
@@ -322,9 +324,9 @@ def _with_marks(text: str, order: list[int]) -> str:
             owner = index
     out: list[str] = []
     for index in order:
-        if index in owned:
+        if index in owned or unicodedata.category(text[index]) == "Cf":
             continue
-        out.append(text[index])
+        out.append(drawn.get(index, text[index]) if drawn else text[index])
         out.extend(marks.get(index, ()))
     return "".join(out)
 
@@ -345,24 +347,10 @@ def _uax9(text: str, base: Direction) -> str:
     uax9.resolve_implicit_levels(storage, False)
     uax9.reorder_resolved_levels(storage, False)
     uax9.apply_mirroring(storage, False)
-    logical = list(text)
-    marks: dict[int, list[str]] = {}  # a letter's position -> the marks on it
-    owned: set[int] = set()  # positions of marks drawn with their letter
-    owner = -1
-    for index, ch in enumerate(logical):
-        if _is_mark(ch) and owner >= 0:
-            marks.setdefault(owner, []).append(ch)
-            owned.add(index)
-        else:
-            owner = index
-    out: list[str] = []
-    for char in storage["chars"]:
-        index = char["index"]
-        if index in owned or unicodedata.category(logical[index]) == "Cf":
-            continue
-        out.append(char["ch"])
-        out.extend(marks.get(index, ()))
-    return "".join(out)
+    chars = storage["chars"]
+    return _with_marks(
+        text, [char["index"] for char in chars], {char["index"]: char["ch"] for char in chars}
+    )
 
 
 @lru_cache(maxsize=8192)
