@@ -210,9 +210,9 @@ _RTL_LINE = st.text(
 @example(line="מזרחי ובניו – Renewal + add-ons, 25 seats", base="R")  # the demo's titles
 @example(line="Acme בע״מ – 10% off", base="L")
 def test_pipetuis_own_reordering_is_what_uax9_gives(line: str, base: Direction) -> None:
-    # `_reorder` reads a plain right-to-left line backwards, and lays out a line
-    # of letters, marks, spaces and punctuation itself, without python-bidi:
-    # for every line, whichever way it takes, the result is UAX #9's
+    # `_reorder` lays out a line of letters, marks, numbers, spaces and
+    # punctuation itself, without python-bidi: for every line, whichever way
+    # it takes, the result is UAX #9's
     from pipetui.domain.bidi import _reorder, _uax9
 
     assert _reorder(line, base) == _uax9(line, base)

@@ -170,43 +170,16 @@ def shape(text: str) -> str:
     return "".join(out)
 
 
-_PLAIN_RTL = frozenset({"R", "AL", "NSM", "WS", "ON"})
-"""Bidi classes of a line that is right to left throughout: its letters,
-their marks, spaces and neutral punctuation (a name, a company, a title)."""
-
-
-def _plain_rtl(text: str) -> bool:
-    """Whether every character of `text` is right-to-left letter, mark, space or
-    unmirrored neutral: in a right-to-left paragraph all of them resolve to
-    level 1 (UAX #9 W1, N1, L1), so the line is simply read backwards."""
-    for ch in text:
-        kind = unicodedata.bidirectional(ch)
-        if kind not in _PLAIN_RTL or (kind == "ON" and unicodedata.mirrored(ch)):
-            return False
-        if unicodedata.category(ch) == "Cf":  # (RLM: class R, but left out)
-            return False
-    return True
-
-
 def _reorder(text: str, base: Direction) -> str:
     """UAX #9 on one line of `text` with paragraph direction `base`: the order a
     left-to-right terminal must receive it in. Marks stay after their letter,
     mirrored brackets are mirrored, and format characters (LRM, RLM…), having
     done their work, are left out.
 
-    A right-to-left line of letters, marks, spaces and plain punctuation (most
-    names) is read backwards here, letter by letter with its marks: the same
-    result as the algorithm's (tests/domain/test_bidi.py checks it), 15 times
-    faster, and python-bidi is then not imported at all (the first frame's
-    33 Arabic and Hebrew names cost 2.6 ms through it)."""
-    if base == "R" and _plain_rtl(text):
-        clusters: list[str] = []
-        for ch in text:
-            if clusters and _is_mark(ch):
-                clusters[-1] += ch
-            else:
-                clusters.append(ch)
-        return "".join(reversed(clusters))
+    Most lines (letters of either direction, numbers, spaces, punctuation)
+    are laid out by `_implicit`; python-bidi only takes the rest, so the first
+    frame does not import it for the usual names and titles (33 Arabic and
+    Hebrew names had cost 2.6 ms through it)."""
     simple = _implicit(text, base)
     return simple if simple is not None else _uax9(text, base)
 

@@ -1,6 +1,7 @@
 """The board's queries, in plain portable SQL (see `pipetui.store.rows`):
-per-column sums from a covering index, and one page of cards at a time (the
-index on stage, status, rank, id serves both the page and its count).
+per-column sums from the funnel summary (or, for some owners' deals, from a
+covering index), and one page of cards at a time (the index on stage, status,
+rank, id serves both the page and its count).
 
 This module never imports SQLAlchemy: the TUI's first frame reads through it.
 """
