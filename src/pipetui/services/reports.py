@@ -42,7 +42,7 @@ from pipetui.domain.text import clean_text, search_key
 from pipetui.services import clock
 from pipetui.services.pipelines import resolve_pipeline
 from pipetui.store import funnel as store
-from pipetui.store import funnel_counts, funnel_facts
+from pipetui.store import funnel_counts, funnel_fact_sums, funnel_facts
 from pipetui.store import losses as loss_store
 from pipetui.store import pipelines as pipeline_store
 from pipetui.store.database import Database
@@ -145,7 +145,7 @@ def _funnel(
     since, until = period.bounds()
     stages = pipeline_store.stages(conn, chosen.id)
     if segment.empty:
-        sums = funnel_facts.summed(conn, chosen.id, since, until)
+        sums = funnel_fact_sums.summed(conn, chosen.id, since, until)
     else:
         sums = segment_facts(conn, chosen.id, since, until, segment)
     now = funnel_facts.epoch_ms(clock.now())
@@ -156,7 +156,7 @@ def _funnel(
             position = positions[fact.stage_id]
             furthest[position] = furthest.get(position, 0) + fact.n
 
-    def facts(kind: str, stage_id: int) -> list[funnel_facts.FactSum]:
+    def facts(kind: str, stage_id: int) -> list[funnel_fact_sums.FactSum]:
         return [f for f in sums if f.fact == kind and f.stage_id == stage_id and f.n]
 
     inputs = []

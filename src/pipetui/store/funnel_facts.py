@@ -27,7 +27,7 @@ deal's amounts and times are split when they are added: the low 32 bits go to
 the fact's own row, the rest (value >> 32) to its high row, the same key with
 the fact named `fact^` (`HIGH`). Every stored value is then a sum of per-deal
 parts below 2**32 (or of small high parts) and fits for up to 2**31 deals per
-bucket; `summed` reads both rows with exact SQL sums and joins them,
+bucket; `funnel_fact_sums.summed` reads both rows with exact SQL sums and joins them,
 value = low + (high << 32). Counts (`n`, `open_n`) are never split. A value
 below 2**32 has no high part, so most buckets have no high row. Rows written
 before the split (whole values in the fact's row) still read correctly.
@@ -39,16 +39,15 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import BindParameter, Select, bindparam, delete, func, select
+from sqlalchemy import BindParameter, Select, bindparam, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from pipetui.domain.deal import DealStatus
 from pipetui.store import engine as engines
-from pipetui.store.sums import joined, sum_columns
 from pipetui.store.tables import DEAL, FUNNEL_FACT, STAGE, STAGE_HISTORY
 
 Key = tuple[int, str, str, int, str]
@@ -403,111 +402,3 @@ def rebuild(conn: Connection, pipeline_ids: Iterable[int] | None = None) -> None
         conn.execute(delete(FUNNEL_FACT).where(FUNNEL_FACT.c.pipeline_id.in_(ids)))
         where = DEAL.c.pipeline_id.in_(ids)
     _apply(conn, contributions(conn, where))
-
-
-@dataclass(frozen=True, slots=True)
-class FactSum:
-    """The summed facts of one (fact, stage, currency)."""
-
-    fact: str
-    stage_id: int
-    currency: str
-    n: int
-    amount: int
-    amount_own: int
-    ms: int
-    open_n: int
-    open_start: int
-
-
-def summed(
-    conn: Connection, pipeline_id: int, since: datetime | None, until: datetime | None
-) -> list[FactSum]:
-    """The facts of deals created in [since, until): whole UTC days from the
-    summary, the part-days at either end from those deals themselves; each
-    value exact, its high row joined in (see the module's description)."""
-    first = _day_after(since) if since else None
-    last = until.astimezone(UTC).date() if until else None  # days before this one
-    query = select(
-        FUNNEL_FACT.c.fact,
-        FUNNEL_FACT.c.stage_id,
-        FUNNEL_FACT.c.currency,
-        *(
-            part
-            for name in VALUES
-            for part in (
-                sum_columns(FUNNEL_FACT.c[name])
-                if name in SPLIT
-                else (func.sum(FUNNEL_FACT.c[name]),)
-            )
-        ),
-    ).where(FUNNEL_FACT.c.pipeline_id == pipeline_id)
-    if first is not None:
-        query = query.where(FUNNEL_FACT.c.day >= first.isoformat())
-    if last is not None:
-        query = query.where(FUNNEL_FACT.c.day < last.isoformat())
-    grouped = query.group_by(FUNNEL_FACT.c.fact, FUNNEL_FACT.c.stage_id, FUNNEL_FACT.c.currency)
-    merged: dict[tuple[str, int, str], Vector] = {}
-
-    def into(fact: str, stage_id: int, currency: str, vector: Iterable[int]) -> None:
-        # A high row's parts count 2**32 each.
-        base, shift = (fact[: -len(HIGH)], 32) if fact.endswith(HIGH) else (fact, 0)
-        total = merged.setdefault((base, stage_id, currency), [0] * len(VALUES))
-        for i, value in enumerate(vector):
-            total[i] += value << shift
-
-    for fact, stage_id, currency, *sums in conn.execute(grouped):
-        parts = iter(sums)
-        into(
-            str(fact),
-            int(stage_id),
-            str(currency),
-            [
-                joined(next(parts), next(parts)) if name in SPLIT else int(next(parts) or 0)
-                for name in VALUES
-            ],
-        )
-    for start, end in _edges(since, until, first, last):
-        window = [DEAL.c.pipeline_id == pipeline_id, DEAL.c.created_at >= start]
-        if end is not None:
-            window.append(DEAL.c.created_at < end)
-        for (_, _, fact, stage_id, currency), vector in contributions(conn, _and(window)).items():
-            into(fact, stage_id, currency, vector)
-    return [
-        FactSum(fact, stage_id, currency, *vector)
-        for (fact, stage_id, currency), vector in merged.items()
-    ]
-
-
-def _and(conditions: list[Any]) -> Any:
-    from sqlalchemy import and_
-
-    return and_(*conditions)
-
-
-def _day_after(moment: datetime) -> date:
-    """The first whole UTC day at or after `moment`."""
-    utc = moment.astimezone(UTC)
-    start = utc.date()
-    return (
-        start if utc == datetime.combine(start, datetime.min.time(), UTC) else start + timedelta(1)
-    )
-
-
-def _edges(
-    since: datetime | None, until: datetime | None, first: date | None, last: date | None
-) -> list[tuple[datetime, datetime | None]]:
-    """The part-days [since, first) and [last, until) not covered by whole days;
-    when the period lies within one day, the period itself."""
-
-    def midnight(day: date) -> datetime:
-        return datetime.combine(day, datetime.min.time(), UTC)
-
-    if since is not None and until is not None and (first is None or last is None or first >= last):
-        return [(since, until)] if since < until else []
-    windows: list[tuple[datetime, datetime | None]] = []
-    if since is not None and first is not None and since < midnight(first):
-        windows.append((since, midnight(first)))
-    if until is not None and last is not None and midnight(last) < until:
-        windows.append((midnight(last), until))
-    return windows

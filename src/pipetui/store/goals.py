@@ -2,7 +2,7 @@
 
 Actuals come from the funnel's own query path, so a goal counts exactly what
 `report funnel --since/--until` counts: the running summary
-(`funnel_facts.summed`) for a whole pipeline, and the same per-deal facts
+(`funnel_fact_sums.summed`) for a whole pipeline, and the same per-deal facts
 (`funnel_facts.contributions`) for the deals of one lead source, which the
 summary does not split.
 """
@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 
 from pipetui.domain.goals import PeriodFacts
 from pipetui.domain.text import search_key
-from pipetui.store import funnel_facts
+from pipetui.store import funnel_fact_sums, funnel_facts
 from pipetui.store.actor import actor
 from pipetui.store.tables import DEAL, GOAL, PIPELINE, STAGE
 
@@ -204,7 +204,7 @@ def period_facts(
     for pid in _pipeline_ids(conn, pipeline_id):
         positions = _positions(conn, pid)
         if source_key is None:
-            for f in funnel_facts.summed(conn, pid, since, until):
+            for f in funnel_fact_sums.summed(conn, pid, since, until):
                 won += _into(
                     furthest, won_value, positions, f.fact, f.stage_id, f.currency, f.n, f.amount
                 )

@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, and_, func, literal, or_, select, true
 from sqlalchemy.engine import Connection
 
 from pipetui.domain.segments import ContactSegment, DealSegment, silent_before
-from pipetui.store import funnel_facts
+from pipetui.store import funnel_fact_sums, funnel_facts
 from pipetui.store.segments import tag_pattern
 from pipetui.store.tables import CONTACT, DEAL, TOUCHPOINT
 
@@ -78,8 +78,8 @@ def segment_facts(
     since: datetime | None,
     until: datetime | None,
     segment: DealSegment,
-) -> list[funnel_facts.FactSum]:
-    """`funnel_facts.summed` for the segment's deals only, recounted from the
+) -> list[funnel_fact_sums.FactSum]:
+    """`funnel_fact_sums.summed` for the segment's deals only, recounted from the
     deals and their histories."""
     where = [DEAL.c.pipeline_id == pipeline_id, deal_condition(segment)]
     if since is not None:
@@ -95,6 +95,6 @@ def segment_facts(
         for i, value in enumerate(vector):
             total[i] += value << shift
     return [
-        funnel_facts.FactSum(fact, stage_id, currency, *vector)
+        funnel_fact_sums.FactSum(fact, stage_id, currency, *vector)
         for (fact, stage_id, currency), vector in merged.items()
     ]
