@@ -43,7 +43,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import BindParameter, Select, bindparam, delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from pipetui.domain.deal import DealStatus
@@ -285,6 +284,21 @@ def _from_rows(
     return _facts([_Deal(**row) for row in deal], histories, places)
 
 
+def _upsert(conn: Connection) -> Any:
+    """An INSERT … ON CONFLICT into the summary in the engine's own dialect.
+
+    Imported here, not at the top: the engine has loaded its own dialect
+    already, and the other one is not needed (PostgreSQL's dialect alone is
+    2.2 MiB of a board process on an SQLite file)."""
+    if conn.dialect.name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+
+        return insert(FUNNEL_FACT)
+    from sqlalchemy.dialects.postgresql import insert as insert_pg
+
+    return insert_pg(FUNNEL_FACT)
+
+
 def _apply(conn: Connection, facts: dict[Key, Vector], sign: int = 1) -> None:
     rows = [
         dict(
@@ -296,7 +310,7 @@ def _apply(conn: Connection, facts: dict[Key, Vector], sign: int = 1) -> None:
     ]
     if not rows:
         return
-    upsert = (sqlite if conn.dialect.name == "sqlite" else postgresql).insert(FUNNEL_FACT)
+    upsert = _upsert(conn)
     statement = upsert.on_conflict_do_update(
         index_elements=["pipeline_id", "day", "fact", "stage_id", "currency"],
         set_={name: FUNNEL_FACT.c[name] + upsert.excluded[name] for name in VALUES},

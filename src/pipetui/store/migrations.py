@@ -208,10 +208,7 @@ def _v7_goals_counts_and_deal_tags(connection: Connection) -> None:
     tables.FUNNEL_COUNT.create(connection)
     connection.exec_driver_sql("ALTER TABLE deal ADD COLUMN tags VARCHAR")
     if connection.dialect.name == "postgresql":  # (a contact name prefix, by index: tables.py)
-        connection.exec_driver_sql(
-            "CREATE INDEX IF NOT EXISTS ix_contact_sort_name_prefix"
-            " ON contact (sort_name text_pattern_ops)"
-        )
+        connection.exec_driver_sql(tables.CONTACT_NAME_PREFIX_INDEX)
     # A won deal is a purchase on its contact's journey: deals won before v7
     # get their purchase touchpoint now, once (issue 19; `sync_purchases`).
     touchpoints.follow_latest(connection, touchpoints.sync_purchases(connection))

@@ -64,14 +64,7 @@ class ContactRow(SQLModel, table=True):
     __table_args__ = (
         Index("ix_contact_sort_name", "sort_name", "id"),
         Index("ix_contact_email", "email"),
-        # PostgreSQL (schema v7): a name prefix (LIKE 'dan%', the deal form's
-        # Contact field) uses a btree only in "C" order, whatever the
-        # database's collation; SQLite reads the prefix as a range of the above.
-        Index(
-            "ix_contact_sort_name_prefix",
-            "sort_name",
-            postgresql_ops={"sort_name": "text_pattern_ops"},
-        ).ddl_if(dialect="postgresql"),
+        # and on PostgreSQL `CONTACT_NAME_PREFIX_INDEX`, below
     )
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=300)
@@ -387,3 +380,20 @@ def _rollups(_table: Table, connection: Connection, **_: object) -> None:
 event.listen(TOUCHPOINT, "after_create", _rollups)
 """Contact figures and the search indexes kept by triggers (`contact_rollups`,
 `contact_search`, `deal_search`), once their tables exist."""
+
+CONTACT_NAME_PREFIX_INDEX = (
+    "CREATE INDEX IF NOT EXISTS ix_contact_sort_name_prefix ON contact (sort_name text_pattern_ops)"
+)
+"""PostgreSQL (schema v7): a name prefix (LIKE 'dan%', the deal form's Contact
+field) uses a btree only in "C" order, whatever the database's collation.
+SQLite reads the prefix as a range of `ix_contact_sort_name`. Plain DDL, not an
+`Index(postgresql_ops=…)`: checking that argument imports SQLAlchemy's
+PostgreSQL dialect (2.2 MiB) into every process, SQLite files included."""
+
+
+def _name_prefix_index(_table: Table, connection: Connection, **_: object) -> None:
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(CONTACT_NAME_PREFIX_INDEX)
+
+
+event.listen(CONTACT, "after_create", _name_prefix_index)
