@@ -182,7 +182,9 @@ def _run_tui(db_option: str | None, as_user: str | None = None) -> int:
     from pipetui.services.settings import SettingsError
     from pipetui.services.workspace import open_workspace
     from pipetui.store.light import SchemaError
+    from pipetui.ui.start import one_malloc_arena
 
+    one_malloc_arena()
     try:
         workspace = open_workspace(db_option, as_user=as_user)
     except (SettingsError, ValidationError) as error:

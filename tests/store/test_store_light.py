@@ -13,7 +13,7 @@ from pipetui.services import board, clock
 from pipetui.services.demo import load_demo
 from pipetui.services.workspace import open_workspace
 from pipetui.store.database import Database, open_database
-from pipetui.store.light import open_light
+from pipetui.store.light import PAGE_CACHE_KIB, open_light
 
 
 @pytest.fixture
@@ -58,3 +58,14 @@ def test_a_file_that_is_not_up_to_date_is_not_read_lightly(tmp_path: Path) -> No
     assert open_light(tmp_path / "missing.db") is None
     (tmp_path / "text.db").write_text("not a database")
     assert open_light(tmp_path / "text.db") is None
+
+
+def test_the_light_reader_keeps_a_small_page_cache_of_its_own(demo_db: Database) -> None:
+    """It lives as long as the board: SQLite's default 2,000 KiB cache, filled by
+    a filter at 100,000 deals, stayed in the TUI's memory (store/light.py)."""
+    reader = open_light(demo_db.path)  # type: ignore[arg-type]
+    assert reader is not None
+    with reader.read_rows() as rows:
+        assert rows("PRAGMA cache_size", {}) == [(-PAGE_CACHE_KIB,)]
+        assert PAGE_CACHE_KIB < 2000
+    reader.close()
