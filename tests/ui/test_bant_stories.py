@@ -25,6 +25,7 @@ from ui_helpers import board, column, focus_card, make_app, press, settle, title
 
 from pipetui.domain.bant import Answer, AnswerPatch, CriterionAnswer, Thresholds, Verdict
 from pipetui.domain.bidi import visual
+from pipetui.domain.board import CARD_HEIGHT
 from pipetui.domain.deal import DealStatus
 from pipetui.domain.money import Money
 from pipetui.domain.typed_dates import DATE_FORMS
@@ -34,7 +35,7 @@ from pipetui.services.workspace import Workspace
 from pipetui.ui.screens.bant_form import BantForm
 from pipetui.ui.screens.board import BoardScreen
 from pipetui.ui.screens.deal_detail import DealDetailScreen
-from pipetui.ui.widgets.card_lines import CARD_HEIGHT, VERDICT_MARKS
+from pipetui.ui.widgets.card_lines import VERDICT_MARKS
 from pipetui.ui.widgets.stage_column import header_content
 from table_dump import PAGES
 

@@ -14,11 +14,15 @@ from typing import Any
 import pytest
 from ui_helpers import column, settle, titles
 
+from pipetui.domain.board import CARD_HEIGHT
+from pipetui.domain.money import Money
+from pipetui.services import deals
 from pipetui.services.board import BoardData
 from pipetui.services.workspace import Workspace
 from pipetui.ui.app import PipetuiApp
+from pipetui.ui.messages import BoardLoaded
 from pipetui.ui.screens.board import BoardScreen, first_board
-from pipetui.ui.start import FirstBoard, read_first_board
+from pipetui.ui.start import FirstBoard, read_first_board, terminal_lines
 
 SIZE = (160, 50)
 
@@ -127,3 +131,49 @@ async def test_the_warm_up_frees_start_up_cycles_before_freezing_the_rest(
         gc.unfreeze()
         if not was_enabled:
             gc.disable()
+
+
+async def test_the_first_read_takes_a_screenful_and_the_whole_pages_follow(
+    workspace: Workspace,
+) -> None:
+    """A terminal 24 lines high shows 6 cards of a column at most: the first
+    read (before Textual starts) takes 7, the same count and open value in the
+    header as a full read, and the board reads its whole pages once the first
+    frame is out (j past the 7th card finds it loaded)."""
+    for n in range(30):
+        deals.add_deal(
+            workspace.db, title=f"Lead {n:02}", value=Money(1_000, "USD"), stage="Prospecting"
+        )
+    lines = 24
+    first = read_first_board(workspace, lines)
+    full = read_first_board(workspace)
+    prospecting = next(c for c in first.columns if c.summary.stage.name == "Prospecting")
+    whole = next(c for c in full.columns if c.summary.stage.name == "Prospecting")
+    assert len(prospecting.cards) == lines // CARD_HEIGHT + 1 == 7
+    assert len(whole.cards) == 30
+    assert prospecting.summary == whole.summary  # the header is the whole column's
+    assert [c.deal_id for c in prospecting.cards] == [c.deal_id for c in whole.cards][:7]
+
+    app = PipetuiApp(workspace, watch=False, first=BoardLoaded(first, generation=1, screenful=True))
+    async with app.run_test(size=(100, lines)) as pilot:
+        await pilot.pause()
+        assert len(titles(column(pilot, "Prospecting"))) == 7
+        for _ in range(10):  # the pages come 0.25 s after the first frame
+            await pilot.pause(0.1)
+            if len(titles(column(pilot, "Prospecting"))) > 7:
+                break
+        await settle(pilot)
+        assert titles(column(pilot, "Prospecting")) == [card.title for card in whole.cards]
+
+
+def test_the_first_read_knows_the_terminal_s_height_or_reads_whole_pages(
+    sales: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(os, "get_terminal_size", lambda fd: os.terminal_size((80, 24)))
+    assert terminal_lines() == 24
+
+    def no_terminal(fd: int) -> os.terminal_size:
+        raise OSError("not a terminal")
+
+    monkeypatch.setattr(os, "get_terminal_size", no_terminal)
+    assert terminal_lines() is None

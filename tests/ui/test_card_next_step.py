@@ -11,9 +11,10 @@ from textual.pilot import Pilot
 from ui_helpers import board, column, focus_card, make_app, press, settle
 
 from pipetui.domain.bidi import visual
+from pipetui.domain.board import CARD_HEIGHT
 from pipetui.services.followups import add_followup, complete_followup
 from pipetui.services.workspace import Workspace
-from pipetui.ui.widgets.card_lines import CARD_HEIGHT, next_step_label
+from pipetui.ui.widgets.card_lines import next_step_label
 
 TODAY = date(2026, 11, 20)
 

@@ -47,6 +47,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from ui_helpers import board, column, focus_card, make_app, press, settle, titles, type_text
 
 from pipetui.domain.bidi import visual
+from pipetui.domain.board import CARD_HEIGHT
 from pipetui.domain.errors import ValidationError
 from pipetui.domain.followup import FollowUp
 from pipetui.domain.journey import Direction, JourneyStage, Touchpoint
@@ -61,7 +62,6 @@ from pipetui.ui.screens.confirm import ConfirmScreen
 from pipetui.ui.screens.contacts import SEARCH_PAUSE, ContactsScreen
 from pipetui.ui.screens.prompt import PromptForm
 from pipetui.ui.screens.timeline import TimelineScreen
-from pipetui.ui.widgets.card_lines import CARD_HEIGHT
 from pipetui.ui.widgets.contact_list import ContactList
 
 SIZE = (160, 50)

@@ -14,6 +14,9 @@ from pipetui.domain.money import Money, MoneyTotals
 from pipetui.domain.pipeline import Stage
 from pipetui.domain.users import OwnerFilter
 
+CARD_HEIGHT = 4
+"""Terminal lines a card takes on the board: three of text and a gap."""
+
 
 @dataclass(frozen=True, slots=True)
 class Card:

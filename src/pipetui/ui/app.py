@@ -377,9 +377,10 @@ def terminal_bidi(mode: str, stream: TextIO | None) -> Iterator[None]:
             terminal.flush()
 
 
-def open_board(workspace: Workspace, first: BoardData) -> None:
+def open_board(workspace: Workspace, first: BoardData, *, screenful: bool = False) -> None:
     """Open the TUI on `workspace`, its first board already read (see
-    `pipetui.ui.start.run_app`), and return when the user quits."""
-    app = PipetuiApp(workspace, first=BoardLoaded(first, generation=1))
+    `pipetui.ui.start.run_app`; `screenful`: only the cards the terminal
+    shows), and return when the user quits."""
+    app = PipetuiApp(workspace, first=BoardLoaded(first, generation=1, screenful=screenful))
     with terminal_bidi(rtl.mode(), sys.__stdout__):
         app.run()

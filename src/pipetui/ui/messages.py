@@ -23,6 +23,9 @@ class BoardLoaded(Message):
     focus_index: int | None = None
     generation: int = 0
     """Which request this answers; older answers than what is shown are dropped."""
+    screenful: bool = False
+    """Only the cards one screen shows (the first frame's read): the board reads
+    its whole pages after that frame."""
 
 
 @dataclass

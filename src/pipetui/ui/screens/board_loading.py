@@ -146,6 +146,8 @@ class BoardLoading(Screen[None], AlikeLines):
         if not self._warmed:
             self._warmed = True
             self.set_timer(0.25, self._warm_up)  # after the first frame is out
+            if message.screenful:
+                self.set_timer(0.25, self.load)
             if data.empty:
                 self._welcome()
         if message.focus_deal is not None and message.focus_index is not None:

@@ -11,10 +11,9 @@ from __future__ import annotations
 from textual.containers import Horizontal
 from textual.widgets import Static
 
-from pipetui.domain.board import Card
+from pipetui.domain.board import CARD_HEIGHT, Card
 from pipetui.services.board import BoardData
 from pipetui.ui.widgets.alike_lines import AlikeLines
-from pipetui.ui.widgets.card_lines import CARD_HEIGHT
 from pipetui.ui.widgets.deal_list import CARD_COMPONENTS, DealList
 from pipetui.ui.widgets.stage_column import StageColumn
 

@@ -24,13 +24,11 @@ from rich.style import Style
 from textual.strip import Strip
 
 from pipetui.domain.bant import Verdict
-from pipetui.domain.board import Card
+from pipetui.domain.board import CARD_HEIGHT, Card
 from pipetui.domain.deal import DealStatus
 from pipetui.domain.text import clean_text
 from pipetui.services import clock
 from pipetui.ui import rtl
-
-CARD_HEIGHT = 4  # three lines of text and a gap
 
 VERDICT_MARKS = {
     Verdict.QUALIFIED: "●",

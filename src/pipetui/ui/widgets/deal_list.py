@@ -23,8 +23,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
-from pipetui.domain.board import Card
-from pipetui.ui.widgets.card_lines import CARD_HEIGHT, card_line
+from pipetui.domain.board import CARD_HEIGHT, Card
+from pipetui.ui.widgets.card_lines import card_line
 
 _SHARED_STYLES: weakref.WeakKeyDictionary[App[object], dict[bool, dict[str, Style]]] = (
     weakref.WeakKeyDictionary()
