@@ -127,8 +127,8 @@ async def test_the_warm_up_frees_start_up_cycles_before_freezing_the_rest(
             await settle(pilot)
             assert gc.isenabled()
             assert gone() is None
-    finally:
-        gc.unfreeze()
+    finally:  # (what the warm-up froze stays frozen, as after every board test:
+        # unfreezing a long-lived test worker's heap made its later full passes slow)
         if not was_enabled:
             gc.disable()
 
