@@ -176,15 +176,22 @@ def _run_tui(db_option: str | None, as_user: str | None = None) -> int:
     # warm-up freezes what start-up loaded, then turns it back on): start-up
     # makes objects that live as long as the app, almost none of them garbage,
     # and the collector's passes over them took 20–23 ms of a 250 ms first
-    # frame (one full pass 10–12 ms; `gc.callbacks`, 1,000 deals).
+    # frame (one full pass 10–12 ms; `gc.callbacks`, 1,000 deals). On again
+    # whatever happens: a board refused here (or failing before its warm-up)
+    # must not leave a process that called `main()` collecting nothing.
     gc.disable()
+    try:
+        return _open_board(db_option, as_user)
+    finally:
+        gc.enable()
+
+
+def _open_board(db_option: str | None, as_user: str | None) -> int:
     from pipetui.domain.errors import ValidationError
     from pipetui.services.settings import SettingsError
     from pipetui.services.workspace import open_workspace
     from pipetui.store.light import SchemaError
-    from pipetui.ui.start import one_malloc_arena
 
-    one_malloc_arena()
     try:
         workspace = open_workspace(db_option, as_user=as_user)
     except (SettingsError, ValidationError) as error:
@@ -197,8 +204,11 @@ def _run_tui(db_option: str | None, as_user: str | None = None) -> int:
         return _fail(
             f"db: cannot open {db_option or 'the database'}: {_describe(error)}", EXIT_FAILURE
         )
-    from pipetui.ui.start import run_app
+    from pipetui.ui.start import one_malloc_arena, run_app
 
+    # Once the board really opens (a setting for the process's life), and
+    # before its first thread: opening the workspace starts none.
+    one_malloc_arena()
     try:
         run_app(workspace)
     except SettingsError as error:  # a [keymap] the screens refuse (ui/keymap.py)

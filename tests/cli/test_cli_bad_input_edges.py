@@ -10,6 +10,7 @@ cases run in-process with those; two run the installed command with real bytes.
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 import os
@@ -201,6 +202,7 @@ def test_a_db_that_cannot_keep_data_is_refused_and_the_default_is_not_used(
     monkeypatch.setattr(sys, "stdin", Terminal())
     board = run(["--db", db], stdout=Terminal())  # the board, in a terminal: refused too
     assert refused(board, "db") == message
+    assert gc.isenabled()  # start-up turned the collector off: a refused board turns it on
     assert not (tmp_path / "xdg-data" / "pipetui").exists()
     assert not cli.path.exists()
 
