@@ -187,6 +187,7 @@ def _run_tui(db_option: str | None, as_user: str | None = None) -> int:
 
 
 def _open_board(db_option: str | None, as_user: str | None) -> int:
+    """Open the workspace and run the board on it (`_run_tui`, collector off)."""
     from pipetui.domain.errors import ValidationError
     from pipetui.services.settings import SettingsError
     from pipetui.services.workspace import open_workspace
