@@ -10,13 +10,11 @@ import pytest
 from pipetui.domain.bant import (
     BANT,
     Answer,
-    AnswerChange,
     Assessment,
     CriterionAnswer,
     Detail,
     Thresholds,
     Verdict,
-    answer_changes,
     assess,
     check_answer,
     check_thresholds,
@@ -25,6 +23,7 @@ from pipetui.domain.bant import (
     disqualifying,
     parse_answer,
 )
+from pipetui.domain.bant_history import AnswerChange, answer_changes
 from pipetui.domain.errors import ValidationError
 from pipetui.domain.money import Money
 

@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 
 from db_targets import Targets
-from pipetui.domain.deal import DealStatus
+from pipetui.domain.deal_status import DealStatus
 from pipetui.domain.money import Money
 from pipetui.services import clock, contacts, deals, pipelines
 from pipetui.services.transfer import (

@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 
 from db_targets import Targets
-from pipetui.domain.deal import DealStatus
+from pipetui.domain.deal_status import DealStatus
 from pipetui.domain.errors import ValidationError
 from pipetui.domain.journey import JourneyStage
 from pipetui.domain.money import Money

@@ -11,17 +11,9 @@ from typing import Any
 import pytest
 
 from db_targets import Targets
-from pipetui.domain.bant import (
-    Answer,
-    AnswerChange,
-    AnswerPatch,
-    CriterionAnswer,
-    DatedChange,
-    Thresholds,
-    Verdict,
-    assess,
-)
-from pipetui.domain.deal import DealStatus
+from pipetui.domain.bant import Answer, AnswerPatch, CriterionAnswer, Thresholds, Verdict, assess
+from pipetui.domain.bant_history import AnswerChange, DatedChange
+from pipetui.domain.deal_status import DealStatus
 from pipetui.domain.errors import NotFoundError, ValidationError
 from pipetui.domain.money import Money
 from pipetui.services import clock, deals

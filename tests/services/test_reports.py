@@ -34,7 +34,8 @@ from sqlalchemy import insert, select
 
 from db_targets import Targets
 from pipetui.cli import main
-from pipetui.domain.deal import DealStatus, StageChange
+from pipetui.domain.deal import StageChange
+from pipetui.domain.deal_status import DealStatus
 from pipetui.domain.errors import ValidationError
 from pipetui.domain.funnel import Funnel
 from pipetui.domain.journey import JourneyStage

@@ -20,7 +20,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipetui.domain.deal import DealStatus, DealView
+from pipetui.domain.deal import DealView
+from pipetui.domain.deal_status import DealStatus
 from pipetui.domain.errors import ChangedElsewhere, ValidationError
 from pipetui.domain.money import Money
 from pipetui.domain.segments import (

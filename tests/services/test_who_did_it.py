@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 import pytest
 
 from pipetui.domain.bant import Answer
-from pipetui.domain.deal import DealStatus
+from pipetui.domain.deal_status import DealStatus
 from pipetui.domain.errors import ValidationError
 from pipetui.domain.money import Money
 from pipetui.domain.users import OwnerFilter

@@ -15,7 +15,8 @@ import pytest
 from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
 
-from pipetui.domain.bant import Answer, AnswerChange
+from pipetui.domain.bant import Answer
+from pipetui.domain.bant_history import AnswerChange
 from pipetui.domain.money import Money
 from pipetui.services import contacts as contact_service
 from pipetui.services import deals as deal_service

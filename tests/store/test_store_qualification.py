@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from pipetui.domain.bant import Answer, AnswerChange, CriterionAnswer, DatedChange, answer_changes
+from pipetui.domain.bant import Answer, CriterionAnswer
+from pipetui.domain.bant_history import AnswerChange, DatedChange, answer_changes
 from pipetui.domain.money import Money
 from pipetui.services import deals as deal_service
 from pipetui.store import qualification

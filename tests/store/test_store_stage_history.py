@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from pipetui.domain.deal import DealStatus, StageChange
+from pipetui.domain.deal import StageChange
+from pipetui.domain.deal_status import DealStatus
 from pipetui.domain.errors import ValidationError
 from pipetui.domain.money import Money
 from pipetui.services import deals as deal_service

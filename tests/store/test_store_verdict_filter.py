@@ -12,7 +12,7 @@ from sqlalchemy import insert
 
 from db_targets import Targets
 from pipetui.domain.bant import BANT, Answer, CriterionAnswer, Thresholds, Verdict, assess
-from pipetui.domain.deal import DealStatus
+from pipetui.domain.deal_status import DealStatus
 from pipetui.domain.money import Money
 from pipetui.services import deals as deal_service
 from pipetui.store import board as store

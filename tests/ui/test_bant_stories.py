@@ -26,7 +26,7 @@ from ui_helpers import board, column, focus_card, make_app, press, settle, title
 from pipetui.domain.bant import Answer, AnswerPatch, CriterionAnswer, Thresholds, Verdict
 from pipetui.domain.bidi import visual
 from pipetui.domain.board import CARD_HEIGHT
-from pipetui.domain.deal import DealStatus
+from pipetui.domain.deal_status import DealStatus
 from pipetui.domain.money import Money
 from pipetui.domain.typed_dates import DATE_FORMS
 from pipetui.services import deals as deal_service

@@ -10,7 +10,8 @@ from datetime import date
 
 from ui_helpers import board, column, focus_card, make_app, press, settle, titles
 
-from pipetui.domain.deal import DealStatus, DealView
+from pipetui.domain.deal import DealView
+from pipetui.domain.deal_status import DealStatus
 from pipetui.domain.money import Money
 from pipetui.services import deals as deal_service
 from pipetui.services.contacts import add_contact

@@ -17,7 +17,8 @@ from textual.widgets._footer import FooterKey
 from ui_helpers import board, column, focus_card, make_app, press, settle, titles
 
 from pipetui.domain.bidi import visual
-from pipetui.domain.deal import DealStatus, DealView
+from pipetui.domain.deal import DealView
+from pipetui.domain.deal_status import DealStatus
 from pipetui.domain.money import Money
 from pipetui.services import clock
 from pipetui.services import deals as deal_service

@@ -19,7 +19,7 @@ from ui_helpers import focus_card, make_app, press, settle
 
 from pipetui.domain.bant import Verdict
 from pipetui.domain.board import Card
-from pipetui.domain.deal import DealStatus
+from pipetui.domain.deal_status import DealStatus
 from pipetui.domain.money import Money
 from pipetui.services import backup
 from pipetui.services.pipelines import rename_stage

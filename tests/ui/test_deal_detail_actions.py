@@ -14,7 +14,7 @@ from textual.pilot import Pilot
 from ui_helpers import column, focus_card, make_app, press, settle, titles, type_text
 
 from pipetui.domain.bidi import visual
-from pipetui.domain.deal import DealStatus
+from pipetui.domain.deal_status import DealStatus
 from pipetui.domain.journey import kind_label
 from pipetui.domain.money import Money
 from pipetui.services import deals as deal_service

@@ -17,7 +17,7 @@ from textual.strip import Strip
 from textual.widgets import Static
 from ui_helpers import board, column, make_app, press, settle
 
-from pipetui.domain.deal import DealStatus
+from pipetui.domain.deal_status import DealStatus
 from pipetui.domain.money import Money
 from pipetui.services import deals as deal_service
 from pipetui.services.contacts import add_contact

@@ -16,7 +16,7 @@ from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 from ui_helpers import board, column, focus_card, make_app, press, settle
 
-from pipetui.domain.deal import DealStatus
+from pipetui.domain.deal_status import DealStatus
 from pipetui.services import deals as deal_service
 from pipetui.services.deals import DealFilter
 from pipetui.services.settings import SettingsError, load_settings

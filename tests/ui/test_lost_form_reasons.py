@@ -7,7 +7,7 @@ from __future__ import annotations
 from textual.widgets import Label, Static
 from ui_helpers import focus_card, make_app, press, settle
 
-from pipetui.domain.deal import DealStatus
+from pipetui.domain.deal_status import DealStatus
 from pipetui.services import deals
 from pipetui.services.deal_query import list_deals
 from pipetui.services.workspace import Workspace

@@ -29,7 +29,7 @@ from ui_helpers import board, column, make_app, press, settle, titles, type_text
 from pipetui.domain.bant import Verdict
 from pipetui.domain.bidi import visual
 from pipetui.domain.board import Card
-from pipetui.domain.deal import DealStatus
+from pipetui.domain.deal_status import DealStatus
 from pipetui.domain.money import Money
 from pipetui.services import clock
 from pipetui.services import deals as deal_service

@@ -13,7 +13,7 @@ from rich.style import Style
 from pipetui.domain.bant import Verdict
 from pipetui.domain.bidi import visual
 from pipetui.domain.board import Card
-from pipetui.domain.deal import DealStatus
+from pipetui.domain.deal_status import DealStatus
 from pipetui.domain.money import Money, MoneyTotals
 from pipetui.services import deals
 from pipetui.services.contacts import tag_contact

@@ -12,7 +12,8 @@ from pipetui.commands.output import print_json, print_table, say
 from pipetui.commands.qualify import add_options, run_disqualify, run_qualify
 from pipetui.commands.segments import add_segment_options, deal_segment, tag_changes
 from pipetui.domain.dates import days_between, local_time
-from pipetui.domain.deal import DealStatus, DealView
+from pipetui.domain.deal import DealView
+from pipetui.domain.deal_status import DealStatus
 from pipetui.domain.errors import ValidationError
 from pipetui.domain.journey import kind_label
 from pipetui.domain.typed_dates import DATE_FORMS, iso_with_weekday

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from pipetui.domain.bant import Verdict
-from pipetui.domain.deal import DealStatus
+from pipetui.domain.deal_status import DealStatus
 from pipetui.domain.money import Money, MoneyTotals
 from pipetui.domain.pipeline import Stage
 from pipetui.domain.users import OwnerFilter

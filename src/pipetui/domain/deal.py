@@ -1,21 +1,14 @@
-"""Deals, their status, and the history of their stage moves and status changes."""
+"""Deals and the history of their stage moves and status changes (a deal's
+status on its own: `pipetui.domain.deal_status`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from enum import StrEnum
 
+from pipetui.domain.deal_status import DealStatus
 from pipetui.domain.money import Money
 from pipetui.domain.text import clean_text, one_line
-
-
-class DealStatus(StrEnum):
-    """Won and lost are statuses, not stages: a closed deal keeps its stage."""
-
-    OPEN = "open"
-    WON = "won"
-    LOST = "lost"
 
 
 @dataclass(frozen=True, slots=True)

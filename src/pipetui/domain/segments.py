@@ -9,7 +9,6 @@ filter become the same filter the CLI's `--tag --stage` options build.
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -160,6 +159,8 @@ def _words(text: str) -> list[str]:
     as typed (the filter is being typed)."""
     if ':"' not in text and ":'" not in text:
         return text.split()
+    import shlex  # only for a quoted value: the board's first frame goes without
+
     try:
         return shlex.split(text)
     except ValueError:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pipetui.domain.bant import Thresholds, assess
 from pipetui.domain.board import BoardView, Card, ColumnSummary, rot_state
 from pipetui.domain.dates import days_between
-from pipetui.domain.deal import DealStatus
+from pipetui.domain.deal_status import DealStatus
 from pipetui.domain.money import Money, MoneyTotals
 from pipetui.domain.pipeline import Pipeline, Stage
 from pipetui.domain.segments import deal_filter_text, stored_tags

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipetui.domain.deal import DealStatus, DealView
+from pipetui.domain.deal import DealView
+from pipetui.domain.deal_status import DealStatus
 from pipetui.domain.pipeline import pick_pipeline, pick_stage
 from pipetui.domain.segments import EVERY_DEAL, DealSegment
 from pipetui.domain.text import search_key

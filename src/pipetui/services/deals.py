@@ -10,16 +10,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from pipetui.domain.bant import Assessment, CriterionAnswer, DatedChange, assess
+from pipetui.domain.bant import Assessment, CriterionAnswer, assess
+from pipetui.domain.bant_history import DatedChange
 from pipetui.domain.contact import check_tags
-from pipetui.domain.deal import (
-    Deal,
-    DealStatus,
-    DealView,
-    StageChange,
-    check_notes,
-    check_title,
-)
+from pipetui.domain.deal import Deal, DealView, StageChange, check_notes, check_title
+from pipetui.domain.deal_status import DealStatus
 from pipetui.domain.errors import ValidationError
 from pipetui.domain.followup import FollowUp
 from pipetui.domain.journey import Touchpoint

@@ -13,19 +13,19 @@ from typing import Any, NamedTuple
 
 from pipetui.domain.bant import (
     BANT,
-    AnswerChange,
     AnswerPatch,
     Assessment,
     CriterionAnswer,
     Framework,
     Thresholds,
-    answer_changes,
     assess,
     check_answer,
     disqualified_reason,
     disqualifying,
 )
-from pipetui.domain.deal import DealStatus, DealView
+from pipetui.domain.bant_history import AnswerChange, answer_changes
+from pipetui.domain.deal import DealView
+from pipetui.domain.deal_status import DealStatus
 from pipetui.domain.errors import ValidationError
 from pipetui.services import clock
 from pipetui.store import deals as deal_store

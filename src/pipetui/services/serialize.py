@@ -8,7 +8,8 @@ from datetime import datetime
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from pipetui.domain.bant import BANT, Assessment, CriterionAnswer, DatedChange
+from pipetui.domain.bant import BANT, Assessment, CriterionAnswer
+from pipetui.domain.bant_history import DatedChange
 from pipetui.domain.contact import Contact
 from pipetui.domain.dates import days_between, iso_date, iso_utc
 from pipetui.domain.deal import DealView

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from pipetui.domain.bant import BANT, Answer, CriterionAnswer, Framework, Thresholds, Verdict
-from pipetui.domain.deal import DealStatus
+from pipetui.domain.deal_status import DealStatus
 from pipetui.domain.money import Money
 from pipetui.domain.pipeline import Pipeline, Stage
 from pipetui.domain.segments import DealSegment

@@ -20,7 +20,7 @@ from sqlalchemy import ColumnElement, Select, case, func, select, union_all
 from sqlalchemy.engine import Connection
 
 from pipetui.domain.customers import ADVOCACY_STAGES, PURCHASE_STAGES
-from pipetui.domain.deal import DealStatus
+from pipetui.domain.deal_status import DealStatus
 from pipetui.domain.journey import JourneyStage
 from pipetui.domain.segments import DealSegment
 from pipetui.store.segment_queries import deal_condition, has_tag

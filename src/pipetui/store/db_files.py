@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import json
 import os
 import socket
 import stat
@@ -170,6 +169,8 @@ def leave_note(path: Path, what: str) -> Path | None:
     """Write the holder note (0600): this process, what it does, since when.
     Only the lock holder writes it, so it never clobbers another's. None when
     it cannot be written (the note is a courtesy, never a reason to fail)."""
+    import json  # only for a writer: a board opens without it
+
     note = holder_note(path)
     text = json.dumps(
         {"pid": os.getpid(), "host": socket.gethostname(), "what": what, "since": time.time()}
@@ -197,6 +198,8 @@ def who_holds(path: Path, *, now: float | None = None) -> str | None:
     """What the write lock's holder said it is doing, if it is a live pipetui
     process on this machine: "importing deals.csv (20,000 rows) in process
     4242, for 17 s now (since 10:02:03)". None for no note, or a stale one."""
+    import json
+
     try:
         found = json.loads(holder_note(path).read_text(encoding="utf-8"))
         pid, host, what, since = found["pid"], found["host"], found["what"], found["since"]

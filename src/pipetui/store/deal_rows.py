@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from pipetui.domain.deal import Deal, DealStatus, DealView
+from pipetui.domain.deal import Deal, DealView
+from pipetui.domain.deal_status import DealStatus
 from pipetui.domain.money import Money
 from pipetui.domain.segments import EVERY_DEAL, DealSegment, stored_tags
 from pipetui.domain.users import OwnerFilter

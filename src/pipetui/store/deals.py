@@ -15,7 +15,8 @@ from sqlalchemy import delete as sql_delete
 from sqlalchemy.engine import Connection, Row
 from sqlalchemy.sql.elements import ColumnElement
 
-from pipetui.domain.deal import Deal, DealStatus, DealView, StageChange
+from pipetui.domain.deal import Deal, DealView, StageChange
+from pipetui.domain.deal_status import DealStatus
 from pipetui.domain.errors import NotFoundError, check_version
 from pipetui.domain.money import Money
 from pipetui.domain.segments import stored_tags, tags_text

@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
-from pipetui.domain.deal import DealStatus
+from pipetui.domain.deal_status import DealStatus
 from pipetui.domain.journey import JourneyStage
 from pipetui.domain.segments import EVERY_DEAL, ContactSegment, DealSegment
 from pipetui.store.segment_queries import contact_condition, deal_condition

@@ -45,7 +45,7 @@ from typing import Any
 from sqlalchemy import BindParameter, Select, bindparam, delete, select
 from sqlalchemy.engine import Connection
 
-from pipetui.domain.deal import DealStatus
+from pipetui.domain.deal_status import DealStatus
 from pipetui.store import engine as engines
 from pipetui.store.tables import DEAL, FUNNEL_FACT, STAGE, STAGE_HISTORY
 

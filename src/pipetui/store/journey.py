@@ -24,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 
 from pipetui.domain.bant import Thresholds, Verdict
-from pipetui.domain.deal import DealStatus
+from pipetui.domain.deal_status import DealStatus
 from pipetui.domain.money import Money, MoneyTotals
 from pipetui.domain.segments import EVERY_CONTACT, ContactSegment, stored_tags
 from pipetui.domain.text import search_key

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
-from pipetui.domain.deal import DealStatus
+from pipetui.domain.deal_status import DealStatus
 from pipetui.domain.losses import LostGroup
 from pipetui.domain.segments import EVERY_DEAL, DealSegment
 from pipetui.store.segment_queries import deal_condition

@@ -10,7 +10,8 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection, Row
 
-from pipetui.domain.bant import Answer, AnswerChange, CriterionAnswer, DatedChange
+from pipetui.domain.bant import Answer, CriterionAnswer
+from pipetui.domain.bant_history import AnswerChange, DatedChange
 from pipetui.domain.money import Money
 from pipetui.store.actor import actor
 from pipetui.store.tables import DEAL, QUALIFICATION, QUALIFICATION_CHANGE

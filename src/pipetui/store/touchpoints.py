@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection, Row
 
-from pipetui.domain.deal import DealStatus
+from pipetui.domain.deal_status import DealStatus
 from pipetui.domain.journey import WON_DEAL_CHANNEL, Direction, JourneyStage, Touchpoint
 from pipetui.store.actor import actor
 from pipetui.store.recorder import note_created

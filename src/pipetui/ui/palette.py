@@ -18,7 +18,7 @@ from textual.fuzzy import Matcher
 from textual.markup import escape
 
 from pipetui.domain.bidi import has_rtl
-from pipetui.domain.deal import DealStatus
+from pipetui.domain.deal_status import DealStatus
 from pipetui.ui import rtl
 from pipetui.ui.screens.board import BoardScreen
 from pipetui.ui.screens.help import bidi_note

@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from pipetui.domain.contact import check_tags, optional_text
 from pipetui.domain.dates import check_date, parse_datetime
-from pipetui.domain.deal import DealStatus
+from pipetui.domain.deal_status import DealStatus
 from pipetui.domain.errors import ValidationError
 from pipetui.domain.journey import JourneyStage, check_score
 from pipetui.domain.money import Money, check_currency, check_money, exponent, parse_money

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from pipetui.domain.deal import DealStatus
+from pipetui.domain.deal_status import DealStatus
 from pipetui.domain.errors import ValidationError
 from pipetui.domain.journey import WON_DEAL_CHANNEL, JourneyStage, resolve_kind
 from pipetui.domain.text import search_key

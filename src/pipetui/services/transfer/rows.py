@@ -15,7 +15,8 @@ from typing import Any
 
 from pipetui.domain.contact import check_email, check_name, optional_text
 from pipetui.domain.dates import parse_datetime
-from pipetui.domain.deal import DealStatus, check_title
+from pipetui.domain.deal import check_title
+from pipetui.domain.deal_status import DealStatus
 from pipetui.domain.errors import ValidationError
 from pipetui.domain.journey import kind_id
 from pipetui.domain.money import Money

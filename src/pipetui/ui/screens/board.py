@@ -33,14 +33,12 @@ from textual.widgets import Static
 
 from pipetui.domain.bant import Verdict
 from pipetui.domain.board import Card
-from pipetui.domain.deal import DealStatus
+from pipetui.domain.deal_status import DealStatus
 from pipetui.domain.errors import ValidationError
 from pipetui.services.workspace import Workspace
 from pipetui.ui import actions
 from pipetui.ui.messages import BoardLoaded
-from pipetui.ui.screens import board_moves, deal_changes
 from pipetui.ui.screens.board_loading import BoardLoading
-from pipetui.ui.screens.deal_changes import DealChange, write_deal
 from pipetui.ui.start import first_view, read_first_board
 from pipetui.ui.widgets.alike_lines import AlikeLines
 from pipetui.ui.widgets.deal_list import DealList
@@ -53,6 +51,7 @@ if TYPE_CHECKING:
     from textual import getters
 
     from pipetui.ui.app import PipetuiApp
+    from pipetui.ui.screens.deal_changes import DealChange
 
 __all__ = ["FILTER_PAUSE", "BoardScreen", "first_board", "first_view"]
 
@@ -208,6 +207,8 @@ class BoardScreen(BoardLoading):
     def action_step(self, steps: int) -> None:
         """Move the focused deal to the next/previous stage."""
         from pipetui.services.deals import step_deal
+        from pipetui.ui.screens import board_moves
+        from pipetui.ui.screens.deal_changes import DealChange
 
         card = self.card
         if card is not None and card.status is not DealStatus.OPEN:
@@ -225,6 +226,8 @@ class BoardScreen(BoardLoading):
             lambda db, deal_id: step_deal(db, deal_id, steps=steps, seen_version=version),
             True,
         )
+        if self._moves is None:
+            self._moves = board_moves.Moves()
         self._moves.pending += 1
         self.run_worker(board_moves.write_move(self, self._moves, shown, change), group="write")
 
@@ -278,6 +281,8 @@ class BoardScreen(BoardLoading):
         """Run a use case (`change(db, deal_id, seen_version=...)`) on the focused
         card's deal, undoably, refused if the deal is no longer what the card
         shows; "<verb> '<title>'" names it in the status line and for undo."""
+        from pipetui.ui.screens.deal_changes import DealChange
+
         card = self.card
         if card is not None:
             version = card.version
@@ -294,6 +299,8 @@ class BoardScreen(BoardLoading):
 
     @work(group="write")
     async def _write(self, change: DealChange, hint: str) -> None:
+        from pipetui.ui.screens.deal_changes import write_deal
+
         try:
             async with self.app.write_lock:  # after the moves asked for before
                 await write_deal(self, change)
@@ -304,11 +311,15 @@ class BoardScreen(BoardLoading):
 
     def action_open_deal(self) -> None:
         """Open the focused deal's details (b there goes on to the BANT form)."""
+        from pipetui.ui.screens import deal_changes
+
         if self.card:
             self.run_worker(deal_changes.open_detail(self, self.card.deal_id), group="form")
 
     def action_qualify(self) -> None:
         """Open the BANT form for the focused deal."""
+        from pipetui.ui.screens import deal_changes
+
         if self.card:
             self.run_worker(deal_changes.qualify(self, self.card.deal_id), group="form")
 
@@ -320,11 +331,15 @@ class BoardScreen(BoardLoading):
         if column is None:
             self.notify("Add a stage first (S)", severity="warning")
             return
+        from pipetui.ui.screens import deal_changes
+
         stage = column.summary.stage
         self.run_worker(deal_changes.new_deal(self, stage.name, stage.id), group="form")
 
     def action_edit_deal(self) -> None:
         """Edit the focused deal in the form."""
+        from pipetui.ui.screens import deal_changes
+
         if self.card:
             self.run_worker(deal_changes.edit_deal(self, self.card.deal_id), group="form")
 
@@ -436,6 +451,8 @@ class BoardScreen(BoardLoading):
 
     def action_touch(self) -> None:
         """Log a touchpoint with the focused deal's contact, on that deal."""
+        from pipetui.ui.screens import deal_changes
+
         if self.card is not None:
             self._reload_after(deal_changes.log_touch(self, self.card.deal_id))
 
@@ -447,6 +464,8 @@ class BoardScreen(BoardLoading):
 
     def action_timeline(self) -> None:
         """The focused deal's contact's timeline."""
+        from pipetui.ui.screens import deal_changes
+
         if self.card is not None:
             self.run_worker(deal_changes.open_timeline(self, self.card.deal_id), group="form")
 

@@ -7,6 +7,7 @@ with the keys.
 from __future__ import annotations
 
 import gc
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from textual import work
@@ -19,7 +20,6 @@ from pipetui.services import board as board_service
 from pipetui.services.workspace import Workspace
 from pipetui.ui import rtl
 from pipetui.ui.messages import BoardLoaded, DatabaseChanged
-from pipetui.ui.screens import board_moves
 from pipetui.ui.start import first_view
 from pipetui.ui.widgets.alike_lines import AlikeLines
 from pipetui.ui.widgets.board_columns import BoardColumns
@@ -27,6 +27,9 @@ from pipetui.ui.widgets.deal_list import DealList
 from pipetui.ui.widgets.filter_bar import FilterBar
 from pipetui.ui.widgets.funnel_pane import FUNNEL_WIDTH, FunnelPane, funnel_width
 from pipetui.ui.widgets.stage_column import StageColumn
+
+if TYPE_CHECKING:
+    from pipetui.ui.screens.board_moves import Moves
 
 
 class BoardLoading(Screen[None], AlikeLines):
@@ -45,7 +48,8 @@ class BoardLoading(Screen[None], AlikeLines):
         self._to_first_match = False
         self._generation = 0
         self._shown_generation = 0
-        self._moves = board_moves.Moves()
+        self._moves: Moves | None = None
+        """The stage moves in flight, from the first (`board_moves`, imported then)."""
 
     # -- loading ----------------------------------------------------------
 
@@ -66,7 +70,14 @@ class BoardLoading(Screen[None], AlikeLines):
         """Import the use cases and open the full store now, off the first frame,
         so the first key that writes does not wait for them."""
         from pipetui.services import deals, pipelines, undo  # noqa: F401
-        from pipetui.ui.screens import bant_form, deal_detail, deal_form, journey_forms  # noqa: F401
+        from pipetui.ui.screens import (  # noqa: F401
+            bant_form,
+            board_moves,
+            deal_changes,
+            deal_detail,
+            deal_form,
+            journey_forms,
+        )
 
         self.workspace.db  # noqa: B018  (opens the full store)
         # Everything loaded so far lives as long as the app: keep it out of the

@@ -20,7 +20,8 @@ from textual.widgets import Static
 
 from pipetui.domain.bant import BANT, CriterionAnswer
 from pipetui.domain.dates import days_between, local_time
-from pipetui.domain.deal import Deal, DealStatus, StageChange
+from pipetui.domain.deal import Deal, StageChange
+from pipetui.domain.deal_status import DealStatus
 from pipetui.domain.errors import ValidationError
 from pipetui.domain.journey import kind_label
 from pipetui.domain.text import clean_text

@@ -25,7 +25,7 @@ from textual.strip import Strip
 
 from pipetui.domain.bant import Verdict
 from pipetui.domain.board import CARD_HEIGHT, Card
-from pipetui.domain.deal import DealStatus
+from pipetui.domain.deal_status import DealStatus
 from pipetui.domain.text import clean_text
 from pipetui.services import clock
 from pipetui.ui import rtl
