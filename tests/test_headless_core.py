@@ -87,6 +87,31 @@ def test_the_tui_starts_without_the_full_store() -> None:
     assert not loaded & {"sqlalchemy", "sqlmodel", "pydantic"}
 
 
+def test_the_board_opens_without_what_its_first_frame_does_not_draw() -> None:
+    """Issue 21's first frame: what opening the board imports leaves out the
+    deal's full record, the BANT answers' history, the move and change
+    helpers (the warm-up loads them after the first frame), and the parsers
+    only a settings file, a writer's note or a quoted filter needs."""
+    _, modules = loaded_by(
+        "import pipetui.cli, pipetui.ui.app, pipetui.ui.start\n"
+        "from pipetui.services.workspace import open_workspace\n"
+        "from pipetui.store.light import SchemaError\n"
+        "import sys\n"
+        "checked = sorted(sys.modules)"
+    )
+    assert {"pipetui.ui.screens.board", "pipetui.domain.deal_status", "textual.app"} <= modules
+    left_out = {
+        "pipetui.domain.deal",
+        "pipetui.domain.bant_history",
+        "pipetui.ui.screens.board_moves",
+        "pipetui.ui.screens.deal_changes",
+        "tomllib",
+        "json",
+        "shlex",
+    }
+    assert modules & left_out == set()
+
+
 def test_the_first_board_is_read_before_textual_is_imported() -> None:
     """`pipetui.ui.start` starts the first board's read, then imports Textual
     (the two overlap): it must not load Textual itself."""
