@@ -170,13 +170,15 @@ def markdown(results: dict[str, Any]) -> str:
             "follow-ups), through the services, one user per process.",
             "",
             "| engine | written | refused stale | errors | lost updates | history chain "
-            "breaks | funnel = rebuild | writes/s | latency median / p95 | |",
-            "|---|---|---|---|---|---|---|---|---|---|",
+            "breaks | purchases not following wins | funnel = rebuild | writes/s "
+            "| latency median / p95 | |",
+            "|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         for name, load in loads:
             lines.append(
                 f"| {name} | {load['ok']:,} | {load['refused_stale']} | {load['errors']} "
                 f"| {load['lost_updates']} | {load['history_chain_breaks']} "
+                f"| {load.get('purchase_mismatches', 0)} "
                 f"| {'yes' if load['funnel_equals_rebuild'] else '**no**'} "
                 f"| {load['writes_per_s']} | {load['latency_median_ms']} / "
                 f"{load['latency_p95_ms']} ms | {'pass' if load['passed'] else '**FAIL**'} |"

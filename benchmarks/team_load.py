@@ -15,7 +15,11 @@ Afterwards, per hot deal: its value grew by exactly its successful edits; its
 version by its successful moves, edits, closes and reopens; its stage history,
 touchpoints and follow-ups by exactly theirs (0 lost updates); its history is
 one chain (each row's from-stage and from-status are the previous row's to-,
-the last row is where the deal is); and the funnel summary equals a rebuild.
+the last row is where the deal is); its purchase follows its status (a won
+deal with a contact has a purchase touchpoint, and no other deal keeps one a
+win logged: winning logs it, reopening takes it back, DESIGN.md §1, so those
+are not counted with the touchpoints the processes logged); and the funnel
+summary equals a rebuild.
 Any failure other than a refused stale edit is an error. Throughput is the
 successful writes per second of wall time, all processes together.
 
@@ -75,9 +79,10 @@ def hot_deals(target: str, count: int) -> list[int]:
 def snapshot(db: Any, deal_ids: list[int]) -> dict[int, dict[str, int]]:
     """Per deal: value, version, and how many history rows, touchpoints and
     follow-ups it has."""
-    from sqlalchemy import func, select
+    from sqlalchemy import func, not_, select
 
     from pipetui.store.tables import DEAL, FOLLOWUP, STAGE_HISTORY, TOUCHPOINT
+    from pipetui.store.touchpoints import won_purchase
 
     found: dict[int, dict[str, int]] = {
         i: {"history": 0, "touch": 0, "followup": 0} for i in deal_ids
@@ -88,11 +93,12 @@ def snapshot(db: Any, deal_ids: list[int]) -> dict[int, dict[str, int]]:
         )
         for deal_id, value, version in rows:
             found[deal_id].update(value=int(value), version=int(version))
-        for name, table in (("history", STAGE_HISTORY), ("touch", TOUCHPOINT),
-                            ("followup", FOLLOWUP)):  # fmt: skip
+        logged = not_(won_purchase(TOUCHPOINT.c.deal_id))  # (a win's purchase: `check`)
+        for name, table, which in (("history", STAGE_HISTORY, True), ("touch", TOUCHPOINT, logged),
+                                   ("followup", FOLLOWUP, True)):  # fmt: skip
             counted = conn.execute(
                 select(table.c.deal_id, func.count())
-                .where(table.c.deal_id.in_(deal_ids))
+                .where(table.c.deal_id.in_(deal_ids), which)
                 .group_by(table.c.deal_id)
             )
             for deal_id, n in counted:
@@ -191,7 +197,8 @@ def check(db: Any, before: dict[int, dict[str, int]], done: list[Any]) -> dict[s
     from sqlalchemy import select
 
     from pipetui.store import funnel_facts
-    from pipetui.store.tables import DEAL, STAGE_HISTORY
+    from pipetui.store.tables import DEAL, STAGE_HISTORY, TOUCHPOINT
+    from pipetui.store.touchpoints import won_purchase
 
     expected = {i: Counter[str]() for i in before}
     for change, deal_id, outcome, _seconds in done:
@@ -229,6 +236,36 @@ def check(db: Any, before: dict[int, dict[str, int]], done: list[Any]) -> dict[s
         broken += (from_stage, from_status) != previous
         last[deal_id] = (to_stage, to_status)
     broken += sum(last.get(deal_id) != place for deal_id, place in where.items())
+    with db.read() as conn:
+        purchased = {
+            int(i)
+            for (i,) in conn.execute(
+                select(TOUCHPOINT.c.deal_id)
+                .where(
+                    TOUCHPOINT.c.deal_id.in_(list(before)), TOUCHPOINT.c.journey_stage == "purchase"
+                )
+                .distinct()
+            )
+        }
+        by_win = {
+            int(i)
+            for (i,) in conn.execute(
+                select(TOUCHPOINT.c.deal_id)
+                .where(TOUCHPOINT.c.deal_id.in_(list(before)), won_purchase(TOUCHPOINT.c.deal_id))
+                .distinct()
+            )
+        }
+        won = {
+            int(i)
+            for (i,) in conn.execute(
+                select(DEAL.c.id).where(
+                    DEAL.c.id.in_(list(before)),
+                    DEAL.c.status == "won",
+                    DEAL.c.contact_id.is_not(None),
+                )
+            )
+        }
+    purchase_mismatches = len(won - purchased) + len(by_win - won)
     query = (
         "SELECT pipeline_id, day, fact, stage_id, currency, n, amount, amount_own,"
         " ms, open_n, open_start FROM funnel_fact ORDER BY 1, 2, 3, 4, 5"
@@ -243,6 +280,7 @@ def check(db: Any, before: dict[int, dict[str, int]], done: list[Any]) -> dict[s
         "lost_updates": sum(lost.values()),
         "lost_by_kind": {k: v for k, v in lost.items() if v},
         "history_chain_breaks": broken,
+        "purchase_mismatches": purchase_mismatches,
         "funnel_equals_rebuild": kept == recount,
     }
 
@@ -324,11 +362,13 @@ def _p95(values: list[float]) -> float:
 
 
 def passed(result: dict[str, Any]) -> bool:
-    """0 lost updates, 0 errors, intact histories, the summary a recount."""
+    """0 lost updates, 0 errors, intact histories, purchases that follow the
+    wins, the summary a recount."""
     return (
         result["lost_updates"] == 0
         and result["errors"] == 0
         and result["history_chain_breaks"] == 0
+        and result.get("purchase_mismatches", 0) == 0
         and bool(result["funnel_equals_rebuild"])
     )
 
@@ -340,7 +380,8 @@ def line(engine: str, result: dict[str, Any]) -> str:
         f"on {result['hot_deals']} hot deals: {result['ok']} written, "
         f"{result['refused_stale']} refused as stale, {result['errors']} errors, "
         f"{result['lost_updates']} lost updates, {result['history_chain_breaks']} history "
-        f"chain breaks, funnel = rebuild: {result['funnel_equals_rebuild']}; "
+        f"chain breaks, {result['purchase_mismatches']} purchases not following the wins, "
+        f"funnel = rebuild: {result['funnel_equals_rebuild']}; "
         f"{result['writes_per_s']} writes/s (median {result['latency_median_ms']} ms, "
         f"p95 {result['latency_p95_ms']} ms) -> {'pass' if passed(result) else 'FAIL'}"
     )
