@@ -225,7 +225,7 @@ def bare_first_frame() -> tuple[float, int]:
     return first_frame([sys.executable, str(HERE / "bare_app.py")], _env(None), "bare textual app")
 
 
-def run(sizes: list[int], runs: int) -> dict[str, Any]:
+def run(sizes: list[int], runs: int, pairs: int = 0) -> dict[str, Any]:
     """Every measurement at every size."""
     results: dict[str, Any] = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
@@ -236,21 +236,50 @@ def run(sizes: list[int], runs: int) -> dict[str, Any]:
     }
     bare: list[tuple[float, int]] = []
     for deals in sizes:
-        size = results["sizes"][str(deals)] = sqlite_size(deals, runs, bare)
+        size = results["sizes"][str(deals)] = sqlite_size(deals, runs, bare, pairs)
         print(f"{deals:>7} deals: {json.dumps(size)}", file=sys.stderr)
     results["bare_first_frame"] = stats([t for t, _ in bare])
     results["bare_rss_mib"] = round(max(r for _, r in bare) / 1024, 1)
     return results
 
 
+def first_frame_pairs(db: Path | str, pairs: int) -> dict[str, Any]:
+    """The first frame's ratio to the bare app from `pairs` starts of each,
+    alternating (bare, then pipetui): five board sessions gave ratios 0.3 apart
+    from one run to the next on this 2-core machine (1.33 and 1.62× for the
+    same build), too few to say on which side of a budget it is."""
+    bare: list[float] = []
+    board: list[float] = []
+    # One start of each first, not counted: this VM's kernel reclaims idle page
+    # cache (DAMON), and a start that reads its files from disk again is slower
+    # (after `drop_caches`, the bare app's first start 277-314 ms, the next ones
+    # 203-293: three tries, 2026-12-06).
+    bare_first_frame()
+    first_frame([str(BIN / "pipetui")], _env(db), "▌")
+    for _ in range(pairs):
+        bare.append(bare_first_frame()[0])
+        board.append(first_frame([str(BIN / "pipetui")], _env(db), "▌")[0])
+    each = sorted(b / a for a, b in zip(bare, board, strict=True))
+    quartiles = statistics.quantiles(each, n=4) if len(each) > 1 else [each[0]] * 3
+    return {
+        "pairs": pairs,
+        "bare_median_ms": round(statistics.median(bare) * 1000, 1),
+        "median_ms": round(statistics.median(board) * 1000, 1),
+        "ratio": round(statistics.median(board) / statistics.median(bare), 2),
+        "pair_ratio_q1": round(quartiles[0], 2),
+        "pair_ratio_q3": round(quartiles[2], 2),
+    }
+
+
 def sqlite_size(
-    deals: int, runs: int, bare: list[tuple[float, int]] | None = None
+    deals: int, runs: int, bare: list[tuple[float, int]] | None = None, pairs: int = 0
 ) -> dict[str, Any]:
     """Every measurement at one size on SQLite. The bare app is started before
     each board session (its runs added to `bare`), and the size's ratio is to
     those runs: on a shared machine whose speed drifts over minutes, a ratio
     to bare runs taken minutes earlier moved by ±0.1 between sizes that
-    measure the same."""
+    measure the same. With `pairs`, the ratio is also taken from that many
+    more starts of each (`first_frame_pairs`)."""
     db = build(deals)
     sessions: list[dict[str, Any]] = []
     here: list[tuple[float, int]] = []
@@ -277,6 +306,8 @@ def sqlite_size(
         "csv_import_s": round(csv_import(deals), 2),
         **update_import(deals),
     }
+    if pairs:
+        size["first_frame_pairs"] = first_frame_pairs(db, pairs)
     size["cli_ratio_to_tui_first_frame"] = round(
         size["cli_deal_list"]["median_ms"] / size["first_frame"]["median_ms"], 2
     )
@@ -363,7 +394,13 @@ def markdown(results: dict[str, Any]) -> str:
     lines = [
         f"Machine: {results['machine']}; {results['runs']} runs each; {results['when']}.",
         f"Bare Textual app first frame: {results['bare_first_frame']['median_ms']} ms median"
-        " (started before each board session; a size's ratio is to its own runs).",
+        " (started before each board session; a size's ratio is to its own runs"
+        + (
+            ", and to as many more starts of each, alternating: the ÷ bare column's"
+            " main figure, with the pairs' middle half)."
+            if any("first_frame_pairs" in r for r in results["sizes"].values())
+            else ")."
+        ),
         "",
         "| deals | first frame (median / p95 / max) | ÷ bare "
         "| focus move (median / p95 / max) | stage move (median / p95 / max) "
@@ -377,7 +414,7 @@ def markdown(results: dict[str, Any]) -> str:
     for deals, r in results["sizes"].items():
         lines.append(
             f"| {int(deals):,} | {_three(r['first_frame'])} "
-            f"| {r['first_frame_ratio']}× (bare {r.get('bare_first_frame_ms', '—')} ms) "
+            f"| {_ratio(r)} "
             f"| {_three(r['focus_move'])} | {_three(r['stage_move'])} "
             f"| {_two(r.get('filter_echo'))} | {_two(r.get('filter_board'))} "
             f"| {r['peak_rss_mib']} MiB "
@@ -392,6 +429,20 @@ def markdown(results: dict[str, Any]) -> str:
     if "postgresql" in results:
         lines += ["", postgres.markdown(results)]
     return "\n".join(lines) + "\n"
+
+
+def _ratio(size: dict[str, Any]) -> str:
+    """The first frame ÷ the bare app's: from the alternating starts when
+    there are some (with the pairs' middle half), and from the sessions."""
+    sessions = f"{size['first_frame_ratio']}× (bare {size.get('bare_first_frame_ms', '—')} ms)"
+    pairs = size.get("first_frame_pairs")
+    if not pairs:
+        return sessions
+    return (
+        f"**{pairs['ratio']}×** over {pairs['pairs']} starts each ({pairs['median_ms']} / "
+        f"{pairs['bare_median_ms']} ms; pairs {pairs['pair_ratio_q1']}–"
+        f"{pairs['pair_ratio_q3']}×); sessions {sessions}"
+    )
 
 
 def _three(figures: dict[str, float]) -> str:
@@ -441,6 +492,9 @@ def main() -> None:
     parser.add_argument("--smoke", action="store_true", help="1k deals, 1 run (for make test)")
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--pairs", type=int, default=15, help="more first-frame starts of each, for the ratio"
+    )
     parser.add_argument("--postgres", type=int, default=100_000, help="deals (0: none)")
     parser.add_argument("--team", default="10,200", help="processes,writes (0: none)")
     parser.add_argument("--work", type=Path, default=WORK, help="where databases are built")
@@ -453,7 +507,7 @@ def main() -> None:
     given = "0,0" if args.team.strip() == "0" else args.team
     processes, writes = (2, 5) if args.smoke else (int(n) for n in given.split(","))
     team = {"processes": processes, "writes": writes, "hot": 20 if args.smoke else 500}
-    results = run(sizes, runs)
+    results = run(sizes, runs, 0 if args.smoke else args.pairs)
     if not args.smoke:
         results["contacts"] = contact_results(args.work)
     deals = min(1000, args.postgres) if args.smoke else args.postgres
