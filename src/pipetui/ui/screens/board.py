@@ -205,37 +205,16 @@ class BoardScreen(BoardLoading):
     # -- changing deals ---------------------------------------------------
 
     def action_step(self, steps: int) -> None:
-        """Move the focused deal to the next/previous stage."""
-        from pipetui.services.deals import step_deal
+        """Move the focused deal to the next/previous stage (`board_moves.step`)."""
         from pipetui.ui.screens import board_moves
-        from pipetui.ui.screens.deal_changes import DealChange
 
-        card = self.card
-        if card is not None and card.status is not DealStatus.OPEN:
-            self.notify("Reopen the deal (r) to move it", severity="warning")
-            return
-        shown = board_moves.show_move(self.board_columns, card, steps) if card else None
-        if card is None or shown is None:  # nothing to show: the write says why
-            self._change("moved", partial(step_deal, steps=steps), follow=True)
-            return
-        version = card.version
-        change = DealChange(
-            card.deal_id,
-            card.stage_id,
-            f"moved {card.title!r}",
-            lambda db, deal_id: step_deal(db, deal_id, steps=steps, seen_version=version),
-            True,
-        )
-        if self._moves is None:
-            self._moves = board_moves.Moves()
-        self._moves.pending += 1
-        self.run_worker(board_moves.write_move(self, self._moves, shown, change), group="write")
+        board_moves.step(self, steps)
 
     def action_won(self) -> None:
         """Mark the focused deal won."""
         from pipetui.services.deals import win_deal
 
-        self._change("won", win_deal, follow=self.view.show_closed)
+        self.change_focused("won", win_deal, follow=self.view.show_closed)
 
     def action_reopen(self) -> None:
         """Reopen the focused closed deal."""
@@ -244,13 +223,13 @@ class BoardScreen(BoardLoading):
         if self.card is not None and self.card.status is DealStatus.OPEN:
             self.notify("This deal is open; press c to see closed deals", severity="warning")
             return
-        self._change("reopened", reopen_deal, follow=True)
+        self.change_focused("reopened", reopen_deal, follow=True)
 
     def action_delete_deal(self) -> None:
         """Delete the focused deal (u brings it back)."""
         from pipetui.services.deals import delete_deal
 
-        self._change("deleted", delete_deal, follow=False)
+        self.change_focused("deleted", delete_deal, follow=False)
 
     def action_lost(self) -> None:
         """Ask for a reason (and a revisit date), then mark the deal lost."""
@@ -266,7 +245,7 @@ class BoardScreen(BoardLoading):
         result = await self.app.push_screen_wait(lost_form(title))
         if result is not None:
             change = partial(lose_deal, reason=result.reason, revisit=result.revisit)
-            self._change("lost", change, follow=self.view.show_closed)
+            self.change_focused("lost", change, follow=self.view.show_closed)
 
     def action_disqualify(self) -> None:
         """Drop the focused lead: lost, "Disqualified: <criterion answered no>"."""
@@ -275,9 +254,11 @@ class BoardScreen(BoardLoading):
         card = self.open_card()
         if card is not None:
             change = partial(disqualify_deal, thresholds=self.workspace.settings.bant)
-            self._change("lost", change, follow=self.view.show_closed, hint=" (b to qualify)")
+            self.change_focused(
+                "lost", change, follow=self.view.show_closed, hint=" (b to qualify)"
+            )
 
-    def _change(self, verb: str, change: Any, *, follow: bool, hint: str = "") -> None:
+    def change_focused(self, verb: str, change: Any, *, follow: bool, hint: str = "") -> None:
         """Run a use case (`change(db, deal_id, seen_version=...)`) on the focused
         card's deal, undoably, refused if the deal is no longer what the card
         shows; "<verb> '<title>'" names it in the status line and for undo."""

@@ -48,8 +48,8 @@ class BoardLoading(Screen[None], AlikeLines):
         self._to_first_match = False
         self._generation = 0
         self._shown_generation = 0
-        self._moves: Moves | None = None
-        """The stage moves in flight, from the first (`board_moves`, imported then)."""
+        self.moves: Moves | None = None
+        """The stage moves in flight, from the first (`board_moves.step`)."""
 
     # -- loading ----------------------------------------------------------
 

@@ -17,9 +17,11 @@ it no longer is on screen); a refusal reloads what the moves touched.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import TYPE_CHECKING
 
 from pipetui.domain.board import Card, ColumnSummary
+from pipetui.domain.deal_status import DealStatus
 from pipetui.domain.errors import ValidationError
 from pipetui.domain.money import Money, MoneyTotals
 from pipetui.ui.screens.deal_changes import DealChange, write_deal
@@ -129,6 +131,34 @@ def take_back(columns: BoardColumns, shown: Shown) -> None:
     source.set_summary(moved_summary(source.summary, shown.card, +1))
     columns.activate(shown.source)
     source.deal_list.go_to(shown.index)
+
+
+def step(board: BoardScreen, steps: int) -> None:
+    """`L` / `H`: move the focused deal `steps` stages on, shown at once and
+    written after (`write_move`); with nothing to show (no card, no stage
+    there), the write says why."""
+    from pipetui.services.deals import step_deal
+
+    card = board.card
+    if card is not None and card.status is not DealStatus.OPEN:
+        board.notify("Reopen the deal (r) to move it", severity="warning")
+        return
+    shown = show_move(board.board_columns, card, steps) if card else None
+    if card is None or shown is None:
+        board.change_focused("moved", partial(step_deal, steps=steps), follow=True)
+        return
+    version = card.version
+    change = DealChange(
+        card.deal_id,
+        card.stage_id,
+        f"moved {card.title!r}",
+        lambda db, deal_id: step_deal(db, deal_id, steps=steps, seen_version=version),
+        True,
+    )
+    if board.moves is None:
+        board.moves = Moves()
+    board.moves.pending += 1
+    board.run_worker(write_move(board, board.moves, shown, change), group="write")
 
 
 async def write_move(board: BoardScreen, moves: Moves, shown: Shown, change: DealChange) -> None:
