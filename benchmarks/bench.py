@@ -259,7 +259,7 @@ def first_frame_pairs(db: Path | str, pairs: int) -> dict[str, Any]:
     for _ in range(pairs):
         bare.append(bare_first_frame()[0])
         board.append(first_frame([str(BIN / "pipetui")], _env(db), "▌")[0])
-    each = sorted(b / a for a, b in zip(bare, board, strict=True))
+    each = [b / a for a, b in zip(bare, board, strict=True)]
     quartiles = statistics.quantiles(each, n=4) if len(each) > 1 else [each[0]] * 3
     return {
         "pairs": pairs,

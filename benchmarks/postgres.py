@@ -178,7 +178,7 @@ def markdown(results: dict[str, Any]) -> str:
             lines.append(
                 f"| {name} | {load['ok']:,} | {load['refused_stale']} | {load['errors']} "
                 f"| {load['lost_updates']} | {load['history_chain_breaks']} "
-                f"| {load.get('purchase_mismatches', 0)} "
+                f"| {load['purchase_mismatches']} "
                 f"| {'yes' if load['funnel_equals_rebuild'] else '**no**'} "
                 f"| {load['writes_per_s']} | {load['latency_median_ms']} / "
                 f"{load['latency_p95_ms']} ms | {'pass' if load['passed'] else '**FAIL**'} |"
