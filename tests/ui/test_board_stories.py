@@ -9,6 +9,7 @@ from what the board shows (column headers, the focused column's cursor).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
@@ -28,7 +29,7 @@ from pipetui.services.workspace import Workspace
 from pipetui.store.database import open_database
 from pipetui.ui import app as app_module
 from pipetui.ui.app import PipetuiApp
-from pipetui.ui.messages import DatabaseChanged
+from pipetui.ui.messages import BoardLoaded, DatabaseChanged
 from pipetui.ui.screens.board import FILTER_PAUSE, BoardScreen
 from pipetui.ui.screens.deal_detail import DealDetailScreen
 from pipetui.ui.screens.deal_form import DealForm
@@ -603,6 +604,73 @@ async def test_the_watcher_notices_another_connection(
             await pilot.pause(0.2)
         assert prospecting.deal_list.total == 2
         assert "Other window" in titles(prospecting)
+
+
+@pytest.mark.parametrize("theirs", ["a new deal", "a move of the same deal"])
+async def test_another_windows_write_just_before_ours_still_shows(
+    tmp_path: Path, sales: Workspace, monkeypatch: pytest.MonkeyPatch, theirs: str
+) -> None:
+    """Another window writes after the watcher's last look and before our next
+    key writes: the version our own write notes includes theirs, which the
+    board must still show (our move goes through, or is refused as stale)."""
+    monkeypatch.setattr(app_module, "WATCH_SECONDS", 3600)  # no tick during the story
+    app = PipetuiApp(sales, watch=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app._read_version()  # the watcher's look: the version before theirs
+        await settle(pilot)
+        assert app.seen_version is not None
+        await focus_card(pilot, "Prospecting", "Cold lead")
+        other = open_database(str(tmp_path / "board.db"), now=clock.now())
+        try:
+            if theirs == "a new deal":
+                deal_service.add_deal(
+                    other, title="Other window", value=Money(1_000, "USD"), stage="Proposal"
+                )
+            else:
+                cold = deal_service.list_deals(other, DealFilter(search="Cold lead"))[0]
+                deal_service.move_deal(other, cold.deal.id, stage="Negotiation")
+        finally:
+            other.dispose()
+        await press(pilot, "L")  # ours: written after theirs, before any look
+        await settle(pilot)
+        if theirs == "a new deal":
+            assert "Cold lead" in titles(column(pilot, "Qualification"))
+            assert "Other window" in titles(column(pilot, "Proposal"))
+            assert headers(pilot)["Proposal"][0] == 4
+        else:  # refused as stale: the card shows where the other window put it
+            assert titles(column(pilot, "Prospecting")) == []
+            assert "Cold lead" in titles(column(pilot, "Negotiation"))
+            assert headers(pilot)["Negotiation"][0] == 2
+
+
+async def test_a_read_of_some_columns_after_a_whole_read_not_yet_shown_reads_them_all(
+    sales: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Newest read wins, so a read of the moved columns asked for while a
+    whole-board read (another window's change) is still coming would have that
+    one dropped, and the rest of the board would never show the change."""
+    app = make_app(sales)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = board(pilot)
+        asked: list[set[int] | None] = []
+        fetch = screen.fetch
+
+        def recorded(*args: Any) -> BoardLoaded:
+            asked.append(args[3])  # `only`: the columns read, None for all
+            return fetch(*args)
+
+        monkeypatch.setattr(screen, "fetch", recorded)
+        stage = column(pilot, "Proposal").stage_id
+        screen.load()  # the whole board, for another window's change
+        screen.load(only={stage})  # a move's columns, asked before that read is shown
+        await settle(pilot)
+        screen.load(only={stage})  # and once it is shown, only the columns asked for
+        await settle(pilot)
+        # (the first read may be dropped before it runs: the newest is the one)
+        assert asked[-1] == {stage} and all(only is None for only in asked[:-1])
+        assert headers(pilot)["Proposal"][0] == 3
 
 
 # -- 10. welcome -------------------------------------------------------------------

@@ -189,15 +189,30 @@ class PipetuiApp(App[None]):
     @contextmanager
     def own_write(self) -> Iterator[None]:
         """Around our own write (in a worker): the watcher must not take it for
-        another process's and reload the whole board."""
+        another process's and reload the whole board. Another process's commit
+        since the watcher last looked is not noted away with ours: the screens
+        are told of it once ours is done."""
         with self._own_writes_lock:
+            alone = self._own_writes == 0
             self._own_writes += 1
+        missed = alone and self._changed_elsewhere()
         try:
             yield
         finally:
             self.note_own_write()
             with self._own_writes_lock:
                 self._own_writes -= 1
+            if missed:
+                self.tell_screens()
+
+    def _changed_elsewhere(self) -> bool:
+        """Whether another process committed since the watcher last looked
+        (where our own writes move the version too, asked only while none of
+        ours is in flight; on a server its notices say it anyway)."""
+        if not self.workspace.counts_own_writes or self.seen_version is None:
+            return False
+        version = self.workspace.data_version()
+        return version is not None and version != self.seen_version
 
     def note_own_write(self) -> None:
         """After our own write: don't mistake it for another process's. (On a

@@ -48,6 +48,7 @@ class BoardLoading(Screen[None], AlikeLines):
         self._to_first_match = False
         self._generation = 0
         self._shown_generation = 0
+        self._whole_read = 0  # the generation of the last whole read asked for
         self.moves: Moves | None = None
         """The stage moves in flight, from the first (`board_moves.step`)."""
 
@@ -94,9 +95,19 @@ class BoardLoading(Screen[None], AlikeLines):
         gc.enable()
 
     def load(self, *, only: set[int] | None = None, focus_deal: int | None = None) -> None:
-        """Reload the board (or only some columns) in a worker."""
+        """Reload the board (or only some columns) in a worker.
+
+        Some columns are read whole when a whole read asked for earlier has not
+        been shown yet: this newer read would have it dropped (newest wins), and
+        the other columns would keep what it came to change (a refused move's
+        columns read after another window's change elsewhere on the board)."""
+        generation = self.next_generation()
+        if only is not None and self._whole_read > self._shown_generation:
+            only = None
+        if only is None:
+            self._whole_read = generation
         windows = self.board_columns.windows()
-        self._load(self.pipeline_id, self.view, windows, only, focus_deal, self.next_generation())
+        self._load(self.pipeline_id, self.view, windows, only, focus_deal, generation)
 
     def next_generation(self) -> int:
         """A number for a new read, larger than every earlier one."""
