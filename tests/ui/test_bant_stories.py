@@ -36,7 +36,7 @@ from pipetui.ui.screens.bant_form import BantForm
 from pipetui.ui.screens.board import BoardScreen
 from pipetui.ui.screens.deal_detail import DealDetailScreen
 from pipetui.ui.widgets.card_lines import VERDICT_MARKS
-from pipetui.ui.widgets.stage_column import header_content
+from pipetui.ui.widgets.stage_column import header_lines
 from table_dump import PAGES
 
 SIZE = (160, 50)
@@ -106,7 +106,7 @@ def title_line(pilot: Pilot[None]) -> str:
 
 def header(pilot: Pilot[None], stage: str) -> str:
     """The first line of a column header: "Proposal  1/3"."""
-    return header_content(column(pilot, stage).summary).plain.splitlines()[0]
+    return "".join(text for text, _ in header_lines(column(pilot, stage).summary)[0])
 
 
 def card_mark(pilot: Pilot[None]) -> str:

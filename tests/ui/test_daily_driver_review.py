@@ -15,7 +15,7 @@ from rich.style import Style
 from textual import events
 from textual.content import Content
 from textual.pilot import Pilot
-from ui_helpers import focus_card, make_app, press, settle
+from ui_helpers import board, focus_card, make_app, press, settle
 
 from pipetui.domain.bant import Verdict
 from pipetui.domain.board import Card
@@ -29,7 +29,6 @@ from pipetui.ui.screens.deal_detail import DealDetailScreen
 from pipetui.ui.screens.export_screen import ExportScreen
 from pipetui.ui.widgets.card_lines import card_line
 from pipetui.ui.widgets.key_footer import KeyFooter
-from pipetui.ui.widgets.stage_column import StageHeader
 
 SMALL = (80, 24)
 HE_STAGE = "הצעת מחיר"
@@ -47,10 +46,11 @@ async def test_a_hebrew_stage_name_in_the_header_tooltip_is_laid_out(sales: Work
     rename_stage(sales.db, pipeline=None, stage="Proposal", new_name=HE_STAGE)
     async with make_app(sales).run_test(size=(160, 50)) as pilot:
         await settle(pilot)
-        header = next(
-            h for h in pilot.app.screen.query(StageHeader) if h.summary.stage.name == HE_STAGE
-        )
-        first = str(header.tooltip).splitlines()[0]
+        col = next(c for c in board(pilot).columns.values() if c.summary.stage.name == HE_STAGE)
+        await pilot.hover(col, offset=(2, 1))  # over its header
+        first = str(col.tooltip).splitlines()[0]
+        await pilot.hover(col.deal_list, offset=(2, 1))  # over a card: not the header's
+        assert col.tooltip is None
 
     assert first == rtl.sentence(f"{HE_STAGE}: 3 open deals")
     assert HE_STAGE[::-1] in first  # visual order: the terminal draws it as read

@@ -15,7 +15,7 @@ from pipetui.domain.board import CARD_HEIGHT, Card
 from pipetui.services.board import BoardData
 from pipetui.ui.widgets.alike_lines import AlikeLines
 from pipetui.ui.widgets.deal_list import CARD_COMPONENTS, DealList
-from pipetui.ui.widgets.stage_column import StageColumn
+from pipetui.ui.widgets.stage_column import HEADER_COMPONENTS, StageColumn
 
 MIN_COLUMN_WIDTH = 24
 """No column gets narrower than this while there is room for one: a card's
@@ -27,10 +27,11 @@ class BoardColumns(Horizontal, AlikeLines):
     """One `StageColumn` per stage; one of them active (its cursor shows and
     the keys act on it). No widget focus moves: activating repaints two cursors.
 
-    It declares the cards' component classes for all its lists
-    (`deal_list.CARD_COMPONENTS`): styled once here, not once per column."""
+    It declares the component classes of the cards and the headers for all its
+    columns (`deal_list.CARD_COMPONENTS`, `stage_column.HEADER_COMPONENTS`):
+    styled once here, not once per column."""
 
-    COMPONENT_CLASSES = set(CARD_COMPONENTS)
+    COMPONENT_CLASSES = set(CARD_COMPONENTS | HEADER_COMPONENTS)
 
     def __init__(self) -> None:
         super().__init__(id="columns")

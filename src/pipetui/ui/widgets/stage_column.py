@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from rich.cells import cell_len
+from rich.segment import Segment
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.content import Content
+from textual.geometry import Region
+from textual.strip import Strip
 from textual.widget import Widget
 
 from pipetui.domain.board import ColumnSummary
@@ -26,10 +29,23 @@ HEADER_HELP = (
 """What the header's figures mean, for the help screen (`?`)."""
 
 
-def header_content(summary: ColumnSummary, width: int | None = None) -> Content:
-    """Stage name and count, open value per currency, weighted value.
+HEADER_LINES = 3
+"""The header's lines, at the top of the column (its CSS keeps them free:
+`padding-top: 3` on `.stage-column`)."""
 
-    The stage name is user text: it goes in as plain text, never markup, laid
+HEADER_COMPONENTS = frozenset(
+    {"stage-column--header", "stage-column--name", "stage-column--count", "stage-column--muted"}
+)
+"""The component classes a header is drawn with, declared once by the container
+of the columns (`BoardColumns.COMPONENT_CLASSES`), like the cards'."""
+
+
+def header_lines(summary: ColumnSummary, width: int | None = None) -> list[list[tuple[str, str]]]:
+    """Stage name and count, open value per currency, weighted value: three
+    lines of (text, part) pieces, the part naming the style ("name", "count",
+    "muted", "" for the header's own).
+
+    The stage name is user text: it is drawn as plain text, never markup, laid
     out on its own (`rtl.field`) and cut to what the count leaves of `width`,
     so that it is never wrapped inside (a wrapped right-to-left name would show
     its end first). No line wraps: the figures that do not fit end in "…".
@@ -42,15 +58,12 @@ def header_content(summary: ColumnSummary, width: int | None = None) -> Content:
     rot = f" · rots {stage.rotting_days}d" if stage.rotting_days else ""
     values = [summary.open_value[c].short() for c in summary.open_value] or ["—"]
     weighted = [summary.weighted_value[c].short() for c in summary.weighted_value] or ["—"]
-    return Content.assemble(
-        (rtl.field(clean_text(stage.name, single_line=True), room), "bold"),
-        "  ",
-        (count, "$text-accent"),
-        "\n",
-        (fit_parts(values, width), ""),
-        ("\n", ""),
-        (fit_parts(weighted, width, f"{stage.probability}% ≈ ", rot), "$foreground-muted"),
-    )
+    return [
+        [(rtl.field(clean_text(stage.name, single_line=True), room), "name"), ("  ", ""),
+         (count, "count")],
+        [(fit_parts(values, width), "")],
+        [(fit_parts(weighted, width, f"{stage.probability}% ≈ ", rot), "muted")],
+    ]  # fmt: skip
 
 
 def header_tooltip(summary: ColumnSummary) -> Text:
@@ -77,29 +90,21 @@ def header_tooltip(summary: ColumnSummary) -> Text:
     return Text("\n".join(lines))
 
 
-class StageHeader(Widget):
-    """A column's header, drawn for the width it has: a stage name too long for
-    it is cut at its logical end (a right-to-left one on the left), not wrapped."""
-
-    def __init__(self, summary: ColumnSummary) -> None:
-        super().__init__(classes="stage-header")
-        self.summary = summary
-        self.tooltip = header_tooltip(summary)
-
-    def render(self) -> Content:
-        """The header for the current width (only drawn when it changed)."""
-        return header_content(self.summary, self.content_size.width or None)
-
-
 class StageColumn(Vertical, AlikeLines):
-    """A column of the board; `deal_list` holds its cards (its own lines, all
-    alike, are the border at its right: `AlikeLines`)."""
+    """A column of the board: its header's three lines drawn by itself above
+    `deal_list`, which holds its cards (its other lines, all alike, are the
+    border at its right: `AlikeLines`).
+
+    The header is not a widget of its own: six more widgets to mount and style
+    (and their text laid out by Textual) cost ~20 ms of the first frame
+    (issue 21). Hovering it shows its figures in words (`header_tooltip`)."""
 
     def __init__(self, summary: ColumnSummary) -> None:
         super().__init__(classes="stage-column")
         self.summary = summary
         self.deal_list = DealList(summary.stage.id)
-        self._header = StageHeader(summary)
+        self._header: tuple[int, list[Strip]] | None = None
+        """The header's lines as drawn, for the column's width."""
 
     @property
     def stage_id(self) -> int:
@@ -107,7 +112,6 @@ class StageColumn(Vertical, AlikeLines):
         return self.summary.stage.id
 
     def compose(self) -> ComposeResult:
-        yield self._header
         yield self.deal_list
 
     def set_summary(self, summary: ColumnSummary) -> None:
@@ -116,6 +120,66 @@ class StageColumn(Vertical, AlikeLines):
         drawn again."""
         if summary == self.summary:
             return
-        self.summary = self._header.summary = summary
-        self._header.tooltip = header_tooltip(summary)
-        self._header.refresh()
+        self.summary = summary
+        self._header = None
+        if self.tooltip is not None:
+            self.tooltip = header_tooltip(summary)
+        self.refresh(Region(0, 0, self.outer_size.width, HEADER_LINES))
+
+    def header_text(self) -> list[str]:
+        """The header's lines as the terminal gets them (for tests and readers)."""
+        return [line.text for line in self._header_lines()]
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """The header's lines, then the column's own (the border beside the cards)."""
+        if crop.y >= HEADER_LINES:
+            return super().render_lines(crop)
+        top = min(crop.bottom, HEADER_LINES)
+        lines = [line.crop(crop.x, crop.right) for line in self._header_lines()[crop.y : top]]
+        if crop.bottom > HEADER_LINES:
+            rest = Region(crop.x, HEADER_LINES, crop.width, crop.bottom - HEADER_LINES)
+            lines += super().render_lines(rest)
+        return lines
+
+    def _header_lines(self) -> list[Strip]:
+        """The header drawn for the column's width: one cell of room each side,
+        then the border's cell from the column's own line."""
+        width, inner = self.outer_size.width, self.size.width
+        if self._header is None or self._header[0] != width:
+            holder = self.parent
+            if not isinstance(holder, Widget) or not HEADER_COMPONENTS <= holder.COMPONENT_CLASSES:
+                raise LookupError("a StageColumn is drawn inside a widget declaring its header's")
+            base = holder.get_component_rich_style("stage-column--header")
+            styles = {"": base} | {
+                part: base + holder.get_component_rich_style(f"stage-column--{part}", partial=True)
+                for part in ("name", "count", "muted")
+            }
+            rim = Widget.render_lines(self, Region(0, 0, width, 1))[0].crop(inner, width)
+            lines = []
+            for pieces in header_lines(self.summary, max(1, inner - 2)):
+                text = Strip([Segment(t, styles[part]) for t, part in pieces if t])
+                line = Strip.join(
+                    [
+                        Strip([Segment(" ", base)], 1),
+                        text.crop_extend(0, max(0, inner - 2), base),
+                        Strip([Segment(" ", base)], 1),
+                    ]
+                ).crop(0, inner)
+                lines.append(Strip.join([line, rim]))
+            self._header = (width, lines)
+        return self._header[1]
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        """Over the header, its figures in words; over the cards, nothing (a
+        tooltip is looked for up the DOM, from the list to this column)."""
+        over_header = event.widget is self and event.y < HEADER_LINES
+        self.tooltip = header_tooltip(self.summary) if over_header else None
+
+    def on_leave(self) -> None:
+        """The mouse left the column's own lines: no tooltip left behind."""
+        self.tooltip = None
+
+    def notify_style_update(self) -> None:
+        """Theme changed: the header is drawn again in its colours."""
+        self._header = None
+        super().notify_style_update()
