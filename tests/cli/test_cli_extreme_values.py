@@ -165,7 +165,7 @@ def test_the_funnel_of_100_largest_deals_is_exact_to_the_cent(hundred: Cli) -> N
 def test_the_board_reads_the_column_totals_of_100_largest_deals(hundred: Cli) -> None:
     (proposal,) = board_aggregates(hundred)
 
-    assert (proposal.count, proposal.value_minor) == (100, HUNDRED_VALUE)
+    assert (proposal.deals, proposal.value_minor) == (100, HUNDRED_VALUE)
     assert proposal.weighted_minor_x100 == HUNDRED_OWN + 5 * LARGEST * PROPOSAL
 
 

@@ -2,12 +2,14 @@
 at a time, so 100,000 deals cost what a screenful does.
 
 Everything here reads through a `RowSource` (plain SQL), so the TUI can draw its
-first board before the full store has even been imported.
+first board before the full store has even been imported. Its results are
+named tuples, like the store's rows (`pipetui.store.board`: cheaper to define
+at import than frozen dataclasses).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from pipetui.domain.bant import Thresholds, assess
 from pipetui.domain.board import BoardView, Card, ColumnSummary, rot_state
@@ -22,8 +24,7 @@ from pipetui.store import deal_search
 from pipetui.store.rows import Rows, RowSource
 
 
-@dataclass(frozen=True, slots=True)
-class ColumnData:
+class ColumnData(NamedTuple):
     """A column's header figures and the page of cards it asked for."""
 
     summary: ColumnSummary
@@ -31,8 +32,7 @@ class ColumnData:
     cards: list[Card]
 
 
-@dataclass(frozen=True, slots=True)
-class BoardData:
+class BoardData(NamedTuple):
     """A pipeline's columns (all, or the ones asked for), with every pipeline
     for the switcher."""
 
@@ -119,7 +119,7 @@ def _summaries(rows: Rows, stages: list[Stage], cards: store.CardFilter) -> list
     weighted: dict[int, MoneyTotals] = {s.id: MoneyTotals() for s in stages}
     probabilities = {s.id: s.probability for s in stages}
     for row in store.aggregates(rows, probabilities, cards.owners):
-        counts[row.stage_id] = counts.get(row.stage_id, 0) + row.count
+        counts[row.stage_id] = counts.get(row.stage_id, 0) + row.deals
         values[row.stage_id].add(Money(row.value_minor, row.currency))
         weighted[row.stage_id].add(Money(_percent(row.weighted_minor_x100), row.currency))
     plain = (

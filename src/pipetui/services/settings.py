@@ -7,7 +7,7 @@ import os
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pipetui.domain.bant import Thresholds, check_thresholds
 from pipetui.domain.errors import ValidationError
@@ -33,8 +33,7 @@ class SettingsError(ValueError):
     """The settings file cannot be used; the message names the file, key and line."""
 
 
-@dataclass(frozen=True, slots=True)
-class KeymapEntry:
+class KeymapEntry(NamedTuple):
     """One line of the `[keymap]` table: a binding id and the keys the user wants
     for it, with where it was written. Only the UI knows the binding ids, so it
     checks the entry and refuses it through `where` (the file, the key, the line)."""
@@ -192,7 +191,7 @@ def _keymap(table: object, text: str, file: str) -> tuple[KeymapEntry, ...]:
             raise SettingsError(
                 f"{entry.where}: given twice" + (f" (also line {first})" if first else "")
             )
-        entry = replace(entry, keys=",".join(key.strip() for key in value.split(",")))
+        entry = entry._replace(keys=",".join(key.strip() for key in value.split(",")))
         seen[binding_id] = entry
         entries.append(entry)
     return tuple(sorted(entries, key=lambda e: e.line or 0))

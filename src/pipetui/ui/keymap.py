@@ -12,10 +12,9 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from functools import cache
 from types import ModuleType
-from typing import Any
+from typing import Any, NamedTuple
 
 from textual.app import App
 from textual.binding import Binding
@@ -61,8 +60,7 @@ def check_keymap(app: App[Any], keymap: Sequence[KeymapEntry]) -> dict[str, str]
     return {binding_id: ",".join(keys) for binding_id, (_, keys) in chosen.items()}
 
 
-@dataclass(frozen=True)
-class Place:
+class Place(NamedTuple):
     """Bindings that are active together: a screen, at most one of its widgets
     (the focused one) and the app's (on a modal screen, its priority ones)."""
 

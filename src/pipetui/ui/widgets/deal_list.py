@@ -9,7 +9,6 @@ screen loads them in a worker and hands them back with `set_page`.
 from __future__ import annotations
 
 import weakref
-from dataclasses import dataclass
 
 from rich.segment import Segment
 from rich.style import Style
@@ -61,16 +60,17 @@ class DealList(ScrollView, can_focus=False, inherit_bindings=False):
     cursor: reactive[int] = reactive(0, layout=False, repaint=False, always_update=True)
     """Index of the focused card in the column (0 = top)."""
 
-    @dataclass
     class PageNeeded(Message):
         """The list wants cards from `offset` on (the screen answers `set_page`)."""
 
-        deal_list: DealList
-        offset: int
-        limit: int
-        epoch: int
-        """Which `set_data` the request belongs to: a page asked for before newer
-        data arrived is dropped when it comes back."""
+        def __init__(self, deal_list: DealList, offset: int, limit: int, epoch: int) -> None:
+            self.deal_list = deal_list
+            self.offset = offset
+            self.limit = limit
+            self.epoch = epoch
+            """Which `set_data` the request belongs to: a page asked for before
+            newer data arrived is dropped when it comes back."""
+            super().__init__()
 
     def __init__(self, stage_id: int, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -214,11 +214,12 @@ class DealList(ScrollView, can_focus=False, inherit_bindings=False):
             self.active = active
             self._refresh_card(self.cursor)
 
-    @dataclass
     class Clicked(Message):
         """A card (or the empty part of the column) was clicked."""
 
-        deal_list: DealList
+        def __init__(self, deal_list: DealList) -> None:
+            self.deal_list = deal_list
+            super().__init__()
 
     def on_click(self, event: events.Click) -> None:
         """A click puts the cursor on the card under the mouse."""

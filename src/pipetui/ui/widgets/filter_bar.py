@@ -3,8 +3,6 @@ typing pauses."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from textual.geometry import Size
 from textual.message import Message
 from textual.timer import Timer
@@ -20,17 +18,19 @@ class FilterBar(Input):
     deals a filtered board is a scan of every open deal, and there is no point
     in one per keystroke) and `Entered` on enter."""
 
-    @dataclass
     class Typed(Message):
         """Filter by `text` now."""
 
-        text: str
+        def __init__(self, text: str) -> None:
+            self.text = text
+            super().__init__()
 
-    @dataclass
     class Entered(Message):
         """Enter: filter by `text` now and go to the first match."""
 
-        text: str
+        def __init__(self, text: str) -> None:
+            self.text = text
+            super().__init__()
 
     def __init__(self) -> None:
         super().__init__(placeholder=PLACEHOLDER, id="filter")
