@@ -10,6 +10,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from pipetui.domain.bidi import (
+    ONE_CELL_RANGES,
     Direction,
     base_direction,
     cell_width,
@@ -185,6 +186,43 @@ def test_plain_ascii_is_measured_and_cut_as_every_other_text(text: str, width: i
         assert cut == ""
     else:
         assert cut == text[: width - 1] + "…" and _cells_one_by_one(cut) == width
+
+
+def test_every_character_the_one_cell_path_measures_by_length_takes_one_cell() -> None:
+    """The fast path (a name in Latin, Greek, Cyrillic, Hebrew or Arabic
+    letters is measured by its length) holds no mark and nothing wide."""
+    for first, last in ONE_CELL_RANGES:
+        for code in range(ord(first), ord(last) + 1):
+            assert _cells_one_by_one(chr(code)) == 1, f"U+{code:04X}"
+
+
+_ONE_CELL_TEXT = st.text(
+    alphabet=st.sampled_from(
+        [
+            *"Zoë Çağla Öztürk Müller & Söhne – “Ωμέγα” Иванов",
+            *"רונית לוי שלום",
+            *"ماجد الحربي ٣٤",
+            *"€₪→…·",
+            *"\u05b0\u064e\u0301",  # marks: the lookup's path
+            *"上海",  # wide: the lookup's path
+        ]
+    )
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_ONE_CELL_TEXT, width=st.integers(-1, 12))
+def test_names_in_any_script_are_measured_and_cut_as_one_by_one(text: str, width: int) -> None:
+    """With or without the one-cell fast path, the same width and the same cut."""
+    assert cell_width(text) == _cells_one_by_one(text)
+    cut = fit(text, width)
+    if _cells_one_by_one(text) <= width:
+        assert cut == text
+    elif width <= 0:
+        assert cut == ""
+    else:
+        assert cut.endswith("…") and _cells_one_by_one(cut) <= width
+        assert text.startswith(cut[:-1])
 
 
 _RTL_LINE = st.text(

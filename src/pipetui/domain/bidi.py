@@ -60,9 +60,43 @@ def _is_mark(ch: str) -> bool:
     return unicodedata.combining(ch) != 0 or unicodedata.category(ch) in ("Mn", "Me")
 
 
+ONE_CELL_RANGES = (
+    ("\x20", "\x7e"),  # ASCII
+    ("\xa0", "\u02ff"),  # Latin-1, Latin Extended-A and -B, IPA, modifier letters
+    ("\u0370", "\u0377"),  # Greek (its assigned letters) ...
+    ("\u037a", "\u037f"),
+    ("\u0384", "\u038a"),
+    ("\u038c", "\u038c"),
+    ("\u038e", "\u03a1"),
+    ("\u03a3", "\u0482"),  # ... and Cyrillic (to its combining marks)
+    ("\u048a", "\u052f"),  # the rest of Cyrillic, Cyrillic Supplement
+    ("\u05d0", "\u05ea"),  # Hebrew letters (not their points)
+    ("\u05ef", "\u05f4"),  # Hebrew ligatures and punctuation
+    ("\u0620", "\u064a"),  # Arabic letters (not their harakat)
+    ("\u0660", "\u066f"),  # Arabic-Indic digits and punctuation
+    ("\u0671", "\u06d5"),  # Arabic letters for Persian, Urdu and others
+    ("\u1e00", "\u1eff"),  # Latin Extended Additional (Vietnamese)
+    ("\u2010", "\u2027"),  # dashes, quotes, bullets, "…"
+    ("\u2030", "\u205e"),  # per mille, primes, more punctuation
+    ("\u20a0", "\u20c0"),  # currency signs
+    ("\u2190", "\u21ff"),  # arrows
+)
+"""Characters that take one cell each and carry no mark: a name written only
+in them is measured by its length. The tests check every one of them against
+the lookup `cell_width` does otherwise."""
+
+_ONE_CELL = re.compile("[" + "".join(f"{a}-{b}" for a, b in ONE_CELL_RANGES) + "]*").fullmatch
+
+
+def _one_cell_each(text: str) -> bool:
+    """Whether every character of `text` takes exactly one cell (no lookups for
+    the names of the board's first frame: Latin, Hebrew, Arabic letters...)."""
+    return text.isascii() or _ONE_CELL(text) is not None
+
+
 def cell_width(text: str) -> int:
     """Terminal cells `text` takes: marks none, wide East Asian characters two."""
-    if text.isascii():  # (most names: one cell a character, looked up for none)
+    if _one_cell_each(text):  # (most names: one cell a character, looked up for none)
         return len(text)
     return sum(
         0 if _is_mark(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text
@@ -76,7 +110,7 @@ def fit(text: str, width: int | None) -> str:
         return text
     if width <= 0:
         return ""
-    if text.isascii():
+    if _one_cell_each(text):
         return text[: width - 1] + ELLIPSIS
     out: list[str] = []
     used = 0
