@@ -48,7 +48,7 @@ def _shown(db: Database, search: str, *, indexed: bool) -> dict[int, list[int]]:
     with db.read_rows() as rows:
         cards = board_service.card_filter(view, THRESHOLDS, rows)
         if not indexed:
-            cards = replace(cards, indexed=())
+            cards = cards._replace(indexed=())
         stages = store.stages(rows, store.pipelines(rows)[0].id)
         today = clock.today()
         found = {

@@ -61,7 +61,7 @@ def test_the_boards_sums_are_exact_past_32_bits_read_from_the_summary(
             stages = {int(i): int(p) for i, p in rows("SELECT id, probability FROM stage", {})}
             found = board.open_facts(rows, stages)
         first = [row for row in found if row.currency == "USD"]
-        assert [(row.count, row.value_minor) for row in first] == [
+        assert [(row.deals, row.value_minor) for row in first] == [
             (3, 999_999_999_999_999 + 2**40 + 7 + 12_345)
         ]
         _board_sums_agree(db)

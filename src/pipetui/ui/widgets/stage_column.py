@@ -124,7 +124,9 @@ class StageColumn(Vertical, AlikeLines):
         self._header = None
         if self.tooltip is not None:
             self.tooltip = header_tooltip(summary)
-        self.refresh(Region(0, 0, self.outer_size.width, HEADER_LINES))
+        # (`refresh` takes content coordinates: the header is above the content)
+        header = Region(0, 0, self.outer_size.width, HEADER_LINES)
+        self.refresh(header.translate(-self.content_offset))
 
     def header_text(self) -> list[str]:
         """The header's lines as the terminal gets them (for tests and readers)."""
