@@ -56,16 +56,22 @@ def _who(card: Card, width: int) -> str:
     return " · ".join(shown) or "no contact"
 
 
-def card_line(card: Card, row: int, width: int, styles: dict[str, Style]) -> Strip:
-    """Line `row` (0–3) of `card`, `width` cells wide, styled from `styles`.
+def card_line(
+    card: Card, row: int, width: int, styles: dict[str, Style], end: Segment | None = None
+) -> Strip:
+    """Line `row` (0–3) of `card`, `width` cells wide, styled from `styles`,
+    then `end` (one cell: the list's scroll indicator) if given.
 
     `styles` holds the base style ("card"), the left bar ("bar"), and the parts:
     "title", "muted", "value", "rotting", "won", "lost", "overdue" and one per
     verdict.
     """
     base = styles["card"]
+    ends = [end] if end else []
     if row >= CARD_HEIGHT - 1 or width < 3:
-        return Strip.blank(width, styles["gap"])
+        return Strip(
+            [Segment(" " * max(0, width), styles["gap"]), *ends], max(0, width) + len(ends)
+        )
     inner = width - 2
     bar = Segment("▌ ", base + styles["bar"])
     if row == 0:
@@ -81,7 +87,8 @@ def card_line(card: Card, row: int, width: int, styles: dict[str, Style]) -> Str
         segments = [bar, *_who_line(card, inner, base, styles)]
     else:
         segments = [bar, *_status_line(card, inner, base, styles)]
-    return Strip(segments).adjust_cell_length(width, base)
+    line = Strip(segments).adjust_cell_length(width, base)
+    return Strip([*line, *ends], width + len(ends)) if ends else line
 
 
 NEAR_DAYS = 180

@@ -88,6 +88,8 @@ class DealList(ScrollView, can_focus=False, inherit_bindings=False):
         self.active = False
         self._geometry: tuple[int, int, int] | None = None
         """(width, height, scroll y) while `render_lines` draws, else None."""
+        self._drawing_styles: tuple[dict[str, Style], dict[str, Style]] | None = None
+        """The cards' styles (plain, under the cursor) while `render_lines` draws."""
 
     # -- data -------------------------------------------------------------
 
@@ -276,6 +278,7 @@ class DealList(ScrollView, can_focus=False, inherit_bindings=False):
         which a list has) is skipped unless a rule asks for it. Line filters
         (NO_COLOR, ANSI colours) still apply."""
         self._geometry = (self.size.width, self.size.height, int(self.scroll_offset.y))
+        self._drawing_styles = (self._styles(False), self._styles(True))
         try:
             if not self._drawn_whole():
                 return super().render_lines(crop)
@@ -292,7 +295,7 @@ class DealList(ScrollView, can_focus=False, inherit_bindings=False):
                 strips.append(strip)
             return strips
         finally:
-            self._geometry = None
+            self._geometry = self._drawing_styles = None
 
     def _drawn_whole(self) -> bool:
         """Whether `render_line` alone draws this list as its styles say: no
@@ -328,13 +331,13 @@ class DealList(ScrollView, can_focus=False, inherit_bindings=False):
         key = (card, row, inner, selected, track)
         strip = self._lines.get(key)
         if strip is None:
-            styles = self._styles(False)
+            plain, cursor = self._drawing_styles or (self._styles(False), self._styles(True))
+            end = None if track is None else Segment(track, plain["track"])
             if card is None:
-                strip = Strip.blank(inner, styles["gap"])
+                blank = [Segment(" " * inner, plain["gap"])]
+                strip = Strip([*blank, end] if end else blank, width)
             else:
-                strip = card_line(card, row, inner, self._styles(selected))
-            if track is not None:
-                strip = Strip.join([strip, Strip([Segment(track, styles["track"])], 1)])
+                strip = card_line(card, row, inner, cursor if selected else plain, end)
             self._lines[key] = strip
         return strip
 
