@@ -96,8 +96,9 @@ class StageColumn(Vertical, AlikeLines):
     border at its right: `AlikeLines`).
 
     The header is not a widget of its own: six more widgets to mount and style
-    (and their text laid out by Textual) cost ~20 ms of the first frame
-    (issue 21). Hovering it shows its figures in words (`header_tooltip`)."""
+    (and their text laid out by Textual) cost 31 M instructions of the first
+    frame's 1,392 M at 1,000 deals (issue 21, `benchmarks/instructions.py`).
+    Hovering it shows its figures in words (`header_tooltip`)."""
 
     def __init__(self, summary: ColumnSummary) -> None:
         super().__init__(classes="stage-column")
@@ -174,8 +175,10 @@ class StageColumn(Vertical, AlikeLines):
     def on_mouse_move(self, event: events.MouseMove) -> None:
         """Over the header, its figures in words; over the cards, nothing (a
         tooltip is looked for up the DOM, from the list to this column)."""
-        over_header = event.widget is self and event.y < HEADER_LINES
-        self.tooltip = header_tooltip(self.summary) if over_header else None
+        if event.widget is not self or event.y >= HEADER_LINES:
+            self.tooltip = None
+        elif self.tooltip is None:  # (kept up to date by `set_summary` while shown)
+            self.tooltip = header_tooltip(self.summary)
 
     def on_leave(self) -> None:
         """The mouse left the column's own lines: no tooltip left behind."""
