@@ -6,7 +6,6 @@ taken literally, after renames and deletions, and in a file from before v9."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -44,7 +43,7 @@ def db(tmp_path: Path) -> Database:
 def _shown(db: Database, search: str, *, indexed: bool) -> dict[int, list[int]]:
     """Per stage: the ids of the cards the board lists for `search`, read
     through the index (as the board does) or by reading every deal."""
-    view = replace(BoardView(), search=search)
+    view = BoardView(search=search)
     with db.read_rows() as rows:
         cards = board_service.card_filter(view, THRESHOLDS, rows)
         if not indexed:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import sqlite3
 from contextlib import closing
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -617,8 +616,8 @@ async def test_the_board_and_the_form_use_the_thresholds_of_the_settings(
     sales: Workspace,
 ) -> None:
     """[bant] qualified_score = 4, disqualify_on = ["timeline"]."""
-    sales.settings = replace(
-        sales.settings, bant=Thresholds(qualified_score=4, disqualify_on=("timeline",))
+    sales.settings = sales.settings._replace(
+        bant=Thresholds(qualified_score=4, disqualify_on=("timeline",))
     )
     partial = AnswerPatch(status=Answer.PARTIAL)
     qualify_deal(sales.db, 2, dict.fromkeys(CRITERIA, partial))  # 4/8

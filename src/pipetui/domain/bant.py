@@ -7,10 +7,10 @@ The criteria are data (`BANT`), so another framework (MEDDIC, CHAMP) is another
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
-from typing import TypedDict
+from types import MappingProxyType
+from typing import NamedTuple, TypedDict
 
 from pipetui.domain.errors import ValidationError
 from pipetui.domain.money import Money, check_money
@@ -62,23 +62,21 @@ _DETAIL_LABELS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Criterion:
+class Criterion(NamedTuple):
     """One question of a framework and the details it records; `labels` names a
     detail where the generic name ("Note") would not say what to write."""
 
     key: str
     label: str
     details: tuple[Detail, ...]
-    labels: Mapping[Detail, str] = field(default_factory=dict)
+    labels: Mapping[Detail, str] = MappingProxyType({})
 
     def detail_label(self, detail: Detail) -> str:
         """What a form calls this detail: "The pain in their words"."""
         return self.labels.get(detail, _DETAIL_LABELS[detail])
 
 
-@dataclass(frozen=True, slots=True)
-class Framework:
+class Framework(NamedTuple):
     """A qualification framework as data: its name and its criteria in order."""
 
     name: str
@@ -103,16 +101,18 @@ BANT = Framework(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Thresholds:
+class Thresholds(NamedTuple):
     """The settings that turn a score into a verdict (config file `[bant]`)."""
 
     qualified_score: int = 6
     disqualify_on: tuple[str, ...] = ("budget", "authority")
 
 
-@dataclass(frozen=True, slots=True)
-class CriterionAnswer:
+DEFAULT_THRESHOLDS = Thresholds()
+"""The thresholds of a fresh config file."""
+
+
+class CriterionAnswer(NamedTuple):
     """The answer to one criterion with its details."""
 
     status: Answer = Answer.UNKNOWN
@@ -132,15 +132,14 @@ class AnswerPatch(TypedDict, total=False):
     target_date: date | None
 
 
-@dataclass(frozen=True, slots=True)
-class Assessment:
+class Assessment(NamedTuple):
     """Score and verdict of a set of answers, with the reason for the verdict."""
 
     score: int
     max_score: int
     verdict: Verdict
     reason: str
-    answers: Mapping[str, CriterionAnswer] = field(default_factory=dict)
+    answers: Mapping[str, CriterionAnswer] = MappingProxyType({})
 
     @property
     def percent(self) -> int:
@@ -160,7 +159,7 @@ def parse_answer(text: str, *, field: str) -> Answer:
 
 def assess(
     answers: Mapping[str, CriterionAnswer],
-    thresholds: Thresholds = Thresholds(),
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
     framework: Framework = BANT,
 ) -> Assessment:
     """Score the answers and decide the verdict (DESIGN.md §1).
@@ -233,12 +232,12 @@ def check_answer(criterion: Criterion, answer: CriterionAnswer) -> CriterionAnsw
             raise ValidationError(name, error.message) from error
     who = clean_text(answer.who, single_line=True) if answer.who else ""
     note = clean_text(answer.note) if answer.note else ""
-    return replace(answer, who=who or None, note=note or None)
+    return answer._replace(who=who or None, note=note or None)
 
 
 def disqualifying(
     answers: Mapping[str, CriterionAnswer],
-    thresholds: Thresholds = Thresholds(),
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
     framework: Framework = BANT,
 ) -> Criterion | None:
     """The criterion to name when the seller drops this lead: the first "no"

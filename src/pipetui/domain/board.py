@@ -5,8 +5,8 @@ These are plain values so the widgets never touch rows or sessions.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import NamedTuple
 
 from pipetui.domain.bant import Verdict
 from pipetui.domain.deal_status import DealStatus
@@ -18,8 +18,7 @@ CARD_HEIGHT = 4
 """Terminal lines a card takes on the board: three of text and a gap."""
 
 
-@dataclass(frozen=True, slots=True)
-class Card:
+class Card(NamedTuple):
     """One deal as a card: enough to draw it and to act on it."""
 
     deal_id: int
@@ -47,20 +46,18 @@ class Card:
     """The deal's own tags (the card ends its value line with "#vip #q4")."""
 
 
-@dataclass(frozen=True, slots=True)
-class ColumnSummary:
+class ColumnSummary(NamedTuple):
     """A column's header figures: open deals, their value and weighted value
     per currency, and how many cards the current view shows."""
 
     stage: Stage
-    open_count: int = 0
-    open_value: MoneyTotals = field(default_factory=MoneyTotals)
-    weighted_value: MoneyTotals = field(default_factory=MoneyTotals)
-    shown: int = 0
+    open_count: int
+    open_value: MoneyTotals
+    weighted_value: MoneyTotals
+    shown: int
 
 
-@dataclass(frozen=True, slots=True)
-class BoardView:
+class BoardView(NamedTuple):
     """Which cards the board shows: closed ones too, a text filter, only
     deals with one BANT verdict, and only the viewer's own deals (`mine`)."""
 
@@ -84,8 +81,7 @@ class BoardView:
         return tuple(DealStatus) if self.show_closed else (DealStatus.OPEN,)
 
 
-@dataclass(frozen=True, slots=True)
-class RotState:
+class RotState(NamedTuple):
     """Whether a deal is rotting, and if not, in how many days it will."""
 
     rotting: bool

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from pipetui.domain.errors import ValidationError
 from pipetui.domain.text import one_line
@@ -20,16 +19,14 @@ DEFAULT_STAGES: tuple[tuple[str, int], ...] = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Pipeline:
+class Pipeline(NamedTuple):
     """An ordered list of open stages that deals move through."""
 
     id: int
     name: str
 
 
-@dataclass(frozen=True, slots=True)
-class Stage:
+class Stage(NamedTuple):
     """One open step of a pipeline; `position` starts at 1.
 
     `rotting_days` is how long a deal may sit here without activity before the

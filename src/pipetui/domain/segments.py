@@ -10,9 +10,8 @@ filter become the same filter the CLI's `--tag --stage` options build.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from pipetui.domain.dates import local_time
 from pipetui.domain.errors import ValidationError
@@ -81,8 +80,7 @@ def check_filter_text(value: str | None, *, field: str) -> str | None:
     return cleaned or None
 
 
-@dataclass(frozen=True, slots=True)
-class DealSegment:
+class DealSegment(NamedTuple):
     """Which deals a list, the board or a report keeps: those with every tag
     in `tags` (on the deal, or with `contact_tags` on its contact too), from
     `source`, owned by `owner` (all in any case)."""
@@ -101,8 +99,7 @@ class DealSegment:
         return not (self.tags or self.source or self.owner)
 
 
-@dataclass(frozen=True, slots=True)
-class ContactSegment:
+class ContactSegment(NamedTuple):
     """Which contacts the contacts list keeps: every tag in `tags`, in journey
     `stage`, from `source`, and not touched for `silent_days` days or more
     (never touched counts as silent)."""

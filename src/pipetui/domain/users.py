@@ -3,7 +3,7 @@ owners, and which owners' deals a list or the board shows."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from pipetui.domain.text import clean_text, one_line
 
@@ -28,8 +28,7 @@ def found_user_name(name: str | None) -> str | None:
     return cleaned[:USER_NAME_LIMIT] or None
 
 
-@dataclass(frozen=True, slots=True)
-class OwnerFilter:
+class OwnerFilter(NamedTuple):
     """Whose deals to show: one owner's (`owner`; None for deals nobody owns),
     and with `unowned` also the deals nobody owns.
 

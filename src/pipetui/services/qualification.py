@@ -8,7 +8,6 @@ deal's status change together or not at all.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Any, NamedTuple
 
 from pipetui.domain.bant import (
@@ -68,7 +67,7 @@ def _apply(
     after = dict(before)
     for key, fields in patch.items():
         criterion = framework.criterion(key)
-        after[key] = check_answer(criterion, replace(before.get(key, CriterionAnswer()), **fields))
+        after[key] = check_answer(criterion, before.get(key, CriterionAnswer())._replace(**fields))
     changes = answer_changes(before, after, framework)
     store.save_answers(conn, deal_id, after, changes, now=clock.now(), framework=framework.name)
     return after, changes

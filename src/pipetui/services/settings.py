@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -51,13 +50,12 @@ class KeymapEntry(NamedTuple):
         return f'{self.file}: keymap."{self.binding_id}"{line}'
 
 
-@dataclass(frozen=True, slots=True)
-class Settings:
+class Settings(NamedTuple):
     """Every user setting, with its default."""
 
     default_currency: str = "USD"
     theme: str = "textual-dark"
-    bant: Thresholds = field(default_factory=Thresholds)
+    bant: Thresholds = Thresholds()
     bidi: str = "app"
     """How right-to-left text reaches the screen: "app" (pipetui lays out each
     field and asks the terminal to keep its own bidi off), "terminal" (logical
@@ -81,7 +79,7 @@ def load_settings(path: Path) -> Settings:
     if override:
         if override not in BIDI_MODES:
             raise SettingsError(f"PIPETUI_BIDI: must be one of {', '.join(BIDI_MODES)}")
-        settings = replace(settings, bidi=override)
+        settings = settings._replace(bidi=override)
     return settings
 
 
@@ -104,7 +102,7 @@ def _load(path: Path) -> Settings:
         line = _line_of(text, error.field)
         where = f" (line {line})" if line else ""
         raise SettingsError(f"{path}: {error.field}{where}: {error.message}") from None
-    return replace(settings, keymap=_keymap(data.get("keymap", {}), text, str(path)))
+    return settings._replace(keymap=_keymap(data.get("keymap", {}), text, str(path)))
 
 
 def _settings(data: dict[str, Any]) -> Settings:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable
-from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -358,7 +357,7 @@ class BoardScreen(BoardLoading):
 
     def action_toggle_closed(self) -> None:
         """Show or hide won and lost deals in their columns."""
-        self.view = replace(self.view, show_closed=not self.view.show_closed)
+        self.view = self.view._replace(show_closed=not self.view.show_closed)
         self.load()
 
     def action_toggle_funnel(self) -> None:
@@ -381,7 +380,7 @@ class BoardScreen(BoardLoading):
         cycle: list[Verdict | None] = [None, *VERDICT_CYCLE]
         index = cycle.index(self.view.verdict) + 1
         following, after = cycle[index % len(cycle)], cycle[(index + 1) % len(cycle)]
-        self.view = replace(self.view, verdict=following)
+        self.view = self.view._replace(verdict=following)
         shown = f"Only {following.value} deals" if following else "Every deal again"
         self.say(f"{shown} · v: {f'only {after.value}' if after else 'every deal'}")
         self._to_first_match = True
@@ -393,7 +392,7 @@ class BoardScreen(BoardLoading):
         if not self.view.mine and self.view.user is None:
             self.say("Who you are is not known: start pipetui with --as NAME", "warning")
             return
-        self.view = replace(self.view, mine=not self.view.mine)
+        self.view = self.view._replace(mine=not self.view.mine)
         self.say("Your deals and unowned ones" if self.view.mine else "Everyone's deals")
         self._to_first_match = True
         self.load()
@@ -419,7 +418,7 @@ class BoardScreen(BoardLoading):
 
     def _apply_filter(self, text: str) -> None:
         if text != self.view.search:
-            self.view = replace(self.view, search=text)
+            self.view = self.view._replace(search=text)
             self.load()
 
     def action_clear_filter(self) -> None:

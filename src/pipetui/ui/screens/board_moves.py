@@ -16,7 +16,7 @@ it no longer is on screen); a refusal reloads what the moves touched.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -72,8 +72,7 @@ def moved_summary(summary: ColumnSummary, card: Card, sign: int) -> ColumnSummar
     # A currency the column no longer has any deal in drops out of the header
     # (a zero sum in it may still be real; the confirming read says).
     keep = count > 0
-    return replace(
-        summary,
+    return summary._replace(
         open_count=count,
         shown=max(0, summary.shown + sign),
         open_value=_totals(summary.open_value, card.value, sign, keep),
@@ -102,8 +101,7 @@ def show_move(columns: BoardColumns, card: Card, steps: int) -> Shown | None:
         return None
     target = columns.columns[stage.id]
     index = source.deal_list.cursor
-    moved = replace(
-        card,
+    moved = card._replace(
         stage_id=stage.id,
         days_in_stage=0,
         rotting=False,
