@@ -28,7 +28,7 @@ class Answer(StrEnum):
     @property
     def points(self) -> int:
         """yes = 2, partial = 1, no or unknown = 0."""
-        return {"yes": 2, "partial": 1}.get(self.value, 0)
+        return _POINTS.get(self, 0)
 
 
 class Detail(StrEnum):
@@ -43,6 +43,9 @@ class Detail(StrEnum):
     def attribute(self) -> str:
         """The `CriterionAnswer` field that holds this detail."""
         return "target_date" if self is Detail.DATE else self.value
+
+
+_POINTS = {Answer.YES: 2, Answer.PARTIAL: 1}
 
 
 class Verdict(StrEnum):

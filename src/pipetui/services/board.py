@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from pipetui.domain.bant import Thresholds, assess
+from pipetui.domain.bant import Answer, Thresholds, Verdict, assess
 from pipetui.domain.board import BoardView, Card, ColumnSummary, rot_state
 from pipetui.domain.dates import days_between
 from pipetui.domain.deal_status import DealStatus
@@ -161,6 +161,9 @@ def _cards(
     now, today = clock.now(), clock.today()
     found = store.page(rows, stage.id, listed, offset=offset, limit=limit, today=today)
     answers = store.answers_for(rows, [row.deal_id for row in found])
+    # A verdict depends on the answers' statuses alone: deals answered alike
+    # share one assessment (a page has a few kinds: not assessed, in progress...).
+    verdicts: dict[tuple[tuple[str, Answer], ...], Verdict] = {}
     cards = []
     for row in found:
         last = max(row.stage_entered_at, row.last_touch) if row.last_touch else row.stage_entered_at
@@ -171,6 +174,11 @@ def _cards(
             now=now,
         )
         open_deal = row.status == DealStatus.OPEN.value
+        given = answers.get(row.deal_id, {})
+        alike = tuple((key, answer.status) for key, answer in given.items())
+        verdict = verdicts.get(alike)
+        if verdict is None:
+            verdict = verdicts[alike] = assess(given, listed.thresholds).verdict
         cards.append(
             Card(
                 deal_id=row.deal_id,
@@ -179,7 +187,7 @@ def _cards(
                 value=Money(row.value_minor, row.currency),
                 stage_id=row.stage_id,
                 days_in_stage=days_between(row.stage_entered_at, now),
-                verdict=assess(answers.get(row.deal_id, {}), listed.thresholds).verdict,
+                verdict=verdict,
                 contact_name=row.contact_name,
                 company=row.company,
                 rotting=rot.rotting and open_deal,
