@@ -430,6 +430,21 @@ async def test_filter_by_hebrew_contact_and_latin_title_then_escape_clears(
 # -- 8. pipelines and stages --------------------------------------------------------
 
 
+async def test_slash_at_once_after_start_filters(sales: Workspace) -> None:
+    """The filter field is mounted after the first frame (it is hidden there);
+    a `/` typed before that mounts it then, and nothing typed is lost."""
+    async with make_app(sales).run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"WEBSITE")
+        await typing_pause(pilot)
+        await settle(pilot)
+        assert board(pilot).query_one("#filter", Input).value == "WEBSITE"
+        assert titles(column(pilot, "Proposal")) == ["Website redesign"]
+        assert column(pilot, "Negotiation").deal_list.total == 0
+        await press(pilot, "escape")
+        assert board(pilot).query_one("#filter", Input).value == ""
+        assert column(pilot, "Negotiation").deal_list.total > 0
+
+
 async def test_p_switches_to_another_pipeline(sales: Workspace) -> None:
     consulting = add_pipeline(sales.db, name="Consulting")
     deal_service.add_deal(

@@ -142,7 +142,6 @@ class BoardScreen(BoardLoading):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="board-title", markup=False)
-        yield self.filter_bar
         with BoardBody(id="body"):
             yield self.board_columns
             yield FunnelPane()
@@ -397,8 +396,9 @@ class BoardScreen(BoardLoading):
         self._to_first_match = True
         self.load()
 
-    def action_filter(self) -> None:
+    async def action_filter(self) -> None:
         """Type to filter cards by title, contact or company."""
+        await self.mount_filter()
         self.filter_bar.open()
 
     def on_filter_bar_typed(self, message: FilterBar.Typed) -> None:

@@ -66,6 +66,13 @@ class BoardLoading(Screen[None], AlikeLines):
         self._generation = first.generation
         await self.show_loaded(first)
 
+    async def mount_filter(self) -> None:
+        """Put the (hidden) filter field under the title: after the first frame,
+        which does not show it (mounting and styling it cost the first frame
+        ≈1.6 % of its instructions), or when `/` comes sooner."""
+        if self.filter_bar.parent is None:
+            await self.mount(self.filter_bar, after="#board-title")
+
     @work(thread=True, group="read")
     def _warm_up(self) -> None:
         """Import the use cases and open the full store now, off the first frame,
@@ -172,6 +179,7 @@ class BoardLoading(Screen[None], AlikeLines):
         if not self._warmed:
             self._warmed = True
             self.set_timer(0.25, self._warm_up)  # after the first frame is out
+            self.set_timer(0.25, self.mount_filter)
             if message.screenful:
                 self.set_timer(0.25, self.load)
             if data.empty:
