@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from pipetui.domain.bant import Thresholds, check_thresholds
+from pipetui.domain.bant import DEFAULT_THRESHOLDS, Thresholds, check_thresholds
 from pipetui.domain.errors import ValidationError
 from pipetui.domain.money import check_currency
 
@@ -55,7 +55,7 @@ class Settings(NamedTuple):
 
     default_currency: str = "USD"
     theme: str = "textual-dark"
-    bant: Thresholds = Thresholds()
+    bant: Thresholds = DEFAULT_THRESHOLDS
     bidi: str = "app"
     """How right-to-left text reaches the screen: "app" (pipetui lays out each
     field and asks the terminal to keep its own bidi off), "terminal" (logical
